@@ -1,0 +1,170 @@
+package dissect
+
+import (
+	"encoding/binary"
+	"fmt"
+	"strings"
+)
+
+// HeaderLen is the size of the message header (BodyLength, MessageTypeID).
+const HeaderLen = 8
+
+// GuideMaxBody is the largest body the guide allows (12,500-byte messages).
+const GuideMaxBody = 12500
+
+var (
+	hdrLength  = FieldDef{Name: "BodyLength", Filter: "cti.length", Type: TypeUINT, Size: 4}
+	hdrType    = FieldDef{Name: "MessageTypeID", Filter: "cti.msg_type_id", Type: TypeUINT, Size: 4}
+	extraUINT  = FieldDef{Name: "reserved", Filter: "cti.reserved", Type: TypeUINT, Size: 4}
+	rawData    = FieldDef{Name: "data", Filter: "cti.data", Type: TypeUNSPEC}
+	msgTypeTab = &Table{Name: "MessageType"}
+)
+
+func init() {
+	for _, m := range catalogMessages {
+		if m.IDKnown {
+			msgTypeTab.Values = append(msgTypeTab.Values, Named{m.ID, m.Name})
+		}
+	}
+	sortNamed(msgTypeTab.Values)
+	hdrType.Enum = msgTypeTab
+}
+
+// Decode decodes one frame (header included) into a field tree. It never
+// panics: a frame that does not match its message's layout still yields every
+// field that could be read, and expert items say what is wrong.
+func Decode(frame []byte, ctx Context) *Message {
+	return decode(frame, ctx, nil)
+}
+
+// DecodeAs decodes frame as message def whatever its MessageTypeID says;
+// it serves messages whose type ID the guide lost (CONFIG_TERMINAL_EVENT).
+func DecodeAs(def *MessageDef, frame []byte, ctx Context) *Message {
+	return decode(frame, ctx, def)
+}
+
+func decode(frame []byte, ctx Context, as *MessageDef) *Message {
+	m := &Message{Frame: frame, Version: ctx.Version}
+	if len(frame) < HeaderLen {
+		m.Fields = append(m.Fields, rawField(&rawData, frame, 0))
+		m.addExpert(SeverityError, ExpMalformedHeader, "", fmt.Sprintf("frame has %d bytes, a header needs %d", len(frame), HeaderLen))
+		return m
+	}
+	m.BodyLength = binary.BigEndian.Uint32(frame[0:4])
+	m.TypeID = binary.BigEndian.Uint32(frame[4:8])
+	m.Header = []Field{
+		{Def: &hdrLength, Name: hdrLength.Name, Filter: hdrLength.Filter, Tag: -1, Offset: 0, Size: 4, Value: Uint(TypeUINT, uint64(m.BodyLength))},
+		{Def: &hdrType, Name: hdrType.Name, Filter: hdrType.Filter, Tag: -1, Offset: 4, Size: 4, Value: Uint(TypeUINT, uint64(m.TypeID))},
+	}
+	body := frame[HeaderLen:]
+	switch declared := uint64(m.BodyLength); {
+	case declared > uint64(len(body)):
+		m.Header[0].addExpert(SeverityError, ExpMalformedLength,
+			fmt.Sprintf("BodyLength is %d but only %d body bytes are present", declared, len(body)))
+	case declared < uint64(len(body)):
+		extra := body[declared:]
+		body = body[:declared]
+		defer func() {
+			f := rawField(&rawData, extra, HeaderLen+int(declared))
+			f.addExpert(SeverityError, ExpTrailing, fmt.Sprintf("%d bytes follow the BodyLength of %d", len(extra), declared))
+			m.Fields = append(m.Fields, f)
+		}()
+	}
+	if m.BodyLength > GuideMaxBody {
+		m.Header[0].addExpert(SeverityWarning, ExpLargeMessage, fmt.Sprintf("BodyLength %d is above the guide's limit of %d", m.BodyLength, GuideMaxBody))
+	}
+	def := as
+	if def == nil {
+		def = Lookup(m.TypeID)
+	}
+	if def == nil {
+		m.Header[1].addExpert(SeverityWarning, ExpUnknownMessage, fmt.Sprintf("message type %d is not in the catalog; body shown as raw bytes", m.TypeID))
+		if len(body) > 0 {
+			m.Fields = append(m.Fields, rawField(&rawData, body, HeaderLen))
+		}
+		return m
+	}
+	m.Def = def
+	decodeBody(m, def, body, ctx)
+	return m
+}
+
+func decodeBody(m *Message, def *MessageDef, body []byte, ctx Context) {
+	if def.Name == "OPEN_REQ" && len(body) >= 8 && ctx.Source != SourceForced {
+		m.Version = int(binary.BigEndian.Uint32(body[4:8]))
+	}
+	sh := chooseShape(def, body, ctx)
+	m.Layout, m.LayoutSource, m.FixedSize = sh.layout, sh.source, sh.size
+
+	pos := 0
+	for i := 0; i < sh.nFixed; i++ {
+		fd := &def.Fixed[i]
+		if pos+fd.Size > len(body) {
+			if pos < len(body) {
+				m.Fields = append(m.Fields, rawField(&rawData, body[pos:], HeaderLen+pos))
+			}
+			m.addExpert(SeverityError, ExpFixedTruncated, fd.Filter, fmt.Sprintf(
+				"body ends after %d bytes, inside the fixed part (%d bytes): %s and the fields after it are missing",
+				len(body), def.FixedSize(), fd.Name))
+			m.FixedSize = len(body)
+			return
+		}
+		f := Field{Def: fd, Name: fd.Name, Filter: fd.Filter, Tag: -1, Offset: HeaderLen + pos, Size: fd.Size, Secret: fd.Secret}
+		decodeValue(&f, fd.Type, body[pos:pos+fd.Size], m.Version)
+		m.Fields = append(m.Fields, f)
+		pos += fd.Size
+	}
+	for i := 0; i < sh.extra; i++ {
+		f := Field{Def: &extraUINT, Name: extraUINT.Name, Filter: extraUINT.Filter, Tag: -1, Offset: HeaderLen + pos, Size: 4}
+		decodeValue(&f, TypeUINT, body[pos:pos+4], m.Version)
+		m.Fields = append(m.Fields, f)
+		pos += 4
+	}
+	shapeNotes(m, def, sh, ctx)
+	decodeFloating(m, def, body[pos:], HeaderLen+pos, sh.layout)
+}
+
+// shapeNotes says which of the doubtful layouts the message matched.
+func shapeNotes(m *Message, def *MessageDef, sh shape, ctx Context) {
+	if def.Name == "OPEN_REQ" && sh.fits {
+		if sh.extra > 0 {
+			m.addExpert(SeverityNote, ExpOpenReqLayout, "", "OPEN_REQ carries three reserved UINTs after ConfigMsgMask (the UCCE layout); its floating part fits only that way")
+		} else {
+			m.addExpert(SeverityNote, ExpOpenReqLayout, "", "OPEN_REQ ends its fixed part at ConfigMsgMask (no reserved UINTs after it)")
+		}
+	}
+	if sh.nFixed < len(def.Fixed) && sh.fits {
+		var names []string
+		for _, f := range def.Fixed[sh.nFixed:] {
+			names = append(names, fmt.Sprintf("%s (version %d)", f.Name, f.Version))
+		}
+		m.addExpert(SeverityNote, ExpVersionAbsent, "", "fixed part ends before "+strings.Join(names, ", ")+": a message of an older protocol version")
+	}
+	if sh.size >= len(m.Frame)-HeaderLen || sh.layout == LayoutUnknown {
+		return
+	}
+	switch {
+	case sh.source == SourceDetected && ctx.Layout == LayoutUnknown && sh.clean:
+		msg := fmt.Sprintf("floating header layout %s (%s) inferred: the floating part parses exactly with known tags", sh.layout, sh.layout.Describe())
+		if sh.cleanBy > 1 {
+			msg += fmt.Sprintf("; %d layouts fit, the first was kept", sh.cleanBy)
+		}
+		m.addExpert(SeverityNote, ExpLayoutDetected, "", msg)
+	case sh.source == SourceDetected && ctx.Layout != LayoutUnknown && sh.clean:
+		m.addExpert(SeverityWarning, ExpLayoutMismatch, "", fmt.Sprintf(
+			"the session's floating header layout %s does not fit this message; %s (%s) does and was used",
+			ctx.Layout, sh.layout, sh.layout.Describe()))
+	}
+}
+
+func rawField(def *FieldDef, b []byte, off int) Field {
+	return Field{Def: def, Name: def.Name, Filter: def.Filter, Tag: -1, Offset: off, Size: len(b), Value: Bytes(b)}
+}
+
+func sortNamed(v []Named) {
+	for i := 1; i < len(v); i++ {
+		for j := i; j > 0 && v[j].Value < v[j-1].Value; j-- {
+			v[j], v[j-1] = v[j-1], v[j]
+		}
+	}
+}

@@ -1,0 +1,196 @@
+package dissect
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// typeSize is the wire size of the numeric types.
+func typeSize(t Type) int {
+	switch t {
+	case TypeUCHAR, TypeCHAR:
+		return 1
+	case TypeUSHORT, TypeSHORT, TypeBOOL:
+		return 2
+	case TypeUINT, TypeINT, TypeTIME:
+		return 4
+	}
+	return 0
+}
+
+// decodeValue fills f.Value (and children, expert items) from data read as t.
+func decodeValue(f *Field, t Type, data []byte, version int) {
+	fd := f.Def
+	switch t {
+	case TypeUCHAR, TypeCHAR, TypeUSHORT, TypeSHORT, TypeUINT, TypeINT, TypeBOOL, TypeTIME:
+		want := typeSize(t)
+		// A few fields are wider than their type says (AutoWork: BOOL in 4
+		// bytes); trust the stated maximum when the length matches it.
+		if len(data) != want && !(fd != nil && fd.Max == len(data) && len(data) <= 8 && len(data) > 0) {
+			f.Value = Bytes(data)
+			f.addExpert(SeverityWarning, ExpFieldSize, fmt.Sprintf("%s needs %d bytes, the field has %d", t, want, len(data)))
+			return
+		}
+		var n uint64
+		for _, c := range data {
+			n = n<<8 | uint64(c)
+		}
+		if t.Signed() {
+			shift := 64 - 8*uint(len(data))
+			n = uint64(int64(n<<shift) >> shift)
+		}
+		f.Value = Value{Type: t, Num: n}
+		checkNumber(f)
+	case TypeSTRING:
+		decodeString(f, data, version)
+	case TypeNAMEDVAR, TypeNAMEDARRAY:
+		decodeNamed(f, t, data)
+	default:
+		f.Value = Bytes(data)
+	}
+	if fd != nil && fd.Max > 0 && len(data) > fd.Max {
+		f.addExpert(SeverityWarning, ExpTooLong, fmt.Sprintf("%d bytes, more than the maximum of %d", len(data), fd.Max))
+	}
+}
+
+// checkNumber flags values outside the field's enum or mask, and expands mask
+// bits into children.
+func checkNumber(f *Field) {
+	fd, v := f.Def, f.Value
+	if fd == nil {
+		return
+	}
+	if v.Type == TypeBOOL && v.Num > 1 {
+		f.addExpert(SeverityNote, ExpBoolValue, fmt.Sprintf("BOOL holds %d; read as true", v.Num))
+	}
+	if fd.Enum != nil && len(fd.Enum.Values) > 0 {
+		if _, ok := fd.Enum.Lookup(uint32(v.Num)); !ok {
+			f.addExpert(SeverityNote, ExpEnumValue, fmt.Sprintf("%d is not a %s value", v.Int64(), fd.Enum.Name))
+		}
+	}
+	if fd.Mask != nil {
+		var known uint64
+		for _, b := range fd.Mask.Values {
+			known |= uint64(b.Value)
+			if b.Value != 0 && v.Num&uint64(b.Value) == uint64(b.Value) {
+				f.Children = append(f.Children, Field{Name: b.Name, Filter: fd.Filter, Tag: f.Tag, Offset: f.Offset, Size: f.Size,
+					Value: Value{Type: TypeBOOL, Num: 1}})
+			}
+		}
+		if rest := v.Num &^ known; rest != 0 {
+			f.addExpert(SeverityNote, ExpMaskBits, fmt.Sprintf("bits 0x%x are not %s bits", rest, fd.Mask.Name))
+		}
+	}
+}
+
+func decodeString(f *Field, data []byte, version int) {
+	text := data
+	switch i := bytes.IndexByte(data, 0); {
+	case i < 0:
+		f.addExpert(SeverityWarning, ExpNoNUL, "string is not terminated by a NUL")
+	case i < len(data)-1:
+		text = data[:i]
+		f.addExpert(SeverityNote, ExpAfterNUL, fmt.Sprintf("%d bytes follow the string's NUL", len(data)-i-1))
+	default:
+		text = data[:i]
+	}
+	if !utf8.Valid(text) {
+		f.addExpert(SeverityNote, ExpBadUTF8, "string is not valid UTF-8")
+	}
+	f.Value = Str(string(text))
+	if f.Def != nil && isDeviceID(f.Def.Name) && (version == 0 || version >= 14) {
+		splitPrimaryActual(f)
+	}
+}
+
+// isDeviceID reports whether a field may hold a version-14 Primary.Actual
+// device ID (ICD extension, a dot, the actual extension).
+func isDeviceID(name string) bool {
+	return strings.HasSuffix(name, "DeviceID") || name == "ANI" || name == "DNIS" || name == "DialedNumber"
+}
+
+func splitPrimaryActual(f *Field) {
+	s := f.Value.Str
+	i := strings.IndexByte(s, '.')
+	if i <= 0 || i == len(s)-1 || strings.IndexByte(s[i+1:], '.') >= 0 {
+		return
+	}
+	f.Children = append(f.Children,
+		Field{Name: "Primary", Filter: f.Filter + ".primary", Tag: f.Tag, Offset: f.Offset, Size: i, Value: Str(s[:i])},
+		Field{Name: "Actual", Filter: f.Filter + ".actual", Tag: f.Tag, Offset: f.Offset + i + 1, Size: len(s) - i - 1, Value: Str(s[i+1:])})
+}
+
+// decodeNamed reads NamedVariable (name\0value\0) and NamedArray
+// (index name\0value\0) data.
+func decodeNamed(f *Field, t Type, data []byte) {
+	base := f.Filter
+	rest, off := data, f.Offset
+	var index uint8
+	var kids []Field
+	if t == TypeNAMEDARRAY {
+		if len(rest) < 1 {
+			f.Value = Bytes(data)
+			f.addExpert(SeverityWarning, ExpNamedVar, "NamedArray has no index byte")
+			return
+		}
+		index = rest[0]
+		kids = append(kids, Field{Name: "index", Filter: base + ".index", Tag: f.Tag, Offset: off, Size: 1, Value: Uint(TypeUCHAR, uint64(index))})
+		rest, off = rest[1:], off+1
+	}
+	name, value := rest, []byte(nil)
+	i := bytes.IndexByte(rest, 0)
+	if i < 0 {
+		f.addExpert(SeverityWarning, ExpNamedVar, "name is not terminated by a NUL and no value follows")
+	} else {
+		name, value = rest[:i], rest[i+1:]
+		if j := bytes.IndexByte(value, 0); j < 0 {
+			f.addExpert(SeverityWarning, ExpNamedVar, "value is not terminated by a NUL")
+		} else {
+			if j < len(value)-1 {
+				f.addExpert(SeverityNote, ExpAfterNUL, fmt.Sprintf("%d bytes follow the value's NUL", len(value)-j-1))
+			}
+			value = value[:j]
+		}
+	}
+	kids = append(kids,
+		Field{Name: "name", Filter: base + ".name", Tag: f.Tag, Offset: off, Size: len(name), Value: Str(string(name))},
+		Field{Name: "value", Filter: base + ".value", Tag: f.Tag, Offset: off + len(name) + 1, Size: len(value), Value: Str(string(value))})
+	if len(name) > 32 {
+		f.addExpert(SeverityWarning, ExpTooLong, fmt.Sprintf("name has %d bytes, more than 32", len(name)))
+	}
+	if len(value) > 210 {
+		f.addExpert(SeverityWarning, ExpTooLong, fmt.Sprintf("value has %d bytes, more than 210", len(value)))
+	}
+	f.Value = Value{Type: t, Index: index, Name: string(name), Str: string(value)}
+	f.Children = kids
+}
+
+// guessText shows data of an unknown tag as text when it reads as text.
+func guessText(data []byte) Value {
+	t := bytes.TrimSuffix(data, []byte{0})
+	if len(t) > 0 && printable(t) {
+		return Str(string(t))
+	}
+	return Bytes(data)
+}
+
+func textOrHex(data []byte) string {
+	if v := guessText(data); v.Type == TypeSTRING {
+		return "text"
+	}
+	return "hex"
+}
+
+func printable(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	for _, r := range string(b) {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}

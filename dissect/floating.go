@@ -1,0 +1,210 @@
+package dissect
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// decodeFloating reads the floating records of b (at frame offset base) and
+// then checks what the records say as a whole: required fields present,
+// repeat counts matching their count fields.
+func decodeFloating(m *Message, def *MessageDef, b []byte, base int, l Layout) {
+	var seen [maxFloatingDefs]uint16 // occurrences per floating definition
+	var tagSeen [maxFloatingDefs]uint16
+	h := l.HeaderLen()
+	for pos := 0; pos < len(b); {
+		tag, n, ok := l.readHeader(b[pos:])
+		if !ok {
+			f := rawField(&rawData, b[pos:], base+pos)
+			f.addExpert(SeverityError, ExpFloatingTruncated, fmt.Sprintf(
+				"%d bytes left: too few for a floating field header (%s)", len(b)-pos, l.Describe()))
+			m.Fields = append(m.Fields, f)
+			break
+		}
+		start := pos + h
+		declared, cut := n, false
+		if n > len(b)-start {
+			n, cut = len(b)-start, true
+		}
+		idx := pickDef(def, tag, m.Version, &tagSeen)
+		f := Field{Tag: int(tag), HdrOffset: base + pos, Offset: base + start, Size: n}
+		data := b[start : start+n]
+		var typ Type
+		switch {
+		case idx >= 0:
+			fd := &def.Floating[idx]
+			seen[idx]++
+			f.Def, f.Name, f.Filter, f.Secret, typ = fd, fd.Name, fd.Filter, fd.Secret, fd.Type
+			if fd.Repeats {
+				f.Occurrence = int(seen[idx])
+			}
+			if fd.Version > 0 && m.Version > 0 && fd.Version > m.Version {
+				f.addExpert(SeverityNote, ExpFieldVersion, fmt.Sprintf("%s exists from protocol version %d; this session speaks version %d", fd.Name, fd.Version, m.Version))
+			}
+		case LookupTag(tag) != nil:
+			td := LookupTag(tag)
+			fd := foreignDef(td)
+			f.Def, f.Name, f.Filter, typ = fd, fd.Name, fd.Filter, fd.Type
+			f.addExpert(SeverityWarning, ExpNotAllowed, fmt.Sprintf("tag %d (%s) is not defined for %s", tag, td.Name, def.Name))
+		default:
+			f.Name, f.Filter = "tag "+strconv.Itoa(int(tag)), "cti.unknown_tag"
+			f.addExpert(SeverityWarning, ExpUnknownTag, fmt.Sprintf("FieldDataID %d is not in the catalog; data shown as %s", tag, textOrHex(data)))
+			typ = TypeUnknown
+		}
+		if typ == TypeUnknown {
+			f.Value = guessText(data)
+		} else {
+			decodeValue(&f, typ, data, m.Version)
+		}
+		if cut {
+			f.addExpert(SeverityError, ExpFloatingTruncated, fmt.Sprintf("FieldLength is %d but only %d bytes remain", declared, n))
+		}
+		m.Fields = append(m.Fields, f)
+		pos = start + n
+	}
+	checkRequired(m, def, &seen)
+	checkCounts(m, def, &seen)
+}
+
+// pickDef maps a tag to the message's floating definition. A tag a message
+// defines more than once (CONFIG_CSQ_EVENT's two 184s) takes the definitions
+// in turn, so each repeat record names its fields in catalog order.
+func pickDef(def *MessageDef, tag uint16, version int, tagSeen *[maxFloatingDefs]uint16) int {
+	first, count := -1, 0
+	for pass := 0; pass < 2 && count == 0; pass++ {
+		for i := range def.Floating {
+			fd := &def.Floating[i]
+			if fd.Tag != tag || (pass == 0 && version > 0 && fd.Version > version) {
+				continue
+			}
+			if first < 0 {
+				first = i
+			}
+			count++
+		}
+	}
+	if first < 0 {
+		return -1
+	}
+	k := int(tagSeen[first]) % count
+	tagSeen[first]++
+	for pass := 0; pass < 2; pass++ {
+		for i := range def.Floating {
+			fd := &def.Floating[i]
+			if fd.Tag != tag || (pass == 0 && version > 0 && fd.Version > version) {
+				continue
+			}
+			if k == 0 {
+				return i
+			}
+			k--
+		}
+	}
+	return first
+}
+
+// foreignDefs holds definitions for tags used where the message does not
+// define them, built once per tag.
+var foreignDefs = map[uint16]*FieldDef{}
+
+func init() {
+	for i := range catalogTags {
+		t := &catalogTags[i]
+		foreignDefs[t.Tag] = &FieldDef{Name: t.Name, Filter: FilterName(t.Name), Type: t.Type, Max: t.Max, Tag: t.Tag, Floating: true,
+			Secret: t.Name == "ClientPassword" || t.Name == "AgentPassword", countFixed: -1, countFloat: -1}
+	}
+}
+
+func foreignDef(t *TagDef) *FieldDef { return foreignDefs[t.Tag] }
+
+func checkRequired(m *Message, def *MessageDef, seen *[maxFloatingDefs]uint16) {
+	if m.FixedSize < def.minFixed {
+		return // already reported as truncated
+	}
+	for i := range def.Floating {
+		fd := &def.Floating[i]
+		if !fd.Required || seen[i] > 0 || (fd.Version > 0 && m.Version > 0 && fd.Version > m.Version) {
+			continue
+		}
+		// A tag defined twice counts as present if any of its definitions is.
+		if anySeenWithTag(def, fd.Tag, seen) {
+			continue
+		}
+		m.addExpert(SeverityWarning, ExpRequiredMissing, fd.Filter, fmt.Sprintf("required floating field %s (tag %d) is missing", fd.Name, fd.Tag))
+	}
+}
+
+func anySeenWithTag(def *MessageDef, tag uint16, seen *[maxFloatingDefs]uint16) bool {
+	for i := range def.Floating {
+		if def.Floating[i].Tag == tag && seen[i] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// checkCounts compares each count field with the records it counts. The
+// records of one count field are compared by the most frequent member, so an
+// optional member left out of a record does not raise a false alarm.
+func checkCounts(m *Message, def *MessageDef, seen *[maxFloatingDefs]uint16) {
+	for i := range def.Floating {
+		fd := &def.Floating[i]
+		if fd.CountField == "" || groupLeader(def, i) != i {
+			continue
+		}
+		actual := 0
+		for j := range def.Floating {
+			if sameCounter(&def.Floating[j], fd) && int(seen[j]) > actual {
+				actual = int(seen[j])
+			}
+		}
+		expected, where, ok := countValue(m, def, fd)
+		if !ok || expected == uint64(actual) {
+			continue
+		}
+		msg := fmt.Sprintf("%s says %d, the floating part has %d %s record(s)", fd.CountField, expected, actual, fd.Name)
+		if where != nil {
+			where.addExpert(SeverityWarning, ExpRepeatCount, msg)
+		} else {
+			m.addExpert(SeverityWarning, ExpRepeatCount, FilterName(fd.CountField), msg)
+		}
+	}
+}
+
+func sameCounter(a, b *FieldDef) bool {
+	return a.CountField != "" && a.countFixed == b.countFixed && a.countFloat == b.countFloat
+}
+
+func groupLeader(def *MessageDef, i int) int {
+	for j := 0; j < i; j++ {
+		if sameCounter(&def.Floating[j], &def.Floating[i]) {
+			return j
+		}
+	}
+	return i
+}
+
+// countValue finds the value of fd's count field: a fixed field, or the sum
+// of a repeated floating field (CONFIG_AGENT_EVENT's per-record NumCSQ).
+func countValue(m *Message, def *MessageDef, fd *FieldDef) (uint64, *Field, bool) {
+	if fd.countFixed >= 0 {
+		want := &def.Fixed[fd.countFixed]
+		for i := range m.Fields {
+			f := &m.Fields[i]
+			if f.Def == want && f.Value.Type.IsInteger() {
+				return f.Value.Num, f, true
+			}
+		}
+		return 0, nil, false
+	}
+	want := &def.Floating[fd.countFloat]
+	var sum uint64
+	found := false
+	for i := range m.Fields {
+		if f := &m.Fields[i]; f.Def == want && f.Value.Type.IsInteger() {
+			sum += f.Value.Num
+			found = true
+		}
+	}
+	return sum, nil, found
+}

@@ -1,0 +1,130 @@
+package dissect
+
+import "fmt"
+
+// Layout is the shape of a floating-field header: how many bytes hold the
+// FieldDataID (tag) and how many hold the FieldLength.
+type Layout uint8
+
+const (
+	LayoutUnknown Layout = iota
+	Layout11             // 1-byte tag, 1-byte length: protocol versions up to 17
+	Layout21             // 2-byte tag, 1-byte length: protocol version 18
+	Layout22             // 2-byte tag, 2-byte length: the sibling UCCE protocol from version 20
+)
+
+// Layouts lists the known layouts in the order detection prefers them.
+var Layouts = []Layout{Layout11, Layout21, Layout22}
+
+func (l Layout) String() string {
+	switch l {
+	case Layout11:
+		return "1+1"
+	case Layout21:
+		return "2+1"
+	case Layout22:
+		return "2+2"
+	}
+	return "unknown"
+}
+
+// Describe spells a layout out for people.
+func (l Layout) Describe() string {
+	switch l {
+	case Layout11:
+		return "1-byte tag, 1-byte length"
+	case Layout21:
+		return "2-byte tag, 1-byte length"
+	case Layout22:
+		return "2-byte tag, 2-byte length"
+	}
+	return "unknown floating header"
+}
+
+// ParseLayout reads "1+1", "2+1" or "2+2".
+func ParseLayout(s string) (Layout, error) {
+	for _, l := range Layouts {
+		if l.String() == s {
+			return l, nil
+		}
+	}
+	return LayoutUnknown, fmt.Errorf("unknown floating header layout %q (want 1+1, 2+1 or 2+2)", s)
+}
+
+func (l Layout) tagLen() int {
+	if l == Layout11 {
+		return 1
+	}
+	return 2
+}
+
+func (l Layout) lenLen() int {
+	if l == Layout22 {
+		return 2
+	}
+	return 1
+}
+
+// HeaderLen is the size of a floating field header in this layout.
+func (l Layout) HeaderLen() int { return l.tagLen() + l.lenLen() }
+
+// MaxData is the longest floating data the layout's FieldLength can state.
+func (l Layout) MaxData() int {
+	if l == Layout22 {
+		return 0xffff
+	}
+	return 0xff
+}
+
+// readHeader reads a floating header at b[0:]; ok is false when b is too short.
+func (l Layout) readHeader(b []byte) (tag uint16, n int, ok bool) {
+	switch l {
+	case Layout11:
+		if len(b) < 2 {
+			return 0, 0, false
+		}
+		return uint16(b[0]), int(b[1]), true
+	case Layout21:
+		if len(b) < 3 {
+			return 0, 0, false
+		}
+		return uint16(b[0])<<8 | uint16(b[1]), int(b[2]), true
+	case Layout22:
+		if len(b) < 4 {
+			return 0, 0, false
+		}
+		return uint16(b[0])<<8 | uint16(b[1]), int(b[2])<<8 | int(b[3]), true
+	}
+	return 0, 0, false
+}
+
+// LayoutForVersion is the floating header layout the Unified CCX guide gives
+// for a protocol version.
+func LayoutForVersion(v int) Layout {
+	if v >= 18 {
+		return Layout21
+	}
+	return Layout11
+}
+
+// LayoutSource says how the layout of a message was chosen.
+type LayoutSource uint8
+
+const (
+	SourceNone     LayoutSource = iota // no floating part: the layout did not matter
+	SourceVersion                      // from the session's OPEN_REQ VersionNumber
+	SourceForced                       // set by the user
+	SourceDetected                     // inferred from the bytes
+)
+
+func (s LayoutSource) String() string {
+	switch s {
+	case SourceVersion:
+		return "version"
+	case SourceForced:
+		return "forced"
+	case SourceDetected:
+		return "detected"
+	}
+	return "none"
+}

@@ -1,0 +1,158 @@
+package dissect
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Field is one decoded field of a message.
+type Field struct {
+	Def        *FieldDef // nil for header fields, unknown tags and raw data
+	Name       string
+	Filter     string
+	Tag        int // FieldDataID of a floating field; -1 for fixed and header fields
+	Offset     int // offset of the value in the frame
+	Size       int // bytes of the value
+	HdrOffset  int // floating fields: offset of the tag/length header
+	Value      Value
+	Occurrence int // 1-based occurrence of a repeated floating field, else 0
+	Secret     bool
+	Children   []Field // mask bits, NamedVariable parts, Primary.Actual halves
+	Expert     []Expert
+}
+
+// Floating reports whether the field came from the floating part.
+func (f *Field) Floating() bool { return f.Tag >= 0 }
+
+// Display is the field's symbolic rendering: the enum name, the mask bit
+// names, a TIME as UTC, the Primary/Actual split of a device ID. It is empty
+// when the value has no rendering beyond Value.Text.
+func (f *Field) Display() string {
+	if f.Def == nil {
+		return ""
+	}
+	v := f.Value
+	switch {
+	case f.Def.Enum != nil && v.Type.IsInteger():
+		name, _ := f.Def.Enum.Lookup(uint32(v.Num))
+		return name
+	case f.Def.Mask != nil && v.Type.IsInteger():
+		return maskNames(f.Def.Mask, v.Num)
+	case v.Type == TypeTIME:
+		return v.Time().Format("2006-01-02T15:04:05Z")
+	case v.Type == TypeBOOL:
+		if v.Num != 0 {
+			return "TRUE"
+		}
+		return "FALSE"
+	case v.Type == TypeSTRING && len(f.Children) == 2 && f.Children[0].Name == "Primary":
+		return "primary " + f.Children[0].Value.Str + ", actual " + f.Children[1].Value.Str
+	}
+	return ""
+}
+
+// Text is the value as a person reads it: the display text when there is
+// one (with the number for enums), else the plain value.
+func (f *Field) Text() string {
+	d := f.Display()
+	switch {
+	case d == "":
+		return f.Value.Text()
+	case f.Def != nil && (f.Def.Enum != nil || f.Def.Mask != nil):
+		return d + " (" + f.Value.Text() + ")"
+	}
+	return d
+}
+
+func (f *Field) addExpert(sev Severity, code, msg string) {
+	f.Expert = append(f.Expert, Expert{Severity: sev, Code: code, Message: msg, Field: f.Filter})
+}
+
+// Message is one decoded CTI frame.
+type Message struct {
+	Frame        []byte // the whole frame, header included
+	BodyLength   uint32
+	TypeID       uint32
+	Def          *MessageDef // nil for unknown message types
+	Header       []Field     // MessageLength and MessageType
+	Fields       []Field     // fixed part then floating part, in wire order
+	Expert       []Expert    // items about the message as a whole
+	Version      int         // protocol version the message was decoded for (0 = unknown)
+	Layout       Layout      // floating header layout used
+	LayoutSource LayoutSource
+	FixedSize    int // bytes of the fixed part as decoded
+}
+
+// Name is the message type name, or UNKNOWN_<id> for types not in the catalog.
+func (m *Message) Name() string {
+	if m.Def != nil {
+		return m.Def.Name
+	}
+	return "UNKNOWN_" + strconv.FormatUint(uint64(m.TypeID), 10)
+}
+
+// Get returns the first field (fixed or floating) with the given name.
+func (m *Message) Get(name string) *Field {
+	for i := range m.Fields {
+		if m.Fields[i].Name == name {
+			return &m.Fields[i]
+		}
+	}
+	return nil
+}
+
+// Uint returns the number held by the first field with that name.
+func (m *Message) Uint(name string) (uint64, bool) {
+	if f := m.Get(name); f != nil && (f.Value.Type.IsInteger() || f.Value.Type == TypeBOOL) {
+		return f.Value.Num, true
+	}
+	return 0, false
+}
+
+// String returns the text held by the first field with that name.
+func (m *Message) String(name string) (string, bool) {
+	if f := m.Get(name); f != nil && f.Value.Type == TypeSTRING {
+		return f.Value.Str, true
+	}
+	return "", false
+}
+
+// AllExpert returns the message's expert items and those of its fields, in
+// wire order (message-level items first).
+func (m *Message) AllExpert() []Expert {
+	out := append([]Expert(nil), m.Expert...)
+	var walk func(fs []Field)
+	walk = func(fs []Field) {
+		for i := range fs {
+			out = append(out, fs[i].Expert...)
+			walk(fs[i].Children)
+		}
+	}
+	walk(m.Header)
+	walk(m.Fields)
+	return out
+}
+
+// Worst returns the highest severity among the message's expert items (0 if none).
+func (m *Message) Worst() Severity {
+	var w Severity
+	for _, e := range m.AllExpert() {
+		if e.Severity > w {
+			w = e.Severity
+		}
+	}
+	return w
+}
+
+func (m *Message) addExpert(sev Severity, code, field, msg string) {
+	m.Expert = append(m.Expert, Expert{Severity: sev, Code: code, Message: msg, Field: field})
+}
+
+// IsFailure reports whether the message reports a failure
+// (FAILURE_CONF, FAILURE_EVENT, CONTROL_FAILURE_CONF).
+func (m *Message) IsFailure() bool { return m.Def != nil && m.Def.IsFailure() }
+
+// IsFailure reports whether messages of this type report a failure.
+func (d *MessageDef) IsFailure() bool {
+	return d.Class == ClassFailure || strings.HasSuffix(d.Name, "FAILURE_CONF")
+}

@@ -1,0 +1,203 @@
+package dissect
+
+import (
+	"bytes"
+	"encoding/binary"
+)
+
+// Summary is the handful of facts table and statistics views need from a
+// frame. Summarize fills it without building a field tree and without
+// allocating: the byte fields are slices of the frame (no NUL).
+type Summary struct {
+	Frame      []byte
+	BodyLength uint32
+	TypeID     uint32
+	Def        *MessageDef // nil for unknown message types
+
+	Layout       Layout
+	LayoutSource LayoutSource
+	FixedSize    int
+	Malformed    bool // the frame does not parse cleanly (Decode says why)
+
+	InvokeID        uint32
+	CallID          uint32 // CallID, PrimaryCallID, ActiveCallID or HeldCallID
+	NewCallID       uint32
+	AgentState      uint16
+	EventReasonCode uint16
+	Status          uint32 // Status, FailureCode
+	Version         uint32 // OPEN_REQ's VersionNumber
+	Services        uint32 // OPEN_REQ's ServicesRequested, OPEN_CONF's ServicesGranted
+	Has             SummaryFields
+
+	AgentID         []byte
+	AgentExtension  []byte
+	AgentInstrument []byte
+	ANI             []byte
+	DNIS            []byte
+	DialedNumber    []byte
+	DeviceID        []byte // ConnectionDeviceID or the first other *DeviceID
+	Text            []byte
+}
+
+// SummaryFields says which numeric members of a Summary were present.
+type SummaryFields uint16
+
+const (
+	HasInvokeID SummaryFields = 1 << iota
+	HasCallID
+	HasNewCallID
+	HasAgentState
+	HasReason
+	HasStatus
+	HasVersion
+	HasServices
+)
+
+// keyOffsets locates a message's key fixed fields; -1 when absent.
+type keyOffsets struct {
+	invokeID, callID, newCallID, agentState, reason, status, version, services int
+	statusSize                                                                  int
+}
+
+var keys = map[*MessageDef]*keyOffsets{}
+
+func init() {
+	for _, m := range catalogMessages {
+		k := &keyOffsets{-1, -1, -1, -1, -1, -1, -1, -1, 0}
+		off := 0
+		for _, f := range m.Fixed {
+			switch f.Name {
+			case "InvokeID":
+				k.invokeID = off
+			case "CallID", "PrimaryCallID", "ActiveCallID", "HeldCallID":
+				if k.callID < 0 {
+					k.callID = off
+				}
+			case "NewCallID":
+				k.newCallID = off
+			case "AgentState":
+				k.agentState = off
+			case "EventReasonCode":
+				k.reason = off
+			case "Status", "FailureCode":
+				k.status, k.statusSize = off, f.Size
+			case "VersionNumber":
+				k.version = off
+			case "ServicesRequested", "ServicesGranted":
+				k.services = off
+			}
+			off += f.Size
+		}
+		m.keys = k
+	}
+}
+
+// Summarize fills out from frame; see Summary. It resets out first.
+func Summarize(frame []byte, ctx Context, out *Summary) {
+	*out = Summary{Frame: frame}
+	if len(frame) < HeaderLen {
+		out.Malformed = true
+		return
+	}
+	out.BodyLength = binary.BigEndian.Uint32(frame[0:4])
+	out.TypeID = binary.BigEndian.Uint32(frame[4:8])
+	body := frame[HeaderLen:]
+	if uint64(out.BodyLength) < uint64(len(body)) {
+		body, out.Malformed = body[:out.BodyLength], true
+	} else if uint64(out.BodyLength) > uint64(len(body)) {
+		out.Malformed = true
+	}
+	def := Lookup(out.TypeID)
+	out.Def = def
+	if def == nil {
+		return
+	}
+	sh := chooseShape(def, body, ctx)
+	out.Layout, out.LayoutSource, out.FixedSize = sh.layout, sh.source, sh.size
+	if !sh.fits || !sh.clean {
+		out.Malformed = true
+	}
+	k := def.keys
+	u32 := func(off int) (uint32, bool) {
+		if off < 0 || off+4 > len(body) {
+			return 0, false
+		}
+		return binary.BigEndian.Uint32(body[off:]), true
+	}
+	u16 := func(off int) (uint16, bool) {
+		if off < 0 || off+2 > len(body) {
+			return 0, false
+		}
+		return binary.BigEndian.Uint16(body[off:]), true
+	}
+	var ok bool
+	if out.InvokeID, ok = u32(k.invokeID); ok {
+		out.Has |= HasInvokeID
+	}
+	if out.CallID, ok = u32(k.callID); ok {
+		out.Has |= HasCallID
+	}
+	if out.NewCallID, ok = u32(k.newCallID); ok {
+		out.Has |= HasNewCallID
+	}
+	if out.AgentState, ok = u16(k.agentState); ok {
+		out.Has |= HasAgentState
+	}
+	if out.EventReasonCode, ok = u16(k.reason); ok {
+		out.Has |= HasReason
+	}
+	if k.statusSize == 2 {
+		var s uint16
+		if s, ok = u16(k.status); ok {
+			out.Status, out.Has = uint32(s), out.Has|HasStatus
+		}
+	} else if out.Status, ok = u32(k.status); ok {
+		out.Has |= HasStatus
+	}
+	if out.Version, ok = u32(k.version); ok {
+		out.Has |= HasVersion
+	}
+	if out.Services, ok = u32(k.services); ok {
+		out.Has |= HasServices
+	}
+	if sh.fits && sh.layout != LayoutUnknown {
+		summarizeFloating(out, body[sh.size:], sh.layout)
+	}
+}
+
+func summarizeFloating(out *Summary, b []byte, l Layout) {
+	h := l.HeaderLen()
+	for pos := 0; pos < len(b); {
+		tag, n, ok := l.readHeader(b[pos:])
+		if !ok || pos+h+n > len(b) {
+			return
+		}
+		data := b[pos+h : pos+h+n]
+		if i := bytes.IndexByte(data, 0); i >= 0 {
+			data = data[:i]
+		}
+		switch tag {
+		case 194:
+			out.AgentID = data
+		case 4:
+			out.AgentExtension = data
+		case 6:
+			out.AgentInstrument = data
+		case 8:
+			out.ANI = data
+		case 10:
+			out.DNIS = data
+		case 11:
+			out.DialedNumber = data
+		case 7:
+			out.Text = data
+		case 25:
+			out.DeviceID = data
+		case 31, 32, 33, 34, 35, 44, 45, 47, 50, 53:
+			if out.DeviceID == nil {
+				out.DeviceID = data
+			}
+		}
+		pos += h + n
+	}
+}
