@@ -1,0 +1,42 @@
+package dissect
+
+import "encoding/binary"
+
+// MaxFrameBody is the largest body Framing accepts as plausible: well above
+// the guide's 12,500-byte limit, far below what a lost frame boundary
+// usually reads as.
+const MaxFrameBody = 32768
+
+// Framing tells the reassembler what a CTI frame header looks like without
+// giving it any message layout. It implements reassembly.Protocol.
+type Framing struct{}
+
+// HeaderLen is the size of a frame header.
+func (Framing) HeaderLen() int { return HeaderLen }
+
+// FrameLen returns the whole frame length and whether the header is
+// plausible: a known message type and a body between the message's shortest
+// fixed part and MaxFrameBody.
+func (Framing) FrameLen(hdr []byte) (int, bool) {
+	if len(hdr) < HeaderLen {
+		return 0, false
+	}
+	n := binary.BigEndian.Uint32(hdr[0:4])
+	def := Lookup(binary.BigEndian.Uint32(hdr[4:8]))
+	if def == nil || n > MaxFrameBody || int(n) < def.minFixed {
+		return HeaderLen + int(n&0x7fffffff), false
+	}
+	if len(def.Floating) == 0 && int(n) > def.fixedSize {
+		return HeaderLen + int(n), false
+	}
+	return HeaderLen + int(n), true
+}
+
+// ClientOnly reports whether the frame's message is only sent by clients.
+func (Framing) ClientOnly(hdr []byte) bool {
+	if len(hdr) < HeaderLen {
+		return false
+	}
+	def := Lookup(binary.BigEndian.Uint32(hdr[4:8]))
+	return def != nil && def.Sender == SenderClient
+}
