@@ -1,0 +1,11 @@
+package root
+
+import (
+	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/spf13/cobra"
+)
+
+// subcommands lists the commands added to the root; one line per command.
+func subcommands(f *factory.Factory) []*cobra.Command {
+	return []*cobra.Command{}
+}
