@@ -78,6 +78,15 @@ func decode(frame []byte, ctx Context, as *MessageDef) *Message {
 		def = Lookup(m.TypeID)
 	}
 	if def == nil {
+		if lost := matchLostID(body, ctx); lost != nil {
+			// The guide lost this message's type ID: when an unknown type's
+			// body parses exactly as it, decode it so and say why.
+			m.Def = lost
+			m.Header[1].addExpert(SeverityWarning, ExpUnknownMessage, fmt.Sprintf(
+				"message type %d is not in the catalog; its body parses exactly as %s, whose type ID the guide does not give", m.TypeID, lost.Name))
+			decodeBody(m, lost, body, ctx)
+			return m
+		}
 		m.Header[1].addExpert(SeverityWarning, ExpUnknownMessage, fmt.Sprintf("message type %d is not in the catalog; body shown as raw bytes", m.TypeID))
 		if len(body) > 0 {
 			m.Fields = append(m.Fields, rawField(&rawData, body, HeaderLen))
@@ -167,4 +176,19 @@ func sortNamed(v []Named) {
 			v[j], v[j-1] = v[j-1], v[j]
 		}
 	}
+}
+
+// matchLostID returns the catalog message without a known type ID whose
+// layout body fits exactly, with a non-empty floating part of its own tags.
+func matchLostID(body []byte, ctx Context) *MessageDef {
+	for _, d := range catalogMessages {
+		if d.IDKnown {
+			continue
+		}
+		sh := chooseShape(d, body, ctx)
+		if sh.fits && sh.clean && sh.size < len(body) {
+			return d
+		}
+	}
+	return nil
 }
