@@ -1,0 +1,53 @@
+# ctishark developer targets. `make check` is what CI runs (see .ci/run).
+GO        ?= go
+BIN       ?= ./ctishark
+PKGS      := ./...
+CONFORM   := ../shared/conformance
+FUZZTIME  ?= 60s
+BENCHTIME ?= 1s
+
+.PHONY: all build test race check lint generate generate-check conformance bench fuzz sample clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) .
+
+test:
+	$(GO) test $(PKGS)
+
+race:
+	$(GO) test -race $(PKGS)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+generate:
+	$(GO) generate ./...
+
+# Fails when the committed generated files differ from what go generate makes.
+generate-check:
+	$(GO) generate ./...
+	@git diff --exit-code -- '*.go' || (echo "generated files are stale: run 'make generate' and commit"; exit 1)
+
+conformance: build
+	@if [ -d $(CONFORM) ]; then python3 $(CONFORM)/check.py $(BIN) $(CONFORM)/*.expect.json; \
+	else echo "conformance: $(CONFORM) not present, skipped"; fi
+
+# The README's test command: everything CI checks.
+check: lint generate-check race conformance
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) ./dissect ./reassembly ./cmd/...
+
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./dissect
+	$(GO) test -run='^$$' -fuzz=FuzzSession -fuzztime=$(FUZZTIME) ./dissect
+	$(GO) test -run='^$$' -fuzz=FuzzReader -fuzztime=$(FUZZTIME) ./reassembly
+
+sample: build
+	$(BIN) gen -w testdata/sample.pcap
+
+clean:
+	rm -f $(BIN)
