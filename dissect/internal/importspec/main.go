@@ -111,6 +111,13 @@ type Catalog struct {
 	Tags     []Tag     `json:"tags"`
 }
 
+// extraValues are enum values the spec's tables omit but its example message
+// flows show on the wire: reason code 0 is sent when a state change has no
+// reason, and flagging it on every AGENT_STATE_EVENT would only be noise.
+var extraValues = map[string][]Named{
+	"AgentStateReasonCode": {{0, "none"}},
+}
+
 // secrets are fields whose values must be masked in every output by default.
 var secrets = map[string]bool{"ClientPassword": true, "AgentPassword": true}
 
@@ -157,6 +164,7 @@ func main() {
 		for k, v := range e.Values {
 			t.Values = append(t.Values, Named{parseNum(k), label(v)})
 		}
+		t.Values = append(t.Values, extraValues[name]...)
 		sortTable(&t)
 		c.Enums = append(c.Enums, t)
 	}
