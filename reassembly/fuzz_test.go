@@ -1,0 +1,44 @@
+package reassembly_test
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/ctishark/ctishark/reassembly"
+	. "github.com/ctishark/ctishark/reassembly/internal/ctitest"
+)
+
+// FuzzReader feeds arbitrary bytes as a capture file: reading, decoding
+// and reassembly must never panic or hang, whatever the input.
+func FuzzReader(f *testing.F) {
+	segs := simpleConv("192.0.2.1:40000", "192.0.2.2:42027")
+	c := NewConv("[2001:db8::1]:5000", "[2001:db8::2]:7000", 0xfffffff0, 3, t0)
+	c.SendSplit(true, Cat(Msg(3, 20), Msg(5, 0), Msg(7, 100)), 7, 1)
+	c.Send(false, []byte{0, 0, 0, 5, 0, 0, 0, 4, 1, 2})
+	c.Rst(true)
+	for _, l := range Links() {
+		f.Add(Pcap(l, segs))
+		f.Add(PcapNG(l, c.Segs))
+	}
+	f.Add(Gzip(Pcap(Ethernet, segs)))
+	f.Add(Gzip(PcapNG(SLL2, segs)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		src, err := reassembly.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		r := reassembly.New(Proto{}, reassembly.Options{MaxBuffered: 4096, IdleTimeout: time.Second, MaxConns: 8})
+		n := 0
+		_ = r.Run(src, func(it *reassembly.Item) error {
+			n++
+			if it.Frame != nil && (len(it.Frame.Data) == 0 || len(it.Frame.Pkts) == 0) {
+				t.Fatalf("empty frame %+v", it.Frame)
+			}
+			return nil
+		})
+		if st := r.Stats(); st.Frames > st.TCPBytes {
+			t.Fatalf("more frames than payload bytes: %+v", st)
+		}
+	})
+}

@@ -1,0 +1,58 @@
+package reassembly
+
+import "time"
+
+// Options tunes a Reassembler. The zero value means "all defaults".
+type Options struct {
+	// ServerPorts are the TCP ports CTI servers listen on. Traffic to or
+	// from them is CTI without further checks. Nil means DefaultServerPorts;
+	// an empty non-nil slice means none.
+	ServerPorts []uint16
+	// NoHeuristics disables CTI detection on ports other than ServerPorts.
+	NoHeuristics bool
+	// IdleTimeout flushes a connection that saw no packet for this long, in
+	// capture time. Zero means DefaultIdleTimeout; negative disables.
+	IdleTimeout time.Duration
+	// MaxBuffered caps the bytes one direction of one connection may hold
+	// (out-of-order segments plus an incomplete frame). When out-of-order
+	// data would exceed it the oldest hole is declared lost (a Gap); when a
+	// single incomplete frame would exceed it the frame is dropped (an
+	// Overflow). Zero means DefaultMaxBuffered.
+	MaxBuffered int
+	// MaxConns caps the connection table; the least recently active entry
+	// is flushed to make room. Zero means DefaultMaxConns.
+	MaxConns int
+}
+
+// Defaults for Options fields left zero.
+const (
+	DefaultIdleTimeout = 5 * time.Minute
+	DefaultMaxBuffered = 1 << 20
+	DefaultMaxConns    = 1 << 16
+)
+
+// DefaultServerPorts are the CTI server ports: UCCX (42027) and 12028.
+var DefaultServerPorts = []uint16{42027, 12028}
+
+// minBuffered keeps MaxBuffered large enough for the resync scan to look at
+// a couple of maximal headers; smaller values would make every gap fatal.
+const minBuffered = 4096
+
+func (o Options) withDefaults() Options {
+	if o.ServerPorts == nil {
+		o.ServerPorts = DefaultServerPorts
+	}
+	if o.IdleTimeout == 0 {
+		o.IdleTimeout = DefaultIdleTimeout
+	}
+	if o.MaxBuffered <= 0 {
+		o.MaxBuffered = DefaultMaxBuffered
+	}
+	if o.MaxBuffered < minBuffered {
+		o.MaxBuffered = minBuffered
+	}
+	if o.MaxConns <= 0 {
+		o.MaxConns = DefaultMaxConns
+	}
+	return o
+}

@@ -1,0 +1,215 @@
+package reassembly
+
+import "time"
+
+// half is one direction of a connection: the TCP sequencing state and the
+// framing state of the bytes one side sends. Sequence numbers are turned
+// into 64-bit stream offsets (bytes since the first byte of the direction)
+// as soon as a segment arrives, so everything past this file is free of
+// 32-bit wraparound.
+type half struct {
+	// Hot: touched for every segment (see conn).
+	started bool      // nextSeq is meaningful
+	mode    frameMode // what the framer does with the next bytes
+	done    bool      // FIN reached in order
+	finSeen bool
+	nextSeq uint32 // sequence number of the next in-order byte
+	off     int64  // stream offset of nextSeq
+	buf     []byte // in-order bytes not yet framed
+	bufOff  int64  // stream offset of buf[0] (of the next byte when buf is empty)
+	want    int    // length of the frame at buf[0] once its header is complete
+	discard int64  // bytes still to drop from an overflowed frame
+	ooo     []oooSeg
+
+	// Cold.
+	synSeen bool   // the stream starts at a SYN, so offset 0 is a frame boundary
+	isn     uint32 // initial sequence number, when synSeen
+	finOff  int64  // stream offset of the FIN
+	oooLen  int
+	marks   []mark // which packets the bytes in buf came from
+	scan    int    // resync: next index in buf to try as a frame start
+	skipped int64  // resync: bytes passed over so far
+	skipOff int64  // resync: stream offset where skipping began
+	hint    int64  // resync: stream offset of a known frame boundary, or -1
+}
+
+// oooSeg is data that arrived before the bytes preceding it. It is copied:
+// the packet buffer is reused for the next packet.
+type oooSeg struct {
+	off  int64
+	data []byte
+	pkt  int
+}
+
+func (s *oooSeg) end() int64 { return s.off + int64(len(s.data)) }
+
+// mark attributes buffered bytes to packets: bytes before end came from pkt
+// (or from earlier marks).
+type mark struct {
+	end int64
+	pkt int
+}
+
+// seqOffset converts a sequence number to a stream offset relative to the
+// next expected byte, using signed 32-bit distance so wraparound is free.
+func (h *half) seqOffset(seq uint32) int64 {
+	return h.off + int64(int32(seq-h.nextSeq))
+}
+
+// segment processes one TCP segment sent by side s of c.
+func (r *Reassembler) segment(c *conn, s int, seg *segment) {
+	h := &c.half[s]
+	seq := seg.seq
+	if seg.syn {
+		if !h.started {
+			h.started, h.synSeen, h.isn = true, true, seg.seq
+			h.nextSeq = seg.seq + 1
+			h.hint = -1
+		}
+		seq++ // SYN occupies one sequence number
+	}
+	n := len(seg.payload) + seg.missing
+	if !h.started {
+		if n == 0 {
+			return // a bare ACK/FIN/RST tells us nothing about where data starts
+		}
+		// No handshake seen: the capture started mid-session, so the
+		// first byte we see is offset 0 and may be mid-frame.
+		h.started, h.nextSeq, h.hint = true, seq, -1
+		if h.mode == modeFrame {
+			h.mode = modeSync
+		}
+	}
+	start := h.seqOffset(seq)
+	end := start + int64(n)
+	if seg.fin && !h.finSeen {
+		h.finSeen, h.finOff = true, end
+	}
+	if n > 0 {
+		switch {
+		case end <= h.off:
+			r.stats.Retransmits++
+		case start <= h.off:
+			// In order, possibly overlapping bytes we already have: keep
+			// the first-seen copy and deliver only the new tail.
+			skip := h.off - start
+			if skip < int64(len(seg.payload)) {
+				r.deliver(c, s, seg.payload[skip:], seg.pkt)
+			}
+			if seg.missing > 0 && end > h.off {
+				r.stats.Truncated++
+				r.gap(c, s, end-h.off, seg.pkt, seg.ts, "segment cut by snaplen")
+			}
+			r.drainOOO(c, s)
+		default:
+			r.stats.OutOfOrder++
+			r.storeOOO(c, s, start, seg)
+		}
+	}
+	if h.finSeen && !h.done && h.off >= h.finOff {
+		h.done = true
+	}
+}
+
+// deliver hands in-order bytes to the framer and advances the stream.
+func (r *Reassembler) deliver(c *conn, s int, data []byte, pkt int) {
+	h := &c.half[s]
+	h.off += int64(len(data))
+	h.nextSeq += uint32(len(data))
+	r.push(c, s, data, pkt)
+}
+
+// gap declares n bytes at the current stream position lost.
+func (r *Reassembler) gap(c *conn, s int, n int64, pkt int, ts time.Time, why string) {
+	h := &c.half[s]
+	at := h.off
+	h.off += n
+	h.nextSeq += uint32(n)
+	r.lost(c, s, at, n, pkt, ts, why)
+}
+
+// drainOOO delivers buffered out-of-order data that has become in order.
+func (r *Reassembler) drainOOO(c *conn, s int) {
+	h := &c.half[s]
+	i := 0
+	for ; i < len(h.ooo) && h.ooo[i].off <= h.off; i++ {
+		o := &h.ooo[i]
+		if o.end() > h.off {
+			r.deliver(c, s, o.data[h.off-o.off:], o.pkt)
+		}
+		h.oooLen -= len(o.data)
+		o.data = nil
+	}
+	if i > 0 {
+		h.ooo = append(h.ooo[:0], h.ooo[i:]...)
+	}
+}
+
+// storeOOO buffers a segment that starts beyond the next expected byte,
+// keeping only bytes no earlier segment already supplied. If that would
+// exceed the cap, the oldest hole is declared lost to make progress.
+func (r *Reassembler) storeOOO(c *conn, s int, start int64, seg *segment) {
+	h := &c.half[s]
+	data := seg.payload
+	for h.oooLen+len(data) > r.opts.MaxBuffered && len(h.ooo) > 0 {
+		r.gap(c, s, h.ooo[0].off-h.off, seg.pkt, seg.ts, "segment never captured")
+		r.drainOOO(c, s)
+	}
+	if start <= h.off {
+		// The gap above moved us up to (or past) this segment.
+		skip := h.off - start
+		if skip < int64(len(data)) {
+			r.deliver(c, s, data[skip:], seg.pkt)
+		}
+		r.drainOOO(c, s)
+		return
+	}
+	if h.oooLen+len(data) > r.opts.MaxBuffered {
+		// Still too big with nothing buffered: the hole before it is lost.
+		r.gap(c, s, start-h.off, seg.pkt, seg.ts, "segment never captured")
+		r.deliver(c, s, data, seg.pkt)
+		return
+	}
+	// Insert the parts of [start, end) not covered by existing segments.
+	pos := start
+	end := start + int64(len(data))
+	i := 0
+	for pos < end {
+		for i < len(h.ooo) && h.ooo[i].end() <= pos {
+			i++
+		}
+		stop := end
+		if i < len(h.ooo) {
+			if h.ooo[i].off <= pos {
+				pos = h.ooo[i].end() // covered: first-seen bytes win
+				continue
+			}
+			if h.ooo[i].off < stop {
+				stop = h.ooo[i].off
+			}
+		}
+		piece := make([]byte, stop-pos)
+		copy(piece, data[pos-start:stop-start])
+		h.ooo = append(h.ooo, oooSeg{})
+		copy(h.ooo[i+1:], h.ooo[i:])
+		h.ooo[i] = oooSeg{off: pos, data: piece, pkt: seg.pkt}
+		h.oooLen += len(piece)
+		i++
+		pos = stop
+	}
+	if seg.missing > 0 {
+		// The cut-off tail will never arrive; it becomes a gap when the
+		// stream reaches it (via the hole logic), which is good enough for
+		// this rare combination of reordering and snaplen.
+		r.stats.Truncated++
+	}
+}
+
+// flushOOO declares every remaining hole lost, at connection end.
+func (r *Reassembler) flushOOO(c *conn, s int, pkt int, ts time.Time) {
+	h := &c.half[s]
+	for len(h.ooo) > 0 {
+		r.gap(c, s, h.ooo[0].off-h.off, pkt, ts, "segment never captured")
+		r.drainOOO(c, s)
+	}
+}
