@@ -6,6 +6,9 @@ import (
 	"strings"
 )
 
+// maxPresize caps the floating records Decode reserves room for up front.
+const maxPresize = 128
+
 // HeaderLen is the size of the message header (BodyLength, MessageTypeID).
 const HeaderLen = 8
 
@@ -104,6 +107,12 @@ func decodeBody(m *Message, def *MessageDef, body []byte, ctx Context) {
 	}
 	sh := chooseShape(def, body, ctx)
 	m.Layout, m.LayoutSource, m.FixedSize = sh.layout, sh.source, sh.size
+	// One allocation for the field list: the catalog's fixed fields plus the
+	// records the shape scan counted in the bytes present (capped, so a
+	// pathological frame grows the list as it is read instead).
+	if m.Fields == nil {
+		m.Fields = make([]Field, 0, sh.nFixed+sh.extra+min(sh.records, maxPresize)+1)
+	}
 
 	pos := 0
 	for i := 0; i < sh.nFixed; i++ {
@@ -159,7 +168,7 @@ func shapeNotes(m *Message, def *MessageDef, sh shape, ctx Context) {
 			msg += fmt.Sprintf("; %d layouts fit, the first was kept", sh.cleanBy)
 		}
 		m.addExpert(SeverityNote, ExpLayoutDetected, "", msg)
-	case sh.source == SourceDetected && ctx.Layout != LayoutUnknown && sh.clean:
+	case sh.source == SourceDetected && ctx.Layout != LayoutUnknown && sh.layout != ctx.Layout && sh.clean:
 		m.addExpert(SeverityWarning, ExpLayoutMismatch, "", fmt.Sprintf(
 			"the session's floating header layout %s does not fit this message; %s (%s) does and was used",
 			ctx.Layout, sh.layout, sh.layout.Describe()))

@@ -195,6 +195,12 @@ func appendFloating(dst []byte, f *Field, l Layout) ([]byte, error) {
 	default:
 		dst = append(dst, v.Bytes...)
 	}
+	if v.Type == TypeSTRING || v.Type == TypeNAMEDVAR || v.Type == TypeNAMEDARRAY {
+		// A decoded string keeps its size: restore the NUL padding after it.
+		for len(dst)-dataStart < f.Size {
+			dst = append(dst, 0)
+		}
+	}
 	n := len(dst) - dataStart
 	if n > l.MaxData() {
 		return dst, fmt.Errorf("%d data bytes do not fit a %d-byte FieldLength", n, l.lenLen())

@@ -92,7 +92,7 @@ func decodeString(f *Field, data []byte, version int) {
 		f.addExpert(SeverityWarning, ExpNoNUL, "string is not terminated by a NUL")
 	case i < len(data)-1:
 		text = data[:i]
-		f.addExpert(SeverityNote, ExpAfterNUL, fmt.Sprintf("%d bytes follow the string's NUL", len(data)-i-1))
+		afterNUL(f, data[i+1:], "string")
 	default:
 		text = data[:i]
 	}
@@ -103,6 +103,19 @@ func decodeString(f *Field, data []byte, version int) {
 	if f.Def != nil && isDeviceID(f.Def.Name) && (version == 0 || version >= 14) {
 		splitPrimaryActual(f)
 	}
+}
+
+// afterNUL reports the bytes after a string's NUL: NUL padding is a note
+// (the encoder restores it from the field size), anything else hides data
+// the field's value does not show and is a warning.
+func afterNUL(f *Field, extra []byte, what string) {
+	for _, c := range extra {
+		if c != 0 {
+			f.addExpert(SeverityWarning, ExpAfterNUL, fmt.Sprintf("%d bytes follow the %s's NUL", len(extra), what))
+			return
+		}
+	}
+	f.addExpert(SeverityNote, ExpAfterNUL, fmt.Sprintf("%d NUL bytes pad the %s", len(extra), what))
 }
 
 // isDeviceID reports whether a field may hold a version-14 Primary.Actual
@@ -140,23 +153,24 @@ func decodeNamed(f *Field, t Type, data []byte) {
 		rest, off = rest[1:], off+1
 	}
 	name, value := rest, []byte(nil)
+	valueOff := off + len(rest) // no NUL: the (empty) value starts after the name
 	i := bytes.IndexByte(rest, 0)
 	if i < 0 {
 		f.addExpert(SeverityWarning, ExpNamedVar, "name is not terminated by a NUL and no value follows")
 	} else {
-		name, value = rest[:i], rest[i+1:]
+		name, value, valueOff = rest[:i], rest[i+1:], off+i+1
 		if j := bytes.IndexByte(value, 0); j < 0 {
 			f.addExpert(SeverityWarning, ExpNamedVar, "value is not terminated by a NUL")
 		} else {
 			if j < len(value)-1 {
-				f.addExpert(SeverityNote, ExpAfterNUL, fmt.Sprintf("%d bytes follow the value's NUL", len(value)-j-1))
+				afterNUL(f, value[j+1:], "value")
 			}
 			value = value[:j]
 		}
 	}
 	kids = append(kids,
 		Field{Name: "name", Filter: base + ".name", Tag: f.Tag, Offset: off, Size: len(name), Value: Str(string(name))},
-		Field{Name: "value", Filter: base + ".value", Tag: f.Tag, Offset: off + len(name) + 1, Size: len(value), Value: Str(string(value))})
+		Field{Name: "value", Filter: base + ".value", Tag: f.Tag, Offset: valueOff, Size: len(value), Value: Str(string(value))})
 	if len(name) > 32 {
 		f.addExpert(SeverityWarning, ExpTooLong, fmt.Sprintf("name has %d bytes, more than 32", len(name)))
 	}

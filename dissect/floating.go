@@ -44,7 +44,7 @@ func decodeFloating(m *Message, def *MessageDef, b []byte, base int, l Layout) {
 		case LookupTag(tag) != nil:
 			td := LookupTag(tag)
 			fd := foreignDef(td)
-			f.Def, f.Name, f.Filter, typ = fd, fd.Name, fd.Filter, fd.Type
+			f.Def, f.Name, f.Filter, f.Secret, typ = fd, fd.Name, fd.Filter, fd.Secret, fd.Type
 			f.addExpert(SeverityWarning, ExpNotAllowed, fmt.Sprintf("tag %d (%s) is not defined for %s", tag, td.Name, def.Name))
 		default:
 			f.Name, f.Filter = "tag "+strconv.Itoa(int(tag)), "cti.unknown_tag"

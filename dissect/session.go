@@ -105,7 +105,10 @@ func (s *Session) Summarize(frame []byte, out *Summary) {
 
 // Observe updates the session from a decoded message.
 func (s *Session) Observe(m *Message) {
-	if m.Def == nil {
+	// A type ID outside the catalog teaches nothing, even when Decode
+	// recognised the body of a message whose ID the guide lost: that is a
+	// guess (and Summarize, which does not guess, must learn the same).
+	if m.Def == nil || !m.Def.IDKnown {
 		return
 	}
 	switch m.Def.Name {

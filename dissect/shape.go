@@ -17,6 +17,7 @@ type shape struct {
 	clean   bool // the floating part parsed exactly, with tags of this message
 	cleanBy int  // how many layouts parse cleanly at this fixed size (ambiguity)
 	fits    bool // the body holds the whole fixed part
+	records int  // floating records the scan found (bounded by the bytes present)
 }
 
 // scanResult is what a quick pass over a floating part finds.
@@ -169,7 +170,7 @@ func chooseShape(def *MessageDef, body []byte, ctx Context) shape {
 				if l == pref {
 					src = prefSrc
 				}
-				cand, candScan, got = shape{nFixed: o.n, extra: o.extra, size: size, layout: l, source: src, clean: r.clean(), fits: true}, r, true
+				cand, candScan, got = shape{nFixed: o.n, extra: o.extra, size: size, layout: l, source: src, clean: r.clean(), fits: true, records: r.known + r.unknown}, r, true
 			}
 		}
 		cand.cleanBy = cleanCount

@@ -3,6 +3,7 @@ package dissect
 import (
 	"bytes"
 	"encoding/binary"
+	"strings"
 )
 
 // Summary is the handful of facts table and statistics views need from a
@@ -56,14 +57,70 @@ const (
 // keyOffsets locates a message's key fixed fields; -1 when absent.
 type keyOffsets struct {
 	invokeID, callID, newCallID, agentState, reason, status, version, services int
-	statusSize                                                                  int
+	statusSize                                                                 int
+	floating                                                                   uint16 // summary slots the message defines (1<<slot)
+}
+
+// Summary slots filled from the floating part. A slot is filled only from a
+// tag the message defines under the slot's name (tag 10 of CONFIG_DEVICE_EVENT
+// is no DNIS), and from its first occurrence, as Message.String does.
+const (
+	slotAgentID = iota
+	slotAgentExtension
+	slotAgentInstrument
+	slotANI
+	slotDNIS
+	slotDialedNumber
+	slotText
+	slotConnectionDeviceID
+	slotOtherDeviceID
+)
+
+// tagSlot is the summary slot a floating tag fills, -1 for none.
+func tagSlot(tag uint16) int {
+	switch tag {
+	case 194:
+		return slotAgentID
+	case 4:
+		return slotAgentExtension
+	case 6:
+		return slotAgentInstrument
+	case 8:
+		return slotANI
+	case 10:
+		return slotDNIS
+	case 11:
+		return slotDialedNumber
+	case 7:
+		return slotText
+	case 25:
+		return slotConnectionDeviceID
+	case 31, 32, 33, 34, 35, 44, 45, 47, 50, 53:
+		return slotOtherDeviceID
+	}
+	return -1
+}
+
+var slotNames = [...]string{"AgentID", "AgentExtension", "AgentInstrument", "ANI", "DNIS", "DialedNumber", "Text", "ConnectionDeviceID"}
+
+// summarySlot is the slot a message's floating field fills: its tag's slot,
+// when the message gives the tag the slot's name.
+func summarySlot(tag uint16, name string) int {
+	slot := tagSlot(tag)
+	switch {
+	case slot == slotOtherDeviceID && strings.HasSuffix(name, "DeviceID"):
+		return slot
+	case slot >= 0 && slot < len(slotNames) && slotNames[slot] == name:
+		return slot
+	}
+	return -1
 }
 
 var keys = map[*MessageDef]*keyOffsets{}
 
 func init() {
 	for _, m := range catalogMessages {
-		k := &keyOffsets{-1, -1, -1, -1, -1, -1, -1, -1, 0}
+		k := &keyOffsets{-1, -1, -1, -1, -1, -1, -1, -1, 0, 0}
 		off := 0
 		for _, f := range m.Fixed {
 			switch f.Name {
@@ -87,6 +144,11 @@ func init() {
 				k.services = off
 			}
 			off += f.Size
+		}
+		for i := range m.Floating {
+			if slot := summarySlot(m.Floating[i].Tag, m.Floating[i].Name); slot >= 0 {
+				k.floating |= 1 << slot
+			}
 		}
 		m.keys = k
 	}
@@ -116,6 +178,9 @@ func Summarize(frame []byte, ctx Context, out *Summary) {
 	out.Layout, out.LayoutSource, out.FixedSize = sh.layout, sh.source, sh.size
 	if !sh.fits || !sh.clean {
 		out.Malformed = true
+	}
+	if sh.size > len(body) {
+		out.FixedSize = len(body) // as Decode: the fixed part is cut short
 	}
 	k := def.keys
 	u32 := func(off int) (uint32, bool) {
@@ -161,12 +226,13 @@ func Summarize(frame []byte, ctx Context, out *Summary) {
 		out.Has |= HasServices
 	}
 	if sh.fits && sh.layout != LayoutUnknown {
-		summarizeFloating(out, body[sh.size:], sh.layout)
+		summarizeFloating(out, body[sh.size:], sh.layout, k.floating)
 	}
 }
 
-func summarizeFloating(out *Summary, b []byte, l Layout) {
+func summarizeFloating(out *Summary, b []byte, l Layout, slots uint16) {
 	h := l.HeaderLen()
+	conn := false // DeviceID holds the ConnectionDeviceID
 	for pos := 0; pos < len(b); {
 		tag, n, ok := l.readHeader(b[pos:])
 		if !ok || pos+h+n > len(b) {
@@ -176,28 +242,37 @@ func summarizeFloating(out *Summary, b []byte, l Layout) {
 		if i := bytes.IndexByte(data, 0); i >= 0 {
 			data = data[:i]
 		}
-		switch tag {
-		case 194:
-			out.AgentID = data
-		case 4:
-			out.AgentExtension = data
-		case 6:
-			out.AgentInstrument = data
-		case 8:
-			out.ANI = data
-		case 10:
-			out.DNIS = data
-		case 11:
-			out.DialedNumber = data
-		case 7:
-			out.Text = data
-		case 25:
-			out.DeviceID = data
-		case 31, 32, 33, 34, 35, 44, 45, 47, 50, 53:
-			if out.DeviceID == nil {
-				out.DeviceID = data
-			}
-		}
 		pos += h + n
+		slot := tagSlot(tag)
+		if slot < 0 || slots&(1<<slot) == 0 {
+			continue
+		}
+		var dst *[]byte
+		switch slot {
+		case slotAgentID:
+			dst = &out.AgentID
+		case slotAgentExtension:
+			dst = &out.AgentExtension
+		case slotAgentInstrument:
+			dst = &out.AgentInstrument
+		case slotANI:
+			dst = &out.ANI
+		case slotDNIS:
+			dst = &out.DNIS
+		case slotDialedNumber:
+			dst = &out.DialedNumber
+		case slotText:
+			dst = &out.Text
+		case slotConnectionDeviceID:
+			if !conn {
+				out.DeviceID, conn = data, true
+			}
+			continue
+		case slotOtherDeviceID:
+			dst = &out.DeviceID
+		}
+		if *dst == nil {
+			*dst = data
+		}
 	}
 }

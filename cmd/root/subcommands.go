@@ -2,10 +2,15 @@ package root
 
 import (
 	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/cmd/gen"
+	"github.com/ctishark/ctishark/cmd/read"
 	"github.com/spf13/cobra"
 )
 
 // subcommands lists the commands added to the root; one line per command.
 func subcommands(f *factory.Factory) []*cobra.Command {
-	return []*cobra.Command{}
+	return []*cobra.Command{
+		read.NewCmdRead(f, nil),
+		gen.NewCmdGen(f, nil),
+	}
 }

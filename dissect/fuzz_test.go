@@ -1,0 +1,179 @@
+package dissect
+
+import (
+	"bytes"
+	"encoding/binary"
+	"testing"
+)
+
+// fuzzContext maps a selector byte to a decode context: unknown session,
+// sessions at versions 11, 13 and 18, a detected layout, and each layout
+// forced by the user.
+func fuzzContext(sel byte) Context {
+	switch sel % 8 {
+	case 1:
+		return ctxFor(13)
+	case 2:
+		return ctxFor(18)
+	case 3:
+		return NewSession(Options{Layout: Layout22}).Context()
+	case 4:
+		return NewSession(Options{Version: 13, Layout: Layout11}).Context()
+	case 5:
+		return NewSession(Options{Version: 18, Layout: Layout21}).Context()
+	case 6:
+		return ctxFor(11)
+	case 7:
+		return Context{Layout: Layout21, Source: SourceDetected, OpenReqExtra: 3}
+	}
+	return Context{OpenReqExtra: -1}
+}
+
+// seedFrames adds an encoded frame of every message at both layouts.
+func seedFrames(f *testing.F, add func(frame []byte, sel byte)) {
+	for i, tv := range testVersions {
+		for _, def := range Messages() {
+			b, err := Encode(fullMessage(f, def, tv.version, tv.layout), tv.layout)
+			if err != nil {
+				f.Fatal(err)
+			}
+			add(b, byte(i+1))
+		}
+	}
+}
+
+// checkDecode asserts the properties every decode must have, whatever the
+// bytes: no panic, agreement with Summarize, fields inside the frame, and
+// for frames without warnings, Encode(Decode(x)) == x.
+func checkDecode(t *testing.T, data []byte, ctx Context, as *MessageDef) *Message {
+	var m *Message
+	if as != nil {
+		m = DecodeAs(as, data, ctx)
+	} else {
+		m = Decode(data, ctx)
+	}
+	checkBounds(t, m)
+	walkFields(m, func(f *Field) { _ = f.Text() })
+	worst := m.Worst()
+
+	var s Summary
+	Summarize(data, ctx, &s)
+	if len(data) >= HeaderLen && (s.TypeID != m.TypeID || s.BodyLength != m.BodyLength) {
+		t.Fatalf("Summarize says type %d length %d, Decode type %d length %d", s.TypeID, s.BodyLength, m.TypeID, m.BodyLength)
+	}
+	if as == nil && s.Def == nil && m.Def != nil {
+		// An unknown type ID whose body parses as a message whose ID the
+		// guide lost: Decode says so with a warning, Summarize does not try.
+		if m.Def.IDKnown || len(findExpert(m, ExpUnknownMessage)) == 0 {
+			t.Fatalf("Summarize says unknown type, Decode %s with %v", m.Def, expertCodes(m))
+		}
+		as = m.Def
+	}
+	if as == nil {
+		if s.Def != m.Def {
+			t.Fatalf("Summarize says %v, Decode %v", s.Def, m.Def)
+		}
+		if worst == SeverityError && !s.Malformed {
+			t.Fatalf("Decode reports errors %v but Summarize says the frame is well formed", expertCodes(m))
+		}
+		if s.Malformed && m.Def != nil && worst < SeverityWarning {
+			t.Fatalf("Summarize says malformed, Decode reports only %v", expertCodes(m))
+		}
+		if m.Def != nil && len(findExpert(m, ExpFixedTruncated)) == 0 &&
+			(s.Layout != m.Layout || s.LayoutSource != m.LayoutSource || s.FixedSize != m.FixedSize) {
+			t.Fatalf("Summarize chose layout %s/%s fixed %d, Decode %s/%s fixed %d",
+				s.Layout, s.LayoutSource, s.FixedSize, m.Layout, m.LayoutSource, m.FixedSize)
+		}
+		if s.Has&HasInvokeID != 0 {
+			if v, ok := m.Uint("InvokeID"); !ok || uint32(v) != s.InvokeID {
+				t.Fatalf("Summarize InvokeID %d, Decode %d (%v)", s.InvokeID, v, ok)
+			}
+		}
+	}
+	if m.Def != nil && worst < SeverityWarning {
+		again, err := Encode(m, m.Layout)
+		if err != nil {
+			t.Fatalf("re-encoding a clean decode: %v", err)
+		}
+		if !bytes.Equal(again, data) {
+			t.Fatalf("Encode(Decode(x)) != x\n   x %x\n got %x\n%s", data, again, dumpFields(m))
+		}
+	}
+	return m
+}
+
+func FuzzDecode(f *testing.F) {
+	seedFrames(f, func(b []byte, sel byte) { f.Add(b, sel) })
+	f.Add([]byte{}, byte(0))
+	f.Add([]byte{0, 0, 0, 4, 0, 0, 0, 5, 0, 0, 0, 1}, byte(0))
+	f.Fuzz(func(t *testing.T, data []byte, sel byte) {
+		var as *MessageDef
+		if sel >= 0x80 {
+			as = LookupName("CONFIG_TERMINAL_EVENT")
+		}
+		checkDecode(t, data, fuzzContext(sel), as)
+	})
+}
+
+// splitFrames cuts a byte stream into frames by their BodyLength; the last
+// frame takes whatever is left.
+func splitFrames(data []byte, fn func(frame []byte)) {
+	for len(data) > 0 {
+		n := len(data)
+		if len(data) >= HeaderLen {
+			if l := uint64(binary.BigEndian.Uint32(data)) + HeaderLen; l < uint64(n) {
+				n = int(l)
+			}
+		}
+		fn(data[:n])
+		data = data[n:]
+	}
+}
+
+func FuzzSession(f *testing.F) {
+	// Short sessions keep the fuzzer fast (it minimizes every new input):
+	// OPEN_REQ then a message of a few classes, and captures that start
+	// after OPEN_REQ.
+	for i, tv := range testVersions {
+		frames := encodedFrames(f, tv.version, tv.layout)
+		seq := func(names ...string) []byte {
+			var out []byte
+			for _, n := range names {
+				out = append(out, frames[LookupName(n)]...)
+			}
+			return out
+		}
+		f.Add(seq("OPEN_REQ", "OPEN_CONF", "HEARTBEAT_REQ"), byte(0))
+		f.Add(seq("OPEN_REQ", "CALL_HELD_EVENT", "FAILURE_EVENT"), byte(0))
+		f.Add(seq("OPEN_REQ", "SET_AGENT_STATE_REQ", "CONFIG_KEY_EVENT"), byte(0))
+		f.Add(seq("CALL_HELD_EVENT", "ANSWER_CALL_REQ"), byte(i+1))
+		f.Add(seq("HEARTBEAT_REQ", "CLEAR_CALL_REQ", "END_CALL_EVENT"), byte(0))
+	}
+	f.Add(append(hx(f, setAgentStateV18), hx(f, callHeldV18)...), byte(0))
+	f.Add(append(hx(f, configAgentV13), hx(f, callHeldV13)...), byte(0))
+	f.Add(append(hx(f, openReqV13), hx(f, callHeldV18)...), byte(3))
+	f.Fuzz(fuzzSession)
+}
+
+func fuzzSession(t *testing.T, data []byte, sel byte) {
+	{
+		opts := []Options{{}, {Version: 13}, {Version: 18}, {Layout: Layout22}}[sel%4]
+		dec, sum := NewSession(opts), NewSession(opts)
+		var s Summary
+		splitFrames(data, func(frame []byte) {
+			ctx := dec.Context()
+			checkDecode(t, frame, ctx, nil)
+			dec.Decode(frame)
+			sum.Summarize(frame, &s)
+			if dec.Version != sum.Version || dec.Layout != sum.Layout || dec.LayoutSource != sum.LayoutSource ||
+				dec.OpenReqExtra != sum.OpenReqExtra || dec.Mode != sum.Mode || dec.SawOpenReq != sum.SawOpenReq ||
+				dec.SawOpenConf != sum.SawOpenConf || dec.ServicesRequested != sum.ServicesRequested ||
+				dec.ServicesGranted != sum.ServicesGranted {
+				t.Fatalf("sessions learned differently from %x:\nDecode    %+v\nSummarize %+v", frame, *dec, *sum)
+			}
+			if dec.Layout == LayoutUnknown && dec.LayoutSource != SourceNone {
+				t.Fatalf("session layout unknown with source %s", dec.LayoutSource)
+			}
+		})
+	}
+}

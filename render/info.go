@@ -1,0 +1,303 @@
+package render
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/ctishark/ctishark/dissect"
+)
+
+// segment is one parsed Info segment: literal text around placeholders.
+type segment struct {
+	parts []part
+}
+
+type part struct {
+	lit   string
+	field string   // "" for a literal
+	mods  []string // modifiers after the field name
+}
+
+var parsedSpecs = map[string][]segment{}
+
+func init() {
+	for name, segs := range infoSpecs {
+		parsedSpecs[name] = parseSegments(segs)
+	}
+}
+
+func parseSegments(segs []string) []segment {
+	out := make([]segment, 0, len(segs))
+	for _, s := range segs {
+		var seg segment
+		for s != "" {
+			i := strings.IndexByte(s, '{')
+			if i < 0 {
+				seg.parts = append(seg.parts, part{lit: s})
+				break
+			}
+			if i > 0 {
+				seg.parts = append(seg.parts, part{lit: s[:i]})
+			}
+			j := strings.IndexByte(s[i:], '}')
+			if j < 0 {
+				panic("render: unterminated placeholder in Info spec " + strconv.Quote(s))
+			}
+			ph := strings.Split(s[i+1:i+j], ":")
+			seg.parts = append(seg.parts, part{field: ph[0], mods: ph[1:]})
+			s = s[i+j+1:]
+		}
+		out = append(out, seg)
+	}
+	return out
+}
+
+// Info is the one-line summary of a message for the table's Info column
+// (see infoSpecs for the design). showSecrets lets secret fields through.
+func Info(m *dissect.Message, showSecrets bool) string {
+	var b strings.Builder
+	if m.Def == nil {
+		b.WriteString("unknown message type " + strconv.FormatUint(uint64(m.TypeID), 10) + ", " +
+			strconv.FormatUint(uint64(m.BodyLength), 10) + "-byte body")
+	} else if segs, ok := parsedSpecs[m.Def.Name]; ok {
+		for i := range segs {
+			if s, ok := evalSegment(m, &segs[i], showSecrets); ok && s != "" {
+				if b.Len() > 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteString(s)
+			}
+		}
+	} else {
+		b.WriteString(genericInfo(m, showSecrets))
+	}
+	s := strings.TrimSuffix(b.String(), ":")
+	return appendExpert(s, m)
+}
+
+func evalSegment(m *dissect.Message, seg *segment, showSecrets bool) (string, bool) {
+	var b strings.Builder
+	for _, p := range seg.parts {
+		if p.field == "" {
+			b.WriteString(p.lit)
+			continue
+		}
+		v, ok := evalField(m, p.field, p.mods, showSecrets)
+		if !ok || v == "" {
+			return "", false
+		}
+		if len(seg.parts) == 1 && len(p.mods) == 0 && unnamedEnum(m.Get(p.field)) {
+			// A bare enum placeholder without a name to show would leave a
+			// lone number: say whose number it is.
+			v = p.field + "=" + v
+		}
+		b.WriteString(v)
+	}
+	return b.String(), true
+}
+
+func hasMod(mods []string, m string) bool {
+	for _, x := range mods {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
+
+func evalField(m *dissect.Message, name string, mods []string, showSecrets bool) (string, bool) {
+	switch {
+	case hasMod(mods, "count"):
+		n := 0
+		for i := range m.Fields {
+			if m.Fields[i].Name == name {
+				n++
+			}
+		}
+		return strconv.Itoa(n), n > 0
+	case hasMod(mods, "list"), hasMod(mods, "rec"):
+		return listField(m, name, hasMod(mods, "rec"), showSecrets)
+	}
+	f := m.Get(name)
+	if f == nil {
+		return "", false
+	}
+	v := f.Value
+	for _, md := range mods {
+		if other, ok := strings.CutPrefix(md, "ne="); ok {
+			if g := m.Get(other); g != nil && g.Value.Equal(v) {
+				return "", false
+			}
+		}
+	}
+	if hasMod(mods, "nz") {
+		if (v.Type.IsInteger() || v.Type == dissect.TypeBOOL) && v.Num == 0 {
+			return "", false
+		}
+	}
+	switch {
+	case hasMod(mods, "mode"):
+		switch {
+		case v.Num&0x10 != 0:
+			return "bridge", true
+		case v.Num&0x01 != 0:
+			return "agent", true
+		}
+		return "", false
+	case hasMod(mods, "online") && v.Type == dissect.TypeBOOL:
+		if v.Num != 0 {
+			return "online", true
+		}
+		return "offline", true
+	}
+	s := shortValue(f, showSecrets)
+	if hasMod(mods, "state") {
+		s = strings.TrimPrefix(s, "AGENT_STATE_")
+	}
+	if hasMod(mods, "q") && s != "" {
+		s = strconv.Quote(s)
+	}
+	return s, true
+}
+
+// listField joins the occurrences of a repeated field, each preceded by the
+// RecordType of its record when rec is set.
+func listField(m *dissect.Message, name string, rec, showSecrets bool) (string, bool) {
+	const max = 4
+	var items []string
+	n, recIdx := 0, 0
+	var recTypes []string
+	if rec {
+		for i := range m.Fields {
+			if m.Fields[i].Name == "RecordType" {
+				recTypes = append(recTypes, shortValue(&m.Fields[i], showSecrets))
+			}
+		}
+	}
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		if f.Name != name {
+			continue
+		}
+		n++
+		if len(items) < max {
+			s := shortValue(f, showSecrets)
+			if rec && recIdx < len(recTypes) {
+				s = recTypes[recIdx] + " " + s
+			}
+			items = append(items, s)
+		}
+		recIdx++
+	}
+	if n == 0 {
+		return "", false
+	}
+	s := strings.Join(items, ", ")
+	if n > max {
+		s += ", +" + strconv.Itoa(n-max) + " more"
+	}
+	return s, true
+}
+
+// shortValue is a field's value for one-line use: enum names without the
+// number, mask names joined with "|", text as is.
+func shortValue(f *dissect.Field, showSecrets bool) string {
+	if isSecret(f) && !showSecrets {
+		return Secret
+	}
+	v := f.Value
+	if f.Def != nil && v.Type.IsInteger() {
+		switch {
+		case f.Def.Enum != nil:
+			if name, ok := f.Def.Enum.Lookup(uint32(v.Num)); ok && name != "reserved" {
+				return name
+			}
+			return v.Text()
+		case f.Def.Mask != nil:
+			return strings.ReplaceAll(f.Display(), " | ", "|")
+		case v.Type == dissect.TypeTIME:
+			return f.Display()
+		}
+	}
+	return v.Text()
+}
+
+// unnamedEnum reports whether f is an enum field whose value has no name
+// (or is one the guide calls reserved).
+func unnamedEnum(f *dissect.Field) bool {
+	if f == nil || f.Def == nil || f.Def.Enum == nil || !f.Value.Type.IsInteger() {
+		return false
+	}
+	name, ok := f.Def.Enum.Lookup(uint32(f.Value.Num))
+	return !ok || name == "reserved"
+}
+
+// genericInfo summarises a message the spec table does not cover.
+func genericInfo(m *dissect.Message, showSecrets bool) string {
+	var parts []string
+	nonInvoke := 0
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		if f.Def != nil && f.Def.Reserved() || f.Name == "InvokeID" {
+			continue
+		}
+		nonInvoke++
+		if len(parts) == 4 {
+			continue
+		}
+		if v := f.Value; (v.Type.IsInteger() || v.Type == dissect.TypeBOOL) && v.Num == 0 || v.Type == dissect.TypeSTRING && v.Str == "" {
+			continue
+		}
+		parts = append(parts, f.Name+"="+shortValue(f, showSecrets))
+	}
+	if nonInvoke == 0 {
+		if id, ok := m.Uint("InvokeID"); ok {
+			return "invoke " + strconv.FormatUint(id, 10)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// appendExpert adds the message's errors and warnings to an Info text.
+func appendExpert(s string, m *dissect.Message) string {
+	const max = 2
+	shown, more := 0, 0
+	var b strings.Builder
+	b.WriteString(s)
+	for _, e := range m.AllExpert() {
+		if e.Severity < dissect.SeverityWarning {
+			continue
+		}
+		if shown == max {
+			more++
+			continue
+		}
+		shown++
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString("[" + expertLabel(e) + ": " + e.Message + "]")
+	}
+	if more > 0 {
+		b.WriteString(" [+" + strconv.Itoa(more) + " more]")
+	}
+	return b.String()
+}
+
+func expertLabel(e dissect.Expert) string {
+	if strings.HasPrefix(e.Code, "cti.malformed") {
+		return "malformed"
+	}
+	return e.Severity.String()
+}
+
+// MessageID is the table's ID column: the InvokeID, else the call the
+// message is about.
+func MessageID(m *dissect.Message) string {
+	for _, name := range []string{"InvokeID", "CallID", "PrimaryCallID", "ActiveCallID", "HeldCallID"} {
+		if f := m.Get(name); f != nil && f.Value.Type.IsInteger() {
+			return strconv.FormatUint(f.Value.Num, 10)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,348 @@
+package render
+
+import (
+	"bufio"
+	"encoding/hex"
+	"io"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/ctishark/ctishark/dissect"
+)
+
+// jsonWriter writes records as JSON objects with a fixed key order (see
+// JSON.md): an indented array written element by element, or one compact
+// object per line. Nothing is kept between records, so memory stays flat
+// whatever the capture's size.
+type jsonWriter struct {
+	bw    *bufio.Writer
+	opts  Options
+	array bool
+	n     int
+	buf   []byte
+}
+
+func newJSON(w io.Writer, opts Options, array bool) *jsonWriter {
+	return &jsonWriter{bw: bufio.NewWriterSize(w, 64<<10), opts: opts, array: array}
+}
+
+func (j *jsonWriter) Write(r *Record) error {
+	if j.array {
+		if j.n == 0 {
+			j.bw.WriteString("[\n  ")
+		} else {
+			j.bw.WriteString(",\n  ")
+		}
+		j.buf = appendRecord(j.buf[:0], r, j.opts.ShowSecrets, prettyStyle)
+	} else {
+		j.buf = appendRecord(j.buf[:0], r, j.opts.ShowSecrets, compactStyle)
+		j.buf = append(j.buf, '\n')
+	}
+	j.n++
+	_, err := j.bw.Write(j.buf)
+	return err
+}
+
+func (j *jsonWriter) Close() error {
+	if j.array {
+		if j.n == 0 {
+			j.bw.WriteString("[]\n")
+		} else {
+			j.bw.WriteString("\n]\n")
+		}
+	}
+	return j.bw.Flush()
+}
+
+// style is the whitespace of a JSON rendering: between top-level keys,
+// between the members of a nested object, after a colon, and around the
+// elements of the fields and expert arrays.
+type style struct {
+	key, member, colon, open, elem, close string
+}
+
+var (
+	compactStyle = style{key: ",", member: ",", colon: ":", open: "[", elem: ",", close: "]"}
+	// prettyStyle puts each top-level key on its own line and each field or
+	// expert item on its own line, inside an array indented by two spaces.
+	prettyStyle = style{key: ",\n    ", member: ", ", colon: ": ", open: "[\n      ", elem: ",\n      ", close: "\n    ]"}
+)
+
+// AppendJSON appends the compact JSON object of a record to b (the jsonl
+// form).
+func AppendJSON(b []byte, r *Record, showSecrets bool) []byte {
+	return appendRecord(b, r, showSecrets, compactStyle)
+}
+
+func appendRecord(b []byte, r *Record, showSecrets bool, st style) []byte {
+	fr := &r.Frame
+	key := func(b []byte, k string, first bool) []byte {
+		if !first {
+			b = append(b, st.key...)
+		}
+		b = append(b, '"')
+		b = append(b, k...)
+		b = append(b, '"')
+		return append(b, st.colon...)
+	}
+	mem := func(b []byte, k string, first bool) []byte {
+		if !first {
+			b = append(b, st.member...)
+		}
+		b = append(b, '"')
+		b = append(b, k...)
+		b = append(b, '"')
+		return append(b, st.colon...)
+	}
+	if st.key != "," {
+		b = append(b, "{\n    "...)
+	} else {
+		b = append(b, '{')
+	}
+	if r.Event != nil {
+		b = key(b, "event", true)
+		b = appendString(b, r.Event.Kind)
+	} else {
+		b = key(b, "num", true)
+		b = strconv.AppendInt(b, int64(r.Num), 10)
+	}
+	b = key(b, "frame", false)
+	b = strconv.AppendInt(b, int64(fr.Pkt), 10)
+	if r.Event == nil {
+		b = key(b, "frames", false)
+		b = append(b, '[')
+		for i, p := range fr.Pkts {
+			if i > 0 {
+				b = append(b, st.member...)
+			}
+			b = strconv.AppendInt(b, int64(p), 10)
+		}
+		b = append(b, ']')
+	}
+	b = key(b, "time", false)
+	if fr.Time.IsZero() {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '"')
+		b = fr.Time.UTC().AppendFormat(b, "2006-01-02T15:04:05.000000000Z07:00")
+		b = append(b, '"')
+	}
+	b = key(b, "stream", false)
+	b = strconv.AppendInt(b, int64(fr.Stream), 10)
+	b = key(b, "src", false)
+	b = appendString(b, endpoint(fr.Src))
+	b = key(b, "dst", false)
+	b = appendString(b, endpoint(fr.Dst))
+	b = key(b, "dir", false)
+	b = appendString(b, fr.Dir)
+	if e := r.Event; e != nil {
+		b = key(b, "bytes", false)
+		b = strconv.AppendInt(b, e.Bytes, 10)
+		b = key(b, "offset", false)
+		b = strconv.AppendInt(b, e.Offset, 10)
+		b = key(b, "info", false)
+		b = appendString(b, EventInfo(e, fr.Dir))
+		return closeObj(b, st)
+	}
+	m := r.Msg
+	b = key(b, "length", false)
+	b = strconv.AppendInt(b, int64(len(m.Frame)), 10)
+	if fr.Truncated {
+		b = key(b, "truncated", false)
+		b = append(b, "true"...)
+	}
+	b = key(b, "msg_type", false)
+	b = appendString(b, m.Name())
+	b = key(b, "msg_type_id", false)
+	b = strconv.AppendUint(b, uint64(m.TypeID), 10)
+	b = key(b, "session", false)
+	b = append(b, '{')
+	b = mem(b, "version", true)
+	b = strconv.AppendInt(b, int64(r.Session.Version), 10)
+	b = mem(b, "layout", false)
+	b = appendString(b, r.Session.Layout.String())
+	b = mem(b, "layout_source", false)
+	b = appendString(b, r.Session.LayoutSource.String())
+	b = mem(b, "mode", false)
+	b = appendString(b, r.Session.Mode.String())
+	b = append(b, '}')
+	b = key(b, "info", false)
+	b = appendString(b, Info(m, showSecrets))
+	if q := r.Request; q != nil {
+		b = key(b, "request", false)
+		b = append(b, '{')
+		b = mem(b, "num", true)
+		b = strconv.AppendInt(b, int64(q.Num), 10)
+		b = mem(b, "latency", false)
+		b = strconv.AppendFloat(b, q.Latency.Seconds(), 'f', 6, 64)
+		b = append(b, '}')
+	}
+	b = key(b, "fields", false)
+	if len(m.Fields) == 0 {
+		b = append(b, "[]"...)
+	} else {
+		b = append(b, st.open...)
+		for i := range m.Fields {
+			if i > 0 {
+				b = append(b, st.elem...)
+			}
+			b = appendField(b, &m.Fields[i], showSecrets, st, mem)
+		}
+		b = append(b, st.close...)
+	}
+	b = key(b, "expert", false)
+	ex := m.AllExpert()
+	if len(ex) == 0 {
+		b = append(b, "[]"...)
+	} else {
+		b = append(b, st.open...)
+		for i, e := range ex {
+			if i > 0 {
+				b = append(b, st.elem...)
+			}
+			b = append(b, '{')
+			b = mem(b, "severity", true)
+			b = appendString(b, e.Severity.String())
+			b = mem(b, "code", false)
+			b = appendString(b, e.Code)
+			b = mem(b, "message", false)
+			b = appendString(b, e.Message)
+			b = mem(b, "field", false)
+			b = appendString(b, e.Field)
+			b = append(b, '}')
+		}
+		b = append(b, st.close...)
+	}
+	return closeObj(b, st)
+}
+
+func closeObj(b []byte, st style) []byte {
+	if st.key != "," {
+		return append(b, "\n  }"...)
+	}
+	return append(b, '}')
+}
+
+func appendField(b []byte, f *dissect.Field, showSecrets bool, st style, mem func([]byte, string, bool) []byte) []byte {
+	b = append(b, '{')
+	b = mem(b, "name", true)
+	b = appendString(b, f.Name)
+	if f.Floating() {
+		b = mem(b, "tag", false)
+		b = strconv.AppendInt(b, int64(f.Tag), 10)
+	}
+	if f.Occurrence > 0 {
+		b = mem(b, "occurrence", false)
+		b = strconv.AppendInt(b, int64(f.Occurrence), 10)
+	}
+	b = mem(b, "value", false)
+	secret := isSecret(f) && !showSecrets
+	if secret {
+		b = appendString(b, Secret)
+	} else {
+		b = appendValue(b, f.Value)
+		if d := f.Display(); d != "" && f.Value.Type != dissect.TypeBOOL {
+			b = mem(b, "display", false)
+			b = appendString(b, d)
+		}
+	}
+	b = mem(b, "filter", false)
+	b = appendString(b, f.Filter)
+	b = mem(b, "offset", false)
+	b = strconv.AppendInt(b, int64(f.Offset), 10)
+	b = mem(b, "size", false)
+	b = strconv.AppendInt(b, int64(f.Size), 10)
+	if secret {
+		b = mem(b, "secret", false)
+		b = append(b, "true"...)
+	}
+	return append(b, '}')
+}
+
+// appendValue writes a value as the conformance contract says: integers as
+// numbers, BOOL as true/false, STRING as text, UNSPEC as lowercase hex, TIME
+// as seconds, NamedVariable and NamedArray as objects.
+func appendValue(b []byte, v dissect.Value) []byte {
+	switch v.Type {
+	case dissect.TypeBOOL:
+		return strconv.AppendBool(b, v.Num != 0)
+	case dissect.TypeCHAR, dissect.TypeSHORT, dissect.TypeINT:
+		return strconv.AppendInt(b, v.Int64(), 10)
+	case dissect.TypeUCHAR, dissect.TypeUSHORT, dissect.TypeUINT, dissect.TypeTIME:
+		return strconv.AppendUint(b, v.Num, 10)
+	case dissect.TypeSTRING:
+		return appendString(b, v.Str)
+	case dissect.TypeNAMEDVAR:
+		b = append(b, `{"name":`...)
+		b = appendString(b, v.Name)
+		b = append(b, `,"value":`...)
+		b = appendString(b, v.Str)
+		return append(b, '}')
+	case dissect.TypeNAMEDARRAY:
+		b = append(b, `{"index":`...)
+		b = strconv.AppendUint(b, uint64(v.Index), 10)
+		b = append(b, `,"name":`...)
+		b = appendString(b, v.Name)
+		b = append(b, `,"value":`...)
+		b = appendString(b, v.Str)
+		return append(b, '}')
+	}
+	b = append(b, '"')
+	b = hex.AppendEncode(b, v.Bytes)
+	return append(b, '"')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s as a JSON string; invalid UTF-8 becomes U+FFFD.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, `\u202`...)
+			b = append(b, hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// Flush writes out what is buffered; the array stays open.
+func (j *jsonWriter) Flush() error { return j.bw.Flush() }

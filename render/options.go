@@ -1,0 +1,202 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/fatih/color"
+)
+
+// Format is an output view.
+type Format string
+
+// The views.
+const (
+	FormatTable Format = "table"
+	FormatTree  Format = "tree"
+	FormatJSON  Format = "json"
+	FormatJSONL Format = "jsonl"
+)
+
+// Formats lists the views in the order --help shows them.
+var Formats = []Format{FormatTable, FormatTree, FormatJSON, FormatJSONL}
+
+// ParseFormat reads a view name.
+func ParseFormat(s string) (Format, error) {
+	for _, f := range Formats {
+		if string(f) == s {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("unknown output format %q (want table, tree, json or jsonl)", s)
+}
+
+// TimeFormat is how the table and tree show a message's time.
+type TimeFormat string
+
+// Time formats, as tshark's -t.
+const (
+	TimeRelative TimeFormat = "relative" // seconds since the first packet of the capture
+	TimeAbsolute TimeFormat = "absolute" // date and time of day
+	TimeDelta    TimeFormat = "delta"    // seconds since the previous message shown
+	TimeEpoch    TimeFormat = "epoch"    // seconds since 1970
+)
+
+// ParseTimeFormat reads a -t value.
+func ParseTimeFormat(s string) (TimeFormat, error) {
+	switch f := TimeFormat(s); f {
+	case TimeRelative, TimeAbsolute, TimeDelta, TimeEpoch:
+		return f, nil
+	}
+	return "", fmt.Errorf("unknown time format %q (want relative, absolute, delta or epoch)", s)
+}
+
+// Options tune every renderer.
+type Options struct {
+	Time        TimeFormat     // table and tree (default relative)
+	Location    *time.Location // zone of absolute times (default time.Local)
+	Color       bool           // colour failures, expert items, heartbeats
+	ShowSecrets bool           // show passwords instead of ********
+	Hex         bool           // tree: add a hex dump of each frame
+	Aligned     bool           // table: buffer rows and align them with tablewriter (TTY)
+	Live        bool           // flush after every record (input is a live pipe)
+}
+
+// Writer renders records one at a time. Close flushes what a view buffers
+// (the aligned table, the JSON array's closing bracket).
+type Writer interface {
+	Write(r *Record) error
+	Close() error
+}
+
+// New returns the writer for a view.
+func New(f Format, w io.Writer, opts Options) (Writer, error) {
+	if opts.Time == "" {
+		opts.Time = TimeRelative
+	}
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	var wr Writer
+	switch f {
+	case FormatTable, "":
+		if opts.Live {
+			opts.Aligned = false
+		}
+		wr = newTable(w, opts)
+	case FormatTree:
+		wr = newTree(w, opts)
+	case FormatJSON:
+		wr = newJSON(w, opts, true)
+	case FormatJSONL:
+		wr = newJSON(w, opts, false)
+	default:
+		return nil, fmt.Errorf("unknown output format %q", f)
+	}
+	if opts.Live {
+		wr = liveWriter{wr}
+	}
+	return wr, nil
+}
+
+// liveWriter flushes after every record so a live capture shows each
+// message as soon as it is decoded.
+type liveWriter struct{ Writer }
+
+func (l liveWriter) Write(r *Record) error {
+	if err := l.Writer.Write(r); err != nil {
+		return err
+	}
+	return l.Writer.(interface{ Flush() error }).Flush()
+}
+
+func (l liveWriter) Flush() error { return l.Writer.(interface{ Flush() error }).Flush() }
+
+// clock formats record times and remembers what delta times need.
+type clock struct {
+	opts Options
+	prev time.Time
+	has  bool
+}
+
+// format returns the time column of t; "" when the record has no time
+// (an event at the end of the capture).
+func (c *clock) format(fr *Frame) string {
+	t := fr.Time
+	if t.IsZero() {
+		return ""
+	}
+	var s string
+	switch c.opts.Time {
+	case TimeAbsolute:
+		s = t.In(c.opts.Location).Format("2006-01-02 15:04:05.000000")
+	case TimeEpoch:
+		s = seconds(t.Sub(time.Unix(0, 0)))
+	case TimeDelta:
+		if c.has {
+			s = seconds(t.Sub(c.prev))
+		} else {
+			s = seconds(0)
+		}
+	default:
+		start := fr.Start
+		if start.IsZero() || start.After(t) {
+			start = t
+		}
+		s = seconds(t.Sub(start))
+	}
+	c.prev, c.has = t, true
+	return s
+}
+
+// seconds renders d as seconds with microseconds, as tshark does.
+func seconds(d time.Duration) string {
+	neg := d < 0
+	if neg {
+		d = -d
+	}
+	us := d.Microseconds()
+	s := strconv.FormatInt(us/1e6, 10) + "." + pad6(us%1e6)
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+func pad6(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for len(s) < 6 {
+		s = "0" + s
+	}
+	return s
+}
+
+// palette holds the colours of one writer; every function returns its
+// input unchanged when colour is off.
+type palette struct {
+	on                                    bool
+	red, yellow, dim, bold, cyan, redBold *color.Color
+}
+
+func newPalette(on bool) *palette {
+	p := &palette{on: on,
+		red: color.New(color.FgRed), yellow: color.New(color.FgYellow), dim: color.New(color.Faint),
+		bold: color.New(color.Bold), cyan: color.New(color.FgCyan), redBold: color.New(color.FgRed, color.Bold)}
+	for _, c := range []*color.Color{p.red, p.yellow, p.dim, p.bold, p.cyan, p.redBold} {
+		if on {
+			c.EnableColor()
+		} else {
+			c.DisableColor()
+		}
+	}
+	return p
+}
+
+func (p *palette) paint(c *color.Color, s string) string {
+	if !p.on || s == "" {
+		return s
+	}
+	return c.Sprint(s)
+}

@@ -1,0 +1,240 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ctishark/ctishark/dissect"
+)
+
+var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+func record(m *dissect.Message, num int, at time.Duration) *Record {
+	return &Record{
+		Num: num, Msg: m,
+		Frame: Frame{Pkt: num + 3, Pkts: []int{num + 3}, Time: t0.Add(at), Start: t0, Stream: 0,
+			Src: netip.MustParseAddrPort("10.0.0.50:50123"), Dst: netip.MustParseAddrPort("10.0.0.5:42027"), Dir: "client->server"},
+		Session: Session{Version: 13, Layout: dissect.Layout11, LayoutSource: dissect.SourceVersion, Mode: dissect.ModeAgent},
+	}
+}
+
+func render(t *testing.T, f Format, opts Options, recs ...*Record) string {
+	t.Helper()
+	var b bytes.Buffer
+	opts.Location = time.UTC
+	w, err := New(f, &b, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if err := w.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func openReq(t *testing.T) *dissect.Message {
+	return build(t, "OPEN_REQ", map[string]dissect.Value{"InvokeID": u(1), "VersionNumber": u(13), "ServicesRequested": u(0x05)},
+		"ClientID", s("desk"), "ClientPassword", dissect.Bytes([]byte("hunter2")), "AgentID", s("1001"))
+}
+
+func TestJSONValues(t *testing.T) {
+	m := build(t, "BEGIN_CALL_EVENT", map[string]dissect.Value{"CallID": u(5), "CallType": u(1)},
+		"ANI", s("a\"b\\c\n\x01é"), "NamedVariable", dissect.NamedVar("user.x", "1"), "NamedArray", dissect.NamedArray(2, "arr", "v"))
+	out := render(t, FormatJSONL, Options{}, record(m, 1, time.Second))
+	var obj struct {
+		Time   string
+		Fields []struct {
+			Name    string
+			Tag     *int
+			Value   any
+			Display string
+			Filter  string
+		}
+		Session map[string]any
+	}
+	if err := json.Unmarshal([]byte(out), &obj); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if obj.Time != "2026-03-02T09:00:01.000000000Z" {
+		t.Errorf("time %q", obj.Time)
+	}
+	got := map[string]any{}
+	for _, f := range obj.Fields {
+		got[f.Name] = f.Value
+		if f.Name == "CallType" && f.Display != "CALLTYPE_CCX_IN" {
+			t.Errorf("CallType display %q", f.Display)
+		}
+		if f.Name == "ANI" && (f.Tag == nil || *f.Tag != 8 || f.Filter != "cti.ANI") {
+			t.Errorf("ANI tag/filter: %v %q", f.Tag, f.Filter)
+		}
+	}
+	if got["CallID"] != 5.0 || got["ANI"] != "a\"b\\c\n\x01é" {
+		t.Errorf("values: %v", got)
+	}
+	if nv, _ := got["NamedVariable"].(map[string]any); nv["name"] != "user.x" || nv["value"] != "1" {
+		t.Errorf("NamedVariable %v", got["NamedVariable"])
+	}
+	if na, _ := got["NamedArray"].(map[string]any); na["index"] != 2.0 || na["name"] != "arr" {
+		t.Errorf("NamedArray %v", got["NamedArray"])
+	}
+	if obj.Session["layout"] != "1+1" || obj.Session["version"] != 13.0 || obj.Session["mode"] != "agent" {
+		t.Errorf("session %v", obj.Session)
+	}
+}
+
+func TestAppendStringInvalidUTF8(t *testing.T) {
+	b := appendString(nil, "ok\xffx\u2028")
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil || s != "ok\ufffdx\u2028" {
+		t.Errorf("%s -> %q, %v", b, s, err)
+	}
+}
+
+func TestSecretsEverywhere(t *testing.T) {
+	r := record(openReq(t), 1, 0)
+	for _, f := range Formats {
+		out := render(t, f, Options{Hex: true}, r)
+		if strings.Contains(out, "hunter2") || strings.Contains(out, "68756e74657232") || strings.Contains(out, "68 75 6e 74") {
+			t.Errorf("%s shows the password:\n%s", f, out)
+		}
+		shown := render(t, f, Options{Hex: true, ShowSecrets: true}, r)
+		if f != FormatTable && !strings.Contains(shown, "68756e74657232") && !strings.Contains(shown, "68 75 6e 74") {
+			t.Errorf("%s with ShowSecrets hides the password", f)
+		}
+	}
+}
+
+func TestTree(t *testing.T) {
+	m := openReq(t)
+	r := record(m, 1, 1500*time.Microsecond)
+	r.Request = nil
+	out := render(t, FormatTree, Options{Hex: true}, r)
+	for _, want := range []string{
+		"Message 1: OPEN_REQ (3), ",
+		"    Time: 2026-03-02 09:00:00.001500 UTC (0.001500 s since the first packet)",
+		"    Stream 0: 10.0.0.50:50123 → 10.0.0.5:42027 (client->server)",
+		"    Session: protocol version 13, floating header 1+1 (from the OPEN_REQ version), agent mode",
+		"        ServicesRequested: CTI_SERVICE_CLIENT_EVENTS | CTI_SERVICE_CLIENT_CONTROL (0x00000005)",
+		"            .... .... .... .... .... .... .... ...1 = CTI_SERVICE_CLIENT_EVENTS: Set",
+		"            .... .... .... .... .... .... .... ..0. = CTI_SERVICE_CALL_DATA_UPDATE: Not set",
+		"        [tag 2] ClientPassword: ********",
+		"0000  00 00 00 ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("tree lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestTreeExpertUnderField(t *testing.T) {
+	m := dissect.NewMessage(dissect.LookupName("END_CALL_EVENT"))
+	_ = m.AddTag(250, 0, dissect.Str("x"))
+	frame, _ := dissect.Encode(m, dissect.Layout11)
+	d := dissect.Decode(frame, dissect.Context{Version: 13, Layout: dissect.Layout11})
+	out := render(t, FormatTree, Options{}, record(d, 1, 0))
+	want := "        [tag 250] tag 250: x\n            [Expert Warning (cti.unknown_tag): FieldDataID 250 is not in the catalog; data shown as text]\n"
+	if !strings.Contains(out, want) {
+		t.Errorf("tree lacks\n%s\nin\n%s", want, out)
+	}
+}
+
+func TestHexDump(t *testing.T) {
+	frame := make([]byte, 20)
+	for i := range frame {
+		frame[i] = byte('A' + i)
+	}
+	var b strings.Builder
+	HexDump(&b, &dissect.Message{Frame: frame}, false)
+	want := "0000  41 42 43 44 45 46 47 48  49 4a 4b 4c 4d 4e 4f 50   ABCDEFGHIJKLMNOP\n" +
+		"0010  51 52 53 54                                        QRST\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+func TestTimeFormats(t *testing.T) {
+	m := build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": u(1)})
+	recs := []*Record{record(m, 1, 1500*time.Millisecond), record(m, 2, 2750*time.Millisecond)}
+	for _, tc := range []struct {
+		f    TimeFormat
+		want []string
+	}{
+		{TimeRelative, []string{"1.500000", "2.750000"}},
+		{TimeDelta, []string{"0.000000", "1.250000"}},
+		{TimeEpoch, []string{"1772442001.500000", "1772442002.750000"}},
+		{TimeAbsolute, []string{"2026-03-02 09:00:01.500000", "2026-03-02 09:00:02.750000"}},
+	} {
+		out := render(t, FormatTable, Options{Time: tc.f}, recs...)
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		for i, w := range tc.want {
+			if !strings.Contains(lines[i], " "+w+" ") {
+				t.Errorf("-t %s row %d: %q lacks %q", tc.f, i+1, lines[i], w)
+			}
+		}
+	}
+}
+
+func TestTableColour(t *testing.T) {
+	fail := build(t, "FAILURE_CONF", map[string]dissect.Value{"InvokeID": u(1), "Status": u(13)})
+	hb := build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": u(1)})
+	out := render(t, FormatTable, Options{Color: true}, record(fail, 1, 0), record(hb, 2, 0))
+	lines := strings.Split(out, "\n")
+	if !strings.Contains(lines[0], "\x1b[31m") || !strings.Contains(lines[1], "\x1b[2m") {
+		t.Errorf("failure not red or heartbeat not dim:\n%q", out)
+	}
+	if plain := render(t, FormatTable, Options{}, record(fail, 1, 0)); strings.Contains(plain, "\x1b") {
+		t.Error("colour without Options.Color")
+	}
+}
+
+func TestEventRecords(t *testing.T) {
+	r := &Record{Frame: Frame{Pkt: 9, Time: t0, Start: t0, Dir: "server->client"}, Event: &Event{Kind: "gap", Bytes: 100, Offset: 4000}}
+	for _, f := range Formats {
+		out := render(t, f, Options{}, r)
+		if !strings.Contains(out, "100 bytes server->client missing from the capture at stream offset 4000") {
+			t.Errorf("%s: %s", f, out)
+		}
+	}
+}
+
+func TestAlignedTable(t *testing.T) {
+	m := build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": u(1)})
+	out := render(t, FormatTable, Options{Aligned: true}, record(m, 1, 0), record(m, 22, time.Second))
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) != 4 || !strings.Contains(lines[0], "No.") || !strings.Contains(lines[0], "Info") {
+		t.Fatalf("aligned table:\n%s", out)
+	}
+	for _, l := range lines {
+		if strings.HasSuffix(l, " ") {
+			t.Errorf("trailing blanks in %q", l)
+		}
+	}
+	if strings.Index(lines[2], "HEARTBEAT_REQ") != strings.Index(lines[3], "HEARTBEAT_REQ") {
+		t.Errorf("columns not aligned:\n%s", out)
+	}
+}
+
+// A password tag in a message that does not define it is still masked.
+func TestForeignSecretMasked(t *testing.T) {
+	m := dissect.NewMessage(dissect.LookupName("HEARTBEAT_REQ"))
+	if err := m.AddTag(2, 0, dissect.Bytes([]byte("hunter2"))); err != nil {
+		t.Fatal(err)
+	}
+	frame, _ := dissect.Encode(m, dissect.Layout11)
+	d := dissect.Decode(frame, dissect.Context{Version: 13, Layout: dissect.Layout11})
+	for _, f := range Formats {
+		out := render(t, f, Options{Hex: true}, record(d, 1, 0))
+		if strings.Contains(out, "68756e74657232") || strings.Contains(out, "hunter2") || strings.Contains(out, "68 75 6e 74") {
+			t.Errorf("%s shows a foreign ClientPassword:\n%s", f, out)
+		}
+	}
+}

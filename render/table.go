@@ -1,0 +1,300 @@
+package render
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ctishark/ctishark/dissect"
+	"github.com/fatih/color"
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// The table view is tshark's packet list: one row per message.
+//
+// On a terminal (Options.Aligned) rows are collected and printed as an
+// aligned table with a header, in blocks of tableBlock rows so memory stays
+// bounded on long captures. Otherwise (a pipe, a file, live capture) each
+// row is written as soon as it is decoded, in fixed-width columns separated
+// by spaces, without a header, as tshark does when its output is not a
+// terminal:
+//
+//	    3   0.000412     10.0.0.5:51234 → 10.0.0.1:42027       OPEN_CONF                              1 agent mode granted ...
+//
+// Columns: message number (right-aligned, width 5; "-" for a stream event),
+// time (right-aligned, width depending on -t), source ip:port (right-aligned,
+// width 21), " → ", destination ip:port (left-aligned, width 21), message
+// name (left-aligned, width 29; "[gap]" etc. for stream events), ID
+// (right-aligned, width 10) and Info, which runs to the end of the line.
+// Wider values push the following columns right rather than being cut.
+
+const tableBlock = 2000
+
+var tableHeader = []string{"No.", "Time", "Source", "Destination", "Message", "ID", "Info"}
+
+type tableWriter struct {
+	w     io.Writer
+	bw    *bufio.Writer
+	opts  Options
+	clock clock
+	pal   *palette
+	rows  [][]string
+	timeW int
+	buf   []byte
+}
+
+func newTable(w io.Writer, opts Options) *tableWriter {
+	t := &tableWriter{w: w, opts: opts, clock: clock{opts: opts}, pal: newPalette(opts.Color)}
+	if !opts.Aligned {
+		t.bw = bufio.NewWriterSize(w, 32<<10)
+	}
+	switch opts.Time {
+	case TimeAbsolute:
+		t.timeW = 26
+	case TimeEpoch:
+		t.timeW = 17
+	default:
+		t.timeW = 11
+	}
+	return t
+}
+
+// Row returns the seven cells of a record, uncoloured.
+func (t *tableWriter) row(r *Record) []string {
+	tm := t.clock.format(&r.Frame)
+	src, dst := endpoint(r.Frame.Src), endpoint(r.Frame.Dst)
+	if r.Event != nil {
+		return []string{"-", tm, src, dst, "[" + r.Event.Kind + "]", "", EventInfo(r.Event, r.Frame.Dir)}
+	}
+	info := Info(r.Msg, t.opts.ShowSecrets)
+	if q := r.Request; q != nil {
+		info += " " + requestNote(q)
+	}
+	if r.Frame.Truncated {
+		info += " [truncated by the capture]"
+	}
+	return []string{strconv.Itoa(r.Num), tm, src, dst, r.Msg.Name(), MessageID(r.Msg), info}
+}
+
+func endpoint(a interface{ IsValid() bool }) string {
+	if !a.IsValid() {
+		return ""
+	}
+	return fmt.Sprint(a)
+}
+
+// rowColor picks the colour of a whole row.
+func (t *tableWriter) paintRow(r *Record, cells []string) {
+	if !t.pal.on {
+		return
+	}
+	c := rowStyle(t.pal, r)
+	if c == nil {
+		return
+	}
+	for i := range cells {
+		cells[i] = t.pal.paint(c, cells[i])
+	}
+}
+
+func (t *tableWriter) Write(r *Record) error {
+	cells := t.row(r)
+	t.paintRow(r, cells)
+	if t.opts.Aligned {
+		t.rows = append(t.rows, cells)
+		if len(t.rows) >= tableBlock {
+			return t.flushBlock()
+		}
+		return nil
+	}
+	b := t.buf[:0]
+	b = padLeft(b, cells[0], 5)
+	b = append(b, ' ')
+	b = padLeft(b, cells[1], t.timeW)
+	b = append(b, ' ')
+	b = padLeft(b, cells[2], 21)
+	b = append(b, " → "...)
+	b = padRight(b, cells[3], 21)
+	b = append(b, ' ')
+	b = padRight(b, cells[4], 29)
+	b = append(b, ' ')
+	b = padLeft(b, cells[5], 10)
+	b = append(b, ' ')
+	b = append(b, cells[6]...)
+	b = append(b, '\n')
+	t.buf = b
+	_, err := t.bw.Write(b)
+	return err
+}
+
+// padLeft right-aligns s in width w (visible width, colour codes excluded).
+func padLeft(b []byte, s string, w int) []byte {
+	for n := visibleLen(s); n < w; n++ {
+		b = append(b, ' ')
+	}
+	return append(b, s...)
+}
+
+func padRight(b []byte, s string, w int) []byte {
+	b = append(b, s...)
+	for n := visibleLen(s); n < w; n++ {
+		b = append(b, ' ')
+	}
+	return b
+}
+
+// visibleLen counts runes outside ANSI escape sequences.
+func visibleLen(s string) int {
+	n, esc := 0, false
+	for _, r := range s {
+		switch {
+		case esc:
+			if r >= '@' && r <= '~' && r != '[' {
+				esc = false
+			}
+		case r == 0x1b:
+			esc = true
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+func (t *tableWriter) flushBlock() error {
+	if len(t.rows) == 0 {
+		return nil
+	}
+	opts := []tablewriter.Option{
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Borders: tw.BorderNone,
+			Settings: tw.Settings{
+				Separators: tw.Separators{BetweenColumns: tw.Off, BetweenRows: tw.Off, ShowHeader: tw.On},
+				Lines:      tw.Lines{ShowHeaderLine: tw.On},
+			},
+		})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: columnAlign}),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithTrimSpace(tw.Off),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: columnAlign}),
+	}
+	var buf bytes.Buffer
+	tbl := tablewriter.NewTable(&buf, opts...)
+	tbl.Header(toAny(tableHeader)...)
+	for _, r := range t.rows {
+		if err := tbl.Append(toAny(r)...); err != nil {
+			return err
+		}
+	}
+	t.rows = t.rows[:0]
+	if err := tbl.Render(); err != nil {
+		return err
+	}
+	// tablewriter pads the last column to its width: drop the trailing
+	// blanks so lines end where their text does.
+	var out []byte
+	for _, line := range bytes.SplitAfter(buf.Bytes(), []byte("\n")) {
+		nl := bytes.HasSuffix(line, []byte("\n"))
+		out = append(out, bytes.TrimRight(line, " \n")...)
+		if nl {
+			out = append(out, '\n')
+		}
+	}
+	_, err := t.w.Write(out)
+	return err
+}
+
+var columnAlign = []tw.Align{tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignLeft}
+
+func toAny(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+func (t *tableWriter) Close() error {
+	if t.opts.Aligned {
+		return t.flushBlock()
+	}
+	return t.bw.Flush()
+}
+
+// rowStyle is the colour of a record's row, nil for none: red for failures
+// and expert errors, yellow for warnings and stream events, dim for
+// heartbeats.
+func rowStyle(p *palette, r *Record) *color.Color {
+	if r.Event != nil {
+		if r.Event.Kind == "direction-changed" {
+			return p.dim
+		}
+		return p.yellow
+	}
+	m := r.Msg
+	switch w := m.Worst(); {
+	case m.IsFailure() || w >= dissect.SeverityError:
+		return p.red
+	case w == dissect.SeverityWarning:
+		return p.yellow
+	case m.Def != nil && strings.HasPrefix(m.Def.Name, "HEARTBEAT_"):
+		return p.dim
+	}
+	return nil
+}
+
+// EventInfo is the Info text of a stream event.
+func EventInfo(e *Event, dir string) string {
+	var s string
+	switch e.Kind {
+	case "gap":
+		s = fmt.Sprintf("%d bytes %s missing from the capture at stream offset %d; any message in them is lost", e.Bytes, dir, e.Offset)
+	case "skipped":
+		s = fmt.Sprintf("%d bytes %s skipped at stream offset %d while looking for a message boundary", e.Bytes, dir, e.Offset)
+	case "overflow":
+		s = fmt.Sprintf("%d bytes %s dropped at stream offset %d: reassembly buffer limit reached", e.Bytes, dir, e.Offset)
+	case "direction-changed":
+		s = "client and server sides corrected: a client-only message came from the other side"
+	default:
+		s = e.Kind
+	}
+	if e.Text != "" {
+		s += " (" + e.Text + ")"
+	}
+	return s
+}
+
+// Flush writes out the rows streamed so far (the aligned table prints its
+// buffered block).
+func (t *tableWriter) Flush() error {
+	if t.opts.Aligned {
+		return t.flushBlock()
+	}
+	return t.bw.Flush()
+}
+
+// requestNote is how a confirm points at its request: [request #12, 1.503 ms].
+func requestNote(q *Request) string {
+	return "[request #" + strconv.Itoa(q.Num) + ", " + millis(q.Latency) + "]"
+}
+
+// millis renders d in milliseconds with microsecond precision.
+func millis(d time.Duration) string {
+	us := d.Microseconds()
+	neg := us < 0
+	if neg {
+		us = -us
+	}
+	s := strconv.FormatInt(us/1000, 10) + "." + pad6(us % 1000)[3:] + " ms"
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
