@@ -1,0 +1,55 @@
+package root
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/cmd/iostreams"
+)
+
+// run executes the command tree with test streams and returns the exit code.
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	ios, _, out, errOut := iostreams.Test()
+	f := &factory.Factory{IOStreams: ios, Version: "test"}
+	cmd := NewCmdRoot(f)
+	cmd.SetArgs(args)
+	return exitCode(f, cmd.Execute()), out.String(), errOut.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	cases := []struct {
+		args []string
+		code int
+		err  string
+	}{
+		{[]string{"version"}, 0, ""},
+		{[]string{"read", "../../testdata/sample.pcap", "-c", "1"}, 0, ""},
+		{[]string{"bogus"}, 2, "unknown command"},
+		{[]string{"read", "--nope", "x.pcap"}, 2, "unknown flag"},
+		{[]string{"read", "-T", "nonsense", "../../testdata/sample.pcap"}, 2, "nonsense"},
+		{[]string{"read", "does-not-exist.pcap"}, 1, "does-not-exist.pcap"},
+	}
+	for _, c := range cases {
+		code, _, errOut := run(t, c.args...)
+		if code != c.code {
+			t.Errorf("%v: exit %d, want %d (stderr %q)", c.args, code, c.code, errOut)
+		}
+		if !strings.Contains(errOut, c.err) {
+			t.Errorf("%v: stderr %q does not mention %q", c.args, errOut, c.err)
+		}
+	}
+}
+
+func TestSilentErrorKeepsItsCode(t *testing.T) {
+	ios, _, _, errOut := iostreams.Test()
+	f := &factory.Factory{IOStreams: ios}
+	if got := exitCode(f, &factory.SilentError{Code: 1}); got != 1 || errOut.Len() != 0 {
+		t.Fatalf("exit %d, stderr %q", got, errOut.String())
+	}
+	if got := exitCode(f, errors.New("boom")); got != 1 || !strings.Contains(errOut.String(), "boom") {
+		t.Fatalf("plain error: exit %d, stderr %q", got, errOut.String())
+	}
+}
