@@ -11,54 +11,15 @@ import (
 	"go/format"
 	"os"
 	"strings"
+
+	"github.com/ctishark/ctishark/dissect/internal/catalogfile"
 )
 
-type field struct {
-	Name       string `json:"name"`
-	Type       string `json:"type"`
-	Size       int    `json:"size"`
-	Tag        int    `json:"tag"`
-	Max        int    `json:"max"`
-	Required   bool   `json:"required"`
-	Repeats    bool   `json:"repeats"`
-	CountField string `json:"count_field"`
-	Enum       string `json:"enum"`
-	Mask       string `json:"mask"`
-	Version    int    `json:"version"`
-	Secret     bool   `json:"secret"`
-}
-
-type message struct {
-	ID       int     `json:"id"`
-	Name     string  `json:"name"`
-	Class    string  `json:"class"`
-	Sender   string  `json:"sender"`
-	Kind     string  `json:"kind"`
-	Confirms string  `json:"confirms"`
-	Fixed    []field `json:"fixed"`
-	Floating []field `json:"floating"`
-	Doubts   int     `json:"doubts"`
-}
-
-type table struct {
-	Name   string `json:"name"`
-	Values []struct {
-		Value uint32 `json:"value"`
-		Name  string `json:"name"`
-	} `json:"values"`
-}
-
-type catalog struct {
-	Messages []message `json:"messages"`
-	Enums    []table   `json:"enums"`
-	Masks    []table   `json:"masks"`
-	Tags     []struct {
-		Tag  int    `json:"tag"`
-		Name string `json:"name"`
-		Type string `json:"type"`
-		Max  int    `json:"max"`
-	} `json:"tags"`
-}
+type (
+	field   = catalogfile.Field
+	table   = catalogfile.Table
+	catalog = catalogfile.Catalog
+)
 
 var classes = map[string]string{"session": "ClassSession", "failure": "ClassFailure", "config": "ClassConfig",
 	"agent": "ClassAgent", "call-event": "ClassCallEvent", "call-control": "ClassCallControl", "other": "ClassOther"}

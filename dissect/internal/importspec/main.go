@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/ctishark/ctishark/dissect/internal/catalogfile"
 )
 
 type srcField struct {
@@ -58,64 +60,21 @@ type srcSpec struct {
 	} `json:"floating_tags"`
 }
 
-// Output: the project's catalog. Field order in this struct is the JSON order.
-type Field struct {
-	Name       string `json:"name"`
-	Type       string `json:"type"`
-	Size       int    `json:"size,omitempty"`
-	Tag        int    `json:"tag,omitempty"`
-	Max        int    `json:"max,omitempty"`
-	Required   bool   `json:"required,omitempty"`
-	Repeats    bool   `json:"repeats,omitempty"`
-	CountField string `json:"count_field,omitempty"`
-	Enum       string `json:"enum,omitempty"`
-	Mask       string `json:"mask,omitempty"`
-	Version    int    `json:"version,omitempty"`
-	Secret     bool   `json:"secret,omitempty"`
-}
-
-type Message struct {
-	ID       int     `json:"id"`
-	Name     string  `json:"name"`
-	Class    string  `json:"class"`
-	Sender   string  `json:"sender"`
-	Kind     string  `json:"kind"`
-	Confirms string  `json:"confirms,omitempty"`
-	Fixed    []Field `json:"fixed"`
-	Floating []Field `json:"floating"`
-	Doubts   int     `json:"doubts,omitempty"`
-}
-
-type Named struct {
-	Value uint32 `json:"value"`
-	Name  string `json:"name"`
-}
-
-type Table struct {
-	Name   string  `json:"name"`
-	Values []Named `json:"values"`
-}
-
-type Tag struct {
-	Tag  int    `json:"tag"`
-	Name string `json:"name"`
-	Type string `json:"type,omitempty"`
-	Max  int    `json:"max,omitempty"`
-}
-
-type Catalog struct {
-	Comment  string    `json:"_comment"`
-	Messages []Message `json:"messages"`
-	Enums    []Table   `json:"enums"`
-	Masks    []Table   `json:"masks"`
-	Tags     []Tag     `json:"tags"`
-}
+// The output types are the shared catalog file schema.
+type (
+	Field   = catalogfile.Field
+	Message = catalogfile.Message
+	Named   = catalogfile.Named
+	Table   = catalogfile.Table
+	Tag     = catalogfile.Tag
+	Catalog = catalogfile.Catalog
+)
 
 // extraValues are enum values the spec's tables omit but its example message
 // flows show on the wire: reason code 0 is sent when a state change has no
 // reason, and flagging it on every AGENT_STATE_EVENT would only be noise.
 var extraValues = map[string][]Named{
-	"AgentStateReasonCode": {{0, "none"}},
+	"AgentStateReasonCode": {{Value: 0, Name: "none"}},
 }
 
 // secrets are fields whose values must be masked in every output by default.
@@ -162,7 +121,7 @@ func main() {
 		}
 		t := Table{Name: name, Values: []Named{}}
 		for k, v := range e.Values {
-			t.Values = append(t.Values, Named{parseNum(k), label(v)})
+			t.Values = append(t.Values, Named{Value: parseNum(k), Name: label(v)})
 		}
 		t.Values = append(t.Values, extraValues[name]...)
 		sortTable(&t)
@@ -171,7 +130,7 @@ func main() {
 	for name, m := range s.Masks {
 		t := Table{Name: name, Values: []Named{}}
 		for k, v := range m.Bits {
-			t.Values = append(t.Values, Named{parseNum(k), label(v)})
+			t.Values = append(t.Values, Named{Value: parseNum(k), Name: label(v)})
 		}
 		sortTable(&t)
 		c.Masks = append(c.Masks, t)
