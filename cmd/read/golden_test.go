@@ -19,6 +19,11 @@ var views = []struct {
 	{"tree-x", false, []string{"-V", "-x"}},
 	{"json", false, []string{"-T", "json"}},
 	{"jsonl", false, []string{"-T", "jsonl"}},
+	// On a terminal colour is on by default: failures and expert errors in
+	// red, warnings in yellow, heartbeats dim. JSON must stay plain.
+	{"table-tty-color", true, nil},
+	{"tree-tty", true, []string{"-V"}},
+	{"jsonl-tty", true, []string{"-T", "jsonl"}},
 }
 
 // checkGolden compares got with testdata/name.golden, rewriting it with -update.
