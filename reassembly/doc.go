@@ -13,7 +13,8 @@
 //     with wraparound). Out-of-order segments are buffered; retransmitted
 //     bytes that were already seen are dropped, so the first-seen copy wins.
 //   - A hole that is never filled (buffered out-of-order data exceeds
-//     Options.MaxBuffered, the connection ends, or it goes idle) becomes a
+//     Options.MaxBuffered, the connection ends by a FIN from both sides or
+//     an RST or at the end of the capture, or it goes idle) becomes a
 //     [Gap] event, after which the framer re-synchronises: it scans forward
 //     for an offset where a chain of plausible frame headers starts. Bytes
 //     passed over are reported by a [Skipped] event. A capture that starts in

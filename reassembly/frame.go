@@ -18,7 +18,7 @@ type Frame struct {
 	FirstPkt  int       // 1-based capture frame number of the first contributing segment
 	LastPkt   int       // 1-based capture frame number of the last contributing segment
 	Pkts      []int     // all contributing capture frame numbers, ascending, deduplicated (borrowed)
-	Time      time.Time // timestamp of the packet that completed the frame
+	Time      time.Time // timestamp of the packet that completed the frame: packet LastPkt, the last contributor to arrive
 	Truncated bool      // cut by a lost segment or the end of the connection/capture: Data is partial
 }
 
@@ -41,13 +41,14 @@ const (
 )
 
 // push feeds in-order bytes of side s to the framer.
-func (r *Reassembler) push(c *conn, s int, data []byte, pkt int) {
+// pkt and ts identify the packet they came from.
+func (r *Reassembler) push(c *conn, s int, data []byte, pkt int, ts time.Time) {
 	h := &c.half[s]
 	switch h.mode {
 	case modeFrame:
-		r.frame(c, s, data, pkt)
+		r.frame(c, s, data, pkt, ts)
 	case modeSync:
-		r.appendBuf(c, s, data, pkt)
+		r.appendBuf(c, s, data, pkt, ts)
 		r.settle(c, s, false)
 	case modeHold:
 		if len(h.buf)+len(data) > r.opts.MaxBuffered {
@@ -55,7 +56,7 @@ func (r *Reassembler) push(c *conn, s int, data []byte, pkt int) {
 			r.ignore(c)
 			return
 		}
-		r.appendBuf(c, s, data, pkt)
+		r.appendBuf(c, s, data, pkt, ts)
 		r.classify(c, false)
 	}
 }
@@ -64,7 +65,7 @@ func (r *Reassembler) push(c *conn, s int, data []byte, pkt int) {
 // resync mode the cap is enforced by dropping the oldest bytes (they are
 // skipped anyway); in frame mode the frame length was checked against the
 // cap before, so the buffer never exceeds it.
-func (r *Reassembler) appendBuf(c *conn, s int, data []byte, pkt int) {
+func (r *Reassembler) appendBuf(c *conn, s int, data []byte, pkt int, ts time.Time) {
 	h := &c.half[s]
 	if len(data) == 0 {
 		return
@@ -92,7 +93,7 @@ func (r *Reassembler) appendBuf(c *conn, s int, data []byte, pkt int) {
 	if n := len(h.marks); n > 0 && h.marks[n-1].pkt == pkt {
 		h.marks[n-1].end = end
 	} else {
-		h.marks = append(h.marks, mark{end: end, pkt: pkt})
+		h.marks = append(h.marks, mark{end: end, pkt: pkt, ts: ts})
 	}
 }
 
@@ -126,7 +127,7 @@ func (r *Reassembler) consume(h *half, n int) {
 // frame cuts frames from in-order bytes while in sync. The common case (the
 // buffer is empty and the segment holds whole frames) emits straight from
 // the packet without copying.
-func (r *Reassembler) frame(c *conn, s int, data []byte, pkt int) {
+func (r *Reassembler) frame(c *conn, s int, data []byte, pkt int, ts time.Time) {
 	h := &c.half[s]
 	hl := r.hl
 	if h.discard > 0 {
@@ -148,15 +149,15 @@ func (r *Reassembler) frame(c *conn, s int, data []byte, pkt int) {
 		if need > len(data) {
 			need = len(data)
 		}
-		r.appendBuf(c, s, data[:need], pkt)
+		r.appendBuf(c, s, data[:need], pkt, ts)
 		data = data[need:]
 		if h.want == 0 && len(h.buf) >= hl {
 			if !r.checkHeader(c, s) {
 				if h.mode == modeSync {
-					r.appendBuf(c, s, data, pkt)
+					r.appendBuf(c, s, data, pkt, ts)
 					r.settle(c, s, false)
 				} else {
-					r.frame(c, s, data, pkt) // overflowed: discarding
+					r.frame(c, s, data, pkt, ts) // overflowed: discarding
 				}
 				return
 			}
@@ -170,19 +171,19 @@ func (r *Reassembler) frame(c *conn, s int, data []byte, pkt int) {
 		n, ok := r.proto.FrameLen(data[:hl])
 		if !ok || n < hl {
 			h.mode = modeSync
-			r.appendBuf(c, s, data, pkt)
+			r.appendBuf(c, s, data, pkt, ts)
 			r.settle(c, s, false)
 			return
 		}
 		if n > len(data) {
 			break
 		}
-		r.emitDirect(c, s, data[:n], pkt)
+		r.emitDirect(c, s, data[:n], pkt, ts)
 		h.bufOff += int64(n)
 		data = data[n:]
 	}
 	if len(data) > 0 {
-		r.appendBuf(c, s, data, pkt)
+		r.appendBuf(c, s, data, pkt, ts)
 		if len(h.buf) >= hl && !r.checkHeader(c, s) {
 			// Either resync (nothing more to do: data is in buf) or an
 			// overflowed frame whose buffered bytes were dropped.
@@ -289,21 +290,29 @@ func (r *Reassembler) nextDrainPkt(c *conn, s int) int {
 	return -1
 }
 
-// emitDirect emits a frame that lies entirely inside one packet.
-func (r *Reassembler) emitDirect(c *conn, s int, data []byte, pkt int) {
+// emitDirect emits a frame that lies entirely inside one packet, captured
+// at ts.
+func (r *Reassembler) emitDirect(c *conn, s int, data []byte, pkt int, ts time.Time) {
 	r.onePkt[0] = pkt
-	r.emitFrame(c, s, data, r.onePkt[:], false)
+	r.emitFrame(c, s, data, r.onePkt[:], ts, false)
 }
 
 // emitBuf emits the first n bytes of the buffer as a frame and drops them.
+// The frame's time is that of its highest-numbered contributing packet
+// (Frame.LastPkt): the one that arrived last, which completed the frame
+// (for out-of-order data, the one that filled the last hole).
 func (r *Reassembler) emitBuf(c *conn, s int, n int, truncated bool) {
 	h := &c.half[s]
 	end := h.bufOff + int64(n)
 	pk := r.pkts[:0]
 	prev := h.bufOff
+	last, ts := 0, time.Time{}
 	for _, m := range h.marks {
 		if m.end > h.bufOff && prev < end {
 			pk = append(pk, m.pkt)
+			if m.pkt >= last {
+				last, ts = m.pkt, m.ts
+			}
 		}
 		if m.end >= end {
 			break
@@ -315,13 +324,14 @@ func (r *Reassembler) emitBuf(c *conn, s int, n int, truncated bool) {
 		pk = slices.Compact(pk)
 	}
 	r.pkts = pk
-	r.emitFrame(c, s, h.buf[:n], pk, truncated)
+	r.emitFrame(c, s, h.buf[:n], pk, ts, truncated)
 	h.want = 0
 	r.consume(h, n)
 }
 
-// emitFrame hands a frame to the callback.
-func (r *Reassembler) emitFrame(c *conn, s int, data []byte, pkts []int, truncated bool) {
+// emitFrame hands a frame to the callback; ts is the capture time of the
+// last packet in pkts.
+func (r *Reassembler) emitFrame(c *conn, s int, data []byte, pkts []int, ts time.Time, truncated bool) {
 	if c.DirKnownBy == DirByGuess && len(data) >= r.hl && r.proto.ClientOnly(data[:r.hl]) {
 		// A client-only message settles a guessed direction.
 		wrong := s != c.clientSide
@@ -345,18 +355,23 @@ func (r *Reassembler) emitFrame(c *conn, s int, data []byte, pkts []int, truncat
 		FirstPkt:  pkts[0],
 		LastPkt:   pkts[len(pkts)-1],
 		Pkts:      pkts,
-		Time:      r.now,
+		Time:      ts,
 		Truncated: truncated,
 	}
 	r.itemOut = Item{Frame: f}
 	r.cbErr = r.fn(&r.itemOut)
 }
 
-// finishHalf flushes side s at connection end: holes become gaps, a
-// pending resync takes the last chance the closing rule gives it, and a
-// partial frame is delivered as truncated.
+// finishHalf flushes side s at connection end: holes become gaps (with pkt
+// and ts, the packet that ended the connection), including one between the
+// last byte received and a FIN seen beyond it, a pending resync takes the
+// last chance the closing rule gives it, and a partial frame is delivered
+// as truncated.
 func (r *Reassembler) finishHalf(c *conn, s int, pkt int, ts time.Time) {
 	r.flushOOO(c, s, pkt, ts)
+	if h := &c.half[s]; h.finSeen && h.off < h.finOff {
+		r.gap(c, s, h.finOff-h.off, pkt, ts, "segment never captured")
+	}
 	r.settle(c, s, true)
 	r.cutPartial(c, s, "connection ended")
 }

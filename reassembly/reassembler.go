@@ -162,7 +162,14 @@ func (r *Reassembler) tcp(seg *segment) {
 	switch {
 	case seg.rst:
 		r.closeConn(c, ReasonRST, seg.pkt, seg.ts)
-	case c.half[0].done && c.half[1].done:
+	case c.half[0].finSeen && c.half[1].finSeen:
+		// Both sides have sent FIN. Normally every byte before each FIN
+		// has arrived by now; if not, a hole remains that no
+		// retransmission will fill once both applications have closed:
+		// closing declares it lost at this packet (finishHalf) and
+		// releases the frames buffered after it before the Closed event.
+		// A single FIN is not enough: the peer may still be waiting for
+		// a retransmission that arrives after it.
 		r.closeConn(c, ReasonFIN, seg.pkt, seg.ts)
 	}
 }
@@ -295,8 +302,14 @@ func (r *Reassembler) Close(fn func(*Item) error) error {
 	return r.cbErr
 }
 
-// event hands an event to the callback.
+// event hands an event about the packet being processed to the callback.
 func (r *Reassembler) event(c *conn, s int, k EventKind, n, off int64, text string) {
+	r.eventAt(c, s, k, n, off, r.curPkt(), r.now, text)
+}
+
+// eventAt hands an event triggered by packet pkt, captured at ts, to the
+// callback.
+func (r *Reassembler) eventAt(c *conn, s int, k EventKind, n, off int64, pkt int, ts time.Time, text string) {
 	if r.cbErr != nil {
 		return
 	}
@@ -305,7 +318,7 @@ func (r *Reassembler) event(c *conn, s int, k EventKind, n, off int64, text stri
 		dir = c.dirOf(s)
 	}
 	e := &r.eventOut
-	*e = Event{Conn: &c.Conn, Dir: dir, Kind: k, Bytes: n, Offset: off, Pkt: r.curPkt(), Time: r.now, Text: text}
+	*e = Event{Conn: &c.Conn, Dir: dir, Kind: k, Bytes: n, Offset: off, Pkt: pkt, Time: ts, Text: text}
 	r.itemOut = Item{Event: e}
 	r.cbErr = r.fn(&r.itemOut)
 }

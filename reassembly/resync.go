@@ -115,6 +115,8 @@ func (r *Reassembler) reportSkipped(c *conn, s int, why string) {
 // lost handles n bytes at stream offset at that will never arrive. The
 // partial frame in front of the hole is delivered truncated, a Gap event
 // follows, and framing resumes in resync mode after the hole.
+// The Gap event carries pkt and ts: the packet that showed the bytes are
+// lost (0 and the latest capture time at the end of the capture).
 func (r *Reassembler) lost(c *conn, s int, at, n int64, pkt int, ts time.Time, why string) {
 	h := &c.half[s]
 	switch c.state {
@@ -150,7 +152,7 @@ func (r *Reassembler) lost(c *conn, s int, at, n int64, pkt int, ts time.Time, w
 	r.cutPartial(c, s, "lost segment")
 	r.stats.Gaps++
 	r.stats.GapBytes += n
-	r.event(c, s, Gap, n, at, why)
+	r.eventAt(c, s, Gap, n, at, pkt, ts, why)
 	h.bufOff = at + n
 	h.mode, h.want, h.hint, h.scan = modeSync, 0, hint, 0
 }

@@ -11,14 +11,13 @@ type half struct {
 	// Hot: touched for every segment (see conn).
 	started bool      // nextSeq is meaningful
 	mode    frameMode // what the framer does with the next bytes
-	done    bool      // FIN reached in order
-	finSeen bool
-	nextSeq uint32 // sequence number of the next in-order byte
-	off     int64  // stream offset of nextSeq
-	buf     []byte // in-order bytes not yet framed
-	bufOff  int64  // stream offset of buf[0] (of the next byte when buf is empty)
-	want    int    // length of the frame at buf[0] once its header is complete
-	discard int64  // bytes still to drop from an overflowed frame
+	finSeen bool      // a FIN was seen (finOff is meaningful)
+	nextSeq uint32    // sequence number of the next in-order byte
+	off     int64     // stream offset of nextSeq
+	buf     []byte    // in-order bytes not yet framed
+	bufOff  int64     // stream offset of buf[0] (of the next byte when buf is empty)
+	want    int       // length of the frame at buf[0] once its header is complete
+	discard int64     // bytes still to drop from an overflowed frame
 	ooo     []oooSeg
 
 	// Cold.
@@ -39,15 +38,17 @@ type oooSeg struct {
 	off  int64
 	data []byte
 	pkt  int
+	ts   time.Time // capture time of pkt
 }
 
 func (s *oooSeg) end() int64 { return s.off + int64(len(s.data)) }
 
 // mark attributes buffered bytes to packets: bytes before end came from pkt
-// (or from earlier marks).
+// (or from earlier marks), captured at ts.
 type mark struct {
 	end int64
 	pkt int
+	ts  time.Time
 }
 
 // seqOffset converts a sequence number to a stream offset relative to the
@@ -94,7 +95,7 @@ func (r *Reassembler) segment(c *conn, s int, seg *segment) {
 			// the first-seen copy and deliver only the new tail.
 			skip := h.off - start
 			if skip < int64(len(seg.payload)) {
-				r.deliver(c, s, seg.payload[skip:], seg.pkt)
+				r.deliver(c, s, seg.payload[skip:], seg.pkt, seg.ts)
 			}
 			if seg.missing > 0 && end > h.off {
 				r.stats.Truncated++
@@ -106,17 +107,15 @@ func (r *Reassembler) segment(c *conn, s int, seg *segment) {
 			r.storeOOO(c, s, start, seg)
 		}
 	}
-	if h.finSeen && !h.done && h.off >= h.finOff {
-		h.done = true
-	}
 }
 
 // deliver hands in-order bytes to the framer and advances the stream.
-func (r *Reassembler) deliver(c *conn, s int, data []byte, pkt int) {
+// pkt and ts identify the packet the bytes came from.
+func (r *Reassembler) deliver(c *conn, s int, data []byte, pkt int, ts time.Time) {
 	h := &c.half[s]
 	h.off += int64(len(data))
 	h.nextSeq += uint32(len(data))
-	r.push(c, s, data, pkt)
+	r.push(c, s, data, pkt, ts)
 }
 
 // gap declares n bytes at the current stream position lost.
@@ -135,7 +134,7 @@ func (r *Reassembler) drainOOO(c *conn, s int) {
 	for ; i < len(h.ooo) && h.ooo[i].off <= h.off; i++ {
 		o := &h.ooo[i]
 		if o.end() > h.off {
-			r.deliver(c, s, o.data[h.off-o.off:], o.pkt)
+			r.deliver(c, s, o.data[h.off-o.off:], o.pkt, o.ts)
 		}
 		h.oooLen -= len(o.data)
 		o.data = nil
@@ -159,7 +158,7 @@ func (r *Reassembler) storeOOO(c *conn, s int, start int64, seg *segment) {
 		// The gap above moved us up to (or past) this segment.
 		skip := h.off - start
 		if skip < int64(len(data)) {
-			r.deliver(c, s, data[skip:], seg.pkt)
+			r.deliver(c, s, data[skip:], seg.pkt, seg.ts)
 		}
 		r.drainOOO(c, s)
 		return
@@ -167,7 +166,7 @@ func (r *Reassembler) storeOOO(c *conn, s int, start int64, seg *segment) {
 	if h.oooLen+len(data) > r.opts.MaxBuffered {
 		// Still too big with nothing buffered: the hole before it is lost.
 		r.gap(c, s, start-h.off, seg.pkt, seg.ts, "segment never captured")
-		r.deliver(c, s, data, seg.pkt)
+		r.deliver(c, s, data, seg.pkt, seg.ts)
 		return
 	}
 	// Insert the parts of [start, end) not covered by existing segments.
@@ -192,7 +191,7 @@ func (r *Reassembler) storeOOO(c *conn, s int, start int64, seg *segment) {
 		copy(piece, data[pos-start:stop-start])
 		h.ooo = append(h.ooo, oooSeg{})
 		copy(h.ooo[i+1:], h.ooo[i:])
-		h.ooo[i] = oooSeg{off: pos, data: piece, pkt: seg.pkt}
+		h.ooo[i] = oooSeg{off: pos, data: piece, pkt: seg.pkt, ts: seg.ts}
 		h.oooLen += len(piece)
 		i++
 		pos = stop
