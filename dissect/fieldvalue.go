@@ -190,13 +190,6 @@ func guessText(data []byte) Value {
 	return Bytes(data)
 }
 
-func textOrHex(data []byte) string {
-	if v := guessText(data); v.Type == TypeSTRING {
-		return "text"
-	}
-	return "hex"
-}
-
 func printable(b []byte) bool {
 	if !utf8.Valid(b) {
 		return false

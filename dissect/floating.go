@@ -48,13 +48,19 @@ func decodeFloating(m *Message, def *MessageDef, b []byte, base int, l Layout) {
 			f.addExpert(SeverityWarning, ExpNotAllowed, fmt.Sprintf("tag %d (%s) is not defined for %s", tag, td.Name, def.Name))
 		default:
 			f.Name, f.Filter = "tag "+strconv.Itoa(int(tag)), "cti.unknown_tag"
-			f.addExpert(SeverityWarning, ExpUnknownTag, fmt.Sprintf("FieldDataID %d is not in the catalog; data shown as %s", tag, textOrHex(data)))
+			f.Value = guessText(data)
+			shown := "hex"
+			if f.Value.Type == TypeSTRING {
+				shown = "text"
+			}
+			f.addExpert(SeverityWarning, ExpUnknownTag, fmt.Sprintf("FieldDataID %d is not in the catalog; data shown as %s", tag, shown))
 			typ = TypeUnknown
 		}
-		if typ == TypeUnknown {
-			f.Value = guessText(data)
-		} else {
+		switch {
+		case typ != TypeUnknown:
 			decodeValue(&f, typ, data, m.Version)
+		case f.Value.Type == TypeUnknown: // a known tag whose type the guide lost
+			f.Value = guessText(data)
 		}
 		if cut {
 			f.addExpert(SeverityError, ExpFloatingTruncated, fmt.Sprintf("FieldLength is %d but only %d bytes remain", declared, n))

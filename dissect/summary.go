@@ -116,8 +116,6 @@ func summarySlot(tag uint16, name string) int {
 	return -1
 }
 
-var keys = map[*MessageDef]*keyOffsets{}
-
 func init() {
 	for _, m := range catalogMessages {
 		k := &keyOffsets{-1, -1, -1, -1, -1, -1, -1, -1, 0, 0}
