@@ -24,6 +24,17 @@ type Record struct {
 	Session Session          // what the connection's session knew after the message
 	Event   *Event           // set for stream events, nil for messages
 	Request *Request         // for a confirm: the request it answers, when seen
+
+	// Set only when the pipeline looks ahead (pipeline.Options.Lookahead):
+	Response   *Response // for a request: the confirm (or failure) that answered it
+	Unanswered bool      // for a request: no answer before its connection closed or the capture ended
+}
+
+// Response links a request to the confirm (or FAILURE_CONF /
+// CONTROL_FAILURE_CONF) with the same InvokeID on the same connection.
+type Response struct {
+	Num     int           // message number of the confirm
+	Latency time.Duration // confirm time minus request time
 }
 
 // Request links a confirm (or a FAILURE_CONF) to the request with the same
