@@ -1,0 +1,36 @@
+package export
+
+import (
+	"errors"
+	"io"
+
+	"github.com/ctishark/ctishark/reassembly"
+)
+
+// Copy reads src from where it stands and writes the packets whose numbers
+// are in keep to w, unchanged (bytes, original length, timestamp, link
+// type). It stops after the highest kept packet. It returns the number of
+// packets written and the first read or write error.
+func Copy(w Writer, src *reassembly.Source, keep *Set) (int, error) {
+	last := keep.Max()
+	written := 0
+	for written < keep.Len() {
+		p, err := src.ReadPacket()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return written, nil
+			}
+			return written, err
+		}
+		if p.Num > last {
+			break
+		}
+		if keep.Has(p.Num) {
+			if err := w.WritePacket(&p); err != nil {
+				return written, err
+			}
+			written++
+		}
+	}
+	return written, nil
+}
