@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ctishark/ctishark/reassembly/internal/ctitest"
+	"github.com/ctishark/ctishark/reassembly/ctitest"
 )
 
 // The benchmark capture is generated once per test binary into a temp

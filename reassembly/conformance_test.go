@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/ctishark/ctishark/reassembly"
-	"github.com/ctishark/ctishark/reassembly/internal/ctitest"
+	"github.com/ctishark/ctishark/reassembly/ctitest"
 )
 
 // conformanceDir is ../shared/conformance relative to the repository root.

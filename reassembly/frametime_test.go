@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/reassembly"
-	. "github.com/ctishark/ctishark/reassembly/internal/ctitest"
+	. "github.com/ctishark/ctishark/reassembly/ctitest"
 )
 
 // Frame.Time is the capture time of the packet numbered Frame.LastPkt: the

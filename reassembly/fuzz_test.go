@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/reassembly"
-	. "github.com/ctishark/ctishark/reassembly/internal/ctitest"
+	. "github.com/ctishark/ctishark/reassembly/ctitest"
 )
 
 // FuzzReader feeds arbitrary bytes as a capture file: reading, decoding

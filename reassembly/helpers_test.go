@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/ctishark/ctishark/reassembly"
-	"github.com/ctishark/ctishark/reassembly/internal/ctitest"
+	"github.com/ctishark/ctishark/reassembly/ctitest"
 )
 
 // result is what a run produced, in a form easy to compare.

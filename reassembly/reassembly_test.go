@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/reassembly"
-	. "github.com/ctishark/ctishark/reassembly/internal/ctitest"
+	. "github.com/ctishark/ctishark/reassembly/ctitest"
 )
 
 var t0 = time.Unix(1700000000, 0).UTC()

@@ -13,7 +13,7 @@ import (
 	"github.com/google/gopacket/pcapgo"
 
 	"github.com/ctishark/ctishark/reassembly"
-	. "github.com/ctishark/ctishark/reassembly/internal/ctitest"
+	. "github.com/ctishark/ctishark/reassembly/ctitest"
 )
 
 // simpleConv is a short session used to check encapsulations and

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/ctishark/ctishark/reassembly"
-	. "github.com/ctishark/ctishark/reassembly/internal/ctitest"
+	. "github.com/ctishark/ctishark/reassembly/ctitest"
 )
 
 // followStream is one direction pair of `tshark -z follow,tcp,raw`.

@@ -1,4 +1,5 @@
-// Package ctitest holds test helpers for reassembly: a minimal CTI
+// Package ctitest holds test helpers for reassembly and for the commands
+// built on it (exported, like net/http/httptest): a minimal CTI
 // Protocol and builders for packets and capture files. It knows only the
 // frame header (BodyLength, MessageTypeID), never message layouts.
 package ctitest

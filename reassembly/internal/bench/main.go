@@ -27,7 +27,7 @@ import (
 	"github.com/google/gopacket/pcapgo"
 
 	"github.com/ctishark/ctishark/reassembly"
-	"github.com/ctishark/ctishark/reassembly/internal/ctitest"
+	"github.com/ctishark/ctishark/reassembly/ctitest"
 )
 
 func main() {
