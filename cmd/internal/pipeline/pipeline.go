@@ -1,9 +1,10 @@
 // Package pipeline glues the reassembler to the dissector: it reads
 // captures, cuts their TCP streams into CTI frames, decodes each frame with
-// its connection's session and hands out render.Records one at a time, in
-// the order the messages complete in the capture. Nothing is kept between
-// records but per-connection sessions, so memory stays flat however long
-// the capture.
+// its connection's session, pairs requests with their answers and hands
+// out render.Records one at a time, in the order the messages complete in
+// the capture. Nothing is kept between records but per-connection sessions
+// and a bounded look-ahead queue, so memory stays flat however long the
+// capture.
 package pipeline
 
 import (
@@ -20,52 +21,76 @@ import (
 // Record is what the pipeline produces: a decoded message or a stream event.
 type Record = render.Record
 
+// PacketSource yields link-layer packets: a capture file
+// (*reassembly.Source) or a live interface. io.EOF ends it.
+type PacketSource interface {
+	ReadPacket() (reassembly.Packet, error)
+}
+
 // Options select what is decoded and how.
 type Options struct {
 	Ports        []uint16       // CTI server ports; nil = reassembly.DefaultServerPorts
 	NoHeuristics bool           // only traffic on Ports is CTI
 	Version      int            // force the protocol version (0 = from OPEN_REQ)
 	Layout       dissect.Layout // force the floating header layout
-	Count        int            // stop after this many messages (0 = all)
+	Count        int            // stop after this many records handed out (0 = all)
+
+	// Filter, when set, decides which records are handed out (display
+	// filter). It sees records after pairing, so it can test response
+	// times. Message numbers still count every message.
+	Filter func(*Record) bool
+
+	// Lookahead holds each request until its answer arrives (or its
+	// connection closes, or holdTime of capture time passes), so requests
+	// carry Record.Response, and Record.Unanswered when their connection
+	// closed or the capture ended first. Output is delayed by as much;
+	// live views leave it off.
+	Lookahead bool
 }
 
 // Pipeline decodes one capture after another, numbering messages and
 // streams across them.
 type Pipeline struct {
 	opts       Options
-	num        int       // messages handed out so far
+	num        int       // messages decoded so far
+	out        int       // records handed out so far
 	streamBase int       // connections of the captures already read
 	start      time.Time // first packet of the first capture
+	now        time.Time // capture time of the latest packet
 	done       bool
+	q          queue
+	fn         func(*Record) error
 }
 
 // New returns a pipeline.
 func New(opts Options) *Pipeline { return &Pipeline{opts: opts} }
 
-// Done reports whether Count messages have been handed out.
+// Done reports whether Count records have been handed out.
 func (p *Pipeline) Done() bool { return p.done }
 
-// Messages is the number of messages handed out so far.
+// Messages is the number of messages decoded so far.
 func (p *Pipeline) Messages() int { return p.num }
 
-// errCount stops the reassembler once Count messages were handed out.
-var errCount = errors.New("pipeline: message count reached")
+// errCount stops the reassembler once Count records were handed out.
+var errCount = errors.New("pipeline: record count reached")
 
-// Read decodes src to its end (or until Count messages), calling fn for
+// Read decodes src to its end (or until Count records), calling fn for
 // every record. The record and what it points to belong to the caller
 // (frame bytes are copied out of the reassembler's buffers). Read returns
-// fn's first error, or the capture's error when it is truncated or
-// corrupt; every record decodable before the damage has been handed out.
-func (p *Pipeline) Read(src *reassembly.Source, fn func(*Record) error) error {
+// fn's first error, or the source's error when the capture is truncated
+// or corrupt; every record decodable before the damage has been handed
+// out.
+func (p *Pipeline) Read(src PacketSource, fn func(*Record) error) error {
 	if p.done {
 		return nil
 	}
+	p.fn = fn
 	ropts := reassembly.Options{ServerPorts: p.opts.Ports, NoHeuristics: p.opts.NoHeuristics}
 	if ropts.ServerPorts == nil {
 		ropts.ServerPorts = reassembly.DefaultServerPorts
 	}
 	ra := reassembly.New(dissect.Framing{}, ropts)
-	cb := func(it *reassembly.Item) error { return p.item(it, fn) }
+	cb := p.item
 	var err error
 	for {
 		pkt, rerr := src.ReadPacket()
@@ -80,9 +105,14 @@ func (p *Pipeline) Read(src *reassembly.Source, fn func(*Record) error) error {
 		if p.start.IsZero() {
 			p.start = pkt.Time
 		}
+		p.now = pkt.Time
 		if err = ra.Packet(&pkt, cb); err != nil {
 			break
 		}
+	}
+	// Whatever is still held goes out: every connection has closed.
+	if err == nil {
+		err = p.drain(true)
 	}
 	p.streamBase += int(ra.Stats().Connections)
 	if errors.Is(err, errCount) {
@@ -91,37 +121,12 @@ func (p *Pipeline) Read(src *reassembly.Source, fn func(*Record) error) error {
 	return err
 }
 
-func (p *Pipeline) item(it *reassembly.Item, fn func(*Record) error) error {
+func (p *Pipeline) item(it *reassembly.Item) error {
 	if p.done {
 		return errCount
 	}
 	if f := it.Frame; f != nil {
-		cs, _ := f.Conn.Context.(*connState)
-		if cs == nil {
-			cs = &connState{sess: dissect.NewSession(dissect.Options{Version: p.opts.Version, Layout: p.opts.Layout})}
-			f.Conn.Context = cs
-		}
-		sess := cs.sess
-		data := slices.Clone(f.Data)
-		m := sess.Decode(data)
-		p.num++
-		r := &Record{
-			Num:     p.num,
-			Frame:   p.frameInfo(f.Conn, f.Dir, f.LastPkt, f.Time),
-			Msg:     m,
-			Session: render.Session{Version: sess.Version, Layout: sess.Layout, LayoutSource: sess.LayoutSource, Mode: sess.Mode},
-		}
-		r.Request = cs.pair(m, p.num, f.Time)
-		r.Frame.Pkts = slices.Clone(f.Pkts)
-		r.Frame.Truncated = f.Truncated
-		if err := fn(r); err != nil {
-			return err
-		}
-		if p.opts.Count > 0 && p.num >= p.opts.Count {
-			p.done = true
-			return errCount
-		}
-		return nil
+		return p.frame(f)
 	}
 	e := it.Event
 	if e == nil {
@@ -129,8 +134,14 @@ func (p *Pipeline) item(it *reassembly.Item, fn func(*Record) error) error {
 	}
 	switch e.Kind {
 	case reassembly.Gap, reassembly.Skipped, reassembly.Overflow, reassembly.DirectionChanged:
+	case reassembly.Closed:
+		// Requests still waiting on this connection will never be answered.
+		if cs, _ := e.Conn.Context.(*connState); cs != nil {
+			cs.release(true)
+		}
+		return p.drain(false)
 	default:
-		return nil // opened and closed connections are not worth a row
+		return nil // opened connections are not worth a row
 	}
 	r := &Record{
 		Frame: p.frameInfo(e.Conn, e.Dir, e.Pkt, e.Time),
@@ -139,7 +150,84 @@ func (p *Pipeline) item(it *reassembly.Item, fn func(*Record) error) error {
 	if e.Pkt > 0 {
 		r.Frame.Pkts = []int{e.Pkt}
 	}
-	return fn(r)
+	return p.emit(r, nil)
+}
+
+func (p *Pipeline) frame(f *reassembly.Frame) error {
+	cs, _ := f.Conn.Context.(*connState)
+	if cs == nil {
+		cs = &connState{sess: dissect.NewSession(dissect.Options{Version: p.opts.Version, Layout: p.opts.Layout})}
+		f.Conn.Context = cs
+	}
+	sess := cs.sess
+	m := sess.Decode(slices.Clone(f.Data))
+	p.num++
+	r := &Record{
+		Num:     p.num,
+		Frame:   p.frameInfo(f.Conn, f.Dir, f.LastPkt, f.Time),
+		Msg:     m,
+		Session: render.Session{Version: sess.Version, Layout: sess.Layout, LayoutSource: sess.LayoutSource, Mode: sess.Mode},
+	}
+	r.Frame.Pkts = slices.Clone(f.Pkts)
+	r.Frame.Truncated = f.Truncated
+	return p.emit(r, cs)
+}
+
+// emit pairs a record and queues it (looking ahead) or hands it out.
+func (p *Pipeline) emit(r *Record, cs *connState) error {
+	var req *pending
+	if cs != nil {
+		req = cs.pair(r, r.Frame.Time)
+	}
+	if !p.opts.Lookahead {
+		return p.hand(r)
+	}
+	s := &slot{rec: r, at: r.Frame.Time, wait: req != nil}
+	if req != nil {
+		id, _ := r.Msg.Uint("InvokeID")
+		cs.hold(uint32(id), s)
+	}
+	p.q.push(s)
+	return p.drain(false)
+}
+
+// drain hands out queued records up to the first request still waiting
+// for its answer; all of them when final. A request that has held the
+// queue too long (records or capture time) goes out without its answer;
+// it is not flagged, since the answer may still come.
+func (p *Pipeline) drain(final bool) error {
+	for s := p.q.front(); s != nil; s = p.q.front() {
+		if s.wait {
+			if !final && p.q.len() <= maxHeld && p.now.Sub(s.at) <= holdTime {
+				return nil
+			}
+			s.wait = false
+		}
+		p.q.pop()
+		if err := p.hand(s.rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hand gives a record to the caller if the filter keeps it.
+func (p *Pipeline) hand(r *Record) error {
+	if p.done {
+		return errCount
+	}
+	if p.opts.Filter != nil && !p.opts.Filter(r) {
+		return nil
+	}
+	if err := p.fn(r); err != nil {
+		return err
+	}
+	p.out++
+	if p.opts.Count > 0 && p.out >= p.opts.Count {
+		p.done = true
+		return errCount
+	}
+	return nil
 }
 
 func (p *Pipeline) frameInfo(c *reassembly.Conn, dir reassembly.Direction, pkt int, t time.Time) render.Frame {
@@ -150,46 +238,4 @@ func (p *Pipeline) frameInfo(c *reassembly.Conn, dir reassembly.Direction, pkt i
 		fr.Src, fr.Dst = c.Server, c.Client
 	}
 	return fr
-}
-
-// connState is what the pipeline keeps per connection (in Conn.Context).
-type connState struct {
-	sess    *dissect.Session
-	pending map[uint32]pending // requests waiting for their confirm, by InvokeID
-}
-
-type pending struct {
-	num int
-	at  time.Time
-}
-
-// maxPending bounds the requests remembered per connection; a server that
-// never answers must not make memory grow.
-const maxPending = 4096
-
-// pair remembers requests and links confirms to them by InvokeID.
-func (c *connState) pair(m *dissect.Message, num int, at time.Time) *render.Request {
-	if m.Def == nil || m.Def.Kind == dissect.KindEvent {
-		return nil
-	}
-	id, ok := m.Uint("InvokeID")
-	if !ok {
-		return nil
-	}
-	if m.Def.Kind == dissect.KindRequest {
-		if c.pending == nil {
-			c.pending = make(map[uint32]pending)
-		}
-		if len(c.pending) >= maxPending {
-			clear(c.pending)
-		}
-		c.pending[uint32(id)] = pending{num: num, at: at}
-		return nil
-	}
-	req, ok := c.pending[uint32(id)]
-	if !ok {
-		return nil
-	}
-	delete(c.pending, uint32(id))
-	return &render.Request{Num: req.num, Latency: at.Sub(req.at)}
 }

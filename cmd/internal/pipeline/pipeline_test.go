@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/render"
 )
 
 func decoded(t *testing.T, name string, invoke uint64) *dissect.Message {
@@ -20,28 +21,36 @@ func decoded(t *testing.T, name string, invoke uint64) *dissect.Message {
 	return dissect.Decode(b, dissect.Context{Version: 13, Layout: dissect.Layout11})
 }
 
+func rec(t *testing.T, num int, name string, invoke uint64) *render.Record {
+	return &render.Record{Num: num, Msg: decoded(t, name, invoke)}
+}
+
 func TestPairRequests(t *testing.T) {
 	var c connState
 	t0 := time.Unix(1000, 0)
-	if q := c.pair(decoded(t, "HEARTBEAT_REQ", 7), 3, t0); q != nil {
-		t.Fatalf("a request answered itself: %+v", q)
+	r := rec(t, 3, "HEARTBEAT_REQ", 7)
+	if c.pair(r, t0) == nil || r.Request != nil {
+		t.Fatalf("a request was not remembered, or answered itself: %+v", r.Request)
 	}
-	if q := c.pair(decoded(t, "HEARTBEAT_CONF", 8), 4, t0); q != nil {
-		t.Fatalf("confirm with another InvokeID paired: %+v", q)
+	r = rec(t, 4, "HEARTBEAT_CONF", 8)
+	if c.pair(r, t0); r.Request != nil {
+		t.Fatalf("confirm with another InvokeID paired: %+v", r.Request)
 	}
-	q := c.pair(decoded(t, "FAILURE_CONF", 7), 5, t0.Add(1500*time.Microsecond))
-	if q == nil || q.Num != 3 || q.Latency != 1500*time.Microsecond {
+	r = rec(t, 5, "FAILURE_CONF", 7)
+	c.pair(r, t0.Add(1500*time.Microsecond))
+	if q := r.Request; q == nil || q.Num != 3 || q.Latency != 1500*time.Microsecond {
 		t.Fatalf("FAILURE_CONF pairing = %+v", q)
 	}
-	if q := c.pair(decoded(t, "HEARTBEAT_CONF", 7), 6, t0); q != nil {
-		t.Fatalf("a request was answered twice: %+v", q)
+	r = rec(t, 6, "HEARTBEAT_CONF", 7)
+	if c.pair(r, t0); r.Request != nil {
+		t.Fatalf("a request was answered twice: %+v", r.Request)
 	}
 }
 
 func TestPendingIsBounded(t *testing.T) {
 	var c connState
 	for i := 0; i < 3*maxPending; i++ {
-		c.pair(decoded(t, "HEARTBEAT_REQ", uint64(i)), i+1, time.Time{})
+		c.pair(rec(t, i+1, "HEARTBEAT_REQ", uint64(i)), time.Time{})
 	}
 	if len(c.pending) > maxPending {
 		t.Errorf("%d pending requests kept, cap %d", len(c.pending), maxPending)

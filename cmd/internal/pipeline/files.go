@@ -1,0 +1,97 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ctishark/ctishark/reassembly"
+)
+
+// Inputs are the captures named on a command line.
+type Inputs struct {
+	Names []string  // file names; "-" is Stdin
+	Stdin io.Reader // read for "-"
+
+	// Open opens a named file; nil = reassembly.OpenFile. Commands that
+	// show progress pass an opener that counts the bytes read.
+	Open func(name string) (*reassembly.Source, error)
+
+	// OnError is told about a file that could not be opened or ended in
+	// damage (everything before the damage has been handed out); reading
+	// goes on with the next file. Nil discards.
+	OnError func(name string, err error)
+}
+
+// ReadFiles reads every input in order with one pipeline, so message and
+// stream numbers run across files. It returns fn's first error (which
+// stops everything) and whether some file failed.
+func (p *Pipeline) ReadFiles(in Inputs, fn func(*Record) error) (failed bool, err error) {
+	var fnErr error
+	wrapped := func(r *Record) error {
+		if err := fn(r); err != nil {
+			fnErr = err
+			return err
+		}
+		return nil
+	}
+	for _, name := range in.Names {
+		if p.Done() {
+			break
+		}
+		var src *reassembly.Source
+		var oerr error
+		display := name
+		switch {
+		case name == "-":
+			display = "standard input"
+			src, oerr = reassembly.OpenReader(in.Stdin)
+		case in.Open != nil:
+			src, oerr = in.Open(name)
+		default:
+			src, oerr = reassembly.OpenFile(name)
+		}
+		if oerr != nil {
+			failed = true
+			if in.OnError != nil {
+				in.OnError(display, errors.New(FileError(display, oerr)))
+			}
+			continue
+		}
+		rerr := p.Read(src, wrapped)
+		src.Close()
+		if fnErr != nil {
+			return failed, fnErr
+		}
+		if rerr != nil {
+			failed = true
+			if in.OnError != nil {
+				in.OnError(display, fmt.Errorf("%s: %w", display, rerr))
+			}
+		}
+	}
+	return failed, nil
+}
+
+// FileError words an open error for a person: which file, and why.
+func FileError(name string, err error) string {
+	if errors.Is(err, reassembly.ErrUnknownFormat) {
+		return fmt.Sprintf("%s: not a pcap or pcapng capture", name)
+	}
+	if strings.Contains(err.Error(), name) {
+		return err.Error()
+	}
+	return name + ": " + err.Error()
+}
+
+// HasStdin reports whether the inputs read standard input, which makes
+// them a live stream: views then show each message at once.
+func (in Inputs) HasStdin() bool {
+	for _, n := range in.Names {
+		if n == "-" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,93 @@
+package pipeline
+
+import (
+	"time"
+
+	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/render"
+)
+
+// connState is what the pipeline keeps per connection (in Conn.Context).
+type connState struct {
+	sess    *dissect.Session
+	pending map[uint32]pending // requests waiting for their confirm, by InvokeID
+}
+
+// pending is a request waiting for its answer. slot is set when the
+// pipeline looks ahead: the request's record is held in the queue until
+// the answer arrives, so the answer can be written into it.
+type pending struct {
+	num  int
+	at   time.Time
+	slot *slot
+}
+
+// maxPending bounds the requests remembered per connection; a server that
+// never answers must not make memory grow.
+const maxPending = 4096
+
+// pair remembers requests and links confirms to them by InvokeID. For a
+// request it returns the pending entry it stored (so the caller can attach
+// a queue slot); for an answer it fills r.Request and, when the request is
+// still held, the request's Response.
+func (c *connState) pair(r *render.Record, at time.Time) *pending {
+	m := r.Msg
+	if m.Def == nil || m.Def.Kind == dissect.KindEvent {
+		return nil
+	}
+	id, ok := m.Uint("InvokeID")
+	if !ok {
+		return nil
+	}
+	if m.Def.Kind == dissect.KindRequest {
+		if c.pending == nil {
+			c.pending = make(map[uint32]pending)
+		}
+		if len(c.pending) >= maxPending {
+			c.release(false)
+			clear(c.pending)
+		}
+		// A reused InvokeID replaces the older request, which can no
+		// longer be told apart from the new one.
+		if old, ok := c.pending[uint32(id)]; ok && old.slot != nil {
+			old.slot.wait = false
+		}
+		c.pending[uint32(id)] = pending{num: r.Num, at: at}
+		p := c.pending[uint32(id)]
+		return &p
+	}
+	req, ok := c.pending[uint32(id)]
+	if !ok {
+		return nil
+	}
+	delete(c.pending, uint32(id))
+	lat := at.Sub(req.at)
+	r.Request = &render.Request{Num: req.num, Latency: lat}
+	if s := req.slot; s != nil && s.wait {
+		s.rec.Response = &render.Response{Num: r.Num, Latency: lat}
+		s.wait = false
+	}
+	return nil
+}
+
+// hold stores the queue slot of the request just paired.
+func (c *connState) hold(id uint32, s *slot) {
+	if p, ok := c.pending[id]; ok {
+		p.slot = s
+		c.pending[id] = p
+	}
+}
+
+// release lets every held request of the connection go; unanswered says
+// whether they are known never to be answered (the connection closed).
+func (c *connState) release(unanswered bool) {
+	for id, p := range c.pending {
+		if p.slot != nil && p.slot.wait {
+			p.slot.rec.Unanswered = unanswered
+			p.slot.wait = false
+		}
+		if unanswered {
+			delete(c.pending, id)
+		}
+	}
+}
