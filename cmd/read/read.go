@@ -3,17 +3,12 @@
 package read
 
 import (
-	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
+	"github.com/ctishark/ctishark/cmd/internal/view"
 	"github.com/ctishark/ctishark/cmd/iostreams"
-	"github.com/ctishark/ctishark/dissect"
-	"github.com/ctishark/ctishark/reassembly"
-	"github.com/ctishark/ctishark/render"
 	"github.com/spf13/cobra"
 )
 
@@ -21,24 +16,8 @@ import (
 type ReadOptions struct {
 	IO *iostreams.IOStreams
 
-	Files       []string
-	Format      string
-	Verbose     bool
-	Hex         bool
-	Time        string
-	Count       int
-	Ports       []string
-	NoHeuristic bool
-	CTIVersion  int
-	FloatHeader string
-	ShowSecrets bool
-	Color       string
-
-	// Resolved by validate.
-	format render.Format
-	time   render.TimeFormat
-	ports  []uint16
-	layout dissect.Layout
+	Files []string
+	View  view.Options
 }
 
 // NewCmdRead returns the read command; runF replaces readRun in tests.
@@ -105,68 +84,15 @@ hex dump included, unless --show-secrets.`,
 			return readRun(opts)
 		},
 	}
-	fl := cmd.Flags()
-	fl.SortFlags = false
-	fl.StringVarP(&opts.Format, "format", "T", "table", "view: table, tree, json or jsonl")
-	fl.BoolVarP(&opts.Verbose, "verbose", "V", false, "show every field (same as -T tree)")
-	fl.BoolVarP(&opts.Hex, "hex", "x", false, "add a hex dump of each message (tree view; implies -V)")
-	fl.StringVarP(&opts.Time, "time", "t", "relative", "time column: relative (to the first packet), absolute, delta (to the previous message) or epoch")
-	fl.IntVarP(&opts.Count, "count", "c", 0, "stop after `N` messages")
-	fl.StringSliceVarP(&opts.Ports, "port", "p", []string{"42027", "12028"}, "CTI server `PORT` (repeatable or comma-separated)")
-	fl.BoolVar(&opts.NoHeuristic, "no-heuristics", false, "decode only connections on the server ports")
-	fl.IntVar(&opts.CTIVersion, "cti-version", 0, "force protocol version `N` instead of reading it from OPEN_REQ")
-	fl.StringVar(&opts.FloatHeader, "float-header", "", "force the floating field header `layout`: 1+1, 2+1 or 2+2 (tag+length bytes)")
-	fl.BoolVar(&opts.ShowSecrets, "show-secrets", false, "show passwords instead of ********")
-	fl.StringVar(&opts.Color, "color", "auto", "colour output: auto, always or never")
+	cmd.Flags().SortFlags = false
+	opts.View.AddFlags(cmd)
 	return cmd
 }
 
 // validate checks the flags and resolves them.
 func (o *ReadOptions) validate(cmd *cobra.Command) error {
-	var err error
-	if o.format, err = render.ParseFormat(o.Format); err != nil {
-		return &factory.UsageError{Err: err}
-	}
-	explicitFormat := cmd.Flags().Changed("format")
-	if o.Verbose || o.Hex {
-		if explicitFormat && o.format != render.FormatTree {
-			return factory.Usagef(fmt.Sprintf("-V and -x show the tree view; they cannot be combined with -T %s", o.format))
-		}
-		o.format = render.FormatTree
-	}
-	if o.time, err = render.ParseTimeFormat(o.Time); err != nil {
-		return &factory.UsageError{Err: err}
-	}
-	if o.Count < 0 {
-		return factory.Usagef("-c must be a positive number of messages")
-	}
-	o.ports = o.ports[:0]
-	for _, p := range o.Ports {
-		for _, s := range strings.Split(p, ",") {
-			s = strings.TrimSpace(s)
-			if s == "" {
-				continue
-			}
-			n, err := strconv.ParseUint(s, 10, 16)
-			if err != nil || n == 0 {
-				return factory.Usagef(fmt.Sprintf("invalid port %q (want 1-65535)", s))
-			}
-			o.ports = append(o.ports, uint16(n))
-		}
-	}
-	if o.ports == nil {
-		o.ports = []uint16{}
-	}
-	if o.CTIVersion < 0 || o.CTIVersion > 999 {
-		return factory.Usagef(fmt.Sprintf("invalid --cti-version %d", o.CTIVersion))
-	}
-	if o.FloatHeader != "" {
-		if o.layout, err = dissect.ParseLayout(o.FloatHeader); err != nil {
-			return &factory.UsageError{Err: err}
-		}
-	}
-	if err := o.IO.SetColorMode(o.Color); err != nil {
-		return &factory.UsageError{Err: err}
+	if err := o.View.Validate(cmd, o.IO); err != nil {
+		return err
 	}
 	stdin := 0
 	for _, f := range o.Files {
@@ -181,69 +107,28 @@ func (o *ReadOptions) validate(cmd *cobra.Command) error {
 }
 
 func readRun(o *ReadOptions) error {
-	live := false // reading a pipe (tcpdump -w -): show each message at once
-	for _, f := range o.Files {
-		live = live || f == "-"
-	}
-	w, err := render.New(o.format, o.IO.Out, render.Options{
-		Time:        o.time,
-		Color:       o.IO.ColorEnabled(),
-		ShowSecrets: o.ShowSecrets,
-		Hex:         o.Hex,
-		Aligned:     o.IO.IsStdoutTTY() && !live,
-		Live:        live,
-	})
+	in := pipeline.Inputs{Names: o.Files, Stdin: o.IO.In}
+	live := in.HasStdin() // reading a pipe (tcpdump -w -): show each message at once
+	w, err := o.View.NewWriter(o.IO, live)
 	if err != nil {
 		return err
 	}
-	p := pipeline.New(pipeline.Options{
-		Ports:        o.ports,
-		NoHeuristics: o.NoHeuristic,
-		Version:      o.CTIVersion,
-		Layout:       o.layout,
-		Count:        o.Count,
-	})
-	failed := false
-	var writeErr error
-	for _, name := range o.Files {
-		if p.Done() {
-			break
+	var flushErr error
+	in.OnError = func(name string, err error) {
+		// Everything decoded before the damage has been printed: flush it
+		// before the message so the two read in order.
+		if ferr := view.Flush(w); ferr != nil && flushErr == nil {
+			flushErr = ferr
 		}
-		var src *reassembly.Source
-		if name == "-" {
-			src, err = reassembly.OpenReader(o.IO.In)
-			name = "standard input"
-		} else {
-			src, err = reassembly.OpenFile(name)
-		}
-		if err != nil {
-			fmt.Fprintf(o.IO.ErrOut, "ctishark: %s\n", fileError(name, err))
-			failed = true
-			continue
-		}
-		err = p.Read(src, func(r *pipeline.Record) error {
-			if err := w.Write(r); err != nil {
-				writeErr = err
-				return err
-			}
-			return nil
-		})
-		src.Close()
-		if writeErr != nil {
-			break
-		}
-		if err != nil {
-			// Everything decoded before the damage has been printed: flush
-			// it before the message so the two read in order.
-			if ferr := flushWriter(w); ferr != nil {
-				return ferr
-			}
-			fmt.Fprintf(o.IO.ErrOut, "ctishark: %s: %v\n", name, err)
-			failed = true
-		}
+		fmt.Fprintf(o.IO.ErrOut, "ctishark: %v\n", err)
 	}
+	p := pipeline.New(o.View.Pipeline())
+	failed, writeErr := p.ReadFiles(in, w.Write)
 	if err := w.Close(); err != nil && writeErr == nil {
 		writeErr = err
+	}
+	if writeErr == nil {
+		writeErr = flushErr
 	}
 	if writeErr != nil {
 		return writeErr
@@ -252,23 +137,4 @@ func readRun(o *ReadOptions) error {
 		return &factory.SilentError{Code: factory.ExitError}
 	}
 	return nil
-}
-
-// flushWriter pushes out buffered output of writers that can do so without
-// ending their document.
-func flushWriter(w render.Writer) error {
-	if f, ok := w.(interface{ Flush() error }); ok {
-		return f.Flush()
-	}
-	return nil
-}
-
-func fileError(name string, err error) string {
-	if errors.Is(err, reassembly.ErrUnknownFormat) {
-		return fmt.Sprintf("%s: not a pcap or pcapng capture", name)
-	}
-	if strings.Contains(err.Error(), name) {
-		return err.Error()
-	}
-	return name + ": " + err.Error()
 }

@@ -75,11 +75,12 @@ func TestFlagsResolve(t *testing.T) {
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	if got.format != "tree" || !got.Hex || got.time != "delta" || got.Count != 3 || got.CTIVersion != 18 || got.layout.String() != "2+1" {
-		t.Errorf("resolved options: %+v", got)
+	v := got.View
+	if v.View != "tree" || !v.Hex || v.TimeFormat != "delta" || v.Count != 3 || v.CTIVersion != 18 || v.Layout.String() != "2+1" {
+		t.Errorf("resolved options: %+v", v)
 	}
-	if want := []uint16{42028, 9000, 9001}; len(got.ports) != 3 || got.ports[0] != want[0] || got.ports[2] != want[2] {
-		t.Errorf("ports = %v, want %v", got.ports, want)
+	if want := []uint16{42028, 9000, 9001}; len(v.PortList) != 3 || v.PortList[0] != want[0] || v.PortList[2] != want[2] {
+		t.Errorf("ports = %v, want %v", v.PortList, want)
 	}
 	if strings.Join(got.Files, " ") != "a.pcap b.pcap" {
 		t.Errorf("files = %v", got.Files)
