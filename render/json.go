@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"io"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/ctishark/ctishark/dissect"
@@ -168,15 +169,7 @@ func appendRecord(b []byte, r *Record, showSecrets bool, st style) []byte {
 	b = append(b, '}')
 	b = key(b, "info", false)
 	b = appendString(b, Info(m, showSecrets))
-	if q := r.Request; q != nil {
-		b = key(b, "request", false)
-		b = append(b, '{')
-		b = mem(b, "num", true)
-		b = strconv.AppendInt(b, int64(q.Num), 10)
-		b = mem(b, "latency", false)
-		b = strconv.AppendFloat(b, q.Latency.Seconds(), 'f', 6, 64)
-		b = append(b, '}')
-	}
+	b = appendPairing(b, r, key)
 	b = key(b, "fields", false)
 	if len(m.Fields) == 0 {
 		b = append(b, "[]"...)
@@ -346,3 +339,28 @@ func appendString(b []byte, s string) []byte {
 
 // Flush writes out what is buffered; the array stays open.
 func (j *jsonWriter) Flush() error { return j.bw.Flush() }
+
+// appendPairing adds the computed request/response keys, as Wireshark's
+// response_in / request_in / response_time: on an answer the request it
+// answers; on a request (when the pipeline looked ahead) its answer, or
+// "unanswered" when none came before the connection closed.
+func appendPairing(b []byte, r *Record, key func([]byte, string, bool) []byte) []byte {
+	var lat time.Duration
+	switch {
+	case r.Request != nil:
+		b = key(b, "request_in", false)
+		b = strconv.AppendInt(b, int64(r.Request.Num), 10)
+		lat = r.Request.Latency
+	case r.Response != nil:
+		b = key(b, "response_in", false)
+		b = strconv.AppendInt(b, int64(r.Response.Num), 10)
+		lat = r.Response.Latency
+	case r.Unanswered:
+		b = key(b, "unanswered", false)
+		return append(b, "true"...)
+	default:
+		return b
+	}
+	b = key(b, "response_time", false)
+	return strconv.AppendFloat(b, lat.Seconds(), 'f', 6, 64)
+}

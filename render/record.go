@@ -72,6 +72,10 @@ type Event struct {
 	Text   string // detail
 }
 
+// UnansweredCode is the expert code shown on a request that got no answer
+// before its connection closed or the capture ended.
+const UnansweredCode = "cti.request.unanswered"
+
 // Secret is what a secret field's value is replaced with.
 const Secret = "********"
 

@@ -73,8 +73,13 @@ func (t *tableWriter) row(r *Record) []string {
 		return []string{"-", tm, src, dst, "[" + r.Event.Kind + "]", "", EventInfo(r.Event, r.Frame.Dir)}
 	}
 	info := Info(r.Msg, t.opts.ShowSecrets)
-	if q := r.Request; q != nil {
-		info += " " + requestNote(q)
+	switch {
+	case r.Request != nil:
+		info += " " + requestNote(r.Request)
+	case r.Response != nil:
+		info += " [response #" + strconv.Itoa(r.Response.Num) + ", " + millis(r.Response.Latency) + "]"
+	case r.Unanswered:
+		info += " [unanswered]"
 	}
 	if r.Frame.Truncated {
 		info += " [truncated by the capture]"

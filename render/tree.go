@@ -78,8 +78,15 @@ func (t *treeWriter) Write(r *Record) error {
 	t.line(0, title)
 	t.frameLines(r)
 	t.line(1, sessionLine(&r.Session, m))
-	if q := r.Request; q != nil {
-		t.line(1, fmt.Sprintf("Request: message %d, answered in %s", q.Num, millis(q.Latency)))
+	switch {
+	case r.Request != nil:
+		t.line(1, fmt.Sprintf("[Request in: message %d]", r.Request.Num))
+		t.line(1, fmt.Sprintf("[Response time: %s]", millis(r.Request.Latency)))
+	case r.Response != nil:
+		t.line(1, fmt.Sprintf("[Response in: message %d]", r.Response.Num))
+		t.line(1, fmt.Sprintf("[Response time: %s]", millis(r.Response.Latency)))
+	case r.Unanswered:
+		t.line(1, t.pal.paint(t.pal.yellow, "[Expert Warning ("+UnansweredCode+"): no answer before the connection closed or the capture ended]"))
 	}
 	if r.Frame.Truncated {
 		t.line(1, t.pal.paint(t.pal.red, "[Expert Error (cti.truncated): the capture cut this message short]"))

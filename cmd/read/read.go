@@ -122,7 +122,11 @@ func readRun(o *ReadOptions) error {
 		}
 		fmt.Fprintf(o.IO.ErrOut, "ctishark: %v\n", err)
 	}
-	p := pipeline.New(o.View.Pipeline())
+	popts := o.View.Pipeline()
+	// From a file, hold each request until its answer so it can name it
+	// (response_in); from a pipe, show messages as they come instead.
+	popts.Lookahead = !live
+	p := pipeline.New(popts)
 	failed, writeErr := p.ReadFiles(in, w.Write)
 	if err := w.Close(); err != nil && writeErr == nil {
 		writeErr = err
