@@ -4,6 +4,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/gen"
 	"github.com/ctishark/ctishark/cmd/read"
+	"github.com/ctishark/ctishark/cmd/stats"
 	"github.com/spf13/cobra"
 )
 
@@ -12,5 +13,6 @@ func subcommands(f *factory.Factory) []*cobra.Command {
 	return []*cobra.Command{
 		read.NewCmdRead(f, nil),
 		gen.NewCmdGen(f, nil),
+		stats.NewCmdStats(f, nil),
 	}
 }

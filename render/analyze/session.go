@@ -1,0 +1,68 @@
+package analyze
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/ctishark/ctishark/render"
+)
+
+// sessionStats accumulates SessionStats for one connection.
+type sessionStats struct {
+	SessionStats
+	client, server netip.AddrPort
+	hbFirst        time.Time
+	hbLast         time.Time
+	lastClient     time.Time
+	pending        int // requests of this stream in Stats.pending
+}
+
+func (ss *sessionStats) add(r *render.Record) {
+	m := r.Msg
+	t := r.Frame.Time
+	if ss.Messages == 0 {
+		ss.First = t
+	}
+	ss.Messages++
+	ss.Last = t
+	ss.Version = r.Session.Version
+	ss.Mode = r.Session.Mode.String()
+	if r.Frame.Dir == "client->server" {
+		if !ss.lastClient.IsZero() {
+			gap := t.Sub(ss.lastClient)
+			ss.MaxClientGap = max(ss.MaxClientGap, gap)
+			if ss.IdleTimeout > 0 && gap > ss.IdleTimeout {
+				ss.IdleViolations++
+			}
+		}
+		ss.lastClient = t
+	}
+	if m.Def == nil {
+		return
+	}
+	switch m.Def.Name {
+	case "OPEN_REQ":
+		if v, ok := m.Uint("IdleTimeout"); ok && v > 0 && v < 1<<31 {
+			ss.IdleTimeout = time.Duration(v) * time.Second
+		}
+		ss.ClientID, _ = m.String("ClientID")
+		ss.ServicesRequested = display(m.Get("ServicesRequested"))
+	case "OPEN_CONF":
+		ss.ServicesGranted = display(m.Get("ServicesGranted"))
+	case "HEARTBEAT_REQ":
+		if ss.Heartbeats == 0 {
+			ss.hbFirst = t
+		}
+		ss.Heartbeats++
+		ss.hbLast = t
+	}
+}
+
+func (ss *sessionStats) result() SessionStats {
+	out := ss.SessionStats
+	out.Client, out.Server = ss.client, ss.server
+	if ss.Heartbeats > 1 {
+		out.HeartbeatInterval = ss.hbLast.Sub(ss.hbFirst) / time.Duration(ss.Heartbeats-1)
+	}
+	return out
+}

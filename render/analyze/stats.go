@@ -1,0 +1,348 @@
+package analyze
+
+import (
+	"net/netip"
+	"sort"
+	"time"
+
+	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/render"
+)
+
+// Stats counts what a capture holds. Its memory depends on the number of
+// message types, request types, failure codes, expert codes and sessions,
+// never on the number of messages: response times go into fixed-size
+// histograms, and only requests still waiting for their confirm are kept.
+type Stats struct {
+	messages    int
+	first, last time.Time
+	types       map[typeKey]int
+	reqs        map[string]*reqStats
+	pending     map[pendKey]pendReq
+	failures    map[failKey]int
+	sessions    map[int]*sessionStats
+	expert      map[expertKey]int
+	events      map[string]*EventCount
+}
+
+type typeKey struct{ name, dir string }
+type failKey struct{ msg, code string }
+type expertKey struct {
+	code string
+	sev  dissect.Severity
+}
+type pendKey struct {
+	stream int
+	invoke uint64
+}
+type pendReq struct {
+	name string
+	num  int
+}
+
+type reqStats struct {
+	sent, failed, unanswered int
+	lat                      Histogram
+}
+
+// maxPendingPerStream mirrors the pipeline's bound: past it the pipeline
+// forgets a connection's waiting requests, so they can no longer be
+// answered and are counted unanswered at once.
+const maxPendingPerStream = 4096
+
+// NewStats returns an empty collector.
+func NewStats() *Stats {
+	return &Stats{
+		types:    make(map[typeKey]int),
+		reqs:     make(map[string]*reqStats),
+		pending:  make(map[pendKey]pendReq),
+		failures: make(map[failKey]int),
+		sessions: make(map[int]*sessionStats),
+		expert:   make(map[expertKey]int),
+		events:   make(map[string]*EventCount),
+	}
+}
+
+// Add counts one record.
+func (s *Stats) Add(r *render.Record) {
+	if s.first.IsZero() || r.Frame.Time.Before(s.first) {
+		s.first = r.Frame.Time
+	}
+	if r.Frame.Time.After(s.last) {
+		s.last = r.Frame.Time
+	}
+	if e := r.Event; e != nil {
+		ec := s.events[e.Kind]
+		if ec == nil {
+			ec = &EventCount{Kind: e.Kind}
+			s.events[e.Kind] = ec
+		}
+		ec.Count++
+		ec.Bytes += e.Bytes
+		return
+	}
+	m := r.Msg
+	if m == nil {
+		return
+	}
+	s.messages++
+	s.types[typeKey{m.Name(), r.Frame.Dir}]++
+	s.countExpert(m)
+	ss := s.session(r)
+	ss.add(r)
+	if m.Def == nil {
+		return
+	}
+	switch m.Def.Kind {
+	case dissect.KindRequest:
+		s.request(r, ss)
+	case dissect.KindConfirm:
+		s.confirm(r, ss)
+	}
+	if m.IsFailure() {
+		s.failure(m)
+	}
+}
+
+func (s *Stats) request(r *render.Record, ss *sessionStats) {
+	name := r.Msg.Def.Name
+	rs := s.req(name)
+	rs.sent++
+	id, ok := r.Msg.Uint("InvokeID")
+	if !ok {
+		return
+	}
+	if ss.pending >= maxPendingPerStream {
+		// The pipeline has just forgotten this connection's requests.
+		for k, p := range s.pending {
+			if k.stream == ss.Stream {
+				s.req(p.name).unanswered++
+				delete(s.pending, k)
+			}
+		}
+		ss.pending = 0
+	}
+	k := pendKey{r.Frame.Stream, id}
+	if old, ok := s.pending[k]; ok {
+		s.req(old.name).unanswered++ // its InvokeID was reused before any answer
+	} else {
+		ss.pending++
+	}
+	s.pending[k] = pendReq{name: name, num: r.Num}
+}
+
+func (s *Stats) confirm(r *render.Record, ss *sessionStats) {
+	if r.Request == nil {
+		return
+	}
+	id, _ := r.Msg.Uint("InvokeID")
+	k := pendKey{r.Frame.Stream, id}
+	name := r.Msg.Def.ConfirmsName
+	if p, ok := s.pending[k]; ok && p.num == r.Request.Num {
+		name = p.name
+		delete(s.pending, k)
+		ss.pending--
+	}
+	if name == "" || name == "*" {
+		name = "(unknown request)"
+	}
+	rs := s.req(name)
+	rs.lat.Add(r.Request.Latency)
+	if r.Msg.IsFailure() {
+		rs.failed++
+	}
+}
+
+func (s *Stats) req(name string) *reqStats {
+	rs := s.reqs[name]
+	if rs == nil {
+		rs = &reqStats{}
+		s.reqs[name] = rs
+	}
+	return rs
+}
+
+// failure counts a failure message by its status code name.
+func (s *Stats) failure(m *dissect.Message) {
+	code := ""
+	for _, n := range [...]string{"Status", "FailureCode"} {
+		if f := m.Get(n); f != nil {
+			code = f.Display()
+			if code == "" {
+				code = f.Value.Text()
+			}
+			break
+		}
+	}
+	s.failures[failKey{m.Def.Name, code}]++
+}
+
+// countExpert walks the message's expert items without collecting them.
+func (s *Stats) countExpert(m *dissect.Message) {
+	for _, e := range m.Expert {
+		s.expert[expertKey{e.Code, e.Severity}]++
+	}
+	s.walkExpert(m.Header)
+	s.walkExpert(m.Fields)
+}
+
+func (s *Stats) walkExpert(fs []dissect.Field) {
+	for i := range fs {
+		for _, e := range fs[i].Expert {
+			s.expert[expertKey{e.Code, e.Severity}]++
+		}
+		if len(fs[i].Children) > 0 {
+			s.walkExpert(fs[i].Children)
+		}
+	}
+}
+
+func (s *Stats) session(r *render.Record) *sessionStats {
+	ss := s.sessions[r.Frame.Stream]
+	if ss == nil {
+		ss = &sessionStats{SessionStats: SessionStats{Stream: r.Frame.Stream}}
+		if r.Frame.Dir == "client->server" {
+			ss.client, ss.server = r.Frame.Src, r.Frame.Dst
+		} else {
+			ss.client, ss.server = r.Frame.Dst, r.Frame.Src
+		}
+		s.sessions[r.Frame.Stream] = ss
+	}
+	return ss
+}
+
+// Result is the report of everything added so far; requests still waiting
+// for a confirm count as unanswered.
+func (s *Stats) Result() *StatsReport {
+	rep := &StatsReport{Messages: s.messages, Quantiles: QuantileNote}
+	if s.messages > 0 || len(s.events) > 0 {
+		rep.First, rep.Last = s.first, s.last
+	}
+	for k, n := range s.types {
+		rep.Types = append(rep.Types, TypeCount{Type: k.name, Direction: k.dir, Count: n})
+	}
+	sort.Slice(rep.Types, func(i, j int) bool {
+		a, b := rep.Types[i], rep.Types[j]
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		if a.Type != b.Type {
+			return a.Type < b.Type
+		}
+		return a.Direction < b.Direction
+	})
+	unanswered := map[string]int{}
+	for _, p := range s.pending {
+		unanswered[p.name]++
+	}
+	for name, rs := range s.reqs {
+		h := &rs.lat
+		rep.Requests = append(rep.Requests, RequestStats{
+			Type: name, Sent: rs.sent, Answered: int(h.Count()), Failed: rs.failed,
+			Unanswered: rs.unanswered + unanswered[name],
+			Min:        h.Min(), Mean: h.Mean(), P50: h.Quantile(0.5), P95: h.Quantile(0.95), Max: h.Max(),
+		})
+	}
+	sort.Slice(rep.Requests, func(i, j int) bool { return rep.Requests[i].Type < rep.Requests[j].Type })
+	for k, n := range s.failures {
+		rep.Failures = append(rep.Failures, FailureCount{Type: k.msg, Code: k.code, Count: n})
+	}
+	sort.Slice(rep.Failures, func(i, j int) bool {
+		a, b := rep.Failures[i], rep.Failures[j]
+		if a.Type != b.Type {
+			return a.Type < b.Type
+		}
+		return a.Code < b.Code
+	})
+	for _, ss := range s.sessions {
+		rep.Sessions = append(rep.Sessions, ss.result())
+	}
+	sort.Slice(rep.Sessions, func(i, j int) bool { return rep.Sessions[i].Stream < rep.Sessions[j].Stream })
+	for k, n := range s.expert {
+		rep.Expert = append(rep.Expert, ExpertCount{Code: k.code, Severity: k.sev.String(), Count: n})
+	}
+	sort.Slice(rep.Expert, func(i, j int) bool {
+		a, b := rep.Expert[i], rep.Expert[j]
+		if a.Code != b.Code {
+			return a.Code < b.Code
+		}
+		return a.Severity < b.Severity
+	})
+	for _, e := range s.events {
+		rep.Events = append(rep.Events, *e)
+	}
+	sort.Slice(rep.Events, func(i, j int) bool { return rep.Events[i].Kind < rep.Events[j].Kind })
+	return rep
+}
+
+// QuantileNote says how the response time columns are computed.
+const QuantileNote = "p50/p95 from a fixed-size log-linear histogram (within 0.8%); count, min, mean and max exact"
+
+// StatsReport is the result of Stats.
+type StatsReport struct {
+	Messages  int
+	First     time.Time
+	Last      time.Time
+	Types     []TypeCount
+	Requests  []RequestStats
+	Failures  []FailureCount
+	Sessions  []SessionStats
+	Expert    []ExpertCount
+	Events    []EventCount
+	Quantiles string
+}
+
+// TypeCount is the number of messages of one type in one direction.
+type TypeCount struct {
+	Type      string
+	Direction string
+	Count     int
+}
+
+// RequestStats are the request->confirm figures of one request type.
+// Answered counts confirms and failures; the times are theirs.
+type RequestStats struct {
+	Type                     string
+	Sent, Answered, Failed   int
+	Unanswered               int
+	Min, Mean, P50, P95, Max time.Duration
+}
+
+// FailureCount counts failure messages with one status code.
+type FailureCount struct {
+	Type  string // FAILURE_CONF, FAILURE_EVENT, CONTROL_FAILURE_CONF
+	Code  string // the status enum name
+	Count int
+}
+
+// ExpertCount counts expert items with one code and severity.
+type ExpertCount struct {
+	Code     string
+	Severity string
+	Count    int
+}
+
+// EventCount counts stream events of one kind (gap, skipped...).
+type EventCount struct {
+	Kind  string
+	Count int
+	Bytes int64
+}
+
+// SessionStats describes one CTI connection.
+type SessionStats struct {
+	Stream            int
+	Client, Server    netip.AddrPort
+	Version           int
+	Mode              string
+	ClientID          string
+	ServicesRequested string
+	ServicesGranted   string
+	IdleTimeout       time.Duration // from OPEN_REQ (0 = not seen)
+	Heartbeats        int           // HEARTBEAT_REQ sent by the client
+	HeartbeatInterval time.Duration // mean spacing of HEARTBEAT_REQ (0 = fewer than two)
+	MaxClientGap      time.Duration // longest silence of the client between two of its messages
+	IdleViolations    int           // client silences longer than IdleTimeout
+	Messages          int
+	First, Last       time.Time
+}

@@ -1,0 +1,168 @@
+package analyze
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+)
+
+// WriteStatsTable prints the report as titled sections of aligned columns.
+func WriteStatsTable(w io.Writer, r *StatsReport) error {
+	fmt.Fprintf(w, "Capture: %d messages, %s to %s (%s s)\n\n", r.Messages, ts(r.First), ts(r.Last), secs(r.Last.Sub(r.First)))
+
+	fmt.Fprintln(w, "Messages by type and direction")
+	t := newTable(w)
+	t.row("  TYPE", "DIRECTION", "COUNT")
+	for _, c := range r.Types {
+		t.row("  "+c.Type, c.Direction, strconv.Itoa(c.Count))
+	}
+	t.flush()
+
+	fmt.Fprintf(w, "\nResponse times (ms) by request type; %s\n", r.Quantiles)
+	t = newTable(w)
+	t.row("  REQUEST", "SENT", "ANSWERED", "FAILED", "UNANSWERED", "MIN", "MEAN", "P50", "P95", "MAX")
+	for _, q := range r.Requests {
+		lat := []string{"-", "-", "-", "-", "-"}
+		if q.Answered > 0 {
+			lat = []string{ms(q.Min), ms(q.Mean), ms(q.P50), ms(q.P95), ms(q.Max)}
+		}
+		t.row(append([]string{"  " + q.Type, strconv.Itoa(q.Sent), strconv.Itoa(q.Answered), strconv.Itoa(q.Failed), strconv.Itoa(q.Unanswered)}, lat...)...)
+	}
+	t.flush()
+
+	if len(r.Failures) > 0 {
+		fmt.Fprintln(w, "\nFailures by status")
+		t = newTable(w)
+		t.row("  MESSAGE", "STATUS", "COUNT")
+		for _, f := range r.Failures {
+			t.row("  "+f.Type, f.Code, strconv.Itoa(f.Count))
+		}
+		t.flush()
+	}
+
+	fmt.Fprintln(w, "\nSessions")
+	t = newTable(w)
+	t.row("  STREAM", "CLIENT", "SERVER", "VERSION", "MODE", "CLIENT ID", "GRANTED", "IDLE TIMEOUT", "HEARTBEAT", "MAX CLIENT GAP", "IDLE VIOLATIONS", "MESSAGES")
+	for _, s := range r.Sessions {
+		idle, hb := "-", "-"
+		if s.IdleTimeout > 0 {
+			idle = s.IdleTimeout.String()
+		}
+		if s.HeartbeatInterval > 0 {
+			hb = fmt.Sprintf("%.1fs (%d)", s.HeartbeatInterval.Seconds(), s.Heartbeats)
+		}
+		t.row("  "+strconv.Itoa(s.Stream), s.Client.String(), s.Server.String(), strconv.Itoa(s.Version), s.Mode,
+			dash(s.ClientID), dash(s.ServicesGranted), idle, hb, secs(s.MaxClientGap), strconv.Itoa(s.IdleViolations), strconv.Itoa(s.Messages))
+	}
+	t.flush()
+
+	if len(r.Expert) > 0 {
+		fmt.Fprintln(w, "\nExpert items")
+		t = newTable(w)
+		t.row("  CODE", "SEVERITY", "COUNT")
+		for _, e := range r.Expert {
+			t.row("  "+e.Code, e.Severity, strconv.Itoa(e.Count))
+		}
+		t.flush()
+	}
+	if len(r.Events) > 0 {
+		fmt.Fprintln(w, "\nStream events")
+		t = newTable(w)
+		t.row("  KIND", "COUNT", "BYTES")
+		for _, e := range r.Events {
+			t.row("  "+e.Kind, strconv.Itoa(e.Count), strconv.FormatInt(e.Bytes, 10))
+		}
+		return t.flush()
+	}
+	return nil
+}
+
+// WriteStatsJSON prints the report as one JSON document with stable keys;
+// durations are integer microseconds (keys ending in _us).
+func WriteStatsJSON(w io.Writer, r *StatsReport) error {
+	type typeJ struct {
+		Type      string `json:"type"`
+		Direction string `json:"direction"`
+		Count     int    `json:"count"`
+	}
+	type reqJ struct {
+		Type       string `json:"type"`
+		Sent       int    `json:"sent"`
+		Answered   int    `json:"answered"`
+		Failed     int    `json:"failed"`
+		Unanswered int    `json:"unanswered"`
+		Min        int64  `json:"min_us"`
+		Mean       int64  `json:"mean_us"`
+		P50        int64  `json:"p50_us"`
+		P95        int64  `json:"p95_us"`
+		Max        int64  `json:"max_us"`
+	}
+	type failJ struct {
+		Type  string `json:"type"`
+		Code  string `json:"status"`
+		Count int    `json:"count"`
+	}
+	type sessJ struct {
+		Stream            int    `json:"stream"`
+		Client            string `json:"client"`
+		Server            string `json:"server"`
+		Version           int    `json:"version"`
+		Mode              string `json:"mode"`
+		ClientID          string `json:"client_id"`
+		ServicesRequested string `json:"services_requested"`
+		ServicesGranted   string `json:"services_granted"`
+		IdleTimeout       int64  `json:"idle_timeout_us"`
+		Heartbeats        int    `json:"heartbeats"`
+		HeartbeatInterval int64  `json:"heartbeat_interval_us"`
+		MaxClientGap      int64  `json:"max_client_gap_us"`
+		IdleViolations    int    `json:"idle_violations"`
+		Messages          int    `json:"messages"`
+		First             string `json:"first"`
+		Last              string `json:"last"`
+	}
+	type expJ struct {
+		Code     string `json:"code"`
+		Severity string `json:"severity"`
+		Count    int    `json:"count"`
+	}
+	type evJ struct {
+		Kind  string `json:"kind"`
+		Count int    `json:"count"`
+		Bytes int64  `json:"bytes"`
+	}
+	doc := struct {
+		Messages  int     `json:"messages"`
+		First     string  `json:"first"`
+		Last      string  `json:"last"`
+		Quantiles string  `json:"quantiles"`
+		Types     []typeJ `json:"message_types"`
+		Requests  []reqJ  `json:"requests"`
+		Failures  []failJ `json:"failures"`
+		Sessions  []sessJ `json:"sessions"`
+		Expert    []expJ  `json:"expert"`
+		Events    []evJ   `json:"stream_events"`
+	}{Messages: r.Messages, First: jsonTime(r.First), Last: jsonTime(r.Last), Quantiles: r.Quantiles,
+		Types: []typeJ{}, Requests: []reqJ{}, Failures: []failJ{}, Sessions: []sessJ{}, Expert: []expJ{}, Events: []evJ{}}
+	for _, c := range r.Types {
+		doc.Types = append(doc.Types, typeJ{c.Type, c.Direction, c.Count})
+	}
+	for _, q := range r.Requests {
+		doc.Requests = append(doc.Requests, reqJ{q.Type, q.Sent, q.Answered, q.Failed, q.Unanswered,
+			q.Min.Microseconds(), q.Mean.Microseconds(), q.P50.Microseconds(), q.P95.Microseconds(), q.Max.Microseconds()})
+	}
+	for _, f := range r.Failures {
+		doc.Failures = append(doc.Failures, failJ{f.Type, f.Code, f.Count})
+	}
+	for _, s := range r.Sessions {
+		doc.Sessions = append(doc.Sessions, sessJ{s.Stream, s.Client.String(), s.Server.String(), s.Version, s.Mode, s.ClientID,
+			s.ServicesRequested, s.ServicesGranted, s.IdleTimeout.Microseconds(), s.Heartbeats, s.HeartbeatInterval.Microseconds(),
+			s.MaxClientGap.Microseconds(), s.IdleViolations, s.Messages, jsonTime(s.First), jsonTime(s.Last)})
+	}
+	for _, e := range r.Expert {
+		doc.Expert = append(doc.Expert, expJ{e.Code, e.Severity, e.Count})
+	}
+	for _, e := range r.Events {
+		doc.Events = append(doc.Events, evJ{e.Kind, e.Count, e.Bytes})
+	}
+	return writeJSON(w, doc)
+}
