@@ -1,0 +1,73 @@
+package filter
+
+import (
+	"net/netip"
+	"sort"
+	"time"
+
+	"github.com/ctishark/ctishark/dissect"
+)
+
+// Target is what a filter is evaluated against: one decoded message plus
+// capture metadata.
+type Target struct {
+	Msg          *dissect.Message // nil for stream events (gap...): then only metadata fields exist
+	Num          int              // CTI message number
+	Stream       int              // TCP connection index
+	Dir          string           // "client->server" or "server->client"
+	Src, Dst     netip.AddrPort
+	Time         time.Time     // capture time
+	RelTime      time.Duration // since first packet
+	RequestIn    int           // on a confirm: message number of its request (0 = none)
+	ResponseIn   int           // on a request: message number of its confirm (0 = none)
+	ResponseTime time.Duration // latency of the pair (valid when RequestIn or ResponseIn != 0)
+	Unanswered   bool          // request never answered
+	Event        string        // for stream events: "gap", "skipped", "overflow", "direction-changed"; "" for messages
+}
+
+// node is a compiled (sub)expression.
+type node func(t *Target) bool
+
+// Filter is a compiled display filter. It is safe for concurrent use.
+type Filter struct {
+	expr string
+	root node
+	refs []string
+}
+
+// Compile parses and checks a display filter. Errors are *SyntaxError.
+func Compile(expr string) (*Filter, error) {
+	toks, err := lex(expr)
+	if err != nil {
+		return nil, err
+	}
+	p := &parser{expr: expr, toks: toks, refs: map[string]bool{}}
+	if toks[0].kind == tEOF {
+		return nil, p.errAt(0, "empty filter")
+	}
+	root, err := p.parseOr()
+	if err != nil {
+		return nil, err
+	}
+	if t := p.peek(); t.kind != tEOF {
+		if t.text == ")" {
+			return nil, p.errAt(t.pos, "unbalanced ): no ( to close")
+		}
+		return nil, p.errAt(t.pos, "unexpected "+describeTok(t)+"; expected && or || between tests")
+	}
+	refs := make([]string, 0, len(p.refs))
+	for r := range p.refs {
+		refs = append(refs, r)
+	}
+	sort.Strings(refs)
+	return &Filter{expr: expr, root: root, refs: refs}, nil
+}
+
+// Match reports whether t passes the filter.
+func (f *Filter) Match(t *Target) bool { return f.root(t) }
+
+// String returns the source expression.
+func (f *Filter) String() string { return f.expr }
+
+// References returns the field names the filter uses, sorted and unique.
+func (f *Filter) References() []string { return append([]string(nil), f.refs...) }

@@ -1,0 +1,298 @@
+package filter
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/ctishark/ctishark/dissect"
+)
+
+// FieldInfo describes one filterable field, for `ctishark fields` and for
+// checking filters when they compile.
+type FieldInfo struct {
+	Name        string      // filter name, e.g. cti.AgentState
+	Type        string      // wire type (UINT, STRING... "A|B" when messages disagree) or a metadata type
+	Description string      // what the field is
+	Messages    []string    // message types that carry it, sorted; nil for metadata (every message)
+	Enum        []EnumValue // named values (or mask bits when Mask), usable as filter values
+	Mask        bool        // Enum lists bits: test them with &
+}
+
+// EnumValue is one named value of a field.
+type EnumValue struct {
+	Name  string
+	Value uint64
+}
+
+// kind is how a field's values compare.
+type kind uint8
+
+const (
+	kInt      kind = iota // integers, TIME (epoch seconds)
+	kBool                 // BOOL: 0/1, also true/false
+	kFloat                // seconds
+	kString               // text
+	kBytes                // UNSPEC data
+	kNamed                // NamedVariable/NamedArray: compared as "name=value"
+	kAddr                 // ip:port
+	kMixed                // several wire types under one name (cti.reserved): decided per value
+	kMsgType              // message type name
+	kDir                  // direction
+	kSeverity             // expert severity
+)
+
+// spec is what the compiler knows about a field name.
+type spec struct {
+	info   FieldInfo
+	kind   kind
+	meta   metaID           // metaNone for message fields
+	parent string           // for children (X.primary, X.name...): the field that holds them
+	enums  []*dissect.Table // every enum table any message gives the field
+	masks  []*dissect.Table
+}
+
+var registry struct {
+	once   sync.Once
+	byName map[string]*spec
+	list   []FieldInfo
+}
+
+// Fields returns every filterable field, sorted by name.
+func Fields() []FieldInfo {
+	registry.once.Do(buildRegistry)
+	return registry.list
+}
+
+func lookupSpec(name string) *spec {
+	registry.once.Do(buildRegistry)
+	return registry.byName[name]
+}
+
+// collect gathers what messages say about one filter name.
+type collect struct {
+	types    map[dissect.Type]bool
+	msgs     map[string]bool
+	enums    []*dissect.Table
+	masks    []*dissect.Table
+	fixed    bool
+	tags     map[uint16]bool
+	names    map[string]bool
+	deviceID bool
+}
+
+func isDeviceID(name string) bool {
+	return strings.HasSuffix(name, "DeviceID") || name == "ANI" || name == "DNIS" || name == "DialedNumber"
+}
+
+func addTable(list []*dissect.Table, t *dissect.Table) []*dissect.Table {
+	if t == nil {
+		return list
+	}
+	for _, x := range list {
+		if x == t {
+			return list
+		}
+	}
+	return append(list, t)
+}
+
+func buildRegistry() {
+	cs := map[string]*collect{}
+	get := func(name string) *collect {
+		c := cs[name]
+		if c == nil {
+			c = &collect{types: map[dissect.Type]bool{}, msgs: map[string]bool{}, tags: map[uint16]bool{}, names: map[string]bool{}}
+			cs[name] = c
+		}
+		return c
+	}
+	for _, m := range dissect.Messages() {
+		for _, list := range [][]dissect.FieldDef{m.Fixed, m.Floating} {
+			for i := range list {
+				fd := &list[i]
+				c := get(fd.Filter)
+				c.types[fd.Type] = true
+				c.msgs[m.Name] = true
+				c.enums = addTable(c.enums, fd.Enum)
+				c.masks = addTable(c.masks, fd.Mask)
+				c.names[fd.Name] = true
+				if fd.Floating {
+					c.tags[fd.Tag] = true
+				} else {
+					c.fixed = true
+				}
+				if fd.Type == dissect.TypeSTRING && isDeviceID(fd.Name) {
+					c.deviceID = true
+				}
+			}
+		}
+	}
+	// A known tag sent in a message that does not define it is decoded
+	// under the tag table's name.
+	for _, t := range dissect.Tags() {
+		c := get(dissect.FilterName(t.Name))
+		c.types[t.Type] = true
+		c.tags[t.Tag] = true
+		c.names[t.Name] = true
+	}
+
+	reg := map[string]*spec{}
+	for name, c := range cs {
+		s := &spec{enums: c.enums, masks: c.masks}
+		s.info = FieldInfo{Name: name, Type: typeNames(c.types), Messages: sortedKeys(c.msgs), Description: describe(c)}
+		s.kind = kindOf(c.types)
+		s.info.Enum, s.info.Mask = enumValues(c.enums, c.masks)
+		reg[name] = s
+		if c.deviceID {
+			reg[name+".primary"] = &spec{parent: name, kind: kString, info: FieldInfo{Name: name + ".primary", Type: "STRING", Messages: s.info.Messages,
+				Description: "ICD (primary) extension of a version-14 Primary.Actual device ID"}}
+			reg[name+".actual"] = &spec{parent: name, kind: kString, info: FieldInfo{Name: name + ".actual", Type: "STRING", Messages: s.info.Messages,
+				Description: "actual extension of a version-14 Primary.Actual device ID"}}
+		}
+		if c.types[dissect.TypeNAMEDVAR] || c.types[dissect.TypeNAMEDARRAY] {
+			reg[name+".name"] = &spec{parent: name, kind: kString, info: FieldInfo{Name: name + ".name", Type: "STRING", Messages: s.info.Messages, Description: "variable name"}}
+			reg[name+".value"] = &spec{parent: name, kind: kString, info: FieldInfo{Name: name + ".value", Type: "STRING", Messages: s.info.Messages, Description: "variable value"}}
+		}
+		if c.types[dissect.TypeNAMEDARRAY] {
+			reg[name+".index"] = &spec{parent: name, kind: kInt, info: FieldInfo{Name: name + ".index", Type: "UCHAR", Messages: s.info.Messages, Description: "array index"}}
+		}
+	}
+	// Fields the decoder makes outside the catalog's message layouts.
+	extra := []struct {
+		name string
+		k    kind
+		typ  string
+		desc string
+	}{
+		{"cti.length", kInt, "UINT", "BodyLength of the message header (bytes after the 8-byte header)"},
+		{"cti.reserved", kMixed, "", "reserved field"},
+		{"cti.data", kBytes, "UNSPEC", "raw bytes: body of an unknown message type, or bytes after BodyLength"},
+		{"cti.unknown_tag", kMixed, "STRING|UNSPEC", "floating field whose FieldDataID is not in the catalog (text when it reads as text)"},
+	}
+	for _, e := range extra {
+		if s := reg[e.name]; s != nil {
+			s.kind = e.k
+			if e.typ != "" {
+				s.info.Type = e.typ
+			}
+			s.info.Description = e.desc
+			continue
+		}
+		reg[e.name] = &spec{kind: e.k, info: FieldInfo{Name: e.name, Type: e.typ, Description: e.desc}}
+	}
+	for _, m := range metaFields {
+		reg[m.name] = &spec{kind: m.kind, meta: m.id, info: FieldInfo{Name: m.name, Type: m.typ, Description: m.desc, Enum: m.enum}}
+	}
+
+	list := make([]FieldInfo, 0, len(reg))
+	for _, s := range reg {
+		list = append(list, s.info)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
+	registry.byName, registry.list = reg, list
+}
+
+func typeNames(ts map[dissect.Type]bool) string {
+	var names []string
+	for t := range ts {
+		names = append(names, t.String())
+	}
+	sort.Strings(names)
+	return strings.Join(names, "|")
+}
+
+func sortedKeys(m map[string]bool) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// kindOf decides how values compare from the wire types a name carries.
+func kindOf(ts map[dissect.Type]bool) kind {
+	var ks []kind
+	for t := range ts {
+		k := kMixed
+		switch {
+		case t == dissect.TypeBOOL:
+			k = kBool
+		case t.IsInteger():
+			k = kInt
+		case t == dissect.TypeSTRING:
+			k = kString
+		case t == dissect.TypeUNSPEC:
+			k = kBytes
+		case t == dissect.TypeNAMEDVAR || t == dissect.TypeNAMEDARRAY:
+			k = kNamed
+		}
+		ks = append(ks, k)
+	}
+	if len(ks) == 0 {
+		return kMixed
+	}
+	for _, k := range ks[1:] {
+		if k != ks[0] {
+			return kMixed
+		}
+	}
+	return ks[0]
+}
+
+func describe(c *collect) string {
+	var b strings.Builder
+	b.WriteString(strings.Join(sortedKeys(c.names), ", "))
+	var tags []int
+	for t := range c.tags {
+		tags = append(tags, int(t))
+	}
+	sort.Ints(tags)
+	switch {
+	case c.fixed && len(tags) > 0:
+		b.WriteString(": fixed, or floating tag ")
+	case c.fixed:
+		b.WriteString(": fixed part")
+	case len(tags) > 0:
+		b.WriteString(": floating tag ")
+	}
+	for i, t := range tags {
+		if i > 0 {
+			b.WriteString("/")
+		}
+		b.WriteString(strconv.Itoa(t))
+	}
+	return b.String()
+}
+
+// enumValues merges the tables of a field into one list, sorted by value
+// then name, without duplicates. Masks win when a field has both.
+func enumValues(enums, masks []*dissect.Table) ([]EnumValue, bool) {
+	tabs, isMask := enums, false
+	if len(masks) > 0 {
+		tabs, isMask = masks, true
+	}
+	seen := map[EnumValue]bool{}
+	var out []EnumValue
+	for _, t := range tabs {
+		for _, v := range t.Values {
+			ev := EnumValue{Name: v.Name, Value: uint64(v.Value)}
+			if !seen[ev] {
+				seen[ev] = true
+				out = append(out, ev)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Value != out[j].Value {
+			return out[i].Value < out[j].Value
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out, isMask
+}
