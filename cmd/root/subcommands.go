@@ -1,8 +1,11 @@
 package root
 
 import (
+	"github.com/ctishark/ctishark/cmd/agents"
+	"github.com/ctishark/ctishark/cmd/calls"
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/gen"
+	"github.com/ctishark/ctishark/cmd/ladder"
 	"github.com/ctishark/ctishark/cmd/read"
 	"github.com/ctishark/ctishark/cmd/stats"
 	"github.com/spf13/cobra"
@@ -13,6 +16,9 @@ func subcommands(f *factory.Factory) []*cobra.Command {
 	return []*cobra.Command{
 		read.NewCmdRead(f, nil),
 		gen.NewCmdGen(f, nil),
+		ladder.NewCmdLadder(f, nil),
 		stats.NewCmdStats(f, nil),
+		calls.NewCmdCalls(f, nil),
+		agents.NewCmdAgents(f, nil),
 	}
 }

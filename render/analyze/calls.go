@@ -268,7 +268,7 @@ func (cs *Calls) Result() []*Call {
 		for _, n := range c.varOrder {
 			c.Vars = append(c.Vars, Var{n, c.vars[n]})
 		}
-		sort.Slice(c.Links, func(i, j int) bool { return c.Links[i].CallID < c.Links[j].CallID })
+		sort.SliceStable(c.Links, func(i, j int) bool { return c.Links[i].CallID < c.Links[j].CallID })
 	}
 	return cs.order
 }

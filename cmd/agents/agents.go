@@ -1,0 +1,91 @@
+// Package agents implements `ctishark agents`: each agent's state
+// timeline and the time spent in each state.
+package agents
+
+import (
+	"fmt"
+
+	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/cmd/internal/pipeline"
+	"github.com/ctishark/ctishark/cmd/internal/progress"
+	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/render/analyze"
+	"github.com/spf13/cobra"
+)
+
+// AgentsOptions are the flags and arguments of `ctishark agents`.
+type AgentsOptions struct {
+	IO     *iostreams.IOStreams
+	Input  progress.Input
+	Files  []string
+	Format string
+	Agent  string // --agent: only this AgentID
+}
+
+// NewCmdAgents returns the agents command; runF replaces agentsRun in tests.
+func NewCmdAgents(f *factory.Factory, runF func(*AgentsOptions) error) *cobra.Command {
+	opts := &AgentsOptions{IO: f.IOStreams}
+	cmd := &cobra.Command{
+		Use:   "agents [flags] FILE...",
+		Short: "Agent state timelines and time per state",
+		Long: `Agents follows AGENT_STATE_EVENT for every agent: each state with its
+reason code, start and duration, and the total time per state. A change
+reaches both the agent's own desktop and every bridge client; the agent's
+own (agent mode) connection is followed when there is one. The last state
+of each agent runs to the end of the capture (its last message) and is
+marked open.`,
+		Example: `  ctishark agents capture.pcap
+  ctishark agents --agent jcarter -T json capture.pcap`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Files = args
+			if err := opts.Input.Validate(args); err != nil {
+				return err
+			}
+			if opts.Format != "table" && opts.Format != "json" {
+				return factory.Usagef("-T must be table or json")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return agentsRun(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.SortFlags = false
+	fl.StringVarP(&opts.Format, "format", "T", "table", "output: table or json")
+	fl.StringVar(&opts.Agent, "agent", "", "only the agent with this `AgentID`")
+	opts.Input.AddFlags(fl)
+	return cmd
+}
+
+func agentsRun(o *AgentsOptions) error {
+	at := analyze.NewAgents()
+	ok := progress.ReadAll(o.IO, o.Input.Options(), o.Files, func(r *pipeline.Record) { at.Add(r) })
+	agents := at.Result()
+	if o.Agent != "" {
+		var keep []analyze.Agent
+		for _, a := range agents {
+			if a.AgentID == o.Agent {
+				keep = append(keep, a)
+			}
+		}
+		if keep == nil {
+			fmt.Fprintf(o.IO.ErrOut, "ctishark: no AGENT_STATE_EVENT for agent %q\n", o.Agent)
+			return &factory.SilentError{Code: factory.ExitError}
+		}
+		agents = keep
+	}
+	var err error
+	if o.Format == "json" {
+		err = analyze.WriteAgentsJSON(o.IO.Out, agents)
+	} else {
+		err = analyze.WriteAgentsTable(o.IO.Out, agents)
+	}
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &factory.SilentError{Code: factory.ExitError}
+	}
+	return nil
+}

@@ -1,0 +1,123 @@
+// Package calls implements `ctishark calls`: one row per call, merged
+// across the sessions that saw it, or one call's event timeline.
+package calls
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/cmd/internal/pipeline"
+	"github.com/ctishark/ctishark/cmd/internal/progress"
+	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/render/analyze"
+	"github.com/spf13/cobra"
+)
+
+// CallsOptions are the flags and arguments of `ctishark calls`.
+type CallsOptions struct {
+	IO     *iostreams.IOStreams
+	Input  progress.Input
+	Files  []string
+	Format string
+	Call   string // --call: the CallID whose timeline is printed
+
+	callID uint32
+}
+
+// NewCmdCalls returns the calls command; runF replaces callsRun in tests.
+func NewCmdCalls(f *factory.Factory, runF func(*CallsOptions) error) *cobra.Command {
+	opts := &CallsOptions{IO: f.IOStreams}
+	cmd := &cobra.Command{
+		Use:   "calls [flags] FILE...",
+		Short: "One row per call: parties, queue, agent, answer, duration and how it ended",
+		Long: `Calls follows every CallID through the call events of the captures. The
+same call reaches several sessions (the agent desktops involved and every
+bridge client); their events are merged into one row per call:
+
+  CALLID, FIRST/LAST   CallID, first and last message naming it
+  ANI, DNIS, DIALED    from the first event carrying them
+  CSQ                  CSQID and queue name (CALL_QUEUED_EVENT)
+  AGENT                agent (extension) that answered, else the last agent it rang
+  ANSWERED             first CALL_ESTABLISHED_EVENT
+  DURATION             seconds from the answer (or first sight) to the end
+  END                  cleared, abandoned (cleared unanswered), transferred or
+                       conferenced (a consult call merged into another), or
+                       active (no end before the capture ends), with the
+                       EventCause name when it is not CEC_NONE
+  LINKS                → N (transfer|conference): merged into call N;
+                       ← N: call N merged into this one; consult: the call a
+                       consult call was placed from (CONSULT_CALL_REQ/CONF)
+
+--call ID prints that call's timeline instead: every message naming it
+(requests and confirms included), its stream and client mode, connection
+state, cause, the devices it names and the call variables (CallVariable1-10,
+named variables and arrays) that changed with it.`,
+		Example: `  ctishark calls capture.pcap
+  ctishark calls --call 16777516 capture.pcap
+  ctishark calls -T json capture.pcap | jq '.[] | select(.end == "abandoned")'`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Files = args
+			if err := opts.Input.Validate(args); err != nil {
+				return err
+			}
+			if opts.Format != "table" && opts.Format != "json" {
+				return factory.Usagef("-T must be table or json")
+			}
+			if opts.Call != "" {
+				n, err := strconv.ParseUint(opts.Call, 10, 32)
+				if err != nil || n == 0 {
+					return factory.Usagef(fmt.Sprintf("invalid --call %q (want a CallID, 1-4294967295)", opts.Call))
+				}
+				opts.callID = uint32(n)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return callsRun(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.SortFlags = false
+	fl.StringVarP(&opts.Format, "format", "T", "table", "output: table or json")
+	fl.StringVar(&opts.Call, "call", "", "print the timeline of the call with this `CallID`")
+	opts.Input.AddFlags(fl)
+	return cmd
+}
+
+func callsRun(o *CallsOptions) error {
+	cs := analyze.NewCalls()
+	cs.Timeline = o.callID
+	ok := progress.ReadAll(o.IO, o.Input.Options(), o.Files, func(r *pipeline.Record) { cs.Add(r) })
+	calls := cs.Result()
+	var err error
+	switch {
+	case o.callID != 0:
+		var c *analyze.Call
+		for _, x := range calls {
+			if x.CallID == o.callID {
+				c = x
+			}
+		}
+		if c == nil {
+			fmt.Fprintf(o.IO.ErrOut, "ctishark: no call event names CallID %d\n", o.callID)
+			return &factory.SilentError{Code: factory.ExitError}
+		}
+		if o.Format == "json" {
+			err = analyze.WriteCallTimelineJSON(o.IO.Out, c, cs.Events(), cs)
+		} else {
+			err = analyze.WriteCallTimeline(o.IO.Out, c, cs.Events(), cs)
+		}
+	case o.Format == "json":
+		err = analyze.WriteCallsJSON(o.IO.Out, calls, cs)
+	default:
+		err = analyze.WriteCallsTable(o.IO.Out, calls, cs)
+	}
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &factory.SilentError{Code: factory.ExitError}
+	}
+	return nil
+}

@@ -1,0 +1,181 @@
+package analyze
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// linkText renders a call's links: "→ 16777516 (transfer)" when the call
+// went into another, "← 16777517 (transfer)" when another came into it.
+func linkText(ls []Link) string {
+	// A consult call later transferred or conferenced links the same pair
+	// twice: one entry per pair, its kinds joined.
+	var parts []string
+	for i := 0; i < len(ls); {
+		j := i + 1
+		kinds := ls[i].Kind
+		for ; j < len(ls) && ls[j].CallID == ls[i].CallID && ls[j].To == ls[i].To; j++ {
+			kinds += ", " + ls[j].Kind
+		}
+		arrow := "←"
+		if ls[i].To {
+			arrow = "→"
+		}
+		parts = append(parts, fmt.Sprintf("%s %d (%s)", arrow, ls[i].CallID, kinds))
+		i = j
+	}
+	return strings.Join(parts, ", ")
+}
+
+func endText(c *Call) string {
+	if c.Cause != "" {
+		return c.End + " " + c.Cause
+	}
+	return c.End
+}
+
+func csqText(c *Call) string {
+	s := ""
+	if c.CSQID != 0 {
+		s = strconv.FormatUint(uint64(c.CSQID), 10)
+	}
+	if c.Queue != "" {
+		if s != "" {
+			s += " "
+		}
+		s += c.Queue
+	}
+	return s
+}
+
+func agentText(c *Call) string {
+	switch {
+	case c.AgentID != "" && c.Extension != "":
+		return c.AgentID + " (" + c.Extension + ")"
+	case c.Extension != "":
+		return c.Extension
+	}
+	return c.AgentID
+}
+
+// WriteCallsTable prints one row per call; end is the capture end (for
+// the duration of calls still active).
+func WriteCallsTable(w io.Writer, calls []*Call, c0 *Calls) error {
+	end := c0.End()
+	t := newTable(w)
+	t.row("CALLID", "FIRST", "LAST", "ANI", "DNIS", "DIALED", "CSQ", "AGENT", "ANSWERED", "DURATION", "END", "LINKS")
+	for _, c := range calls {
+		t.row(strconv.FormatUint(uint64(c.CallID), 10), ts(c.FirstSeen), ts(c.LastSeen), dash(c.ANI), dash(c.DNIS), dash(c.Dialed),
+			dash(csqText(c)), dash(agentText(c)), ts(c.Answered), secs(c.Duration(end)), endText(c), dash(linkText(c.Links)))
+	}
+	return t.flush()
+}
+
+// WriteCallTimeline prints one call's messages in order, with its
+// variables as they changed.
+func WriteCallTimeline(w io.Writer, c *Call, evs []CallEvent, c0 *Calls) error {
+	fmt.Fprintf(w, "Call %d: ANI %s, DNIS %s, agent %s, %s, %s s\n\n", c.CallID, dash(c.ANI), dash(c.DNIS), dash(agentText(c)), endText(c), secs(c.Duration(c0.End())))
+	t := newTable(w)
+	t.row("NUM", "TIME", "STREAM", "MESSAGE", "STATE", "CAUSE", "PARTIES", "VARIABLES")
+	for _, e := range evs {
+		var ps, vs []string
+		for _, p := range e.Parties {
+			ps = append(ps, p.Name+"="+p.Value)
+		}
+		for _, v := range e.Changed {
+			vs = append(vs, v.Name+"="+v.Value)
+		}
+		t.row(strconv.Itoa(e.Num), ts(e.Time), strconv.Itoa(e.Stream)+" "+e.Mode, e.Type, dash(e.State), dash(e.Cause), dash(strings.Join(ps, " ")), dash(strings.Join(vs, " ")))
+	}
+	return t.flush()
+}
+
+type callJ struct {
+	CallID    uint32  `json:"call_id"`
+	First     string  `json:"first_seen"`
+	Last      string  `json:"last_seen"`
+	ANI       string  `json:"ani"`
+	DNIS      string  `json:"dnis"`
+	Dialed    string  `json:"dialed_number"`
+	CSQID     uint32  `json:"csq_id"`
+	Queue     string  `json:"queue"`
+	AgentID   string  `json:"agent_id"`
+	Extension string  `json:"extension"`
+	Answered  string  `json:"answered"`
+	Ended     string  `json:"ended"`
+	Duration  int64   `json:"duration_us"`
+	End       string  `json:"end"`
+	Cause     string  `json:"cause"`
+	Sessions  int     `json:"sessions"`
+	Links     []linkJ `json:"links"`
+	Vars      []varJ  `json:"variables"`
+}
+
+type linkJ struct {
+	CallID    uint32 `json:"call_id"`
+	Kind      string `json:"kind"`
+	Direction string `json:"direction"` // "to" or "from"
+}
+
+type varJ struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+func callJSON(c *Call, end int64) callJ {
+	j := callJ{CallID: c.CallID, First: jsonTime(c.FirstSeen), Last: jsonTime(c.LastSeen), ANI: c.ANI, DNIS: c.DNIS,
+		Dialed: c.Dialed, CSQID: c.CSQID, Queue: c.Queue, AgentID: c.AgentID, Extension: c.Extension,
+		Answered: jsonTime(c.Answered), Ended: jsonTime(c.Ended), Duration: end, End: c.End, Cause: c.Cause,
+		Sessions: c.Sessions, Links: []linkJ{}, Vars: varsJSON(c.Vars)}
+	for _, l := range c.Links {
+		d := "from"
+		if l.To {
+			d = "to"
+		}
+		j.Links = append(j.Links, linkJ{l.CallID, l.Kind, d})
+	}
+	return j
+}
+
+func varsJSON(vs []Var) []varJ {
+	out := []varJ{}
+	for _, v := range vs {
+		out = append(out, varJ{v.Name, v.Value})
+	}
+	return out
+}
+
+// WriteCallsJSON prints the calls as one JSON array; with a timeline
+// (evs not nil) it prints the one call as an object with its events.
+func WriteCallsJSON(w io.Writer, calls []*Call, c0 *Calls) error {
+	out := []callJ{}
+	for _, c := range calls {
+		out = append(out, callJSON(c, c.Duration(c0.End()).Microseconds()))
+	}
+	return writeJSON(w, out)
+}
+
+// WriteCallTimelineJSON prints one call with its events.
+func WriteCallTimelineJSON(w io.Writer, c *Call, evs []CallEvent, c0 *Calls) error {
+	type evJ struct {
+		Num     int    `json:"num"`
+		Time    string `json:"time"`
+		Stream  int    `json:"stream"`
+		Mode    string `json:"mode"`
+		Type    string `json:"msg_type"`
+		State   string `json:"state"`
+		Cause   string `json:"cause"`
+		Parties []varJ `json:"parties"`
+		Changed []varJ `json:"variables_changed"`
+	}
+	doc := struct {
+		Call   callJ `json:"call"`
+		Events []evJ `json:"events"`
+	}{Call: callJSON(c, c.Duration(c0.End()).Microseconds()), Events: []evJ{}}
+	for _, e := range evs {
+		doc.Events = append(doc.Events, evJ{e.Num, jsonTime(e.Time), e.Stream, e.Mode, e.Type, e.State, e.Cause, varsJSON(e.Parties), varsJSON(e.Changed)})
+	}
+	return writeJSON(w, doc)
+}
