@@ -30,6 +30,7 @@ type Call struct {
 	vars     map[string]string
 	varOrder []string
 	alerting []string
+	endCall  time.Time // last END_CALL_EVENT
 }
 
 // Duration is how long the call lasted from answer (else from first sight)
@@ -170,7 +171,11 @@ func (cs *Calls) event(r *render.Record, ids callRefs) []Var {
 			c.Answered = t
 			c.Extension = str(m, "AnsweringDeviceID")
 		}
-	case "CALL_CLEARED_EVENT", "END_CALL_EVENT":
+	case "END_CALL_EVENT":
+		// Sent to each client as it leaves the call (a transferring
+		// agent gets one at the transfer): only an end of last resort.
+		c.endCall = t
+	case "CALL_CLEARED_EVENT":
 		if c.End == "" {
 			c.End, c.Ended, c.Cause = "cleared", t, cause(m)
 			if c.Answered.IsZero() {
@@ -251,7 +256,14 @@ func (cs *Calls) Result() []*Call {
 		}
 	}
 	for _, c := range cs.order {
-		if c.End == "" {
+		switch {
+		case c.End != "":
+		case !c.endCall.IsZero():
+			c.End, c.Ended = "cleared", c.endCall
+			if c.Answered.IsZero() {
+				c.End = "abandoned"
+			}
+		default:
 			c.End = "active"
 		}
 		if c.Extension == "" {
