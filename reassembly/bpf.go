@@ -164,3 +164,18 @@ func (a *filterAsm) assemble() ([]bpf.Instruction, error) {
 	}
 	return a.ins, nil
 }
+
+// dropOutgoing prefixes prog with a test of the packet type the kernel
+// attaches to each packet (an ancillary load the filter VM of x/net/bpf
+// cannot run, hence a separate step): outgoing packets are dropped. On
+// loopback every packet is seen leaving and arriving; keeping only the
+// arrival halves the copies to user space. Jumps in prog are relative, so
+// prefixing does not move their targets.
+func dropOutgoing(prog []bpf.Instruction) []bpf.Instruction {
+	const packetOutgoing = 4 // PACKET_OUTGOING
+	return append([]bpf.Instruction{
+		bpf.LoadExtension{Num: bpf.ExtType},
+		bpf.JumpIf{Cond: bpf.JumpNotEqual, Val: packetOutgoing, SkipTrue: 1},
+		bpf.RetConstant{Val: 0},
+	}, prog...)
+}

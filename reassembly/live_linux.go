@@ -1,0 +1,255 @@
+//go:build linux && !pcap
+
+package reassembly
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
+)
+
+// Live captures packets from a network interface with a Linux packet
+// socket (AF_PACKET), in pure Go: no cgo, no libpcap. The kernel runs the
+// port filter, so only CTI traffic is copied to user space.
+//
+// The socket is registered with Go's network poller, so a blocked
+// ReadPacket wakes up as soon as the context is cancelled; it then
+// returns io.EOF, which lets the reassembler flush as at the end of a
+// capture file.
+type Live struct {
+	iface    string
+	loopback bool
+	file     *os.File
+	rc       syscall.RawConn
+	ctx      context.Context
+	stop     func() bool
+
+	buf  []byte
+	oob  []byte
+	sa   unix.RawSockaddrLinklayer
+	iov  unix.Iovec
+	msg  unix.Msghdr
+	num  int
+	err  error // sticky
+	st   LiveStats
+	kern struct{ packets, drops uint64 } // kernel counters read so far (they reset on read)
+}
+
+// OpenLive starts capturing on opts.Interface until ctx is cancelled.
+func OpenLive(ctx context.Context, opts LiveOptions) (*Live, error) {
+	if opts.Filter != "" {
+		return nil, ErrFilterNeedsPcap
+	}
+	ifi, err := lookupInterface(opts.Interface)
+	if err != nil {
+		return nil, err
+	}
+	snap := opts.SnapLen
+	if snap <= 0 {
+		snap = DefaultSnapLen
+	}
+	prog, err := TCPPortFilter(opts.Ports, snap)
+	if err != nil {
+		return nil, err
+	}
+	loopback := ifi.Flags&net.FlagLoopback != 0
+	if loopback {
+		prog = dropOutgoing(prog)
+	}
+	raw, err := bpf.Assemble(prog)
+	if err != nil {
+		return nil, err
+	}
+	// Protocol 0 receives nothing: the filter is in place before bind
+	// switches the socket to ETH_P_ALL, so no unfiltered packet slips in.
+	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, captureError(opts.Interface, err)
+	}
+	l := &Live{iface: opts.Interface, loopback: loopback, ctx: ctx}
+	if err := l.setup(fd, ifi, raw, opts.BufferSize); err != nil {
+		unix.Close(fd)
+		return nil, captureError(opts.Interface, err)
+	}
+	l.file = os.NewFile(uintptr(fd), "packet:"+opts.Interface)
+	if l.rc, err = l.file.SyscallConn(); err != nil {
+		l.file.Close()
+		return nil, captureError(opts.Interface, err)
+	}
+	l.buf = make([]byte, snap)
+	l.oob = make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.Timespec{}))))
+	// A past deadline wakes a blocked read at once: that is how
+	// cancellation reaches the poller.
+	l.stop = context.AfterFunc(ctx, func() { l.file.SetReadDeadline(time.Unix(1, 0)) })
+	return l, nil
+}
+
+func (l *Live) setup(fd int, ifi *net.Interface, raw []bpf.RawInstruction, bufSize int) error {
+	filter := make([]unix.SockFilter, len(raw))
+	for i, r := range raw {
+		filter[i] = unix.SockFilter{Code: r.Op, Jt: r.Jt, Jf: r.Jf, K: r.K}
+	}
+	prog := unix.SockFprog{Len: uint16(len(filter)), Filter: &filter[0]}
+	if err := unix.SetsockoptSockFprog(fd, unix.SOL_SOCKET, unix.SO_ATTACH_FILTER, &prog); err != nil {
+		return err
+	}
+	if bufSize <= 0 {
+		bufSize = DefaultLiveBuffer
+	}
+	// SO_RCVBUFFORCE passes rmem_max with CAP_NET_ADMIN; without it the
+	// kernel caps SO_RCVBUF silently, which is still better than nothing.
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, bufSize); err != nil {
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, bufSize); err != nil {
+			return err
+		}
+	}
+	// Kernel receive timestamps: the time the packet arrived, not the
+	// time we got round to reading it.
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+		return err
+	}
+	if ifi.Flags&net.FlagUp == 0 {
+		return unix.ENETDOWN
+	}
+	sa := &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ALL), Ifindex: ifi.Index}
+	if err := unix.Bind(fd, sa); err != nil {
+		return err
+	}
+	return nil
+}
+
+func htons(v uint16) uint16 { return v<<8 | v>>8 }
+
+// LinkType is always Ethernet: Linux frames loopback as Ethernet too.
+func (l *Live) LinkType() LinkType { return LinkTypeEthernet }
+
+// ReadPacket blocks until the next packet. It returns io.EOF once the
+// context is cancelled. Data is valid until the next call.
+func (l *Live) ReadPacket() (Packet, error) {
+	if l.err != nil {
+		return Packet{}, l.err
+	}
+	for {
+		n, trunc, pktType, ts, err := l.recv()
+		if err != nil {
+			if l.ctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, os.ErrClosed) {
+				err = io.EOF
+			} else {
+				err = captureError(l.iface, err)
+			}
+			l.err = err
+			return Packet{}, err
+		}
+		// Loopback shows every packet twice: once leaving (OUTGOING) and
+		// once arriving (HOST). Keep the arrival only, as libpcap does (the
+		// filter already drops them; this guards kernels that lack the
+		// packet-type load).
+		if l.loopback && pktType == unix.PACKET_OUTGOING {
+			continue
+		}
+		capLen := n
+		if trunc {
+			capLen = len(l.buf)
+		}
+		if ts.IsZero() {
+			ts = time.Now()
+		}
+		l.num++
+		l.st.Packets++
+		l.st.Bytes += uint64(capLen)
+		return Packet{Data: l.buf[:capLen], Time: ts, Num: l.num, Length: n, LinkType: LinkTypeEthernet}, nil
+	}
+}
+
+// recv reads one packet with recvmsg. It uses the raw system call with
+// buffers kept in l so that reading a packet does not allocate.
+func (l *Live) recv() (n int, trunc bool, pktType uint8, ts time.Time, err error) {
+	var flags int
+	rerr := l.rc.Read(func(fd uintptr) bool {
+		l.iov.Base = &l.buf[0]
+		l.iov.SetLen(len(l.buf))
+		l.msg = unix.Msghdr{
+			Name:    (*byte)(unsafe.Pointer(&l.sa)),
+			Namelen: uint32(unsafe.Sizeof(l.sa)),
+			Iov:     &l.iov,
+			Control: &l.oob[0],
+		}
+		l.msg.SetIovlen(1)
+		l.msg.SetControllen(len(l.oob))
+		r, _, e := unix.Syscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&l.msg)), unix.MSG_TRUNC)
+		if e == unix.EAGAIN || e == unix.EINTR {
+			return false // wait for the poller
+		}
+		n, flags = int(r), int(l.msg.Flags)
+		if e != 0 {
+			err = e
+		}
+		return true
+	})
+	if rerr != nil {
+		return 0, false, 0, ts, rerr
+	}
+	if err != nil {
+		return 0, false, 0, ts, err
+	}
+	return n, flags&unix.MSG_TRUNC != 0, l.sa.Pkttype, l.timestamp(), nil
+}
+
+// timestamp finds SCM_TIMESTAMPNS in the control data of the last read.
+func (l *Live) timestamp() time.Time {
+	oob := l.oob[:l.msg.Controllen]
+	hlen := unix.CmsgLen(0)
+	for len(oob) >= hlen {
+		h := (*unix.Cmsghdr)(unsafe.Pointer(&oob[0]))
+		if int(h.Len) < hlen || int(h.Len) > len(oob) {
+			break
+		}
+		if h.Level == unix.SOL_SOCKET && h.Type == unix.SCM_TIMESTAMPNS && int(h.Len)-hlen >= int(unsafe.Sizeof(unix.Timespec{})) {
+			t := (*unix.Timespec)(unsafe.Pointer(&oob[hlen]))
+			return time.Unix(t.Unix())
+		}
+		oob = oob[min(unix.CmsgSpace(int(h.Len)-hlen), len(oob)):]
+	}
+	return time.Time{}
+}
+
+// Stats returns the counters so far, with the kernel's drop count.
+func (l *Live) Stats() LiveStats {
+	l.pollKernel()
+	st := l.st
+	st.KernelDrops = l.kern.drops
+	return st
+}
+
+// pollKernel adds the kernel counters (which reset when read) to l.kern.
+func (l *Live) pollKernel() {
+	if l.rc == nil {
+		return
+	}
+	l.rc.Control(func(fd uintptr) {
+		if s, err := unix.GetsockoptTpacketStats(int(fd), unix.SOL_PACKET, unix.PACKET_STATISTICS); err == nil {
+			l.kern.packets += uint64(s.Packets)
+			l.kern.drops += uint64(s.Drops)
+		}
+	})
+}
+
+// Close stops the capture. Stats stay readable afterwards.
+func (l *Live) Close() error {
+	if l.file == nil {
+		return nil
+	}
+	l.pollKernel()
+	l.stop()
+	err := l.file.Close()
+	l.file, l.rc = nil, nil
+	return err
+}
