@@ -3,6 +3,7 @@ package root
 import (
 	"github.com/ctishark/ctishark/cmd/agents"
 	"github.com/ctishark/ctishark/cmd/calls"
+	"github.com/ctishark/ctishark/cmd/check"
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/gen"
 	"github.com/ctishark/ctishark/cmd/ladder"
@@ -20,5 +21,6 @@ func subcommands(f *factory.Factory) []*cobra.Command {
 		stats.NewCmdStats(f, nil),
 		calls.NewCmdCalls(f, nil),
 		agents.NewCmdAgents(f, nil),
+		check.NewCmdCheck(f, nil),
 	}
 }

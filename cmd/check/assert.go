@@ -1,0 +1,366 @@
+package check
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ctishark/ctishark/cmd/internal/pipeline"
+	"github.com/ctishark/ctishark/dissect"
+)
+
+// assertion watches the records its rule scopes, one at a time, and says
+// at the end whether it held. Each keeps only what it must report (the
+// first offending message numbers) and per-key state that ends when a
+// cycle or pair ends, so memory stays flat over a long capture.
+type assertion interface {
+	observe(r *pipeline.Record)
+	finish(end time.Time) outcome
+}
+
+// outcome is a rule's verdict.
+type outcome struct {
+	pass   bool
+	reason string // why it failed (or a short note when it passed)
+	nums   []int  // offending message numbers, the first maxOffenders
+	more   int    // offenders beyond nums
+}
+
+// maxOffenders bounds the message numbers a failure lists.
+const maxOffenders = 20
+
+// offenders collects message numbers up to maxOffenders and counts the rest.
+type offenders struct {
+	nums  []int
+	more  int
+	notes []string // one line per offender listed, same order as nums
+}
+
+func (o *offenders) add(num int, note string) {
+	if len(o.nums) < maxOffenders {
+		o.nums = append(o.nums, num)
+		o.notes = append(o.notes, note)
+		return
+	}
+	o.more++
+}
+
+func (o *offenders) total() int { return len(o.nums) + o.more }
+
+func (o *offenders) outcome(what string) outcome {
+	if o.total() == 0 {
+		return outcome{pass: true}
+	}
+	reason := fmt.Sprintf("%d %s", o.total(), what)
+	if len(o.notes) > 0 {
+		reason += ":\n  " + strings.Join(o.notes, "\n  ")
+		if o.more > 0 {
+			reason += fmt.Sprintf("\n  ... and %d more", o.more)
+		}
+	}
+	return outcome{reason: reason, nums: o.nums, more: o.more}
+}
+
+// --- count ---------------------------------------------------------------
+
+type countAssert struct {
+	match func(*pipeline.Record) bool // the count's own filter; nil = every message
+	op    string
+	value int
+	n     int
+}
+
+func (a *countAssert) observe(r *pipeline.Record) {
+	if r.Msg != nil && (a.match == nil || a.match(r)) {
+		a.n++
+	}
+}
+
+func (a *countAssert) finish(time.Time) outcome {
+	ok := false
+	switch a.op {
+	case "==":
+		ok = a.n == a.value
+	case "!=":
+		ok = a.n != a.value
+	case ">=":
+		ok = a.n >= a.value
+	case "<=":
+		ok = a.n <= a.value
+	case ">":
+		ok = a.n > a.value
+	case "<":
+		ok = a.n < a.value
+	}
+	return outcome{pass: ok, reason: fmt.Sprintf("count is %d, want %s %d", a.n, a.op, a.value)}
+}
+
+// --- answered_within -----------------------------------------------------
+
+// answeredAssert needs a looking-ahead pipeline: requests carry their
+// Response or are flagged Unanswered.
+type answeredAssert struct {
+	within   time.Duration
+	slow     offenders
+	lost     offenders
+	pending  []pendingReq // unanswered requests too close to the capture end to judge
+	requests int
+}
+
+type pendingReq struct {
+	num  int
+	name string
+	at   time.Time
+}
+
+func (a *answeredAssert) observe(r *pipeline.Record) {
+	m := r.Msg
+	if m == nil || m.Def == nil || m.Def.Kind != dissect.KindRequest {
+		return
+	}
+	a.requests++
+	switch {
+	case r.Response != nil:
+		if r.Response.Latency > a.within {
+			a.slow.add(r.Num, fmt.Sprintf("#%d %s answered by #%d after %s", r.Num, m.Name(), r.Response.Num, r.Response.Latency))
+		}
+	case r.Unanswered:
+		// Judged at the end: a request sent just before the capture ended
+		// may well have been answered after it.
+		if len(a.pending) < 4*maxOffenders {
+			a.pending = append(a.pending, pendingReq{r.Num, m.Name(), r.Frame.Time})
+		} else {
+			a.lost.add(r.Num, fmt.Sprintf("#%d %s never answered", r.Num, m.Name()))
+		}
+	}
+}
+
+func (a *answeredAssert) finish(end time.Time) outcome {
+	skipped := 0
+	for _, p := range a.pending {
+		if end.Sub(p.at) < a.within {
+			skipped++
+			continue
+		}
+		a.lost.add(p.num, fmt.Sprintf("#%d %s never answered", p.num, p.name))
+	}
+	var all offenders
+	for _, o := range []*offenders{&a.slow, &a.lost} {
+		for i, n := range o.nums {
+			all.add(n, o.notes[i])
+		}
+		all.more += o.more
+	}
+	out := all.outcome(fmt.Sprintf("of %d requests not answered within %s", a.requests, a.within))
+	if out.pass {
+		out.reason = fmt.Sprintf("%d requests answered within %s", a.requests-skipped, a.within)
+		if skipped > 0 {
+			out.reason += fmt.Sprintf(" (%d still open at the capture's end, not judged)", skipped)
+		}
+	}
+	return out
+}
+
+// --- no_failures ---------------------------------------------------------
+
+type failuresAssert struct {
+	allow []string
+	bad   offenders
+}
+
+func (a *failuresAssert) observe(r *pipeline.Record) {
+	m := r.Msg
+	if m == nil || !m.IsFailure() {
+		return
+	}
+	codes := failureCodes(m)
+	for _, c := range codes {
+		if slices.Contains(a.allow, c) {
+			return
+		}
+	}
+	note := fmt.Sprintf("#%d %s", r.Num, m.Name())
+	if len(codes) > 0 {
+		note += " " + strings.Join(codes, " ")
+	}
+	a.bad.add(r.Num, note)
+}
+
+// failureCodes are the symbolic codes of a failure message: the enum names
+// of its status/error fields, or their numbers when not named.
+func failureCodes(m *dissect.Message) []string {
+	var out []string
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		switch f.Name {
+		case "Status", "FailureCode", "PeripheralErrorCode", "UnifiedCCXErrorCode", "ErrorCode":
+		default:
+			continue
+		}
+		if d := f.Display(); d != "" {
+			out = append(out, d)
+		} else if f.Value.Num != 0 {
+			out = append(out, f.Value.Text())
+		}
+	}
+	return out
+}
+
+func (a *failuresAssert) finish(time.Time) outcome {
+	what := "failure messages"
+	if len(a.allow) > 0 {
+		what = "failure messages with a code not in allow"
+	}
+	return a.bad.outcome(what)
+}
+
+// --- no_expert -----------------------------------------------------------
+
+type expertAssert struct {
+	min dissect.Severity
+	bad offenders
+}
+
+func parseSeverity(s string) dissect.Severity {
+	switch s {
+	case "note":
+		return dissect.SeverityNote
+	case "warning":
+		return dissect.SeverityWarning
+	}
+	return dissect.SeverityError
+}
+
+func (a *expertAssert) observe(r *pipeline.Record) {
+	if r.Event != nil {
+		// Lost or skipped bytes of the stream count as warnings.
+		if a.min <= dissect.SeverityWarning {
+			a.bad.add(r.Num, fmt.Sprintf("stream %d: %s at packet %d: %s", r.Frame.Stream, r.Event.Kind, r.Frame.Pkt, r.Event.Text))
+		}
+		return
+	}
+	if r.Msg == nil {
+		return
+	}
+	for _, e := range r.Msg.AllExpert() {
+		if e.Severity >= a.min {
+			a.bad.add(r.Num, fmt.Sprintf("#%d %s: %s %s: %s", r.Num, r.Msg.Name(), e.Severity, e.Code, e.Message))
+			return
+		}
+	}
+}
+
+func (a *expertAssert) finish(time.Time) outcome {
+	return a.bad.outcome(fmt.Sprintf("messages with expert items of severity %s or above", a.min))
+}
+
+// --- sequence ------------------------------------------------------------
+
+// seqAssert checks ordered steps per key. Messages are grouped by key:
+// per call = (TCP stream, call ID), per agent = (stream, AgentID), per
+// stream = the connection. Only messages of a step type count. A group
+// opens a cycle at the first step; each later step must come after the
+// one before it (a step beyond the next expected one is an ordering
+// error; repeating a step already passed is allowed); after the last step
+// the cycle is complete and the group waits for the first step again.
+// Later steps in a group with no open cycle (a capture starting mid-call)
+// are ignored. A cycle still open at the end of the capture fails.
+type seqAssert struct {
+	per    string
+	steps  []string
+	open   map[seqKey]*seqState
+	bad    offenders
+	cycles int
+}
+
+type seqKey struct {
+	stream int
+	id     string
+}
+
+type seqState struct {
+	next  int // index of the next expected step
+	start int // message number of the cycle's first step
+	last  int // message number of the latest step seen
+}
+
+func (a *seqAssert) observe(r *pipeline.Record) {
+	m := r.Msg
+	if m == nil {
+		return
+	}
+	step := slices.Index(a.steps, m.Name())
+	if step < 0 {
+		return
+	}
+	id, ok := a.key(m)
+	if !ok {
+		return
+	}
+	k := seqKey{r.Frame.Stream, id}
+	st := a.open[k]
+	switch {
+	case st == nil && step == 0:
+		a.open[k] = &seqState{next: 1, start: r.Num, last: r.Num}
+	case st == nil:
+		// No open cycle: the capture began after this group's first step.
+	case step == st.next:
+		st.next++
+		st.last = r.Num
+		if st.next == len(a.steps) {
+			a.cycles++
+			delete(a.open, k)
+		}
+	case step > st.next:
+		a.bad.add(r.Num, fmt.Sprintf("%s: #%d %s before %s (cycle from #%d)", a.describe(k), r.Num, m.Name(), a.steps[st.next], st.start))
+		delete(a.open, k)
+	}
+}
+
+func (a *seqAssert) key(m *dissect.Message) (string, bool) {
+	switch a.per {
+	case "agent":
+		if f := m.Get("AgentID"); f != nil && f.Value.Str != "" {
+			return f.Value.Str, true
+		}
+		return "", false
+	case "stream":
+		return "", true
+	}
+	for _, name := range []string{"CallID", "PrimaryCallID", "ActiveCallID", "HeldCallID"} {
+		if v, ok := m.Uint(name); ok {
+			return strconv.FormatUint(v, 10), true
+		}
+	}
+	return "", false
+}
+
+func (a *seqAssert) describe(k seqKey) string {
+	switch a.per {
+	case "agent":
+		return fmt.Sprintf("agent %s on stream %d", k.id, k.stream)
+	case "stream":
+		return fmt.Sprintf("stream %d", k.stream)
+	}
+	return fmt.Sprintf("call %s on stream %d", k.id, k.stream)
+}
+
+func (a *seqAssert) finish(time.Time) outcome {
+	// Report open cycles in message order, so the output is stable.
+	keys := make([]seqKey, 0, len(a.open))
+	for k := range a.open {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y seqKey) int { return a.open[x].start - a.open[y].start })
+	for _, k := range keys {
+		st := a.open[k]
+		a.bad.add(st.last, fmt.Sprintf("%s: cycle from #%d stopped after %s (#%d), %s never came", a.describe(k), st.start, a.steps[st.next-1], st.last, a.steps[st.next]))
+	}
+	out := a.bad.outcome("broken sequences")
+	if out.pass {
+		out.reason = fmt.Sprintf("%d complete cycles", a.cycles)
+	}
+	return out
+}
