@@ -1,0 +1,150 @@
+package ladder
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"math"
+	"time"
+)
+
+// JSON documents are streamed:
+//
+//	{"title": "...",
+//	 "arrows": [ {arrow}, ... ],
+//	 "endpoints": [ {endpoint}, ... ]}
+//
+// Endpoints come last because a streamed ladder learns them as it goes.
+// Every key is always present (null or zero when it does not apply), so
+// scripts can rely on the shape.
+
+// JSONArrow is an arrow as JSON.
+type JSONArrow struct {
+	Num        int      `json:"num"`        // message number; 0 for stream events
+	Time       string   `json:"time"`       // capture time, RFC 3339 with nanoseconds, UTC
+	Rel        float64  `json:"rel"`        // seconds since the first packet (µs precision)
+	Stream     int      `json:"stream"`     // TCP stream
+	From       string   `json:"from"`       // sender endpoint name
+	To         string   `json:"to"`         // receiver endpoint name
+	MsgType    string   `json:"msg_type"`   // message name, or GAP, SKIPPED... for stream events
+	Kind       string   `json:"kind"`       // request, confirm, event, or the stream event kind
+	Label      string   `json:"label"`      // one-line summary
+	Request    int      `json:"request"`    // confirms: the request's number (0 = not seen)
+	Response   int      `json:"response"`   // requests: the confirm's number (0 = none)
+	Latency    *float64 `json:"latency"`    // seconds between request and confirm, µs precision; null = no pair
+	Failure    bool     `json:"failure"`    // FAILURE_CONF, CONTROL_FAILURE_CONF, FAILURE_EVENT
+	Status     string   `json:"status"`     // failures: status / failure code names
+	Unanswered bool     `json:"unanswered"` // a request that no confirm answered
+	Expert     []string `json:"expert"`     // expert warnings and errors ("error: ...")
+}
+
+// JSONEndpoint is an endpoint as JSON.
+type JSONEndpoint struct {
+	Name     string `json:"name"`
+	Role     string `json:"role"`   // server or client
+	Addr     string `json:"addr"`   // ip:port
+	Stream   int    `json:"stream"` // client sessions: TCP stream; -1 for servers
+	Label    string `json:"label"`
+	ClientID string `json:"client_id"`
+	AgentID  string `json:"agent_id"`
+	Mode     string `json:"mode"`
+}
+
+// ToJSON converts an arrow, naming its endpoints from eps.
+func ToJSON(a *Arrow, eps []*Endpoint) JSONArrow {
+	j := JSONArrow{Num: a.Num, Time: a.Time.UTC().Format(time.RFC3339Nano), Rel: micros(a.Rel), Stream: a.Stream,
+		From: name(eps, a.From), To: name(eps, a.To), MsgType: a.MsgType, Kind: a.Kind, Label: a.Label,
+		Request: a.Request, Response: a.Response, Failure: a.Failure, Status: a.Status, Unanswered: a.Unanswered,
+		Expert: a.Expert}
+	if a.HasLatency {
+		l := micros(a.Latency)
+		j.Latency = &l
+	}
+	if j.Expert == nil {
+		j.Expert = []string{}
+	}
+	return j
+}
+
+// EndpointJSON converts an endpoint.
+func EndpointJSON(e *Endpoint) JSONEndpoint {
+	return JSONEndpoint{Name: e.Name, Role: string(e.Role), Addr: e.Addr.String(), Stream: e.Stream,
+		Label: e.Label(), ClientID: e.ClientID, AgentID: e.AgentID, Mode: e.Mode}
+}
+
+func name(eps []*Endpoint, i int) string {
+	if i >= 0 && i < len(eps) {
+		return eps[i].Name
+	}
+	return ""
+}
+
+// micros is d in seconds, rounded to the microsecond.
+func micros(d time.Duration) float64 {
+	return math.Round(float64(d.Microseconds())) / 1e6
+}
+
+// JSONWriter streams a ladder as one JSON document.
+type JSONWriter struct {
+	w     *bufio.Writer
+	title string
+	n     int
+	eps   []*Endpoint
+	err   error
+}
+
+// NewJSON returns a streaming JSON ladder writer.
+func NewJSON(w io.Writer, title string) *JSONWriter {
+	return &JSONWriter{w: bufio.NewWriter(w), title: title}
+}
+
+func (j *JSONWriter) write(b []byte) {
+	if j.err == nil {
+		_, j.err = j.w.Write(b)
+	}
+}
+
+// Arrow writes one arrow. Endpoints are named by their column (Builder
+// places them before the arrow is handed out), so the names are final.
+func (j *JSONWriter) Arrow(a *Arrow, eps []*Endpoint) error {
+	if j.n == 0 {
+		t, _ := json.Marshal(j.title)
+		j.write([]byte(`{"title":` + string(t) + ",\n\"arrows\":[\n"))
+	} else {
+		j.write([]byte(",\n"))
+	}
+	j.n++
+	b, err := json.Marshal(ToJSON(a, eps))
+	if err != nil {
+		return err
+	}
+	j.write(b)
+	if j.err == nil && j.w.Buffered() > 32<<10 {
+		j.err = j.w.Flush()
+	}
+	return j.err
+}
+
+// Close ends the document with the endpoints.
+func (j *JSONWriter) Close(eps []*Endpoint) error {
+	if j.n == 0 {
+		t, _ := json.Marshal(j.title)
+		j.write([]byte(`{"title":` + string(t) + ",\n\"arrows\":["))
+	}
+	j.write([]byte("\n],\n\"endpoints\":[\n"))
+	for i, e := range eps {
+		if i > 0 {
+			j.write([]byte(",\n"))
+		}
+		b, err := json.Marshal(EndpointJSON(e))
+		if err != nil {
+			return err
+		}
+		j.write(b)
+	}
+	j.write([]byte("\n]}\n"))
+	if j.err == nil {
+		j.err = j.w.Flush()
+	}
+	return j.err
+}

@@ -1,0 +1,183 @@
+package ladder
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/ctishark/ctishark/render"
+)
+
+// Selector narrows a ladder to some streams, one call or one agent. A
+// request/confirm pair is kept or dropped together: a confirm is kept when
+// its request was, and a request is kept when its confirm is (a
+// CONSULT_CALL_REQ names the call consulted from; its confirm names the new
+// call). Deciding a request by its confirm needs the pipeline's look-ahead
+// (Record.Response): such a request is held, with everything after it so
+// the order stays, until its confirm goes by. At most maxHeld records are
+// held; beyond that the oldest undecided request is dropped.
+type Selector struct {
+	Streams map[int]bool // nil = every stream
+	CallID  uint64
+	HasCall bool
+	AgentID string
+
+	agentStreams map[int]bool // streams whose OPEN_REQ named AgentID
+	activeStream map[int]bool // streams with a selected message (their gaps are shown)
+	kept         map[int]bool // selected requests still waiting for their confirm
+	held         []held
+	waiting      map[int]int // confirm number -> index in held of its undecided request
+}
+
+type held struct {
+	r       *render.Record
+	decided bool
+	keep    bool
+}
+
+// maxHeld bounds the records held while a request waits for its confirm.
+const maxHeld = 1 << 14
+
+// maxKept bounds the remembered selected requests (a server that never
+// answers must not make memory grow).
+const maxKept = 1 << 14
+
+// Narrowing reports whether the selector drops anything at all.
+func (s *Selector) Narrowing() bool { return s.Streams != nil || s.HasCall || s.AgentID != "" }
+
+// Push offers a record; emit is called, in capture order, for each record
+// that is selected, as soon as it can be decided.
+func (s *Selector) Push(r *render.Record, emit func(*render.Record) error) error {
+	if !s.Narrowing() {
+		return emit(r)
+	}
+	if s.Streams != nil && !s.Streams[r.Frame.Stream] {
+		return nil
+	}
+	if !s.HasCall && s.AgentID == "" {
+		return emit(r) // --stream only: nothing to hold
+	}
+	s.learn(r)
+	h := held{r: r}
+	switch {
+	case r.Event != nil:
+		h.decided, h.keep = true, s.activeStream[r.Frame.Stream]
+	case s.matches(r):
+		h.decided, h.keep = true, true
+	case r.Request != nil && s.kept[r.Request.Num]:
+		h.decided, h.keep = true, true
+	case r.Response != nil:
+		// Undecided: its confirm may name the call or agent.
+	default:
+		h.decided = true
+	}
+	if r.Request != nil {
+		delete(s.kept, r.Request.Num)
+		if i, ok := s.waiting[r.Num]; ok {
+			delete(s.waiting, r.Num)
+			s.held[i].decided, s.held[i].keep = true, h.keep
+		}
+	}
+	if h.keep && r.Response != nil {
+		if s.kept == nil {
+			s.kept = map[int]bool{}
+		}
+		if len(s.kept) >= maxKept {
+			clear(s.kept)
+		}
+		s.kept[r.Num] = true
+	}
+	if len(s.held) == 0 && h.decided {
+		return s.out(h, emit)
+	}
+	if !h.decided {
+		if s.waiting == nil {
+			s.waiting = map[int]int{}
+		}
+		s.waiting[r.Response.Num] = len(s.held)
+	}
+	s.held = append(s.held, h)
+	if len(s.held) > maxHeld && !s.held[0].decided {
+		s.held[0].decided = true // its confirm is too far away: drop it
+	}
+	return s.flush(emit, false)
+}
+
+// Flush hands out what is still held (at the end of the input); requests
+// still undecided are dropped.
+func (s *Selector) Flush(emit func(*render.Record) error) error { return s.flush(emit, true) }
+
+func (s *Selector) flush(emit func(*render.Record) error, all bool) error {
+	n := 0
+	for n < len(s.held) && (s.held[n].decided || all) {
+		if err := s.out(s.held[n], emit); err != nil {
+			return err
+		}
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	s.held = append(s.held[:0], s.held[n:]...)
+	// Indexes in waiting moved down by n.
+	for k, i := range s.waiting {
+		if i < n {
+			delete(s.waiting, k)
+		} else {
+			s.waiting[k] = i - n
+		}
+	}
+	return nil
+}
+
+func (s *Selector) out(h held, emit func(*render.Record) error) error {
+	if !h.decided || !h.keep {
+		return nil
+	}
+	if h.r.Event == nil {
+		if s.activeStream == nil {
+			s.activeStream = map[int]bool{}
+		}
+		s.activeStream[h.r.Frame.Stream] = true
+	}
+	return emit(h.r)
+}
+
+// learn notes the streams of the agent asked for (from their OPEN_REQ).
+func (s *Selector) learn(r *render.Record) {
+	if s.AgentID == "" || r.Msg == nil || r.Msg.Def == nil || r.Msg.Def.Name != "OPEN_REQ" {
+		return
+	}
+	if id, ok := r.Msg.String("AgentID"); ok && id == s.AgentID {
+		if s.agentStreams == nil {
+			s.agentStreams = map[int]bool{}
+		}
+		s.agentStreams[r.Frame.Stream] = true
+	}
+}
+
+// matches reports whether a message is about the call or agent asked for.
+func (s *Selector) matches(r *render.Record) bool {
+	m := r.Msg
+	if m == nil {
+		return false
+	}
+	if s.AgentID != "" && s.agentStreams[r.Frame.Stream] {
+		return true
+	}
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		switch {
+		case s.HasCall && isCallField(f.Name) && f.Value.Type.IsInteger() && f.Value.Num == s.CallID:
+			return true
+		case s.AgentID != "" && f.Name == "AgentID" && f.Value.Str == s.AgentID:
+			return true
+		}
+	}
+	return false
+}
+
+// isCallField reports whether a field names a call: CallID and its
+// relatives (ActiveCallID, HeldCallID, PrimaryCallID, NewCallID...).
+func isCallField(name string) bool { return strings.HasSuffix(name, "CallID") }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
