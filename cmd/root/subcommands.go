@@ -5,6 +5,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/calls"
 	"github.com/ctishark/ctishark/cmd/check"
 	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/cmd/fields"
 	"github.com/ctishark/ctishark/cmd/gen"
 	"github.com/ctishark/ctishark/cmd/ladder"
 	"github.com/ctishark/ctishark/cmd/read"
@@ -22,5 +23,6 @@ func subcommands(f *factory.Factory) []*cobra.Command {
 		calls.NewCmdCalls(f, nil),
 		agents.NewCmdAgents(f, nil),
 		check.NewCmdCheck(f, nil),
+		fields.NewCmdFields(f, nil),
 	}
 }

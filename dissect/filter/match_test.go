@@ -112,16 +112,16 @@ func TestPrecedence(t *testing.T) {
 	tg := &Target{Msg: agentState(t)}
 	T, F := "cti.AgentState == 3", "cti.AgentState == 4"
 	checkMatches(t, tg, []matchCase{
-		{T + " || " + T + " && " + F, true},   // T || (T && F)
+		{T + " || " + T + " && " + F, true}, // T || (T && F)
 		{"(" + T + " || " + T + ") && " + F, false},
-		{F + " && " + T + " || " + T, true},   // (F && T) || T
+		{F + " && " + T + " || " + T, true}, // (F && T) || T
 		{F + " && (" + T + " || " + T + ")", false},
-		{"!" + F + " && " + T, true},          // (!F) && T
+		{"!" + F + " && " + T, true}, // (!F) && T
 		{"!(" + F + " || " + T + ")", false},
-		{"not " + T + " || " + T, true},       // (!T) || T
-		{T + " ^^ " + T + " && " + F, true},   // T ^^ (T && F)
-		{T + " || " + T + " ^^ " + T, true},   // T || (T ^^ T)
-		{F + " || " + T + " ^^ " + T, false},  // F || (T ^^ T)
+		{"not " + T + " || " + T, true},      // (!T) || T
+		{T + " ^^ " + T + " && " + F, true},  // T ^^ (T && F)
+		{T + " || " + T + " ^^ " + T, true},  // T || (T ^^ T)
+		{F + " || " + T + " ^^ " + T, false}, // F || (T ^^ T)
 		{"((((" + T + "))))", true},
 		{"!!" + T, true},
 	})
@@ -219,8 +219,8 @@ func TestBytesAndMixed(t *testing.T) {
 func TestMetadata(t *testing.T) {
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	req := &Target{
-		Msg:  agentState(t),
-		Num:  42, Stream: 3, Dir: "client->server",
+		Msg: agentState(t),
+		Num: 42, Stream: 3, Dir: "client->server",
 		Src:  netip.MustParseAddrPort("10.10.20.101:50001"),
 		Dst:  netip.MustParseAddrPort("10.10.20.5:42027"),
 		Time: start.Add(2500 * time.Millisecond), RelTime: 2500 * time.Millisecond,

@@ -267,6 +267,9 @@ func describe(c *collect) string {
 		}
 		b.WriteString(strconv.Itoa(t))
 	}
+	if len(c.msgs) == 0 {
+		b.WriteString(" (in the tag table, in no message layout)")
+	}
 	return b.String()
 }
 
