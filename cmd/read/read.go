@@ -4,6 +4,7 @@ package read
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
@@ -103,10 +104,30 @@ func (o *ReadOptions) validate(cmd *cobra.Command) error {
 	if stdin > 1 {
 		return factory.Usagef("standard input (-) can be read only once")
 	}
+	if out := o.View.WriteFile; out != "" && out != "-" {
+		for _, f := range o.Files {
+			if sameFile(f, out) {
+				return factory.Usagef(fmt.Sprintf("-w %s would overwrite the capture being read", out))
+			}
+		}
+	}
 	return nil
 }
 
+// sameFile reports whether two names are the same existing file.
+func sameFile(a, b string) bool {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := os.Stat(b)
+	return err == nil && os.SameFile(sa, sb)
+}
+
 func readRun(o *ReadOptions) error {
+	if o.View.WriteFile != "" {
+		return writeRun(o)
+	}
 	in := pipeline.Inputs{Names: o.Files, Stdin: o.IO.In}
 	live := in.HasStdin() // reading a pipe (tcpdump -w -): show each message at once
 	w, err := o.View.NewWriter(o.IO, live)

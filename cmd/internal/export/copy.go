@@ -10,7 +10,8 @@ import (
 // Copy reads src from where it stands and writes the packets whose numbers
 // are in keep to w, unchanged (bytes, original length, timestamp, link
 // type). It stops after the highest kept packet. It returns the number of
-// packets written and the first read or write error.
+// packets written and the first read error, or the first write error as
+// a *WriteError (the output is broken; reading on is pointless).
 func Copy(w Writer, src *reassembly.Source, keep *Set) (int, error) {
 	last := keep.Max()
 	written := 0
@@ -27,10 +28,16 @@ func Copy(w Writer, src *reassembly.Source, keep *Set) (int, error) {
 		}
 		if keep.Has(p.Num) {
 			if err := w.WritePacket(&p); err != nil {
-				return written, err
+				return written, &WriteError{err}
 			}
 			written++
 		}
 	}
 	return written, nil
 }
+
+// WriteError is an error of the output, not of the capture read.
+type WriteError struct{ Err error }
+
+func (e *WriteError) Error() string { return e.Err.Error() }
+func (e *WriteError) Unwrap() error { return e.Err }

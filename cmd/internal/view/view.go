@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/cmd/internal/displayfilter"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/dissect"
@@ -30,8 +31,15 @@ type Options struct {
 	FloatHeader string
 	ShowSecrets bool
 	Color       string
+	Filter      string   // -Y display filter
+	Fields      []string // -e, with -T fields
+	FieldOpts   []string // -E key=value, with -T fields
+	WriteFile   string   // -w: write the packets of the matching messages here
 
 	// Resolved by Validate.
+	Match      func(*pipeline.Record) bool // nil = every record
+	FieldsView render.FieldsOptions        // when View == FormatFields
+
 	View       render.Format
 	TimeFormat render.TimeFormat
 	PortList   []uint16
@@ -41,7 +49,7 @@ type Options struct {
 // AddFlags registers the shared flags on cmd.
 func (o *Options) AddFlags(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVarP(&o.Format, "format", "T", "table", "view: table, tree, json or jsonl")
+	fl.StringVarP(&o.Format, "format", "T", "table", "view: table, tree, json, jsonl or fields (with -e)")
 	fl.BoolVarP(&o.Verbose, "verbose", "V", false, "show every field (same as -T tree)")
 	fl.BoolVarP(&o.Hex, "hex", "x", false, "add a hex dump of each message (tree view; implies -V)")
 	fl.StringVarP(&o.Time, "time", "t", "relative", "time column: relative (to the first packet), absolute, delta (to the previous message) or epoch")
@@ -52,14 +60,26 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	fl.StringVar(&o.FloatHeader, "float-header", "", "force the floating field header `layout`: 1+1, 2+1 or 2+2 (tag+length bytes)")
 	fl.BoolVar(&o.ShowSecrets, "show-secrets", false, "show passwords instead of ********")
 	fl.StringVar(&o.Color, "color", "auto", "colour output: auto, always or never")
+	displayfilter.AddFlag(fl, &o.Filter)
+	fl.StringArrayVarP(&o.Fields, "field", "e", nil, "with -T fields: print field `NAME` (a filter name such as cti.AgentID, cti.num, cti.time_relative; repeatable, in output order)")
+	fl.StringArrayVarP(&o.FieldOpts, "field-option", "E", nil, "with -T fields: `key=value`: separator=/t|/s|CHAR, header=y|n, quote=d|s|n, aggregator=,|/s|CHAR, display=y|n (enum names instead of numbers)")
+	fl.StringVarP(&o.WriteFile, "write", "w", "", "write the capture packets carrying the (filtered) messages to `FILE` (pcapng if it ends in .pcapng, else pcap; - for standard output) instead of printing them")
 }
 
 // Validate checks the flags and resolves them; it also sets the colour
 // mode of ios.
 func (o *Options) Validate(cmd *cobra.Command, ios *iostreams.IOStreams) error {
 	var err error
-	if o.View, err = render.ParseFormat(o.Format); err != nil {
-		return &factory.UsageError{Err: err}
+	if o.Format == string(FormatFields) {
+		o.View = FormatFields
+	} else if o.View, err = render.ParseFormat(o.Format); err != nil {
+		return factory.Usagef(strings.Replace(err.Error(), "or jsonl", "jsonl or fields", 1))
+	}
+	if err := o.validateFields(); err != nil {
+		return err
+	}
+	if o.Match, err = displayfilter.Compile(o.Filter); err != nil {
+		return err
 	}
 	explicitFormat := cmd.Flags().Changed("format")
 	if o.Verbose || o.Hex {
@@ -84,6 +104,9 @@ func (o *Options) Validate(cmd *cobra.Command, ios *iostreams.IOStreams) error {
 		if o.Layout, err = dissect.ParseLayout(o.FloatHeader); err != nil {
 			return &factory.UsageError{Err: err}
 		}
+	}
+	if o.WriteFile == "-" && ios.IsStdoutTTY() {
+		return factory.Usagef("-w -: refusing to write a capture to a terminal (redirect standard output)")
 	}
 	if err := ios.SetColorMode(o.Color); err != nil {
 		return &factory.UsageError{Err: err}
@@ -119,6 +142,7 @@ func (o *Options) Pipeline() pipeline.Options {
 		Version:      o.CTIVersion,
 		Layout:       o.Layout,
 		Count:        o.Count,
+		Filter:       o.Match,
 	}
 }
 
@@ -126,6 +150,9 @@ func (o *Options) Pipeline() pipeline.Options {
 // input is a stream (stdin, an interface): every message is shown as soon
 // as it is decoded, without waiting to align columns.
 func (o *Options) NewWriter(ios *iostreams.IOStreams, live bool) (render.Writer, error) {
+	if o.View == FormatFields {
+		return render.NewFields(ios.Out, render.Options{ShowSecrets: o.ShowSecrets, Live: live}, o.FieldsView), nil
+	}
 	return render.New(o.View, ios.Out, render.Options{
 		Time:        o.TimeFormat,
 		Color:       ios.ColorEnabled(),

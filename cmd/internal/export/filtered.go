@@ -1,0 +1,104 @@
+package export
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ctishark/ctishark/cmd/internal/pipeline"
+	"github.com/ctishark/ctishark/reassembly"
+)
+
+// Stats says what Filtered wrote.
+type Stats struct {
+	Messages int // messages kept by the pipeline (its filter and count)
+	Packets  int // capture packets written
+}
+
+// Filtered writes the capture packets that carried the messages the
+// pipeline hands out (every segment of each, in capture order, unchanged)
+// to w. Each input is read twice: once through the pipeline to learn which
+// packet numbers carried matching messages, once raw to copy those
+// packets. Standard input cannot be read twice, so it is first spooled to
+// a temporary file. Inputs that cannot be read are reported through
+// in.OnError and make failed true; the others are still written.
+func Filtered(w Writer, in pipeline.Inputs, popts pipeline.Options) (st Stats, failed bool, err error) {
+	p := pipeline.New(popts)
+	report := func(name string, e error) {
+		failed = true
+		if in.OnError != nil {
+			in.OnError(name, e)
+		}
+	}
+	for _, name := range in.Names {
+		if p.Done() {
+			break
+		}
+		path, display := name, name
+		if name == "-" {
+			display = "standard input"
+			tmp, terr := spool(in.Stdin)
+			if terr != nil {
+				report(display, fmt.Errorf("standard input: %w", terr))
+				continue
+			}
+			defer os.Remove(tmp)
+			path = tmp
+		}
+		var keep Set
+		src, oerr := reassembly.OpenFile(path)
+		if oerr != nil {
+			report(display, fmt.Errorf("%s", pipeline.FileError(display, oerr)))
+			continue
+		}
+		rerr := p.Read(src, func(r *pipeline.Record) error {
+			if r.Msg != nil {
+				st.Messages++
+				keep.Add(r.Frame.Pkts...)
+			}
+			return nil
+		})
+		src.Close()
+		if rerr != nil {
+			// Packets before the damage are still written below.
+			report(display, fmt.Errorf("%s: %w", display, rerr))
+		}
+		if keep.Len() == 0 {
+			continue
+		}
+		src, oerr = reassembly.OpenFile(path)
+		if oerr != nil {
+			report(display, fmt.Errorf("%s", pipeline.FileError(display, oerr)))
+			continue
+		}
+		n, cerr := Copy(w, src, &keep)
+		src.Close()
+		st.Packets += n
+		var we *WriteError
+		switch {
+		case errors.As(cerr, &we):
+			return st, failed, we.Err
+		case cerr != nil && rerr == nil:
+			report(display, fmt.Errorf("%s: %w", display, cerr))
+		}
+	}
+	return st, failed, nil
+}
+
+// spool copies r to a temporary file and returns its name.
+func spool(r io.Reader) (string, error) {
+	f, err := os.CreateTemp("", "ctishark-stdin-*.pcap")
+	if err != nil {
+		return "", err
+	}
+	_, err = io.Copy(f, r)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
+}
