@@ -1,0 +1,133 @@
+package pipeline
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"testing"
+
+	"github.com/ctishark/ctishark/cmd/gen"
+	"github.com/ctishark/ctishark/dissect/filter"
+	"github.com/ctishark/ctishark/render"
+)
+
+func compileFilter(t *testing.T, expr string) *filter.Filter {
+	t.Helper()
+	f, err := filter.Compile(expr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// Filters over a generated capture select exactly what the generator says
+// it wrote.
+func TestFilterGeneratedCapture(t *testing.T) {
+	var buf bytes.Buffer
+	res, err := gen.Generate(&buf, gen.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(expr string) int {
+		return len(readAll(t, buf.Bytes(), Options{Lookahead: true, Filter: Matcher(compileFilter(t, expr))}))
+	}
+	want := 0
+	for _, m := range res.Messages {
+		if m.Type == "AGENT_STATE_EVENT" && !m.FromClient && m.Conn == 1 {
+			want++
+		}
+	}
+	if got := count("cti.msg_type == AGENT_STATE_EVENT && cti.dir == s2c && cti.stream == 1"); got != want || want == 0 {
+		t.Errorf("AGENT_STATE_EVENT to stream 1: %d records, generator wrote %d", got, want)
+	}
+	want = 0
+	for _, m := range res.Messages {
+		if m.FromClient {
+			want++
+		}
+	}
+	if got := count(`cti.dir == "client->server" && cti.dstport == 42027`); got != want {
+		t.Errorf("client messages: %d, want %d", got, want)
+	}
+	if got := count("cti.unanswered || cti.event"); got != 0 {
+		t.Errorf("%d unanswered requests or stream events in a clean capture", got)
+	}
+
+	// Every paired request carries its answer's number and exact latency;
+	// the answer carries the request's number.
+	recs := readAll(t, buf.Bytes(), Options{Lookahead: true})
+	byPkt := map[int]*Record{}
+	for _, r := range recs {
+		if r.Msg != nil {
+			byPkt[r.Frame.Pkt] = r
+		}
+	}
+	var tg filter.Target
+	checked := 0
+	for _, pr := range res.Pairs {
+		if pr.InvokeID == 0 {
+			continue
+		}
+		q, a := byPkt[pr.RequestFrame], byPkt[pr.ResponseFrame]
+		if q == nil || a == nil {
+			t.Fatalf("pair %+v: records missing", pr)
+		}
+		lat := strconv.FormatFloat(pr.Latency.Seconds(), 'f', -1, 64)
+		fq := compileFilter(t, fmt.Sprintf("cti.num == %d && cti.response_in == %d && cti.response_time == %s && cti.msg_type == %s",
+			q.Num, a.Num, lat, pr.Request))
+		FilterTarget(q, &tg)
+		if !fq.Match(&tg) {
+			t.Errorf("request #%d: %s does not match %+v", q.Num, fq, tg)
+		}
+		fa := compileFilter(t, fmt.Sprintf("cti.request_in == %d && cti.response_time == %s && !cti.response_in", q.Num, lat))
+		FilterTarget(a, &tg)
+		if !fa.Match(&tg) {
+			t.Errorf("answer #%d: %s does not match", a.Num, fa)
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatal("no pairs checked")
+	}
+
+	// Relative time: the first message is at its packet's offset from the
+	// capture start.
+	first := res.Messages[0]
+	rel := strconv.FormatFloat(first.Time.Sub(res.Start).Seconds(), 'f', -1, 64)
+	if got := count("cti.num == 1 && cti.time_relative == " + rel); got != 1 {
+		t.Errorf("cti.time_relative of message 1 is not %s", rel)
+	}
+}
+
+// Matcher reuses one Target: no allocation per record, and nothing left
+// over from the previous record.
+func TestMatcherReuse(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := gen.Generate(&buf, gen.DefaultConfig()); err != nil {
+		t.Fatal(err)
+	}
+	recs := readAll(t, buf.Bytes(), Options{Lookahead: true})
+	var q, other *Record
+	for _, r := range recs {
+		if r.Response != nil && q == nil {
+			q = r
+		}
+		if r.Response == nil && r.Request == nil && r.Msg != nil && other == nil {
+			other = r
+		}
+	}
+	if q == nil || other == nil {
+		t.Fatal("capture lacks a request or an unpaired message")
+	}
+	m := Matcher(compileFilter(t, "cti.response_in"))
+	if !m(q) || m(other) {
+		t.Error("response_in leaked between records")
+	}
+	if n := testing.AllocsPerRun(100, func() { m(q); m(other) }); n != 0 {
+		t.Errorf("%v allocations per call", n)
+	}
+	ev := &Record{Event: &render.Event{Kind: "gap"}}
+	if !Matcher(compileFilter(t, "cti.event == gap && !cti.msg_type"))(ev) {
+		t.Error("stream event")
+	}
+}
