@@ -34,9 +34,9 @@ type LiveStats struct {
 	Packets     uint64 // packets handed out by ReadPacket
 	Bytes       uint64 // their captured bytes
 	KernelDrops uint64 // packets the kernel dropped (buffer full)
-	// Dropped counts packets ctishark received but did not hand out:
-	// truncated reads it could not make sense of. Zero in normal runs.
-	Dropped uint64
+	// Truncated counts packets longer than the snap length: handed out
+	// cut, so the reassembler sees a hole where their end was.
+	Truncated uint64
 }
 
 // ErrFilterNeedsPcap is returned by builds without libpcap when

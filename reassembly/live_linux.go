@@ -156,8 +156,9 @@ func (l *Live) ReadPacket() (Packet, error) {
 			continue
 		}
 		capLen := n
-		if trunc {
+		if trunc || n > len(l.buf) {
 			capLen = len(l.buf)
+			l.st.Truncated++
 		}
 		if ts.IsZero() {
 			ts = time.Now()

@@ -125,6 +125,9 @@ func (l *Live) ReadPacket() (Packet, error) {
 			}
 			break
 		}
+		if len(data) < ci.Length {
+			l.st.Truncated++
+		}
 		l.num++
 		l.st.Packets++
 		l.st.Bytes += uint64(len(data))

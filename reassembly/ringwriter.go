@@ -170,9 +170,9 @@ func (w *RingWriter) closeFile() error {
 // Files lists the files kept so far, oldest first.
 func (w *RingWriter) Files() []string { return append([]string(nil), w.files...) }
 
-// Close flushes and closes the current file.
+// Close flushes and closes the current file. A nil writer is closed.
 func (w *RingWriter) Close() error {
-	if w.f == nil {
+	if w == nil || w.f == nil {
 		return nil
 	}
 	return w.closeFile()

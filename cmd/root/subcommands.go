@@ -9,6 +9,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/gen"
 	"github.com/ctishark/ctishark/cmd/ladder"
 	"github.com/ctishark/ctishark/cmd/read"
+	"github.com/ctishark/ctishark/cmd/sniff"
 	"github.com/ctishark/ctishark/cmd/stats"
 	"github.com/spf13/cobra"
 )
@@ -17,6 +18,7 @@ import (
 func subcommands(f *factory.Factory) []*cobra.Command {
 	return []*cobra.Command{
 		read.NewCmdRead(f, nil),
+		sniff.NewCmdSniff(f, nil),
 		gen.NewCmdGen(f, nil),
 		ladder.NewCmdLadder(f, nil),
 		stats.NewCmdStats(f, nil),

@@ -1,0 +1,74 @@
+package sniff
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ctishark/ctishark/cmd/factory"
+)
+
+// autostop is -a: when to stop by itself.
+type autostop struct {
+	duration time.Duration // 0 = no limit
+}
+
+// parseAutostop reads dumpcap-style "-a duration:SECONDS" values
+// (repeatable; the last of each kind wins).
+func parseAutostop(vals []string) (autostop, error) {
+	var a autostop
+	for _, v := range vals {
+		k, s, ok := strings.Cut(v, ":")
+		if !ok {
+			return a, factory.Usagef(fmt.Sprintf("-a %q: want duration:SECONDS", v))
+		}
+		switch k {
+		case "duration":
+			secs, err := strconv.ParseFloat(s, 64)
+			if err != nil || secs <= 0 || secs > 1e7 {
+				return a, factory.Usagef(fmt.Sprintf("-a duration:%s: want a positive number of seconds", s))
+			}
+			a.duration = time.Duration(secs * float64(time.Second))
+		default:
+			return a, factory.Usagef(fmt.Sprintf("-a %q: unknown condition (want duration:SECONDS; -c N stops after N messages)", v))
+		}
+	}
+	return a, nil
+}
+
+// ring is -b: the ring buffer of -w files.
+type ring struct {
+	fileSize int64 // bytes; 0 = one file
+	files    int   // 0 = keep all
+}
+
+// parseRing reads "-b filesize:MB" and "-b files:N".
+func parseRing(vals []string) (ring, error) {
+	var r ring
+	for _, v := range vals {
+		k, s, ok := strings.Cut(v, ":")
+		if !ok {
+			return r, factory.Usagef(fmt.Sprintf("-b %q: want filesize:MB or files:N", v))
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		switch k {
+		case "filesize":
+			if err != nil || n <= 0 || n > 1<<20 {
+				return r, factory.Usagef(fmt.Sprintf("-b filesize:%s: want a size in MB (1 to 1048576)", s))
+			}
+			r.fileSize = n << 20
+		case "files":
+			if err != nil || n <= 0 || n > 1e6 {
+				return r, factory.Usagef(fmt.Sprintf("-b files:%s: want a positive number of files", s))
+			}
+			r.files = int(n)
+		default:
+			return r, factory.Usagef(fmt.Sprintf("-b %q: unknown option (want filesize:MB or files:N)", v))
+		}
+	}
+	if r.files > 0 && r.fileSize == 0 {
+		return r, factory.Usagef("-b files:N needs -b filesize:MB (the size at which to start the next file)")
+	}
+	return r, nil
+}
