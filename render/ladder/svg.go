@@ -58,7 +58,7 @@ text { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; font-size: 11px
 `
 
 // svgLegendW is the width the title and legend need.
-const svgLegendW = 1040
+const svgLegendW = 1120
 
 // svgX is the x of lifeline i.
 func svgX(i int) float64 { return svgMarginX + svgGutter + float64(i)*svgColW }
@@ -230,7 +230,7 @@ func writeArrow(bw *bufio.Writer, a *Arrow, y int, labelX float64) {
 		svgMarginX, y+4, seconds(a.Rel), svgMarginX+svgGutter-22, y+4, numText)
 	fmt.Fprintf(bw, `<line x1="%s" y1="%d" x2="%s" y2="%d" marker-end="url(#%s)"/>`, num(x1), y, num(x2), y, marker)
 	mid := (x1 + x2) / 2
-	fmt.Fprintf(bw, `<text class="msg" x="%s" y="%d" text-anchor="middle">%s`, num(mid), y-4, esc(a.MsgType))
+	fmt.Fprintf(bw, `<text class="msg" x="%s" y="%d" text-anchor="middle">%s`, num(mid), y-7, esc(a.MsgType))
 	if a.Kind == "confirm" && a.HasLatency {
 		fmt.Fprintf(bw, ` <tspan class="lat">%s</tspan>`, esc(Millis(a.Latency)))
 	}
