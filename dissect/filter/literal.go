@@ -63,7 +63,7 @@ func parseNumber(s string) (lit, bool) {
 
 // parseHexBytes reads 0a:1b:2c, 0a-1b-2c or 0a1b2c (whole bytes only).
 func parseHexBytes(s string) ([]byte, bool) {
-	if len(s) >= 2 && len(s)%3 == 2 && (strings.Contains(s, ":") || strings.Contains(s, "-")) {
+	if len(s) >= 5 && len(s)%3 == 2 && (strings.Contains(s, ":") || strings.Contains(s, "-")) {
 		sep := s[2]
 		var out []byte
 		for i := 0; i < len(s); i += 3 {
