@@ -53,6 +53,8 @@ func TestSyntaxErrorPositions(t *testing.T) {
 		{"== 3", 0, "expected a field name"},
 		{"cti.num == and", 11, "expected a value"},
 		{"not", 3, "expected a field name"},
+		{"cti.msg_type_id == CONFIG_TERMINAL_EVENT", 19, "no known type ID"},
+		{"cti.AgentID == cti.length", 15, "comparing two fields"},
 	}
 	for _, c := range cases {
 		_, err := Compile(c.expr)

@@ -345,6 +345,8 @@ func TestUnknownMessageType(t *testing.T) {
 		{"cti.msg_type_id == 250", true},
 		{"cti.data == ca:fe", true},
 		{"cti.expert == cti.unknown_message", true},
+		{"cti.expert == cti.unknown_tag", false}, // a code that is also a field name
+		{`cti.expert != "cti.unknown_tag"`, true},
 	})
 }
 

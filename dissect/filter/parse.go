@@ -264,8 +264,10 @@ func (p *parser) valueTok(s *spec, name, op string, t token) (lit, error) {
 	switch t.kind {
 	case tString:
 	case tWord:
-		if lookupSpec(t.text) != nil && strings.HasPrefix(t.text, "cti.") {
-			return lit{}, p.errAt(t.pos, "comparing two fields is not supported; compare "+name+" with a value")
+		// Expert codes look like field names (cti.unknown_tag): for
+		// cti.expert a word is always a code.
+		if s.meta != metaExpert && lookupSpec(t.text) != nil {
+			return lit{}, p.errAt(t.pos, "comparing two fields is not supported; compare "+name+" with a value (quote text that looks like a field name)")
 		}
 		if isKeyword(t.text) || relops[t.text] != "" {
 			return lit{}, p.errAt(t.pos, "expected a value after "+op+", got "+describeTok(t))
