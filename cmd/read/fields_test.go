@@ -1,0 +1,114 @@
+package read
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/ctishark/ctishark/cmd/gen"
+)
+
+// sampleCapture generates the default capture and returns its file and
+// gen's account of it.
+func sampleCapture(t *testing.T) (string, gen.Result) {
+	t.Helper()
+	var buf bytes.Buffer
+	res, err := gen.Generate(&buf, gen.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return writeCapture(t, buf.Bytes()), res
+}
+
+// TestFieldsAgentStates prints the agent state events as fields and
+// compares them with gen's list of state changes (agent, state,
+// capture frame) on the agents' own connections.
+func TestFieldsAgentStates(t *testing.T) {
+	capture, res := sampleCapture(t)
+	r := run(t, false, nil, "-T", "fields", "-Y", `cti.msg_type == "AGENT_STATE_EVENT"`,
+		"-e", "cti.AgentID", "-e", "cti.AgentState", "-e", "cti.msg_type", "-E", "display=y", "-E", "separator=,", capture)
+	if r.e != nil {
+		t.Fatalf("%v %s", r.e, r.err)
+	}
+	lines := strings.Split(strings.TrimSuffix(r.out, "\n"), "\n")
+	if len(lines) != res.Counts["AGENT_STATE_EVENT"] {
+		t.Fatalf("%d lines, want %d AGENT_STATE_EVENTs", len(lines), res.Counts["AGENT_STATE_EVENT"])
+	}
+	seen := map[string]int{}
+	for _, l := range lines {
+		seen[l]++
+	}
+	for _, a := range res.AgentStates {
+		key := fmt.Sprintf("%s,%s,AGENT_STATE_EVENT", a.AgentID, a.State)
+		if seen[key] == 0 {
+			t.Errorf("no line %q", key)
+		}
+	}
+	// Without display=y the state is the raw number.
+	r = run(t, false, nil, "-T", "fields", "-Y", `cti.msg_type == "AGENT_STATE_EVENT"`, "-e", "cti.AgentState", "-c", "1", capture)
+	first := res.AgentStates[0]
+	for _, m := range res.Messages {
+		if m.Type == "AGENT_STATE_EVENT" {
+			if m.Frame == first.Frame && r.out != fmt.Sprintf("%d\n", first.StateValue) {
+				t.Errorf("raw state: %q, want %d", r.out, first.StateValue)
+			}
+			break
+		}
+	}
+}
+
+// TestFieldsPairs checks request numbers, names and response times against
+// gen's request/confirm pairs.
+func TestFieldsPairs(t *testing.T) {
+	capture, res := sampleCapture(t)
+	r := run(t, false, nil, "-T", "fields", "-Y", "cti.request_in", "-E", "header=y", "-E", "quote=d",
+		"-e", "cti.frame", "-e", "cti.msg_type", "-e", "cti.response_time", "-e", "cti.InvokeID", capture)
+	if r.e != nil {
+		t.Fatalf("%v %s", r.e, r.err)
+	}
+	lines := strings.Split(strings.TrimSuffix(r.out, "\n"), "\n")
+	if lines[0] != `"cti.frame"	"cti.msg_type"	"cti.response_time"	"cti.InvokeID"` {
+		t.Fatalf("header %q", lines[0])
+	}
+	got := map[string]bool{}
+	for _, l := range lines[1:] {
+		got[l] = true
+	}
+	n := 0
+	for _, p := range res.Pairs {
+		if p.InvokeID == 0 {
+			continue
+		}
+		n++
+		us := p.Latency.Microseconds()
+		want := fmt.Sprintf(`"%d"	"%s"	"%d.%06d"	"%d"`, p.ResponseFrame, p.Response, us/1e6, us%1e6, p.InvokeID)
+		if !got[want] {
+			t.Errorf("no line %s", want)
+		}
+	}
+	if len(lines)-1 != n {
+		t.Errorf("%d answer lines, want %d", len(lines)-1, n)
+	}
+}
+
+func TestFieldsUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-T", "fields"}, "needs at least one -e"},
+		{[]string{"-e", "cti.num"}, "need -T fields"},
+		{[]string{"-T", "fields", "-e", "cti.AgentId"}, "did you mean cti.AgentID"},
+		{[]string{"-T", "fields", "-e", "cti.num == 1"}, "not an expression"},
+		{[]string{"-T", "fields", "-e", "cti.num", "-E", "quote=x"}, `-E quote: invalid value "x"`},
+		{[]string{"-T", "fields", "-e", "cti.num", "-E", "colour=y"}, "unknown option"},
+		{[]string{"-T", "csv"}, "jsonl or fields"},
+		{[]string{"-Y", "cti.msg_type =="}, "-Y"},
+	} {
+		r := run(t, false, nil, append(tc.args, "x.pcap")...)
+		if exitCode(r.e) != 2 || r.e == nil || !strings.Contains(r.e.Error(), tc.want) {
+			t.Errorf("%v: exit %d, %v; want 2 and %q", tc.args, exitCode(r.e), r.e, tc.want)
+		}
+	}
+}
