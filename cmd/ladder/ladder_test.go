@@ -1,6 +1,7 @@
 package ladder
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -511,4 +512,84 @@ func keys(m map[int]bool) []int {
 	}
 	slices.Sort(k)
 	return k
+}
+
+// rewrite copies a classic pcap keeping only the packets keep accepts
+// (1-based numbers), to make captures with holes and missing answers.
+func rewrite(t *testing.T, src string, keep func(n int) bool) string {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 24 || b[0] != 0xd4 || b[1] != 0xc3 {
+		t.Fatal("not a little-endian classic pcap")
+	}
+	out := append([]byte(nil), b[:24]...)
+	for off, n := 24, 1; off+16 <= len(b); n++ {
+		size := 16 + int(binary.LittleEndian.Uint32(b[off+8:])) // header + captured length
+		if off+size > len(b) {
+			t.Fatal("pcap record runs past the end")
+		}
+		if keep(n) {
+			out = append(out, b[off:off+size]...)
+		}
+		off += size
+	}
+	p := filepath.Join(t.TempDir(), "cut.pcap")
+	if err := os.WriteFile(p, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestUnansweredAndGap(t *testing.T) {
+	path, res := sample(t)
+	idx := msgIndex(res)
+	// Cut the capture just before the answer to the 20th paired request:
+	// that request (and any other still open) is unanswered.
+	var p gen.Pair
+	for i, n := 0, 0; i < len(res.Pairs); i++ {
+		if res.Pairs[i].InvokeID != 0 {
+			if n++; n == 20 {
+				p = res.Pairs[i]
+				break
+			}
+		}
+	}
+	if p.Request == "" {
+		t.Fatal("no pair to cut")
+	}
+	cut := rewrite(t, path, func(n int) bool { return n < p.ResponseFrame })
+	d := runJSON(t, cut)
+	rq := d.Arrows[idx[p.RequestFrame]-1]
+	if rq.MsgType != p.Request || !rq.Unanswered || rq.Response != 0 || rq.Latency != nil {
+		t.Errorf("request cut from its answer: %+v", rq)
+	}
+	for _, a := range d.Arrows {
+		if a.Num == idx[p.ResponseFrame] {
+			t.Fatalf("the answer #%d is still there", a.Num)
+		}
+	}
+	out, _, _ := run(t, nil, cut)
+	if !strings.Contains(out, "UNANSWERED") {
+		t.Error("text ladder does not mark the unanswered request")
+	}
+
+	// Drop the packet of a request: its stream has a gap, drawn as an arrow.
+	drop := res.Messages[idx[p.RequestFrame]-1]
+	holed := rewrite(t, path, func(n int) bool { return n != drop.Frame })
+	d = runJSON(t, holed)
+	gaps := 0
+	for _, a := range d.Arrows {
+		if a.Kind == "gap" {
+			gaps++
+			if a.MsgType != "GAP" || a.Stream != drop.Conn || a.Num != 0 {
+				t.Errorf("gap arrow %+v, want stream %d", a, drop.Conn)
+			}
+		}
+	}
+	if gaps != 1 {
+		t.Errorf("%d gap arrows, want 1", gaps)
+	}
 }
