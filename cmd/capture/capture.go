@@ -1,0 +1,177 @@
+// Package capture is ctishark's Go API for tests: open a pcap/pcapng
+// capture, iterate over its decoded CTI messages, and assert on them in a
+// Go test, with the same decoding, pairing and display filters as the
+// ctishark command line.
+//
+//	msgs, err := capture.ReadAll("testdata/login.pcap", `cti.msg_type == "AGENT_STATE_EVENT"`)
+//	for _, m := range msgs {
+//		state, _ := m.Display("cti.AgentState")
+//		...
+//	}
+//
+// It lives under cmd/ on purpose: it glues the reassembler to the
+// dissector (through cmd/internal/pipeline), which reassembly/ and
+// dissect/ must not do themselves, and cmd/ is where that glue is.
+package capture
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+
+	"github.com/ctishark/ctishark/cmd/internal/pipeline"
+	"github.com/ctishark/ctishark/dissect/filter"
+	"github.com/ctishark/ctishark/reassembly"
+)
+
+// Option changes how a capture is decoded.
+type Option func(*config) error
+
+type config struct {
+	popts   pipeline.Options
+	filter  string
+	secrets bool
+}
+
+// WithFilter keeps only the messages matching a display filter
+// (ctishark's -Y syntax, e.g. `cti.msg_type == "HEARTBEAT_REQ"`). Message
+// numbers still count every message.
+func WithFilter(expr string) Option {
+	return func(c *config) error {
+		if expr == "" {
+			c.popts.Filter, c.filter = nil, ""
+			return nil
+		}
+		f, err := filter.Compile(expr)
+		if err != nil {
+			return err
+		}
+		c.popts.Filter, c.filter = pipeline.Matcher(f), expr
+		return nil
+	}
+}
+
+// WithPorts sets the CTI server ports (default 42027 and 12028).
+func WithPorts(ports ...uint16) Option {
+	return func(c *config) error { c.popts.Ports = append([]uint16{}, ports...); return nil }
+}
+
+// WithoutHeuristics decodes only connections on the server ports.
+func WithoutHeuristics() Option {
+	return func(c *config) error { c.popts.NoHeuristics = true; return nil }
+}
+
+// WithVersion forces the protocol version instead of reading it from
+// each connection's OPEN_REQ.
+func WithVersion(v int) Option {
+	return func(c *config) error {
+		if v < 0 {
+			return fmt.Errorf("capture: invalid protocol version %d", v)
+		}
+		c.popts.Version = v
+		return nil
+	}
+}
+
+// WithSecrets makes Field and Fields return passwords (ClientPassword,
+// AgentPassword) instead of ********.
+func WithSecrets() Option {
+	return func(c *config) error { c.secrets = true; return nil }
+}
+
+// Capture is an opened capture file. It reads the file again on every
+// Messages call, so memory stays flat whatever its size.
+type Capture struct {
+	path string
+	cfg  config
+}
+
+// Open checks that path is a readable pcap/pcapng capture (gzip too) and
+// that the options are valid; decoding happens in Messages.
+func Open(path string, opts ...Option) (*Capture, error) {
+	c := &Capture{path: path}
+	// Requests carry their answer (Message.ResponseTime) only when the
+	// pipeline looks ahead; reading a file, it always can.
+	c.cfg.popts.Lookahead = true
+	for _, o := range opts {
+		if err := o(&c.cfg); err != nil {
+			return nil, err
+		}
+	}
+	src, err := reassembly.OpenFile(path)
+	if err != nil {
+		return nil, errors.New(pipeline.FileError(path, err))
+	}
+	src.Close()
+	return c, nil
+}
+
+// Path is the file name given to Open.
+func (c *Capture) Path() string { return c.path }
+
+// Messages decodes the capture and yields its CTI messages (those the
+// filter keeps) in the order they complete. Stream events (gaps) are not
+// yielded. A capture that turns out truncated or corrupt yields, after
+// every message decodable before the damage, one (nil, error) pair.
+// Breaking out of the loop stops reading.
+func (c *Capture) Messages() iter.Seq2[*Message, error] {
+	return func(yield func(*Message, error) bool) {
+		src, err := reassembly.OpenFile(c.path)
+		if err != nil {
+			yield(nil, errors.New(pipeline.FileError(c.path, err)))
+			return
+		}
+		defer src.Close()
+		p := pipeline.New(c.cfg.popts)
+		stopped := errors.New("stopped")
+		err = p.Read(src, func(r *pipeline.Record) error {
+			if r.Msg == nil {
+				return nil
+			}
+			if !yield(&Message{rec: r, secrets: c.cfg.secrets}, nil) {
+				return stopped
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, stopped) {
+			yield(nil, fmt.Errorf("%s: %w", c.path, err))
+		}
+	}
+}
+
+// ReadAll decodes a whole capture and returns its messages matching
+// filterExpr ("" = all). On a damaged capture it returns the messages
+// decoded before the damage together with the error.
+func ReadAll(path, filterExpr string, opts ...Option) ([]*Message, error) {
+	c, err := Open(path, append(opts, WithFilter(filterExpr))...)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Message
+	for m, err := range c.Messages() {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// Decode is ReadAll for a capture held in memory or arriving on a reader.
+func Decode(r io.Reader, filterExpr string, opts ...Option) ([]*Message, error) {
+	tmp, err := os.CreateTemp("", "ctishark-capture-*.pcap")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	_, err = io.Copy(tmp, r)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ReadAll(tmp.Name(), filterExpr, opts...)
+}
