@@ -7,15 +7,16 @@ import (
 	"testing"
 
 	"github.com/ctishark/ctishark/cmd/gen"
+	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/filter"
+	"github.com/ctishark/ctishark/reassembly"
 	"github.com/ctishark/ctishark/render"
 )
 
-func compileFilter(t *testing.T, expr string) *filter.Filter {
-	t.Helper()
+func compileFilter(t testing.TB, expr string) *filter.Filter {
 	f, err := filter.Compile(expr)
 	if err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
 	return f
 }
@@ -129,5 +130,55 @@ func TestMatcherReuse(t *testing.T) {
 	ev := &Record{Event: &render.Event{Kind: "gap"}}
 	if !Matcher(compileFilter(t, "cti.event == gap && !cti.msg_type"))(ev) {
 		t.Error("stream event")
+	}
+}
+
+// BenchmarkMatcher runs filters over every record of the default generated
+// capture (one op = the whole capture), next to decoding the same frames
+// (Decode sub-benchmark), so the cost of filtering reads as a ratio.
+func BenchmarkMatcher(b *testing.B) {
+	var buf bytes.Buffer
+	if _, err := gen.Generate(&buf, gen.DefaultConfig()); err != nil {
+		b.Fatal(err)
+	}
+	src, err := reassembly.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var recs []*Record
+	if err := New(Options{Lookahead: true}).Read(src, func(r *Record) error { recs = append(recs, r); return nil }); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("Decode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, r := range recs {
+				if r.Msg != nil {
+					dissect.Decode(r.Msg.Frame, dissect.Context{Version: r.Session.Version, Layout: r.Session.Layout, Source: r.Session.LayoutSource, OpenReqExtra: -1})
+				}
+			}
+		}
+	})
+	for _, c := range []struct{ name, expr string }{
+		{"msg_type", "cti.msg_type == AGENT_STATE_EVENT"},
+		{"enum", "cti.AgentState == AGENT_STATE_READY"},
+		{"string", `cti.AgentID == "1001" || cti.ANI contains "555"`},
+		{"callid", "cti.CallID in {1..10} && cti.dir == s2c"},
+		{"latency", "cti.response_time > 5ms || cti.unanswered"},
+		{"regexp", `cti.CallVariable1 matches "^[A-Z]"`},
+		{"expert", "cti.expert.severity >= warning"},
+	} {
+		m := Matcher(compileFilter(nil, c.expr))
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				for _, r := range recs {
+					if m(r) {
+						n++
+					}
+				}
+			}
+		})
 	}
 }
