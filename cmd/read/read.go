@@ -41,6 +41,24 @@ Views (-T):
          concern (-V is short for -T tree; -x adds a hex dump).
   json   an array of message objects; jsonl: one object per line (the
          schema is documented in render/JSON.md of the source tree).
+  fields the values of the fields named with -e, one line per message,
+         tab-separated, in the order asked (like tshark -T fields). Names
+         are display filter names (ctishark fields lists them), plus
+         cti.frame (capture packet number). Repeated fields are joined
+         with commas; enums print their number unless -E display=y. -E
+         separator=, header=y quote=d aggregator=/s change the layout.
+
+-Y keeps only the messages matching a display filter (Wireshark syntax:
+cti.msg_type == "AGENT_STATE_EVENT" && cti.AgentID == "mlopez"); message
+numbers still count every message.
+
+-w FILE writes, instead of printing, the capture packets that carried the
+kept messages (every segment of each; timestamps, link type and bytes
+unchanged) to a pcap file, or pcapng when FILE ends in .pcapng; "-w -"
+writes to standard output. tshark and ctishark read it; ctishark reports
+gaps where the packets left out were, and requests whose answers were left
+out are unpaired. Standard input is spooled to a temporary file, as -w
+reads its input twice.
 
 Connections on the CTI server ports (-p, default 42027 and 12028) are
 decoded; other TCP connections are decoded when their first bytes look like
@@ -65,6 +83,13 @@ hex dump included, unless --show-secrets.`,
 
   # scripts: one JSON object per message
   ctishark read -T jsonl capture.pcap | jq 'select(.msg_type == "AGENT_STATE_EVENT") | .info'
+
+  # agent state changes of one agent as CSV with names
+  ctishark read -Y 'cti.msg_type == "AGENT_STATE_EVENT"' -T fields -E separator=, -E header=y \
+      -E display=y -e cti.time_relative -e cti.AgentID -e cti.AgentState capture.pcap
+
+  # requests answered slower than 500 ms, with their answers, into a new capture
+  ctishark read -Y 'cti.response_time > 0.5' -w slow.pcapng capture.pcap
 
   # from tcpdump, live
   tcpdump -i eth0 -w - port 42027 | ctishark read -`,
