@@ -232,6 +232,8 @@ func TestMetadata(t *testing.T) {
 		{"cti.stream == 3", true},
 		{"cti.stream != 3", false},
 		{"cti.dir == c2s", true},
+		{`cti.dir contains "client"`, true},
+		{`cti.dir matches "^server"`, false},
 		{`cti.dir == "client->server"`, true},
 		{"cti.dir == s2c", false},
 		{`cti.dir != "server->client"`, true},

@@ -223,7 +223,7 @@ func isKeyword(w string) bool {
 }
 
 func textual(k kind) bool {
-	return k == kString || k == kBytes || k == kNamed || k == kMixed || k == kMsgType
+	return k == kString || k == kBytes || k == kNamed || k == kMixed || k == kMsgType || k == kDir
 }
 
 func kindName(k kind) string {

@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,10 +60,11 @@ var registry struct {
 	list   []FieldInfo
 }
 
-// Fields returns every filterable field, sorted by name.
+// Fields returns every filterable field, sorted by name. The slice is the
+// caller's; the Messages and Enum lists inside are shared and read-only.
 func Fields() []FieldInfo {
 	registry.once.Do(buildRegistry)
-	return registry.list
+	return slices.Clone(registry.list)
 }
 
 func lookupSpec(name string) *spec {
