@@ -49,11 +49,18 @@ func (o *offenders) add(num int, note string) {
 
 func (o *offenders) total() int { return len(o.nums) + o.more }
 
+// outcome words the verdict: "N <one|many> ...". what has the singular
+// and plural noun separated by "|" ("failure message|failure messages").
 func (o *offenders) outcome(what string) outcome {
 	if o.total() == 0 {
 		return outcome{pass: true}
 	}
-	reason := fmt.Sprintf("%d %s", o.total(), what)
+	one, many, _ := strings.Cut(what, "|")
+	noun := many
+	if o.total() == 1 {
+		noun = one
+	}
+	reason := fmt.Sprintf("%d %s", o.total(), noun)
 	if len(o.notes) > 0 {
 		reason += ":\n  " + strings.Join(o.notes, "\n  ")
 		if o.more > 0 {
@@ -153,7 +160,7 @@ func (a *answeredAssert) finish(end time.Time) outcome {
 		}
 		all.more += o.more
 	}
-	out := all.outcome(fmt.Sprintf("of %d requests not answered within %s", a.requests, a.within))
+	out := all.outcome(fmt.Sprintf("of %[1]d requests not answered within %[2]s|of %[1]d requests not answered within %[2]s", a.requests, a.within))
 	if out.pass {
 		out.reason = fmt.Sprintf("%d requests answered within %s", a.requests-skipped, a.within)
 		if skipped > 0 {
@@ -209,9 +216,9 @@ func failureCodes(m *dissect.Message) []string {
 }
 
 func (a *failuresAssert) finish(time.Time) outcome {
-	what := "failure messages"
+	what := "failure message|failure messages"
 	if len(a.allow) > 0 {
-		what = "failure messages with a code not in allow"
+		what = "failure message with a code not in allow|failure messages with a code not in allow"
 	}
 	return a.bad.outcome(what)
 }
@@ -219,8 +226,9 @@ func (a *failuresAssert) finish(time.Time) outcome {
 // --- no_expert -----------------------------------------------------------
 
 type expertAssert struct {
-	min dissect.Severity
-	bad offenders
+	min  dissect.Severity
+	bad  offenders
+	msgs int
 }
 
 func parseSeverity(s string) dissect.Severity {
@@ -244,6 +252,7 @@ func (a *expertAssert) observe(r *pipeline.Record) {
 	if r.Msg == nil {
 		return
 	}
+	a.msgs++
 	for _, e := range r.Msg.AllExpert() {
 		if e.Severity >= a.min {
 			a.bad.add(r.Num, fmt.Sprintf("#%d %s: %s %s: %s", r.Num, r.Msg.Name(), e.Severity, e.Code, e.Message))
@@ -253,7 +262,11 @@ func (a *expertAssert) observe(r *pipeline.Record) {
 }
 
 func (a *expertAssert) finish(time.Time) outcome {
-	return a.bad.outcome(fmt.Sprintf("messages with expert items of severity %s or above", a.min))
+	out := a.bad.outcome(fmt.Sprintf("message or stream event with expert items of severity %[1]s or above|messages or stream events with expert items of severity %[1]s or above", a.min))
+	if out.pass {
+		out.reason = fmt.Sprintf("%d messages checked, none at or above %s", a.msgs, a.min)
+	}
+	return out
 }
 
 // --- sequence ------------------------------------------------------------
@@ -358,7 +371,7 @@ func (a *seqAssert) finish(time.Time) outcome {
 		st := a.open[k]
 		a.bad.add(st.last, fmt.Sprintf("%s: cycle from #%d stopped after %s (#%d), %s never came", a.describe(k), st.start, a.steps[st.next-1], st.last, a.steps[st.next]))
 	}
-	out := a.bad.outcome("broken sequences")
+	out := a.bad.outcome("broken sequence|broken sequences")
 	if out.pass {
 		out.reason = fmt.Sprintf("%d complete cycles", a.cycles)
 	}

@@ -203,7 +203,7 @@ func (a *goldenAssert) finish(time.Time) outcome {
 	if a.err != nil {
 		return outcome{reason: fmt.Sprintf("reading %s: %v", a.path, a.err)}
 	}
-	out := a.bad.outcome("differences")
+	out := a.bad.outcome("difference|differences")
 	if a.extra > 1 {
 		out.reason += fmt.Sprintf("\n  %d messages beyond the golden file's end", a.extra)
 	}
