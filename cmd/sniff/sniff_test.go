@@ -82,19 +82,28 @@ type run struct {
 // traffic; ctx plays the role of signals.
 func runSniff(t *testing.T, ctx context.Context, file string, args ...string) *run {
 	t.Helper()
+	r := &run{}
+	return r.exec(t, ctx, func(ctx context.Context, lo reassembly.LiveOptions) (Capture, error) {
+		src, err := reassembly.OpenFile(file)
+		if err != nil {
+			return nil, err
+		}
+		r.capture = &replayCapture{ctx: ctx, src: src}
+		return r.capture, nil
+	}, args...)
+}
+
+// exec runs the sniff command with args, capturing through open.
+func (r *run) exec(t *testing.T, ctx context.Context, open func(context.Context, reassembly.LiveOptions) (Capture, error), args ...string) *run {
+	t.Helper()
 	ios, _, _, _ := iostreams.Test()
-	r := &run{out: &syncBuffer{}, errOut: &syncBuffer{}}
+	r.out, r.errOut = &syncBuffer{}, &syncBuffer{}
 	ios.Out, ios.ErrOut = r.out, r.errOut
 	cmd := NewCmdSniff(&factory.Factory{IOStreams: ios}, func(o *SniffOptions) error {
 		o.Context = ctx
 		o.Open = func(ctx context.Context, lo reassembly.LiveOptions) (Capture, error) {
 			r.opened = lo
-			src, err := reassembly.OpenFile(file)
-			if err != nil {
-				return nil, err
-			}
-			r.capture = &replayCapture{ctx: ctx, src: src}
-			return r.capture, nil
+			return open(ctx, lo)
 		}
 		return sniffRun(o)
 	})
