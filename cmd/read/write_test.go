@@ -10,6 +10,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/reassembly/ctitest"
 )
 
 // decoded reads a capture with -T jsonl (and a filter) and returns each
@@ -152,4 +156,44 @@ func TestWriteErrors(t *testing.T) {
 	if got, _ := decoded(t, nil, out); len(got) == 0 {
 		t.Error("the readable capture was not written")
 	}
+}
+
+// TestWriteHeuristicPort: on a port that is not a CTI server port the
+// connection is recognised from its bytes; the filtered output, which
+// lacks the handshake and the first messages, must still be recognised.
+func TestWriteHeuristicPort(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	c := ctitest.NewConv("10.0.0.1:50000", "10.0.0.5:9000", 100, 900, t0)
+	c.Handshake()
+	for i := uint64(1); i <= 6; i++ {
+		c.Send(true, hbFrame(t, "HEARTBEAT_REQ", i))
+		c.Send(false, hbFrame(t, "HEARTBEAT_CONF", i))
+	}
+	capture := writeCapture(t, ctitest.Pcap(ctitest.Ethernet, c.Segs))
+	const expr = "cti.InvokeID >= 4"
+	want, _ := decoded(t, nil, "-Y", expr, capture)
+	if len(want) != 6 {
+		t.Fatalf("%d messages match %s in the original, want 6", len(want), expr)
+	}
+	out := filepath.Join(t.TempDir(), "o.pcap")
+	if r := run(t, false, nil, "-Y", expr, "-w", out, capture); r.e != nil {
+		t.Fatal(r.e, r.err)
+	}
+	got, _ := decoded(t, nil, out)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("re-read on port 9000: %d messages\n%v\nwant\n%v", len(got), got, want)
+	}
+}
+
+func hbFrame(t *testing.T, name string, invoke uint64) []byte {
+	t.Helper()
+	m := dissect.NewMessage(dissect.LookupName(name))
+	if err := m.SetFixed("InvokeID", dissect.Uint(dissect.TypeUINT, invoke)); err != nil {
+		t.Fatal(err)
+	}
+	b, err := dissect.Encode(m, dissect.Layout11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
