@@ -49,11 +49,15 @@ func OpenLive(ctx context.Context, opts LiveOptions) (*Live, error) {
 		return nil, pcapError(opts.Interface, err)
 	}
 	defer in.CleanUp()
+	// Not immediate mode: on Linux that makes libpcap use fixed
+	// snaplen-sized ring slots (TPACKET_V2), so a 256 KiB snaplen leaves
+	// room for only a hundred packets and bursts get dropped. Packed
+	// blocks handed over at least every pollInterval keep rows live
+	// enough.
 	for _, set := range []func() error{
 		func() error { return in.SetSnapLen(snap) },
 		func() error { return in.SetTimeout(pollInterval) },
 		func() error { return in.SetBufferSize(buf) },
-		func() error { return in.SetImmediateMode(true) }, // rows as messages complete
 	} {
 		if err := set(); err != nil {
 			return nil, pcapError(opts.Interface, err)

@@ -284,13 +284,20 @@ func diffFirst(t *testing.T, a, b string) {
 
 // TestOpenLiveErrors checks the errors a real open gives.
 func TestOpenLiveErrors(t *testing.T) {
+	needCapture(t)
 	_, err := reassembly.OpenLive(context.Background(), reassembly.LiveOptions{Interface: "ctishark-none0"})
 	var ce *reassembly.CaptureError
 	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "no such interface") {
 		t.Errorf("missing interface: %v", err)
 	}
-	_, err = reassembly.OpenLive(context.Background(), reassembly.LiveOptions{Interface: "lo", Filter: "tcp"})
-	if !errors.Is(err, reassembly.ErrFilterNeedsPcap) {
+	l, err := reassembly.OpenLive(context.Background(), reassembly.LiveOptions{Interface: "lo", Filter: "tcp port 42027"})
+	if pcapBuild {
+		if err != nil {
+			t.Errorf("-f with libpcap: %v", err)
+		} else {
+			l.Close()
+		}
+	} else if !errors.Is(err, reassembly.ErrFilterNeedsPcap) {
 		t.Errorf("-f without pcap: %v", err)
 	}
 }
