@@ -67,9 +67,11 @@ func TestFrameTimeIsLastPktTime(t *testing.T) {
 		},
 		{
 			// Packet 5 (bytes 30..60) is lost: the two m4 frames in
-			// packet 6 wait for it and come out only when the gap is
-			// declared, at the closing FIN (packet 9); the truncated m30
-			// head likewise. Each keeps the time of its own packet.
+			// packet 6 wait for it and come out when the client's next
+			// packet acknowledges past the hole (the client got bytes the
+			// capture missed), before the client's own frame; the
+			// truncated m30 head likewise. Each keeps the time of its own
+			// packet.
 			name: "frames released after a gap",
 			build: func() []Seg {
 				c := conv()
@@ -80,7 +82,7 @@ func TestFrameTimeIsLastPktTime(t *testing.T) {
 				c.Fin(false)
 				return slices.Delete(c.Segs, 4, 5)
 			},
-			lastPkts: []int{4, 6, 4, 5, 5},
+			lastPkts: []int{4, 4, 5, 5, 6},
 		},
 		{
 			name: "frames released after a gap at end of capture",
@@ -88,11 +90,9 @@ func TestFrameTimeIsLastPktTime(t *testing.T) {
 				c := conv()
 				c.Handshake()
 				c.SendSplit(false, Cat(m4, m30, m4, m4), 30, 30, 100)
-				c.Send(true, m5)
-				c.Send(true, m5)
-				return slices.Delete(c.Segs, 4, 5)
+				return slices.Delete(c.Segs, 4, 5) // nothing acknowledges past the hole
 			},
-			lastPkts: []int{4, 6, 7, 4, 5, 5},
+			lastPkts: []int{4, 4, 5, 5},
 		},
 		{
 			// Not on a server port: both directions are buffered until
@@ -153,7 +153,9 @@ func TestGapDeclaredAtClose(t *testing.T) {
 		{
 			// Client: m3 | m5 (lost) | m5 m5; server: m4 | m30 (lost) |
 			// m4. Packets: 4 c, 5 c, 6 s, 7 s, 8 FIN c, 9 FIN s.
-			name: "lost segment in both directions, FIN from both",
+			// Each side's next data packet acknowledges past the other
+			// side's hole, which proves it lost there and then.
+			name: "lost segment in both directions, acknowledged by the peer",
 			build: func() []Seg {
 				c := conv()
 				c.Handshake()
@@ -168,10 +170,10 @@ func TestGapDeclaredAtClose(t *testing.T) {
 				s := slices.Delete(c.Segs, 7, 8)
 				return slices.Delete(s, 4, 5)
 			},
-			want: []string{opened, "c0 c>s t3 n28 p[4]", "c0 s>c t4 n18 p[6]",
-				"c0 c>s gap 8@28", "c0 c>s t5 n8 p[5]", "c0 c>s t5 n8 p[5]",
+			want: []string{opened, "c0 c>s t3 n28 p[4]",
+				"c0 c>s gap 8@28", "c0 c>s t5 n8 p[5]", "c0 c>s t5 n8 p[5]", "c0 s>c t4 n18 p[6]",
 				"c0 s>c gap 48@18", "c0 s>c t4 n18 p[7]", "c0 closed fin"},
-			gaps: []gapWant{{"c0 c>s gap 8@28", 9}, {"c0 s>c gap 48@18", 9}},
+			gaps: []gapWant{{"c0 c>s gap 8@28", 6}, {"c0 s>c gap 48@18", 8}},
 		},
 		{
 			// The last client segment before its FIN is lost: nothing is

@@ -19,6 +19,12 @@ type Options struct {
 	// single incomplete frame would exceed it the frame is dropped (an
 	// Overflow). Zero means DefaultMaxBuffered.
 	MaxBuffered int
+	// HoleTimeout declares a hole in a stream lost once data after it has
+	// waited this long in capture time for a retransmission. (A hole the
+	// peer has acknowledged past is declared lost at once: the receiver
+	// got bytes the capture missed.) Zero means DefaultHoleTimeout;
+	// negative waits until the connection ends.
+	HoleTimeout time.Duration
 	// MaxConns caps the connection table; the least recently active entry
 	// is flushed to make room. Zero means DefaultMaxConns.
 	MaxConns int
@@ -29,6 +35,9 @@ const (
 	DefaultIdleTimeout = 5 * time.Minute
 	DefaultMaxBuffered = 1 << 20
 	DefaultMaxConns    = 1 << 16
+	// A sender retransmits within a second or two (Linux's minimum RTO is
+	// 200 ms); waiting longer only delays the frames behind the hole.
+	DefaultHoleTimeout = 3 * time.Second
 )
 
 // DefaultServerPorts are the CTI server ports: UCCX (42027) and 12028.
@@ -50,6 +59,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxBuffered < minBuffered {
 		o.MaxBuffered = minBuffered
+	}
+	if o.HoleTimeout == 0 {
+		o.HoleTimeout = DefaultHoleTimeout
 	}
 	if o.MaxConns <= 0 {
 		o.MaxConns = DefaultMaxConns

@@ -158,6 +158,9 @@ func (r *Reassembler) tcp(seg *segment) {
 			c.setClient(side, DirBySYN)
 		}
 	}
+	// Holes this packet proves lost go first: the frames behind them
+	// completed before it.
+	r.settleHoles(c, side, seg)
 	r.segment(c, side, seg)
 	switch {
 	case seg.rst:

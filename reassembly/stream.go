@@ -204,6 +204,33 @@ func (r *Reassembler) storeOOO(c *conn, s int, start int64, seg *segment) {
 	}
 }
 
+// settleHoles declares lost the holes no retransmission will fill, so the
+// frames buffered behind them go out now rather than at connection end:
+// a hole the peer has acknowledged past (the receiver got the bytes; the
+// capture dropped them), and one whose later data has waited HoleTimeout.
+// The second also covers captures exported with a filter, where the
+// packets between kept messages are simply absent.
+func (r *Reassembler) settleHoles(c *conn, s int, seg *segment) {
+	if seg.ackf {
+		o := &c.half[1-s]
+		for o.started && len(o.ooo) > 0 && o.seqOffset(seg.ack) >= o.ooo[0].off {
+			r.gap(c, 1-s, o.ooo[0].off-o.off, seg.pkt, seg.ts, "acknowledged by the receiver, never captured")
+			r.drainOOO(c, 1-s)
+		}
+	}
+	if r.opts.HoleTimeout < 0 {
+		return
+	}
+	limit := r.nowNS - int64(r.opts.HoleTimeout)
+	for k := range c.half {
+		h := &c.half[k]
+		for len(h.ooo) > 0 && h.ooo[0].ts.UnixNano() < limit {
+			r.gap(c, k, h.ooo[0].off-h.off, seg.pkt, seg.ts, "never captured, not retransmitted in time")
+			r.drainOOO(c, k)
+		}
+	}
+}
+
 // flushOOO declares every remaining hole lost, at connection end.
 func (r *Reassembler) flushOOO(c *conn, s int, pkt int, ts time.Time) {
 	h := &c.half[s]

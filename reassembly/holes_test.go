@@ -1,0 +1,135 @@
+package reassembly_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ctishark/ctishark/reassembly"
+	. "github.com/ctishark/ctishark/reassembly/ctitest"
+)
+
+// When is a hole in a stream given up on? When the receiver acknowledges
+// past it (the capture missed bytes the peer got), or when the data behind
+// it has waited HoleTimeout; a retransmission inside that time still fills
+// it. Frames behind a hole come out then, not at the end of the capture.
+func TestHoleSettling(t *testing.T) {
+	m4, m30 := Msg(4, 10), Msg(30, 40)
+	pureAck := func(c *Conv) {
+		c.T = c.T.Add(c.Step)
+		c.Segs = append(c.Segs, Seg{Src: c.Client, Dst: c.Server, Seq: c.CSeq, Ack: c.SSeq, Flags: ACK, Time: c.T})
+	}
+	cases := []struct {
+		name  string
+		build func() []Seg
+		opts  reassembly.Options
+		want  []string
+	}{
+		{
+			name: "a pure ACK past the hole declares it at once",
+			build: func() []Seg {
+				c := conv()
+				c.Handshake()
+				c.Send(false, m4)
+				c.Send(false, m30) // lost (packet 5)
+				c.Send(false, m4)
+				pureAck(c) // packet 6 after the deletion
+				c.Send(false, m4)
+				return slices.Delete(c.Segs, 4, 5)
+			},
+			want: []string{opened, "c0 s>c t4 n18 p[4]", "c0 s>c gap 48@18 at 6", "c0 s>c t4 n18 p[5]", "c0 s>c t4 n18 p[7]", "c0 closed end of capture"},
+		},
+		{
+			name: "an ACK short of the hole waits",
+			build: func() []Seg {
+				c := conv()
+				c.Handshake()
+				c.Send(false, m4)
+				ack := c.SSeq      // acknowledges only the first message
+				c.Send(false, m30) // lost
+				c.Send(false, m4)
+				c.T = c.T.Add(c.Step)
+				c.Segs = append(c.Segs, Seg{Src: c.Client, Dst: c.Server, Seq: c.CSeq, Ack: ack, Flags: ACK, Time: c.T})
+				return slices.Delete(c.Segs, 4, 5)
+			},
+			want: []string{opened, "c0 s>c t4 n18 p[4]", "c0 s>c gap 48@18 at 0", "c0 s>c t4 n18 p[5]", "c0 closed end of capture"},
+		},
+		{
+			name: "data waiting longer than HoleTimeout declares the hole",
+			build: func() []Seg {
+				c := conv()
+				c.Handshake()
+				c.Send(false, m4)
+				c.Send(false, m30) // lost
+				c.Send(false, m4)
+				c.T = c.T.Add(4 * time.Second)
+				c.Send(false, m4) // nobody acknowledged: only time tells
+				return slices.Delete(c.Segs, 4, 5)
+			},
+			want: []string{opened, "c0 s>c t4 n18 p[4]", "c0 s>c gap 48@18 at 6", "c0 s>c t4 n18 p[5]", "c0 s>c t4 n18 p[6]", "c0 closed end of capture"},
+		},
+		{
+			name: "a retransmission inside HoleTimeout fills the hole",
+			build: func() []Seg {
+				c := conv()
+				c.Handshake()
+				c.Send(false, m4)
+				c.Send(false, m30)
+				c.Send(false, m4)
+				s := c.Segs
+				re := s[4]
+				re.Time = s[len(s)-1].Time.Add(time.Second)
+				s = append(slices.Delete(s, 4, 5), re)
+				return s
+			},
+			want: []string{opened, "c0 s>c t4 n18 p[4]", "c0 s>c t30 n48 p[6]", "c0 s>c t4 n18 p[5]", "c0 closed end of capture"},
+		},
+		{
+			name: "a negative HoleTimeout waits for the end",
+			opts: reassembly.Options{HoleTimeout: -1},
+			build: func() []Seg {
+				c := conv()
+				c.Handshake()
+				c.Send(false, m4)
+				c.Send(false, m30) // lost
+				c.Send(false, m4)
+				c.T = c.T.Add(4 * time.Second)
+				c.Send(false, m4)
+				return slices.Delete(c.Segs, 4, 5)
+			},
+			want: []string{opened, "c0 s>c t4 n18 p[4]", "c0 s>c gap 48@18 at 0", "c0 s>c t4 n18 p[5]", "c0 s>c t4 n18 p[6]", "c0 closed end of capture"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runBytes(t, Pcap(Ethernet, tc.build()), tc.opts)
+			if res.err != nil {
+				t.Fatal(res.err)
+			}
+			got := slices.Clone(res.items)
+			gaps := 0
+			for i := range res.events {
+				e := &res.events[i]
+				if e.Kind != reassembly.Gap {
+					continue
+				}
+				// Tag the gap line with the packet that declared it.
+				for j, it := range got {
+					if it == describe(&reassembly.Item{Event: e}) {
+						got[j] = fmt.Sprintf("%s at %d", it, e.Pkt)
+						break
+					}
+				}
+				gaps++
+			}
+			if gaps != 1 && !strings.Contains(tc.name, "retransmission") {
+				t.Errorf("%d gaps, want 1", gaps)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("got:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(tc.want, "\n  "))
+			}
+		})
+	}
+}
