@@ -148,12 +148,18 @@ func readRecords(t testing.TB, file string, port uint16) []*pipeline.Record {
 // decodes to exactly the same rows.
 func TestSniffLoopback(t *testing.T) {
 	needCapture(t)
-	frames := recordedFrames(t, samplePcap)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ln.Close()
+	sniffReplay(t, "lo", ln)
+}
+
+// sniffReplay sniffs iface while replaying the sample's conversations
+// to the server listening on ln, and checks what was decoded.
+func sniffReplay(t *testing.T, iface string, ln net.Listener) {
+	frames := recordedFrames(t, samplePcap)
 	port := uint16(ln.Addr().(*net.TCPAddr).Port)
 	saved := filepath.Join(t.TempDir(), "live.pcapng")
 
@@ -166,7 +172,7 @@ func TestSniffLoopback(t *testing.T) {
 		done <- r.exec(t, ctx, func(ctx context.Context, lo reassembly.LiveOptions) (Capture, error) {
 			defer close(ready)
 			return reassembly.OpenLive(ctx, lo)
-		}, "-i", "lo", "-p", strconv.Itoa(int(port)), "--no-heuristics", "-T", "jsonl", "-w", saved, "-P", "-a", "duration:60")
+		}, "-i", iface, "-p", strconv.Itoa(int(port)), "--no-heuristics", "-T", "jsonl", "-w", saved, "-P", "-a", "duration:60")
 	}()
 	select {
 	case <-ready:
