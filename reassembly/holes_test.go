@@ -133,3 +133,49 @@ func TestHoleSettling(t *testing.T) {
 		})
 	}
 }
+
+// A quiet connection's frames behind a hole do not wait for its next
+// packet: other traffic moves capture time on, and the hole is given up
+// HoleTimeout after the data behind it arrived.
+func TestQuietConnectionHoleExpires(t *testing.T) {
+	m4, m30 := Msg(4, 10), Msg(30, 40)
+	a := conv()
+	a.Handshake()
+	a.Send(false, m4)
+	a.Send(false, m30) // lost
+	a.Send(false, m4)  // waits behind the hole; connection a then goes quiet
+	segs := slices.Delete(a.Segs, 4, 5)
+	b := NewConv("10.0.0.9:50001", "10.0.0.2:42027", 1, 1, a.T)
+	b.Step = 500 * time.Millisecond
+	b.Handshake()
+	for range 10 {
+		b.Send(false, m4)
+	}
+	segs = append(segs, b.Segs...)
+	res := runBytes(t, Pcap(Ethernet, segs), reassembly.Options{})
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	held := "c0 s>c t4 n18 p[5]"
+	i := slices.Index(res.items, held)
+	if i < 0 {
+		t.Fatalf("frame behind the hole missing:\n%s", res)
+	}
+	// b's data packets are 500 ms apart from 1.5 s after a's last packet
+	// (after its handshake); the hole is given up at the first packet
+	// more than 3 s after it, with b's frames around it in time order.
+	var before, after int
+	for _, it := range res.items[:i] {
+		if strings.HasPrefix(it, "c1 s>c") {
+			before++
+		}
+	}
+	for _, it := range res.items[i:] {
+		if strings.HasPrefix(it, "c1 s>c") {
+			after++
+		}
+	}
+	if before < 2 || after < 2 || before+after != 10 {
+		t.Errorf("held frame released after %d of b's frames, before %d:\n%s", before, after, res)
+	}
+}

@@ -36,7 +36,16 @@ type Reassembler struct {
 	pkts     []int
 
 	freeBufs [][]byte
+
+	// Connections that may hold data behind a hole, checked for holes
+	// past HoleTimeout every holeCheckEvery of capture time, so a quiet
+	// connection's frames do not wait for its next packet.
+	holey         []*conn
+	nextHoleCheck int64
 }
+
+// holeCheckEvery spaces the scans of holey connections in capture time.
+const holeCheckEvery = int64(100 * time.Millisecond)
 
 // New returns a Reassembler that frames with p. Zero Options fields take
 // their defaults.
@@ -105,6 +114,9 @@ func (r *Reassembler) Packet(p *Packet, fn func(*Item) error) error {
 	// Expire first, so a packet arriving after a long silence finds its
 	// old connection flushed rather than extending it.
 	r.expire()
+	if len(r.holey) > 0 && r.nowNS >= r.nextHoleCheck {
+		r.expireHoles()
+	}
 	if isTCP {
 		r.stats.TCPPackets++
 		r.stats.TCPBytes += int64(len(seg.payload))

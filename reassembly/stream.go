@@ -169,6 +169,9 @@ func (r *Reassembler) storeOOO(c *conn, s int, start int64, seg *segment) {
 		r.deliver(c, s, data, seg.pkt, seg.ts)
 		return
 	}
+	if len(c.half[0].ooo)+len(c.half[1].ooo) == 0 {
+		r.holey = append(r.holey, c) // its first hole
+	}
 	// Insert the parts of [start, end) not covered by existing segments.
 	pos := start
 	end := start + int64(len(data))
@@ -218,17 +221,41 @@ func (r *Reassembler) settleHoles(c *conn, s int, seg *segment) {
 			r.drainOOO(c, 1-s)
 		}
 	}
+	r.timeoutHoles(c, seg.pkt, seg.ts)
+}
+
+// timeoutHoles declares lost the holes of c whose later data has waited
+// HoleTimeout, at packet pkt.
+func (r *Reassembler) timeoutHoles(c *conn, pkt int, ts time.Time) {
 	if r.opts.HoleTimeout < 0 {
 		return
 	}
 	limit := r.nowNS - int64(r.opts.HoleTimeout)
 	for k := range c.half {
 		h := &c.half[k]
-		for len(h.ooo) > 0 && h.ooo[0].ts.UnixNano() < limit {
-			r.gap(c, k, h.ooo[0].off-h.off, seg.pkt, seg.ts, "never captured, not retransmitted in time")
+		for len(h.ooo) > 0 && h.ooo[0].ts.UnixNano() < limit && c.state != stClosed {
+			r.gap(c, k, h.ooo[0].off-h.off, pkt, ts, "never captured, not retransmitted in time")
 			r.drainOOO(c, k)
 		}
 	}
+}
+
+// expireHoles runs timeoutHoles on every connection that may hold data
+// behind a hole, forgetting those that no longer do.
+func (r *Reassembler) expireHoles() {
+	r.nextHoleCheck = r.nowNS + holeCheckEvery
+	keep := r.holey[:0]
+	for _, c := range r.holey {
+		if c.state == stClosed {
+			continue
+		}
+		r.timeoutHoles(c, r.pkt, r.now)
+		if len(c.half[0].ooo)+len(c.half[1].ooo) > 0 {
+			keep = append(keep, c)
+		}
+	}
+	clear(r.holey[len(keep):])
+	r.holey = keep
 }
 
 // flushOOO declares every remaining hole lost, at connection end.
