@@ -60,7 +60,7 @@ marked open.`,
 
 func agentsRun(o *AgentsOptions) error {
 	at := analyze.NewAgents()
-	ok := progress.ReadAll(o.IO, o.Input.Options(), o.Files, func(r *pipeline.Record) { at.Add(r) })
+	ok := progress.ReadAll(o.IO, o.Input.Pipeline(), o.Files, func(r *pipeline.Record) { at.Add(r) })
 	agents := at.Result()
 	if o.Agent != "" {
 		var keep []analyze.Agent

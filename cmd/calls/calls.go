@@ -88,7 +88,7 @@ named variables and arrays) that changed with it.`,
 func callsRun(o *CallsOptions) error {
 	cs := analyze.NewCalls()
 	cs.Timeline = o.callID
-	ok := progress.ReadAll(o.IO, o.Input.Options(), o.Files, func(r *pipeline.Record) { cs.Add(r) })
+	ok := progress.ReadAll(o.IO, o.Input.Pipeline(), o.Files, func(r *pipeline.Record) { cs.Add(r) })
 	calls := cs.Result()
 	var err error
 	switch {

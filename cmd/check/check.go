@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
-	"github.com/ctishark/ctishark/cmd/internal/view"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/filter"
@@ -118,7 +118,7 @@ Golden paths are relative to the rules file.`,
 
 func (o *CheckOptions) validate() error {
 	var err error
-	if o.ports, err = view.ParsePorts(o.Ports); err != nil {
+	if o.ports, err = inputflags.ParsePorts(o.Ports); err != nil {
 		return err
 	}
 	if o.CTIVersion < 0 || o.CTIVersion > 999 {

@@ -12,9 +12,9 @@ import (
 	"strings"
 
 	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/iostreams"
-	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/render/ladder"
 	"github.com/spf13/cobra"
 )
@@ -34,10 +34,7 @@ type LadderOptions struct {
 	Call        string
 	Agent       string
 	Force       bool
-	Ports       []string
-	NoHeuristic bool
-	CTIVersion  int
-	FloatHeader string
+	Input       inputflags.Options // -p, --no-heuristics, --cti-version, --float-header, -Y
 	ShowSecrets bool
 	Color       string
 
@@ -45,9 +42,7 @@ type LadderOptions struct {
 	MaxArrows int
 
 	// Resolved by validate.
-	ports  []uint16
-	layout dissect.Layout
-	sel    ladder.Selector
+	sel ladder.Selector
 }
 
 // NewCmdLadder returns the ladder command; runF replaces ladderRun in tests.
@@ -118,10 +113,7 @@ Columns appear only for endpoints that have an arrow in the selection.`,
 	fl.StringVar(&opts.Agent, "agent", "", "only the sessions of agent `ID` and messages naming it")
 	fl.IntSliceVar(&opts.Streams, "stream", nil, "only TCP stream `N` (repeatable)")
 	fl.BoolVar(&opts.Force, "force", false, "draw an SVG of more than 20000 arrows")
-	fl.StringSliceVarP(&opts.Ports, "port", "p", []string{"42027", "12028"}, "CTI server `PORT` (repeatable or comma-separated)")
-	fl.BoolVar(&opts.NoHeuristic, "no-heuristics", false, "decode only connections on the server ports")
-	fl.IntVar(&opts.CTIVersion, "cti-version", 0, "force protocol version `N` instead of reading it from OPEN_REQ")
-	fl.StringVar(&opts.FloatHeader, "float-header", "", "force the floating field header `layout`: 1+1, 2+1 or 2+2")
+	opts.Input.AddFlags(fl)
 	fl.BoolVar(&opts.ShowSecrets, "show-secrets", false, "show passwords instead of ********")
 	fl.StringVar(&opts.Color, "color", "auto", "colour output: auto, always or never")
 	return cmd
@@ -154,31 +146,8 @@ func (o *LadderOptions) validate() error {
 			o.sel.Streams[s] = true
 		}
 	}
-	o.ports = o.ports[:0]
-	for _, p := range o.Ports {
-		for _, s := range strings.Split(p, ",") {
-			s = strings.TrimSpace(s)
-			if s == "" {
-				continue
-			}
-			n, err := strconv.ParseUint(s, 10, 16)
-			if err != nil || n == 0 {
-				return factory.Usagef(fmt.Sprintf("invalid port %q (want 1-65535)", s))
-			}
-			o.ports = append(o.ports, uint16(n))
-		}
-	}
-	if o.ports == nil {
-		o.ports = []uint16{}
-	}
-	if o.CTIVersion < 0 || o.CTIVersion > 999 {
-		return factory.Usagef(fmt.Sprintf("invalid --cti-version %d", o.CTIVersion))
-	}
-	if o.FloatHeader != "" {
-		var err error
-		if o.layout, err = dissect.ParseLayout(o.FloatHeader); err != nil {
-			return &factory.UsageError{Err: err}
-		}
+	if err := o.Input.Validate(); err != nil {
+		return err
 	}
 	if err := o.IO.SetColorMode(o.Color); err != nil {
 		return &factory.UsageError{Err: err}
@@ -199,13 +168,9 @@ func (o *LadderOptions) validate() error {
 // is on: requests then know their confirm (for latencies, --call partners
 // and UNANSWERED marks).
 func (o *LadderOptions) pipelineOptions() pipeline.Options {
-	return pipeline.Options{
-		Ports:        o.ports,
-		NoHeuristics: o.NoHeuristic,
-		Version:      o.CTIVersion,
-		Layout:       o.layout,
-		Lookahead:    true,
-	}
+	p := o.Input.Pipeline()
+	p.Lookahead = true
+	return p
 }
 
 // errEnough stops reading once -c arrows were drawn.

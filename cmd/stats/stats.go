@@ -69,7 +69,7 @@ error when it is a terminal and a file is larger than 4 MB.`,
 
 func statsRun(o *StatsOptions) error {
 	st := analyze.NewStats()
-	ok := progress.ReadAll(o.IO, o.Input.Options(), o.Files, func(r *pipeline.Record) { st.Add(r) })
+	ok := progress.ReadAll(o.IO, o.Input.Pipeline(), o.Files, func(r *pipeline.Record) { st.Add(r) })
 	rep := st.Result()
 	var err error
 	if o.Format == "json" {

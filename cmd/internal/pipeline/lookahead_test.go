@@ -98,9 +98,9 @@ func TestLookaheadUnanswered(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	a := ctitest.NewConv("10.0.0.1:50000", "10.0.0.5:42027", 100, 900, t0)
 	a.Handshake()
-	a.Send(true, heartbeat(t, "HEARTBEAT_REQ", 1))  // #1 answered by #2
+	a.Send(true, heartbeat(t, "HEARTBEAT_REQ", 1))   // #1 answered by #2
 	a.Send(false, heartbeat(t, "HEARTBEAT_CONF", 1)) // #2
-	a.Send(true, heartbeat(t, "HEARTBEAT_REQ", 2))  // #3 never answered: FIN
+	a.Send(true, heartbeat(t, "HEARTBEAT_REQ", 2))   // #3 never answered: FIN
 	a.Send(false, heartbeat(t, "HEARTBEAT_CONF", 9)) // #4 answers nothing
 	a.Fin(true)
 	a.Fin(false)

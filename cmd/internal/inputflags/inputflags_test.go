@@ -1,0 +1,60 @@
+package inputflags
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/dissect"
+	"github.com/spf13/pflag"
+)
+
+func parse(t *testing.T, args ...string) (*Options, error) {
+	t.Helper()
+	var o Options
+	fl := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	o.AddFlags(fl)
+	if err := fl.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return &o, o.Validate()
+}
+
+func TestResolve(t *testing.T) {
+	o, err := parse(t, "-p", "42028", "-p", "9000, 9001", "--cti-version", "18", "--float-header", "2+1", "--no-heuristics", "-Y", "cti.stream == 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(o.PortList, []uint16{42028, 9000, 9001}) || o.Layout != dissect.Layout21 || o.Match == nil {
+		t.Fatalf("resolved %+v", o)
+	}
+	p := o.Pipeline()
+	if !p.NoHeuristics || p.Version != 18 || p.Filter == nil || !slices.Equal(p.Ports, o.PortList) {
+		t.Fatalf("pipeline options %+v", p)
+	}
+	if o, _ := parse(t, "-p", ""); o.PortList == nil || len(o.PortList) != 0 {
+		t.Errorf("-p '' should mean no server ports, got %v", o.PortList)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"-p", "0"}, {"-p", "70000"}, {"-p", "http"}, {"--cti-version", "-1"},
+		{"--float-header", "3+3"}, {"-Y", "cti.AgentState == NOT_A_STATE"},
+	} {
+		_, err := parse(t, args...)
+		var ue *factory.UsageError
+		if !errors.As(err, &ue) {
+			t.Errorf("%v: %v, want a usage error", args, err)
+		}
+	}
+	_, err := parse(t, "-Y", "cti.stream = = 1")
+	if err == nil || !strings.Contains(err.Error(), "^") {
+		t.Errorf("a bad filter should point at its position: %v", err)
+	}
+	if CheckFiles(nil) == nil || CheckFiles([]string{"-", "-"}) == nil || CheckFiles([]string{"a", "-"}) != nil {
+		t.Error("CheckFiles")
+	}
+}
