@@ -37,8 +37,10 @@ func TestSniffVeth(t *testing.T) {
 		t.Skipf("cannot create a network namespace here: %v", err)
 	}
 	t.Cleanup(func() { ipCmd("netns", "del", ns) }) // removes the veth pair too
+	if err := ipCmd("link", "add", near, "type", "veth", "peer", "name", far); err != nil {
+		t.Skipf("cannot create a veth pair here: %v", err)
+	}
 	for _, args := range [][]string{
-		{"link", "add", near, "type", "veth", "peer", "name", far},
 		{"link", "set", far, "netns", ns},
 		{"addr", "add", "10.231.77.1/24", "dev", near},
 		{"link", "set", near, "up"},
