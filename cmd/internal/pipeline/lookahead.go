@@ -8,8 +8,8 @@ import "time"
 // connection closes unanswered is flagged. Holding is bounded in records
 // and in capture time, so memory stays flat whatever the server does.
 const (
-	maxHeld  = 8192             // records queued behind an unanswered request
-	holdTime = 30 * time.Second // capture time a request may hold the queue
+	maxHeld  = 4096             // records queued behind an unanswered request (~8 KB each)
+	holdTime = 10 * time.Second // capture time a request may hold the queue
 )
 
 // slot is one queued record; wait is true while it is a request whose
