@@ -88,7 +88,8 @@ func OpenLive(ctx context.Context, opts LiveOptions) (*Live, error) {
 	l.oob = make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.Timespec{}))))
 	// A past deadline wakes a blocked read at once: that is how
 	// cancellation reaches the poller.
-	l.stop = context.AfterFunc(ctx, func() { l.file.SetReadDeadline(time.Unix(1, 0)) })
+	f := l.file // not l.file: Close clears that while this may run
+	l.stop = context.AfterFunc(ctx, func() { f.SetReadDeadline(time.Unix(1, 0)) })
 	return l, nil
 }
 
@@ -136,6 +137,9 @@ func (l *Live) LinkType() LinkType { return LinkTypeEthernet }
 func (l *Live) ReadPacket() (Packet, error) {
 	if l.err != nil {
 		return Packet{}, l.err
+	}
+	if l.rc == nil {
+		return Packet{}, os.ErrClosed
 	}
 	for {
 		n, trunc, pktType, ts, err := l.recv()
