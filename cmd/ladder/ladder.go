@@ -14,6 +14,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
+	"github.com/ctishark/ctishark/cmd/internal/progress"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/render/ladder"
 	"github.com/spf13/cobra"
@@ -207,14 +208,18 @@ func ladderRun(o *LadderOptions) error {
 		return nil
 	}
 	p := pipeline.New(o.pipelineOptions())
-	failed, rerr := p.ReadFiles(pipeline.Inputs{
-		Names: o.Files,
-		Stdin: o.IO.In,
-		OnError: func(name string, err error) {
-			sink.flush()
-			fmt.Fprintf(o.IO.ErrOut, "ctishark: %v\n", err)
-		},
-	}, func(r *pipeline.Record) error {
+	// A progress bar for large files, unless the diagram goes to the same
+	// terminal.
+	tr := progress.NewTracker(o.IO, toFile || !o.IO.IsStdoutTTY())
+	defer tr.Done()
+	in := tr.Inputs(o.Files)
+	report := in.OnError
+	in.OnError = func(name string, err error) {
+		sink.flush()
+		report(name, err)
+	}
+	failed, rerr := p.ReadFiles(in, func(r *pipeline.Record) error {
+		tr.Record(r)
 		b.Observe(r)
 		return o.sel.Push(r, emit)
 	})

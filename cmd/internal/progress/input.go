@@ -24,37 +24,63 @@ func (in *Input) Validate(files []string) error {
 	return in.Options.Validate()
 }
 
+// Tracker shows a bar for each large file a pipeline reads, on standard
+// error when it is a terminal. Views that print to the same terminal pass
+// show=false: a bar redrawn under scrolling rows would garble both.
+type Tracker struct {
+	ios  *iostreams.IOStreams
+	show bool
+	bar  *Bar // of the file being read; nil when none is shown
+}
+
+// NewTracker returns a tracker; show says whether bars may be drawn.
+func NewTracker(ios *iostreams.IOStreams, show bool) *Tracker {
+	return &Tracker{ios: ios, show: show && ios.IsStderrTTY()}
+}
+
+// Inputs are pipeline inputs that open files through the tracker and
+// report bad files on standard error (after erasing the bar).
+func (t *Tracker) Inputs(files []string) pipeline.Inputs {
+	return pipeline.Inputs{
+		Names: files,
+		Stdin: t.ios.In,
+		Open: func(name string) (*reassembly.Source, error) {
+			t.Done()
+			src, b, err := Open(name, t.ios.ErrOut, t.show)
+			t.bar = b
+			return src, err
+		},
+		OnError: func(name string, err error) {
+			t.Done()
+			fmt.Fprintf(t.ios.ErrOut, "ctishark: %v\n", err)
+		},
+	}
+}
+
+// Record counts a record handed out.
+func (t *Tracker) Record(r *pipeline.Record) {
+	if r.Msg != nil {
+		t.bar.Message()
+	}
+}
+
+// Done erases the bar of the current file and closes the file.
+func (t *Tracker) Done() {
+	t.bar.Close()
+	t.bar = nil
+}
+
 // ReadAll decodes every file through one pipeline (messages and streams
 // numbered across files), calling fn for each record, with a progress bar
 // on a terminal. Unreadable or damaged files are reported on ErrOut and
 // make it return false; what was decoded before the damage was handed out.
 func ReadAll(ios *iostreams.IOStreams, opts pipeline.Options, files []string, fn func(*pipeline.Record)) (ok bool) {
-	var bar *Bar // of the file being read; nil when none is shown
-	done := func() {
-		bar.Close()
-		bar = nil
-	}
-	in := pipeline.Inputs{
-		Names: files,
-		Stdin: ios.In,
-		Open: func(name string) (*reassembly.Source, error) {
-			done()
-			src, b, err := Open(name, ios.ErrOut, ios.IsStderrTTY())
-			bar = b
-			return src, err
-		},
-		OnError: func(name string, err error) {
-			done() // erase the bar before the message
-			fmt.Fprintf(ios.ErrOut, "ctishark: %v\n", err)
-		},
-	}
-	failed, _ := pipeline.New(opts).ReadFiles(in, func(r *pipeline.Record) error {
-		if r.Msg != nil {
-			bar.Message()
-		}
+	t := NewTracker(ios, true)
+	failed, _ := pipeline.New(opts).ReadFiles(t.Inputs(files), func(r *pipeline.Record) error {
+		t.Record(r)
 		fn(r)
 		return nil
 	})
-	done()
+	t.Done()
 	return !failed
 }
