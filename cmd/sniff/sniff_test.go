@@ -308,3 +308,48 @@ func TestParseSpecs(t *testing.T) {
 		t.Errorf("ring: %+v %v", r, err)
 	}
 }
+
+// Every view of read works live: -T fields with -Y, the tree with
+// secrets masked or shown.
+func TestSniffViews(t *testing.T) {
+	heartbeats := 0
+	src, err := reassembly.OpenFile(samplePcap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pipeline.New(pipeline.Options{}).Read(src, func(r *pipeline.Record) error {
+		if r.Msg != nil && r.Msg.Name() == "HEARTBEAT_REQ" {
+			heartbeats++
+		}
+		return nil
+	})
+	src.Close()
+	if heartbeats == 0 {
+		t.Fatal("sample has no HEARTBEAT_REQ")
+	}
+
+	r := runSniff(t, context.Background(), samplePcap, "-i", "lo", "-a", "duration:0.2",
+		"-T", "fields", "-e", "cti.num", "-e", "cti.msg_type", "-Y", `cti.msg_type == "HEARTBEAT_REQ"`)
+	if r.err != nil {
+		t.Fatalf("%v\n%s", r.err, r.errOut)
+	}
+	rows := strings.Split(strings.TrimSuffix(r.out.String(), "\n"), "\n")
+	if len(rows) != heartbeats {
+		t.Errorf("-Y kept %d rows, want %d heartbeats", len(rows), heartbeats)
+	}
+	for _, row := range rows {
+		if _, typ, _ := strings.Cut(row, "\t"); typ != "HEARTBEAT_REQ" {
+			t.Errorf("row %q", row)
+			break
+		}
+	}
+
+	masked := runSniff(t, context.Background(), samplePcap, "-i", "lo", "-a", "duration:0.2", "-V").out.String()
+	shown := runSniff(t, context.Background(), samplePcap, "-i", "lo", "-a", "duration:0.2", "-V", "--show-secrets").out.String()
+	if !strings.Contains(masked, "ClientPassword: ********") {
+		t.Error("tree: ClientPassword not masked")
+	}
+	if !strings.Contains(shown, "ClientPassword: ") || strings.Contains(shown, "ClientPassword: ********") {
+		t.Error("--show-secrets: ClientPassword still masked")
+	}
+}
