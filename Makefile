@@ -39,7 +39,7 @@ conformance: build
 check: lint generate-check race conformance
 
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) ./dissect ./reassembly ./cmd/...
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) ./dissect/... ./reassembly ./render/... ./cmd/...
 
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./dissect
