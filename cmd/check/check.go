@@ -21,17 +21,11 @@ import (
 type CheckOptions struct {
 	IO *iostreams.IOStreams
 
-	Rules       string
-	Files       []string
-	JUnit       string
-	Ports       []string
-	NoHeuristic bool
-	CTIVersion  int
-	FloatHeader string
-	Color       string
-
-	ports  []uint16
-	layout dissect.Layout
+	Rules string
+	Files []string
+	JUnit string
+	Input inputflags.Options // -p, --no-heuristics, --cti-version, --float-header, -Y
+	Color string
 }
 
 // NewCmdCheck returns the check command; runF replaces checkRun in tests.
@@ -48,7 +42,8 @@ file or a capture is unusable.
 
 A rules file is a list under "rules:". Each rule has one assertion, an
 optional name, and an optional filter (display filter syntax, as read -Y)
-limiting the messages it looks at:
+limiting the messages it looks at. -Y FILTER limits the messages every
+rule looks at (the capture still ends at its last message):
 
   rules:
     - name: heartbeats answered fast
@@ -108,40 +103,30 @@ Golden paths are relative to the rules file.`,
 	fl := cmd.Flags()
 	fl.SortFlags = false
 	fl.StringVar(&opts.JUnit, "junit", "", "also write the results as JUnit XML to `FILE`")
-	fl.StringSliceVarP(&opts.Ports, "port", "p", []string{"42027", "12028"}, "CTI server `PORT` (repeatable or comma-separated)")
-	fl.BoolVar(&opts.NoHeuristic, "no-heuristics", false, "decode only connections on the server ports")
-	fl.IntVar(&opts.CTIVersion, "cti-version", 0, "force protocol version `N` instead of reading it from OPEN_REQ")
-	fl.StringVar(&opts.FloatHeader, "float-header", "", "force the floating field header `layout`: 1+1, 2+1 or 2+2")
+	opts.Input.AddFlags(fl)
 	fl.StringVar(&opts.Color, "color", "auto", "colour output: auto, always or never")
 	return cmd
 }
 
 func (o *CheckOptions) validate() error {
-	var err error
-	if o.ports, err = inputflags.ParsePorts(o.Ports); err != nil {
+	if err := o.Input.Validate(); err != nil {
 		return err
-	}
-	if o.CTIVersion < 0 || o.CTIVersion > 999 {
-		return factory.Usagef(fmt.Sprintf("invalid --cti-version %d", o.CTIVersion))
-	}
-	if o.FloatHeader != "" {
-		if o.layout, err = dissect.ParseLayout(o.FloatHeader); err != nil {
-			return &factory.UsageError{Err: err}
-		}
 	}
 	if err := o.IO.SetColorMode(o.Color); err != nil {
 		return &factory.UsageError{Err: err}
 	}
-	stdin := 0
-	for _, f := range o.Files {
-		if f == "-" {
-			stdin++
-		}
-	}
-	if stdin > 1 {
-		return factory.Usagef("standard input (-) can be read only once")
-	}
-	return nil
+	return inputflags.CheckFiles(o.Files)
+}
+
+// pipelineOptions is the one place the pipeline is configured. Look-ahead
+// is on so requests know their answer (answered_within). -Y is applied by
+// checkRun, not the pipeline: the capture end must stay its last message
+// whatever the filter keeps.
+func (o *CheckOptions) pipelineOptions() pipeline.Options {
+	p := o.Input.Pipeline()
+	p.Filter = nil
+	p.Lookahead = true
+	return p
 }
 
 // rule is a compiled rule.
@@ -237,8 +222,7 @@ func checkRun(o *CheckOptions) error {
 	if err != nil {
 		return rulesError(err)
 	}
-	popts := pipeline.Options{Ports: o.ports, NoHeuristics: o.NoHeuristic, Version: o.CTIVersion, Layout: o.layout, Lookahead: true}
-	p := pipeline.New(popts)
+	p := pipeline.New(o.pipelineOptions())
 	var end time.Time
 	captureErr := false
 	in := pipeline.Inputs{Names: o.Files, Stdin: o.IO.In, OnError: func(name string, err error) {
@@ -248,6 +232,9 @@ func checkRun(o *CheckOptions) error {
 	_, err = p.ReadFiles(in, func(r *pipeline.Record) error {
 		if r.Frame.Time.After(end) {
 			end = r.Frame.Time
+		}
+		if o.Input.Match != nil && !o.Input.Match(r) {
+			return nil
 		}
 		for _, ru := range rules {
 			if ru.match == nil || ru.match(r) {

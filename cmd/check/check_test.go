@@ -373,3 +373,23 @@ func TestRulesErrors(t *testing.T) {
 		t.Errorf("passing run: exit %d\n%s", r.code, r.out)
 	}
 }
+
+// -Y scopes every rule: a count without its own filter sees only the
+// messages -Y keeps, and a bad -Y is a usage error.
+func TestGlobalDisplayFilter(t *testing.T) {
+	capture, res := generated(t, gen.DefaultConfig())
+	states := res.Counts["AGENT_STATE_EVENT"]
+	if states == 0 || states == len(res.Messages) {
+		t.Fatalf("the default capture should hold agent states among other messages: %v", res.Counts)
+	}
+	rules := writeFile(t, t.TempDir(), "rules.yaml", fmt.Sprintf("rules:\n  - count: {value: %d}\n", states))
+	if r := run(t, "-Y", `cti.msg_type == "AGENT_STATE_EVENT"`, rules, capture); r.code != 0 {
+		t.Fatalf("with -Y: exit %d, want 0:\n%s%s", r.code, r.out, r.err)
+	}
+	if r := run(t, rules, capture); r.code != 1 {
+		t.Fatalf("without -Y: exit %d, want 1:\n%s%s", r.code, r.out, r.err)
+	}
+	if r := run(t, "-Y", "cti.msg_type ==", rules, capture); r.code != 2 {
+		t.Fatalf("bad -Y: exit %d, want 2:\n%s%s", r.code, r.out, r.err)
+	}
+}
