@@ -153,16 +153,7 @@ func (o *LadderOptions) validate() error {
 	if err := o.IO.SetColorMode(o.Color); err != nil {
 		return &factory.UsageError{Err: err}
 	}
-	stdin := 0
-	for _, f := range o.Files {
-		if f == "-" {
-			stdin++
-		}
-	}
-	if stdin > 1 {
-		return factory.Usagef("standard input (-) can be read only once")
-	}
-	return nil
+	return inputflags.CheckFiles(o.Files)
 }
 
 // pipelineOptions is the one place the pipeline is configured. Look-ahead
