@@ -8,6 +8,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/progress"
+	"github.com/ctishark/ctishark/cmd/internal/report"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/render/analyze"
 	"github.com/spf13/cobra"
@@ -38,11 +39,8 @@ marked open.`,
   ctishark agents --agent jcarter -T json capture.pcap`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
-			if err := opts.Input.Validate(args); err != nil {
+			if err := report.Validate(&opts.Input, args, opts.Format); err != nil {
 				return err
-			}
-			if opts.Format != "table" && opts.Format != "json" {
-				return factory.Usagef("-T must be table or json")
 			}
 			if runF != nil {
 				return runF(opts)
@@ -52,7 +50,7 @@ marked open.`,
 	}
 	fl := cmd.Flags()
 	fl.SortFlags = false
-	fl.StringVarP(&opts.Format, "format", "T", "table", "output: table or json")
+	report.AddFormatFlag(fl, &opts.Format)
 	fl.StringVar(&opts.Agent, "agent", "", "only the agent with this `AgentID`")
 	opts.Input.AddFlags(fl)
 	return cmd
@@ -60,8 +58,13 @@ marked open.`,
 
 func agentsRun(o *AgentsOptions) error {
 	at := analyze.NewAgents()
-	ok := progress.ReadAll(o.IO, o.Input.Pipeline(), o.Files, func(r *pipeline.Record) { at.Add(r) })
-	agents := at.Result()
+	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { at.Add(r) }, func() error {
+		return writeAgents(o, at.Result())
+	})
+}
+
+// writeAgents prints the agents (only --agent's, when given).
+func writeAgents(o *AgentsOptions, agents []analyze.Agent) error {
 	if o.Agent != "" {
 		var keep []analyze.Agent
 		for _, a := range agents {
@@ -75,17 +78,8 @@ func agentsRun(o *AgentsOptions) error {
 		}
 		agents = keep
 	}
-	var err error
 	if o.Format == "json" {
-		err = analyze.WriteAgentsJSON(o.IO.Out, agents)
-	} else {
-		err = analyze.WriteAgentsTable(o.IO.Out, agents)
+		return analyze.WriteAgentsJSON(o.IO.Out, agents)
 	}
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return &factory.SilentError{Code: factory.ExitError}
-	}
-	return nil
+	return analyze.WriteAgentsTable(o.IO.Out, agents)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/progress"
+	"github.com/ctishark/ctishark/cmd/internal/report"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/render/analyze"
 	"github.com/spf13/cobra"
@@ -58,11 +59,8 @@ named variables and arrays) that changed with it.`,
   ctishark calls -T json capture.pcap | jq '.[] | select(.end == "abandoned")'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
-			if err := opts.Input.Validate(args); err != nil {
+			if err := report.Validate(&opts.Input, args, opts.Format); err != nil {
 				return err
-			}
-			if opts.Format != "table" && opts.Format != "json" {
-				return factory.Usagef("-T must be table or json")
 			}
 			if opts.Call != "" {
 				n, err := strconv.ParseUint(opts.Call, 10, 32)
@@ -79,7 +77,7 @@ named variables and arrays) that changed with it.`,
 	}
 	fl := cmd.Flags()
 	fl.SortFlags = false
-	fl.StringVarP(&opts.Format, "format", "T", "table", "output: table or json")
+	report.AddFormatFlag(fl, &opts.Format)
 	fl.StringVar(&opts.Call, "call", "", "print the timeline of the call with this `CallID`")
 	opts.Input.AddFlags(fl)
 	return cmd
@@ -88,9 +86,14 @@ named variables and arrays) that changed with it.`,
 func callsRun(o *CallsOptions) error {
 	cs := analyze.NewCalls()
 	cs.Timeline = o.callID
-	ok := progress.ReadAll(o.IO, o.Input.Pipeline(), o.Files, func(r *pipeline.Record) { cs.Add(r) })
+	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { cs.Add(r) }, func() error {
+		return writeCalls(o, cs)
+	})
+}
+
+// writeCalls prints the calls table, or --call's timeline.
+func writeCalls(o *CallsOptions, cs *analyze.Calls) error {
 	calls := cs.Result()
-	var err error
 	switch {
 	case o.callID != 0:
 		var c *analyze.Call
@@ -104,20 +107,12 @@ func callsRun(o *CallsOptions) error {
 			return &factory.SilentError{Code: factory.ExitError}
 		}
 		if o.Format == "json" {
-			err = analyze.WriteCallTimelineJSON(o.IO.Out, c, cs.Events(), cs)
-		} else {
-			err = analyze.WriteCallTimeline(o.IO.Out, c, cs.Events(), cs)
+			return analyze.WriteCallTimelineJSON(o.IO.Out, c, cs.Events(), cs)
 		}
+		return analyze.WriteCallTimeline(o.IO.Out, c, cs.Events(), cs)
 	case o.Format == "json":
-		err = analyze.WriteCallsJSON(o.IO.Out, calls, cs)
+		return analyze.WriteCallsJSON(o.IO.Out, calls, cs)
 	default:
-		err = analyze.WriteCallsTable(o.IO.Out, calls, cs)
+		return analyze.WriteCallsTable(o.IO.Out, calls, cs)
 	}
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return &factory.SilentError{Code: factory.ExitError}
-	}
-	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/progress"
+	"github.com/ctishark/ctishark/cmd/internal/report"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/render/analyze"
 	"github.com/spf13/cobra"
@@ -48,11 +49,8 @@ error when it is a terminal and a file is larger than 4 MB.`,
   ctishark stats -T json capture.pcap | jq '.requests[] | select(.unanswered > 0)'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
-			if err := opts.Input.Validate(args); err != nil {
+			if err := report.Validate(&opts.Input, args, opts.Format); err != nil {
 				return err
-			}
-			if opts.Format != "table" && opts.Format != "json" {
-				return factory.Usagef("-T must be table or json")
 			}
 			if runF != nil {
 				return runF(opts)
@@ -62,26 +60,17 @@ error when it is a terminal and a file is larger than 4 MB.`,
 	}
 	fl := cmd.Flags()
 	fl.SortFlags = false
-	fl.StringVarP(&opts.Format, "format", "T", "table", "output: table or json")
+	report.AddFormatFlag(fl, &opts.Format)
 	opts.Input.AddFlags(fl)
 	return cmd
 }
 
 func statsRun(o *StatsOptions) error {
 	st := analyze.NewStats()
-	ok := progress.ReadAll(o.IO, o.Input.Pipeline(), o.Files, func(r *pipeline.Record) { st.Add(r) })
-	rep := st.Result()
-	var err error
-	if o.Format == "json" {
-		err = analyze.WriteStatsJSON(o.IO.Out, rep)
-	} else {
-		err = analyze.WriteStatsTable(o.IO.Out, rep)
-	}
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return &factory.SilentError{Code: factory.ExitError}
-	}
-	return nil
+	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { st.Add(r) }, func() error {
+		if o.Format == "json" {
+			return analyze.WriteStatsJSON(o.IO.Out, st.Result())
+		}
+		return analyze.WriteStatsTable(o.IO.Out, st.Result())
+	})
 }

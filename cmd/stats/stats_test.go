@@ -14,7 +14,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/iostreams"
 )
 
-type report struct {
+type jsonReport struct {
 	Messages int `json:"messages"`
 	Types    []struct {
 		Type      string `json:"type"`
@@ -64,7 +64,7 @@ func generate(t *testing.T, cfg gen.Config) (string, []byte, gen.Result) {
 	return path, buf.Bytes(), res
 }
 
-func runStats(t *testing.T, args ...string) (report, string, error) {
+func runStats(t *testing.T, args ...string) (jsonReport, string, error) {
 	t.Helper()
 	ios, _, out, errOut := iostreams.Test()
 	cmd := NewCmdStats(&factory.Factory{IOStreams: ios}, nil)
@@ -73,7 +73,7 @@ func runStats(t *testing.T, args ...string) (report, string, error) {
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true
 	cmd.SetErr(errOut)
 	err := cmd.Execute()
-	var rep report
+	var rep jsonReport
 	if jerr := json.Unmarshal(out.Bytes(), &rep); jerr != nil {
 		t.Fatalf("output is not one JSON document: %v\n%s", jerr, out)
 	}

@@ -1,0 +1,44 @@
+// Package report holds what the commands that read whole captures into one
+// report (calls, agents, stats) share: the -T table|json flag, its check
+// together with the input flags, and the read-then-write run with its exit
+// code. Each command keeps its own package, options and output.
+package report
+
+import (
+	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/cmd/internal/pipeline"
+	"github.com/ctishark/ctishark/cmd/internal/progress"
+	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/spf13/pflag"
+)
+
+// AddFormatFlag registers -T, table (the default) or json.
+func AddFormatFlag(fl *pflag.FlagSet, format *string) {
+	fl.StringVarP(format, "format", "T", "table", "output: table or json")
+}
+
+// Validate checks the input flags and file list, then -T; usage errors.
+func Validate(in *progress.Input, files []string, format string) error {
+	if err := in.Validate(files); err != nil {
+		return err
+	}
+	if format != "table" && format != "json" {
+		return factory.Usagef("-T must be table or json")
+	}
+	return nil
+}
+
+// Run decodes every file through one pipeline (with a progress bar on a
+// terminal), hands each record to add, then calls write. A file that could
+// not be read in full is reported on ErrOut and, once the report of what
+// was decoded is written, makes the command exit 1.
+func Run(ios *iostreams.IOStreams, in *progress.Input, files []string, add func(*pipeline.Record), write func() error) error {
+	ok := progress.ReadAll(ios, in.Pipeline(), files, add)
+	if err := write(); err != nil {
+		return err
+	}
+	if !ok {
+		return &factory.SilentError{Code: factory.ExitError}
+	}
+	return nil
+}
