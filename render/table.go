@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/render/termtext"
 	"github.com/fatih/color"
 	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 )
 
@@ -140,7 +140,7 @@ func (t *tableWriter) Write(r *Record) error {
 
 // padLeft right-aligns s in width w (visible width, colour codes excluded).
 func padLeft(b []byte, s string, w int) []byte {
-	for n := visibleLen(s); n < w; n++ {
+	for n := termtext.VisibleLen(s); n < w; n++ {
 		b = append(b, ' ')
 	}
 	return append(b, s...)
@@ -148,53 +148,24 @@ func padLeft(b []byte, s string, w int) []byte {
 
 func padRight(b []byte, s string, w int) []byte {
 	b = append(b, s...)
-	for n := visibleLen(s); n < w; n++ {
+	for n := termtext.VisibleLen(s); n < w; n++ {
 		b = append(b, ' ')
 	}
 	return b
-}
-
-// visibleLen counts runes outside ANSI escape sequences.
-func visibleLen(s string) int {
-	n, esc := 0, false
-	for _, r := range s {
-		switch {
-		case esc:
-			if r >= '@' && r <= '~' && r != '[' {
-				esc = false
-			}
-		case r == 0x1b:
-			esc = true
-		default:
-			n++
-		}
-	}
-	return n
 }
 
 func (t *tableWriter) flushBlock() error {
 	if len(t.rows) == 0 {
 		return nil
 	}
-	opts := []tablewriter.Option{
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Borders: tw.BorderNone,
-			Settings: tw.Settings{
-				Separators: tw.Separators{BetweenColumns: tw.Off, BetweenRows: tw.Off, ShowHeader: tw.On},
-				Lines:      tw.Lines{ShowHeaderLine: tw.On},
-			},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: columnAlign}),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithTrimSpace(tw.Off),
-		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: columnAlign}),
-	}
 	var buf bytes.Buffer
-	tbl := tablewriter.NewTable(&buf, opts...)
-	tbl.Header(toAny(tableHeader)...)
+	tbl := termtext.NewTable(&buf,
+		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: columnAlign}),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: columnAlign}),
+	)
+	tbl.Header(termtext.Cells(tableHeader)...)
 	for _, r := range t.rows {
-		if err := tbl.Append(toAny(r)...); err != nil {
+		if err := tbl.Append(termtext.Cells(r)...); err != nil {
 			return err
 		}
 	}
@@ -202,29 +173,11 @@ func (t *tableWriter) flushBlock() error {
 	if err := tbl.Render(); err != nil {
 		return err
 	}
-	// tablewriter pads the last column to its width: drop the trailing
-	// blanks so lines end where their text does.
-	var out []byte
-	for _, line := range bytes.SplitAfter(buf.Bytes(), []byte("\n")) {
-		nl := bytes.HasSuffix(line, []byte("\n"))
-		out = append(out, bytes.TrimRight(line, " \n")...)
-		if nl {
-			out = append(out, '\n')
-		}
-	}
-	_, err := t.w.Write(out)
+	_, err := t.w.Write(termtext.TrimLineEnds(buf.Bytes()))
 	return err
 }
 
 var columnAlign = []tw.Align{tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignLeft}
-
-func toAny(s []string) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
-	}
-	return out
-}
 
 func (t *tableWriter) Close() error {
 	if t.opts.Aligned {

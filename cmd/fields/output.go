@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/ctishark/ctishark/dissect/filter"
+	"github.com/ctishark/ctishark/render/termtext"
 	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 )
 
@@ -67,48 +67,21 @@ func writeTable(w io.Writer, aligned bool, header []string, rows [][]string) err
 		return err
 	}
 	var buf bytes.Buffer
-	tbl := tablewriter.NewTable(&buf,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Borders: tw.BorderNone,
-			Settings: tw.Settings{
-				Separators: tw.Separators{BetweenColumns: tw.Off, BetweenRows: tw.Off, ShowHeader: tw.On},
-				Lines:      tw.Lines{ShowHeaderLine: tw.On},
-			},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
+	tbl := termtext.NewTable(&buf,
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
 		tablewriter.WithRowAlignment(tw.AlignLeft),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithTrimSpace(tw.Off),
 	)
-	tbl.Header(toAny(header)...)
+	tbl.Header(termtext.Cells(header)...)
 	for _, r := range rows {
-		if err := tbl.Append(toAny(r)...); err != nil {
+		if err := tbl.Append(termtext.Cells(r)...); err != nil {
 			return err
 		}
 	}
 	if err := tbl.Render(); err != nil {
 		return err
 	}
-	// The last column is padded to its width: end lines at their text.
-	var out []byte
-	for _, line := range bytes.SplitAfter(buf.Bytes(), []byte("\n")) {
-		if len(line) == 0 {
-			continue
-		}
-		out = append(out, bytes.TrimRight(line, " \n")...)
-		out = append(out, '\n')
-	}
-	_, err := w.Write(out)
+	_, err := w.Write(termtext.TrimLineEnds(buf.Bytes()))
 	return err
-}
-
-func toAny(s []string) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
-	}
-	return out
 }
 
 // jsonField is the JSON form of a field; every member is always present

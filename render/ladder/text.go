@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ctishark/ctishark/render/termtext"
 )
 
 // TextOptions shape the terminal ladder.
@@ -221,7 +223,7 @@ func (t *TextWriter) Flush() error { return t.w.Flush() }
 
 func (t *TextWriter) line(s string) {
 	if t.opts.Width > 0 {
-		s = truncateVisible(s, t.opts.Width)
+		s = termtext.Truncate(s, t.opts.Width)
 	}
 	t.w.WriteString(s)
 	t.w.WriteByte('\n')
@@ -233,32 +235,6 @@ func (t *TextWriter) err() error {
 		return t.w.Flush()
 	}
 	return nil
-}
-
-// truncateVisible cuts s to n visible columns, skipping ANSI sequences
-// (and closing a colour it cut through).
-func truncateVisible(s string, n int) string {
-	vis, esc := 0, false
-	for i, r := range s {
-		switch {
-		case esc:
-			if r >= '@' && r <= '~' && r != '[' {
-				esc = false
-			}
-		case r == 0x1b:
-			esc = true
-		default:
-			if vis == n {
-				out := s[:i]
-				if strings.Contains(out, "\x1b[") {
-					out += ansiReset
-				}
-				return out
-			}
-			vis++
-		}
-	}
-	return s
 }
 
 func pad(s string, n int) string {
