@@ -1,6 +1,7 @@
 package reassembly_test
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -177,5 +178,51 @@ func TestQuietConnectionHoleExpires(t *testing.T) {
 	}
 	if before < 2 || after < 2 || before+after != 10 {
 		t.Errorf("held frame released after %d of b's frames, before %d:\n%s", before, after, res)
+	}
+}
+
+// Advance lets capture time pass without a packet (a quiet live capture):
+// a hole past HoleTimeout is given up and an idle connection flushed.
+func TestAdvance(t *testing.T) {
+	m4, m30 := Msg(4, 10), Msg(30, 40)
+	c := conv()
+	c.Handshake()
+	c.Send(false, m4)
+	c.Send(false, m30) // lost
+	c.Send(false, m4)  // waits behind the hole
+	segs := slices.Delete(c.Segs, 4, 5)
+	src, err := reassembly.OpenReader(bytes.NewReader(Pcap(Ethernet, segs)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ra := reassembly.New(Proto{}, reassembly.Options{})
+	var got []string
+	fn := func(it *reassembly.Item) error { got = append(got, describe(it)); return nil }
+	for {
+		p, err := src.ReadPacket()
+		if err != nil {
+			break
+		}
+		if err := ra.Packet(&p, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	last := segs[len(segs)-1].Time
+	want := []string{opened, "c0 s>c t4 n18 p[4]"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("before Advance:\n  %s", strings.Join(got, "\n  "))
+	}
+	ra.Advance(last.Add(time.Second), fn) // not long enough
+	if len(got) != 2 {
+		t.Fatalf("Advance by 1 s released %v", got[2:])
+	}
+	ra.Advance(last.Add(reassembly.DefaultHoleTimeout+time.Second), fn)
+	want = append(want, "c0 s>c gap 48@18", "c0 s>c t4 n18 p[5]")
+	if !slices.Equal(got, want) {
+		t.Fatalf("after HoleTimeout:\n  %s", strings.Join(got, "\n  "))
+	}
+	ra.Advance(last.Add(reassembly.DefaultIdleTimeout+time.Minute), fn)
+	if want = append(want, "c0 closed idle"); !slices.Equal(got, want) {
+		t.Fatalf("after IdleTimeout:\n  %s", strings.Join(got, "\n  "))
 	}
 }

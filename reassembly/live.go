@@ -6,6 +6,7 @@ import (
 	"net"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // LiveOptions configure a live capture (OpenLive).
@@ -38,6 +39,14 @@ type LiveStats struct {
 	// cut, so the reassembler sees a hole where their end was.
 	Truncated uint64
 }
+
+// ErrIdle is returned by a live source's ReadPacket when no packet came
+// for about a second. It is not an end: the caller may let time pass in
+// the reassembler (Reassembler.Advance) and read again.
+var ErrIdle = errors.New("reassembly: no packet for a while")
+
+// idleTick is how long a live read waits before reporting ErrIdle.
+const idleTick = time.Second
 
 // ErrFilterNeedsPcap is returned by builds without libpcap when
 // LiveOptions.Filter is set.

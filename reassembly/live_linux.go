@@ -39,6 +39,10 @@ type Live struct {
 	msg  unix.Msghdr
 	num  int
 	err  error // sticky
+	// deadline is when the read deadline was last pushed out: an idle
+	// capture must report ErrIdle now and then, and pushing the deadline
+	// on every packet would cost a timer update each.
+	deadline time.Time
 	st   LiveStats
 	kern struct{ packets, drops uint64 } // kernel counters read so far (they reset on read)
 }
@@ -141,9 +145,19 @@ func (l *Live) ReadPacket() (Packet, error) {
 	if l.rc == nil {
 		return Packet{}, os.ErrClosed
 	}
+	if now := time.Now(); l.ctx.Err() == nil && now.Sub(l.deadline) > idleTick/5 {
+		// A cancellation landing between the check and this call is
+		// overwritten; it is then noticed when this deadline passes.
+		l.file.SetReadDeadline(now.Add(idleTick))
+		l.deadline = now
+	}
 	for {
 		n, trunc, pktType, ts, err := l.recv()
 		if err != nil {
+			if l.ctx.Err() == nil && errors.Is(err, os.ErrDeadlineExceeded) {
+				l.deadline = time.Time{} // push it out again on the next call
+				return Packet{}, ErrIdle
+			}
 			if l.ctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, os.ErrClosed) {
 				err = io.EOF
 			} else {

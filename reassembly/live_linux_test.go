@@ -141,3 +141,29 @@ func TestLiveCapturesFilteredTraffic(t *testing.T) {
 		t.Errorf("kernel drops %d", st.KernelDrops)
 	}
 }
+
+// A silent capture reports ErrIdle about once a second, and is not ended
+// by it: the next read waits again, and cancelling still ends it.
+func TestLiveIdleTick(t *testing.T) {
+	needPacketSocket(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	l, err := OpenLive(ctx, LiveOptions{Interface: "lo", Ports: []uint16{9}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	for i := 0; i < 2; i++ {
+		start := time.Now()
+		if _, err := l.ReadPacket(); !errors.Is(err, ErrIdle) {
+			t.Fatalf("read %d on a silent interface: %v, want ErrIdle", i, err)
+		}
+		if d := time.Since(start); d < idleTick/2 || d > 3*idleTick {
+			t.Errorf("read %d: ErrIdle after %v, want about %v", i, d, idleTick)
+		}
+	}
+	cancel()
+	if _, err := l.ReadPacket(); err != io.EOF {
+		t.Errorf("after cancel: %v, want io.EOF", err)
+	}
+}

@@ -125,6 +125,22 @@ func (r *Reassembler) Packet(p *Packet, fn func(*Item) error) error {
 	return r.cbErr
 }
 
+// Advance moves the capture clock to now without a packet, as a live
+// capture that has gone quiet does: idle connections are flushed and holes
+// past HoleTimeout given up, so their frames come out without waiting for
+// the next packet. A time before the latest packet changes nothing.
+func (r *Reassembler) Advance(now time.Time, fn func(*Item) error) error {
+	r.fn, r.cbErr, r.pkt = fn, nil, 0
+	if ns := now.UnixNano(); ns > r.nowNS {
+		r.now, r.nowNS = now, ns
+	}
+	r.expire()
+	if len(r.holey) > 0 {
+		r.expireHoles()
+	}
+	return r.cbErr
+}
+
 // tcp routes a segment to its connection, creating one when the segment
 // can start or continue a stream.
 func (r *Reassembler) tcp(seg *segment) {

@@ -22,7 +22,8 @@ import (
 type Record = render.Record
 
 // PacketSource yields link-layer packets: a capture file
-// (*reassembly.Source) or a live interface. io.EOF ends it.
+// (*reassembly.Source) or a live interface. io.EOF ends it;
+// reassembly.ErrIdle (live sources) says no packet came for a while.
 type PacketSource interface {
 	ReadPacket() (reassembly.Packet, error)
 }
@@ -94,6 +95,15 @@ func (p *Pipeline) Read(src PacketSource, fn func(*Record) error) error {
 	var err error
 	for {
 		pkt, rerr := src.ReadPacket()
+		if errors.Is(rerr, reassembly.ErrIdle) {
+			// A quiet live capture: let time pass so idle connections
+			// and frames behind holes come out.
+			p.now = time.Now()
+			if err = ra.Advance(p.now, cb); err != nil {
+				break
+			}
+			continue
+		}
 		if rerr != nil {
 			if cerr := ra.Close(cb); cerr != nil {
 				err = cerr
