@@ -32,19 +32,19 @@ type Live struct {
 	ctx      context.Context
 	stop     func() bool
 
-	buf  []byte
-	oob  []byte
-	sa   unix.RawSockaddrLinklayer
-	iov  unix.Iovec
-	msg  unix.Msghdr
-	num  int
-	err  error // sticky
+	buf []byte
+	oob []byte
+	sa  unix.RawSockaddrLinklayer
+	iov unix.Iovec
+	msg unix.Msghdr
+	num int
+	err error // sticky
 	// deadline is when the read deadline was last pushed out: an idle
 	// capture must report ErrIdle now and then, and pushing the deadline
 	// on every packet would cost a timer update each.
 	deadline time.Time
-	st   LiveStats
-	kern struct{ packets, drops uint64 } // kernel counters read so far (they reset on read)
+	st       LiveStats
+	kern     struct{ packets, drops uint64 } // kernel counters read so far (they reset on read)
 }
 
 // OpenLive starts capturing on opts.Interface until ctx is cancelled.
