@@ -1,17 +1,13 @@
 package agents
 
 import (
-	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/gen"
-	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/cmd/internal/testutil"
 )
 
 type agent struct {
@@ -33,25 +29,12 @@ type agent struct {
 
 func run(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	cmd := NewCmdAgents(&factory.Factory{IOStreams: ios}, nil)
-	cmd.SetArgs(args)
-	cmd.SetOut(out)
-	cmd.SetErr(errOut)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
-	return out.String(), errOut.String(), err
+	return testutil.Exec(t, NewCmdAgents, args...)
 }
 
 func TestStateDurationsMatchGenerator(t *testing.T) {
 	for _, cfg := range []gen.Config{gen.DefaultConfig(), {Seed: 11, Agents: 6, Calls: 25, Version: 18, Duration: 10 * time.Minute}} {
-		var buf bytes.Buffer
-		res, err := gen.Generate(&buf, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(t.TempDir(), "c.pcap")
-		os.WriteFile(path, buf.Bytes(), 0o644)
+		path, _, res := testutil.Capture(t, cfg)
 		out, _, err := run(t, "-T", "json", path)
 		if err != nil {
 			t.Fatal(err)
@@ -99,10 +82,7 @@ func TestStateDurationsMatchGenerator(t *testing.T) {
 }
 
 func TestAgentFilter(t *testing.T) {
-	var buf bytes.Buffer
-	res, _ := gen.Generate(&buf, gen.DefaultConfig())
-	path := filepath.Join(t.TempDir(), "c.pcap")
-	os.WriteFile(path, buf.Bytes(), 0o644)
+	path, _, res := testutil.Capture(t, gen.DefaultConfig())
 	id := res.AgentStates[0].AgentID
 	out, _, err := run(t, "--agent", id, path)
 	if err != nil || !strings.Contains(out, "Agent "+id) || strings.Count(out, "Agent ") != 1 || !strings.Contains(out, "open") {

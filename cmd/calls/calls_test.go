@@ -11,7 +11,7 @@ import (
 
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/gen"
-	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/cmd/internal/testutil"
 )
 
 type call struct {
@@ -36,28 +36,13 @@ type call struct {
 
 func generate(t *testing.T, cfg gen.Config) (string, gen.Result) {
 	t.Helper()
-	var buf bytes.Buffer
-	res, err := gen.Generate(&buf, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "c.pcap")
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path, _, res := testutil.Capture(t, cfg)
 	return path, res
 }
 
 func run(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	cmd := NewCmdCalls(&factory.Factory{IOStreams: ios}, nil)
-	cmd.SetArgs(args)
-	cmd.SetOut(out)
-	cmd.SetErr(errOut)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
-	return out.String(), errOut.String(), err
+	return testutil.Exec(t, NewCmdCalls, args...)
 }
 
 func jt(t time.Time) string {

@@ -9,22 +9,14 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/cmd/gen"
+	"github.com/ctishark/ctishark/cmd/internal/testutil"
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/reassembly/ctitest"
 )
 
 func generate(t *testing.T) (string, []byte, gen.Result) {
 	t.Helper()
-	var buf bytes.Buffer
-	res, err := gen.Generate(&buf, gen.DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(t.TempDir(), "c.pcap")
-	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p, buf.Bytes(), res
+	return testutil.Capture(t, gen.DefaultConfig())
 }
 
 // TestMessagesMatchGen checks numbering, types, times, directions and

@@ -7,21 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/cmd/internal/testutil"
 	"github.com/ctishark/ctishark/reassembly/ctitest"
 )
 
 func heartbeat(t *testing.T, name string, invoke uint64) []byte {
-	t.Helper()
-	m := dissect.NewMessage(dissect.LookupName(name))
-	if err := m.SetFixed("InvokeID", dissect.Uint(dissect.TypeUINT, invoke)); err != nil {
-		t.Fatal(err)
-	}
-	b, err := dissect.Encode(m, dissect.Layout11)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return testutil.Encode(t, name, invoke)
 }
 
 // TestAnsweredWithinEdges: a request whose connection closed unanswered

@@ -1,7 +1,6 @@
 package check
 
 import (
-	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/gen"
+	"github.com/ctishark/ctishark/cmd/internal/testutil"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/cmd/read"
 	"github.com/ctishark/ctishark/dissect"
@@ -40,32 +40,17 @@ func exitCode(err error) int {
 // run executes `check` through NewCmdCheck and the real checkRun.
 func run(t *testing.T, args ...string) result0 {
 	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	cmd := NewCmdCheck(&factory.Factory{IOStreams: ios}, nil)
-	cmd.SetArgs(args)
-	cmd.SetOut(out)
-	cmd.SetErr(errOut)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
-	e := errOut.String()
+	out, e, err := testutil.Exec(t, NewCmdCheck, args...)
 	if err != nil && err.Error() != "" {
 		e += err.Error()
 	}
-	return result0{out.String(), e, exitCode(err)}
+	return result0{out, e, exitCode(err)}
 }
 
 // generated writes a capture from cfg and returns its path and what gen says it holds.
 func generated(t *testing.T, cfg gen.Config) (string, gen.Result) {
 	t.Helper()
-	var buf bytes.Buffer
-	res, err := gen.Generate(&buf, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(t.TempDir(), "c.pcap")
-	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	p, _, res := testutil.Capture(t, cfg)
 	return p, res
 }
 

@@ -1,7 +1,6 @@
 package stats
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"os"
@@ -11,7 +10,7 @@ import (
 
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/gen"
-	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/cmd/internal/testutil"
 )
 
 type jsonReport struct {
@@ -52,32 +51,17 @@ type jsonReport struct {
 
 func generate(t *testing.T, cfg gen.Config) (string, []byte, gen.Result) {
 	t.Helper()
-	var buf bytes.Buffer
-	res, err := gen.Generate(&buf, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "c.pcap")
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path, buf.Bytes(), res
+	return testutil.Capture(t, cfg)
 }
 
 func runStats(t *testing.T, args ...string) (jsonReport, string, error) {
 	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	cmd := NewCmdStats(&factory.Factory{IOStreams: ios}, nil)
-	cmd.SetArgs(append([]string{"-T", "json"}, args...))
-	cmd.SetOut(out)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	cmd.SetErr(errOut)
-	err := cmd.Execute()
+	out, errOut, err := testutil.Exec(t, NewCmdStats, append([]string{"-T", "json"}, args...)...)
 	var rep jsonReport
-	if jerr := json.Unmarshal(out.Bytes(), &rep); jerr != nil {
+	if jerr := json.Unmarshal([]byte(out), &rep); jerr != nil {
 		t.Fatalf("output is not one JSON document: %v\n%s", jerr, out)
 	}
-	return rep, errOut.String(), err
+	return rep, errOut, err
 }
 
 type latencies struct {

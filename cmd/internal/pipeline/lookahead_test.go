@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/cmd/gen"
-	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/cmd/internal/testutil"
 	"github.com/ctishark/ctishark/reassembly"
 	"github.com/ctishark/ctishark/reassembly/ctitest"
 )
@@ -80,16 +80,7 @@ func TestLookaheadPairsGeneratedCapture(t *testing.T) {
 }
 
 func heartbeat(t *testing.T, name string, invoke uint64) []byte {
-	t.Helper()
-	m := dissect.NewMessage(dissect.LookupName(name))
-	if err := m.SetFixed("InvokeID", dissect.Uint(dissect.TypeUINT, invoke)); err != nil {
-		t.Fatal(err)
-	}
-	b, err := dissect.Encode(m, dissect.Layout11)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return testutil.Encode(t, name, invoke)
 }
 
 // Requests that a closed connection (or the end of the capture) left

@@ -4,21 +4,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ctishark/ctishark/cmd/internal/testutil"
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/render"
 )
 
 func decoded(t *testing.T, name string, invoke uint64) *dissect.Message {
 	t.Helper()
-	m := dissect.NewMessage(dissect.LookupName(name))
-	if err := m.SetFixed("InvokeID", dissect.Uint(dissect.TypeUINT, invoke)); err != nil {
-		t.Fatal(err)
-	}
-	b, err := dissect.Encode(m, dissect.Layout11)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dissect.Decode(b, dissect.Context{Version: 13, Layout: dissect.Layout11})
+	return dissect.Decode(testutil.Encode(t, name, invoke), dissect.Context{Version: 13, Layout: dissect.Layout11})
 }
 
 func rec(t *testing.T, num int, name string, invoke uint64) *render.Record {
