@@ -12,15 +12,7 @@ import (
 func fields(t *testing.T, opts Options, fo FieldsOptions, recs ...*Record) string {
 	t.Helper()
 	var b bytes.Buffer
-	w := NewFields(&b, opts, fo)
-	for _, r := range recs {
-		if err := w.Write(r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeAll(t, NewFields(&b, opts, fo), recs)
 	return b.String()
 }
 

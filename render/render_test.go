@@ -30,6 +30,13 @@ func render(t *testing.T, f Format, opts Options, recs ...*Record) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	writeAll(t, w, recs)
+	return b.String()
+}
+
+// writeAll writes every record to w and closes it.
+func writeAll(t *testing.T, w Writer, recs []*Record) {
+	t.Helper()
 	for _, r := range recs {
 		if err := w.Write(r); err != nil {
 			t.Fatal(err)
@@ -38,7 +45,6 @@ func render(t *testing.T, f Format, opts Options, recs ...*Record) string {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return b.String()
 }
 
 func openReq(t *testing.T) *dissect.Message {

@@ -11,10 +11,6 @@ import (
 	"github.com/ctishark/ctishark/reassembly/ctitest"
 )
 
-func heartbeat(t *testing.T, name string, invoke uint64) []byte {
-	return testutil.Encode(t, name, invoke)
-}
-
 // TestAnsweredWithinEdges: a request whose connection closed unanswered
 // fails; one still open when the capture ends is judged only when the
 // capture went on for longer than the limit after it.
@@ -22,14 +18,14 @@ func TestAnsweredWithinEdges(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	a := ctitest.NewConv("10.0.0.1:50000", "10.0.0.5:42027", 100, 900, t0)
 	a.Handshake()
-	a.Send(true, heartbeat(t, "HEARTBEAT_REQ", 1))   // #1 answered by #2
-	a.Send(false, heartbeat(t, "HEARTBEAT_CONF", 1)) // #2
-	a.Send(true, heartbeat(t, "HEARTBEAT_REQ", 2))   // #3 never answered: FIN
+	a.Send(true, testutil.Encode(t, "HEARTBEAT_REQ", 1))   // #1 answered by #2
+	a.Send(false, testutil.Encode(t, "HEARTBEAT_CONF", 1)) // #2
+	a.Send(true, testutil.Encode(t, "HEARTBEAT_REQ", 2))   // #3 never answered: FIN
 	a.Fin(true)
 	a.Fin(false)
 	b := ctitest.NewConv("10.0.0.2:50001", "10.0.0.5:42027", 100, 900, t0.Add(10*time.Second))
 	b.Handshake()
-	b.Send(true, heartbeat(t, "HEARTBEAT_REQ", 3)) // #4 still open at the end
+	b.Send(true, testutil.Encode(t, "HEARTBEAT_REQ", 3)) // #4 still open at the end
 	dir := t.TempDir()
 	capture := filepath.Join(dir, "hb.pcap")
 	if err := os.WriteFile(capture, ctitest.Pcap(ctitest.Ethernet, append(a.Segs, b.Segs...)), 0o644); err != nil {

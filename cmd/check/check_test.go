@@ -2,7 +2,6 @@ package check
 
 import (
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,20 +22,6 @@ type result0 struct {
 	code     int
 }
 
-func exitCode(err error) int {
-	var u *factory.UsageError
-	var s *factory.SilentError
-	switch {
-	case err == nil:
-		return 0
-	case errors.As(err, &u):
-		return 2
-	case errors.As(err, &s):
-		return s.Code
-	}
-	return 1
-}
-
 // run executes `check` through NewCmdCheck and the real checkRun.
 func run(t *testing.T, args ...string) result0 {
 	t.Helper()
@@ -44,7 +29,7 @@ func run(t *testing.T, args ...string) result0 {
 	if err != nil && err.Error() != "" {
 		e += err.Error()
 	}
-	return result0{out, e, exitCode(err)}
+	return result0{out, e, testutil.ExitCode(err)}
 }
 
 // generated writes a capture from cfg and returns its path and what gen says it holds.

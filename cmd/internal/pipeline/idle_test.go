@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ctishark/ctishark/cmd/internal/testutil"
 	"github.com/ctishark/ctishark/reassembly"
 	"github.com/ctishark/ctishark/reassembly/ctitest"
 )
@@ -43,13 +44,13 @@ func TestIdleTickReleasesHeldFrames(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) // long before the wall clock
 	a := ctitest.NewConv("10.0.0.1:50000", "10.0.0.5:42027", 100, 900, t0)
 	a.Handshake()
-	a.Send(false, heartbeat(t, "HEARTBEAT_CONF", 1))
-	a.Send(false, heartbeat(t, "HEARTBEAT_CONF", 2)) // lost
-	a.Send(false, heartbeat(t, "HEARTBEAT_CONF", 3)) // held behind the hole
+	a.Send(false, testutil.Encode(t, "HEARTBEAT_CONF", 1))
+	a.Send(false, testutil.Encode(t, "HEARTBEAT_CONF", 2)) // lost
+	a.Send(false, testutil.Encode(t, "HEARTBEAT_CONF", 3)) // held behind the hole
 	segs := slices.Delete(a.Segs, 4, 5)
 	b := ctitest.NewConv("10.0.0.2:50001", "10.0.0.5:42027", 100, 900, a.T)
 	b.Handshake()
-	b.Send(false, heartbeat(t, "HEARTBEAT_CONF", 4))
+	b.Send(false, testutil.Encode(t, "HEARTBEAT_CONF", 4))
 	segs = append(segs, b.Segs...)
 	capture := ctitest.Pcap(ctitest.Ethernet, segs)
 	order := func(idle bool) []uint64 {

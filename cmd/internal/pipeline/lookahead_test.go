@@ -79,25 +79,21 @@ func TestLookaheadPairsGeneratedCapture(t *testing.T) {
 	}
 }
 
-func heartbeat(t *testing.T, name string, invoke uint64) []byte {
-	return testutil.Encode(t, name, invoke)
-}
-
 // Requests that a closed connection (or the end of the capture) left
 // unanswered are flagged; the records behind them are not lost.
 func TestLookaheadUnanswered(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	a := ctitest.NewConv("10.0.0.1:50000", "10.0.0.5:42027", 100, 900, t0)
 	a.Handshake()
-	a.Send(true, heartbeat(t, "HEARTBEAT_REQ", 1))   // #1 answered by #2
-	a.Send(false, heartbeat(t, "HEARTBEAT_CONF", 1)) // #2
-	a.Send(true, heartbeat(t, "HEARTBEAT_REQ", 2))   // #3 never answered: FIN
-	a.Send(false, heartbeat(t, "HEARTBEAT_CONF", 9)) // #4 answers nothing
+	a.Send(true, testutil.Encode(t, "HEARTBEAT_REQ", 1))   // #1 answered by #2
+	a.Send(false, testutil.Encode(t, "HEARTBEAT_CONF", 1)) // #2
+	a.Send(true, testutil.Encode(t, "HEARTBEAT_REQ", 2))   // #3 never answered: FIN
+	a.Send(false, testutil.Encode(t, "HEARTBEAT_CONF", 9)) // #4 answers nothing
 	a.Fin(true)
 	a.Fin(false)
 	b := ctitest.NewConv("10.0.0.2:50001", "10.0.0.5:42027", 100, 900, t0.Add(time.Second))
 	b.Handshake()
-	b.Send(true, heartbeat(t, "HEARTBEAT_REQ", 3)) // #5 still open at the end
+	b.Send(true, testutil.Encode(t, "HEARTBEAT_REQ", 3)) // #5 still open at the end
 	segs := append(a.Segs, b.Segs...)
 	recs := readAll(t, ctitest.Pcap(ctitest.Ethernet, segs), Options{Lookahead: true})
 	want := []struct {
@@ -126,11 +122,11 @@ func TestLookaheadHoldTime(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	a := ctitest.NewConv("10.0.0.1:50000", "10.0.0.5:42027", 100, 900, t0)
 	a.Handshake()
-	req := a.Send(true, heartbeat(t, "HEARTBEAT_REQ", 1))
+	req := a.Send(true, testutil.Encode(t, "HEARTBEAT_REQ", 1))
 	sent := req.Time
-	other := a.Send(false, heartbeat(t, "HEARTBEAT_CONF", 99)) // answers nothing, releases the queue
+	other := a.Send(false, testutil.Encode(t, "HEARTBEAT_CONF", 99)) // answers nothing, releases the queue
 	other.Time = sent.Add(holdTime + time.Second)
-	late := a.Send(false, heartbeat(t, "HEARTBEAT_CONF", 1))
+	late := a.Send(false, testutil.Encode(t, "HEARTBEAT_CONF", 1))
 	late.Time = sent.Add(holdTime + 5*time.Second)
 	var order []int
 	src, _ := reassembly.OpenReader(bytes.NewReader(ctitest.Pcap(ctitest.Ethernet, a.Segs)))

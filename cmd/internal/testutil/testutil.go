@@ -5,6 +5,7 @@ package testutil
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -67,4 +68,20 @@ func Encode(t testing.TB, name string, invoke uint64) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// ExitCode is the process exit code an error from a command maps to: 0
+// for none, 2 for a usage error, a SilentError's own code, else 1.
+func ExitCode(err error) int {
+	var u *factory.UsageError
+	var s *factory.SilentError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &u):
+		return factory.ExitUsage
+	case errors.As(err, &s):
+		return s.Code
+	}
+	return 1
 }
