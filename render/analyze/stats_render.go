@@ -10,16 +10,12 @@ import (
 func WriteStatsTable(w io.Writer, r *StatsReport) error {
 	fmt.Fprintf(w, "Capture: %d messages, %s to %s (%s s)\n\n", r.Messages, ts(r.First), ts(r.Last), secs(r.Last.Sub(r.First)))
 
-	fmt.Fprintln(w, "Messages by type and direction")
-	t := newTable(w)
-	t.row("  TYPE", "DIRECTION", "COUNT")
-	for _, c := range r.Types {
-		t.row("  "+c.Type, c.Direction, strconv.Itoa(c.Count))
-	}
-	t.flush()
+	section(w, "Messages by type and direction", []string{"TYPE", "DIRECTION", "COUNT"}, r.Types, func(c TypeCount) []string {
+		return []string{c.Type, c.Direction, strconv.Itoa(c.Count)}
+	})
 
 	fmt.Fprintf(w, "\nResponse times (ms) by request type; %s\n", r.Quantiles)
-	t = newTable(w)
+	t := newTable(w)
 	t.row("  REQUEST", "SENT", "ANSWERED", "FAILED", "UNANSWERED", "MIN", "MEAN", "P50", "P95", "MAX")
 	for _, q := range r.Requests {
 		lat := []string{"-", "-", "-", "-", "-"}
@@ -31,13 +27,9 @@ func WriteStatsTable(w io.Writer, r *StatsReport) error {
 	t.flush()
 
 	if len(r.Failures) > 0 {
-		fmt.Fprintln(w, "\nFailures by status")
-		t = newTable(w)
-		t.row("  MESSAGE", "STATUS", "COUNT")
-		for _, f := range r.Failures {
-			t.row("  "+f.Type, f.Code, strconv.Itoa(f.Count))
-		}
-		t.flush()
+		section(w, "\nFailures by status", []string{"MESSAGE", "STATUS", "COUNT"}, r.Failures, func(f FailureCount) []string {
+			return []string{f.Type, f.Code, strconv.Itoa(f.Count)}
+		})
 	}
 
 	fmt.Fprintln(w, "\nSessions")
@@ -57,24 +49,32 @@ func WriteStatsTable(w io.Writer, r *StatsReport) error {
 	t.flush()
 
 	if len(r.Expert) > 0 {
-		fmt.Fprintln(w, "\nExpert items")
-		t = newTable(w)
-		t.row("  CODE", "SEVERITY", "COUNT")
-		for _, e := range r.Expert {
-			t.row("  "+e.Code, e.Severity, strconv.Itoa(e.Count))
-		}
-		t.flush()
+		section(w, "\nExpert items", []string{"CODE", "SEVERITY", "COUNT"}, r.Expert, func(e ExpertCount) []string {
+			return []string{e.Code, e.Severity, strconv.Itoa(e.Count)}
+		})
 	}
 	if len(r.Events) > 0 {
-		fmt.Fprintln(w, "\nStream events")
-		t = newTable(w)
-		t.row("  KIND", "COUNT", "BYTES")
-		for _, e := range r.Events {
-			t.row("  "+e.Kind, strconv.Itoa(e.Count), strconv.FormatInt(e.Bytes, 10))
-		}
-		return t.flush()
+		return section(w, "\nStream events", []string{"KIND", "COUNT", "BYTES"}, r.Events, func(e EventCount) []string {
+			return []string{e.Kind, strconv.Itoa(e.Count), strconv.FormatInt(e.Bytes, 10)}
+		})
 	}
 	return nil
+}
+
+// section prints a title line and a table of items under header, every
+// row indented by two spaces.
+func section[T any](w io.Writer, title string, header []string, items []T, cells func(T) []string) error {
+	fmt.Fprintln(w, title)
+	t := newTable(w)
+	indent := func(c []string) []string {
+		c[0] = "  " + c[0]
+		return c
+	}
+	t.row(indent(append([]string(nil), header...))...)
+	for _, it := range items {
+		t.row(indent(cells(it))...)
+	}
+	return t.flush()
 }
 
 // WriteStatsJSON prints the report as one JSON document with stable keys;
