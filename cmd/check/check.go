@@ -74,8 +74,8 @@ Assertions:
                    step was not captured are ignored
   golden           the decode equals a stored "read -T jsonl" output (of
                    the same filter), line by line; ignore drops top-level
-                   keys (time, num, request.latency) or fields by filter
-                   name (cti.InvokeID)
+                   keys (time, num, response_time; session.version for
+                   a nested key) or fields by filter name (cti.InvokeID)
 
 Golden paths are relative to the rules file.`,
 		Example: `  ctishark check rules.yaml capture.pcapng

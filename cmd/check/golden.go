@@ -17,7 +17,7 @@ import (
 
 // goldenAssert compares each record in scope, as `read -T jsonl` renders
 // it, with the next line of a stored decode, ignoring the keys the rule
-// lists: top-level keys (time, num, request.latency with a dot for a
+// lists: top-level keys (time, num, response_time; session.version with a dot for a
 // nested key) or fields by filter name (cti.InvokeID). Lines are compared
 // as JSON values, one pair at a time, so memory stays flat.
 type goldenAssert struct {
