@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/mattn/go-isatty"
 )
@@ -34,7 +35,20 @@ func System() *IOStreams {
 	if os.Getenv("TERM") == "dumb" {
 		s.noColorEnv = true
 	}
+	if s.outTTY {
+		s.termWidth = widthOf(os.Stdout, os.Getenv("COLUMNS"))
+	}
 	return s
+}
+
+// widthOf is the terminal's width: $COLUMNS when set to a number (a user
+// narrowing the output, or a terminal the ioctl cannot see), else what
+// the terminal reports.
+func widthOf(f *os.File, columns string) int {
+	if n, err := strconv.Atoi(columns); err == nil && n > 0 {
+		return n
+	}
+	return terminalWidth(f)
 }
 
 func isTerminal(f *os.File) bool {
