@@ -3,6 +3,7 @@ package read
 import (
 	"bytes"
 	"fmt"
+	"github.com/ctishark/ctishark/cmd/internal/testutil"
 	"strings"
 	"testing"
 
@@ -107,8 +108,8 @@ func TestFieldsUsageErrors(t *testing.T) {
 		{[]string{"-Y", "cti.msg_type =="}, "-Y"},
 	} {
 		r := run(t, false, nil, append(tc.args, "x.pcap")...)
-		if exitCode(r.e) != 2 || r.e == nil || !strings.Contains(r.e.Error(), tc.want) {
-			t.Errorf("%v: exit %d, %v; want 2 and %q", tc.args, exitCode(r.e), r.e, tc.want)
+		if testutil.ExitCode(r.e) != 2 || r.e == nil || !strings.Contains(r.e.Error(), tc.want) {
+			t.Errorf("%v: exit %d, %v; want 2 and %q", tc.args, testutil.ExitCode(r.e), r.e, tc.want)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package read
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/cmd/internal/testutil"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 )
 
@@ -53,20 +53,6 @@ func writeCapture(t *testing.T, b []byte) string {
 	return p
 }
 
-func exitCode(err error) int {
-	var u *factory.UsageError
-	var s *factory.SilentError
-	switch {
-	case err == nil:
-		return 0
-	case errors.As(err, &u):
-		return 2
-	case errors.As(err, &s):
-		return s.Code
-	}
-	return 1
-}
-
 func TestFlagsResolve(t *testing.T) {
 	var got *ReadOptions
 	ios, _, _, _ := iostreams.Test()
@@ -100,23 +86,23 @@ func TestUsageErrors(t *testing.T) {
 		{"-", "-"},
 	} {
 		r := run(t, false, nil, args...)
-		if exitCode(r.e) != 2 {
-			t.Errorf("%q: exit %d (%v), want 2", args, exitCode(r.e), r.e)
+		if testutil.ExitCode(r.e) != 2 {
+			t.Errorf("%q: exit %d (%v), want 2", args, testutil.ExitCode(r.e), r.e)
 		}
 	}
 }
 
 func TestMissingFile(t *testing.T) {
 	r := run(t, false, nil, filepath.Join(t.TempDir(), "nope.pcap"))
-	if exitCode(r.e) != 1 || !strings.Contains(r.err, "nope.pcap") {
-		t.Errorf("exit %d, stderr %q", exitCode(r.e), r.err)
+	if testutil.ExitCode(r.e) != 1 || !strings.Contains(r.err, "nope.pcap") {
+		t.Errorf("exit %d, stderr %q", testutil.ExitCode(r.e), r.err)
 	}
 }
 
 func TestNotACapture(t *testing.T) {
 	r := run(t, false, nil, writeCapture(t, []byte("hello, this is not a capture")))
-	if exitCode(r.e) != 1 || !strings.Contains(r.err, "not a pcap or pcapng capture") {
-		t.Errorf("exit %d, stderr %q", exitCode(r.e), r.err)
+	if testutil.ExitCode(r.e) != 1 || !strings.Contains(r.err, "not a pcap or pcapng capture") {
+		t.Errorf("exit %d, stderr %q", testutil.ExitCode(r.e), r.err)
 	}
 }
 
@@ -126,8 +112,8 @@ func TestTruncatedCapture(t *testing.T) {
 	full := agentSession(t)
 	cut := full[:len(full)-30]
 	r := run(t, false, nil, "-T", "jsonl", writeCapture(t, cut))
-	if exitCode(r.e) != 1 {
-		t.Fatalf("exit %d, want 1", exitCode(r.e))
+	if testutil.ExitCode(r.e) != 1 {
+		t.Fatalf("exit %d, want 1", testutil.ExitCode(r.e))
 	}
 	if !strings.Contains(r.err, "truncated") {
 		t.Errorf("stderr %q does not say the capture is truncated", r.err)

@@ -3,6 +3,7 @@ package read
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/ctishark/ctishark/cmd/internal/testutil"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -153,10 +154,10 @@ func tsharkPackets(t *testing.T, file string, n int) {
 
 func TestWriteErrors(t *testing.T) {
 	capture, _ := sampleCapture(t)
-	if r := run(t, false, nil, "-w", capture, capture); exitCode(r.e) != 2 || !strings.Contains(r.e.Error(), "overwrite") {
+	if r := run(t, false, nil, "-w", capture, capture); testutil.ExitCode(r.e) != 2 || !strings.Contains(r.e.Error(), "overwrite") {
 		t.Errorf("-w onto the input: %v", r.e)
 	}
-	if r := run(t, true, nil, "-w", "-", capture); exitCode(r.e) != 2 || !strings.Contains(r.e.Error(), "terminal") {
+	if r := run(t, true, nil, "-w", "-", capture); testutil.ExitCode(r.e) != 2 || !strings.Contains(r.e.Error(), "terminal") {
 		t.Errorf("-w - on a terminal: %v", r.e)
 	}
 	// -w - into a pipe writes the capture to standard output.
@@ -167,8 +168,8 @@ func TestWriteErrors(t *testing.T) {
 	// An unreadable input is reported; the others are still written.
 	out := filepath.Join(t.TempDir(), "o.pcap")
 	r = run(t, false, nil, "-Y", `cti.msg_type == "OPEN_REQ"`, "-w", out, filepath.Join(t.TempDir(), "missing.pcap"), capture)
-	if exitCode(r.e) != 1 || !strings.Contains(r.err, "missing.pcap") {
-		t.Errorf("missing input: exit %d %q", exitCode(r.e), r.err)
+	if testutil.ExitCode(r.e) != 1 || !strings.Contains(r.err, "missing.pcap") {
+		t.Errorf("missing input: exit %d %q", testutil.ExitCode(r.e), r.err)
 	}
 	if got, _ := decoded(t, nil, out); len(got) == 0 {
 		t.Error("the readable capture was not written")
@@ -183,8 +184,8 @@ func TestWriteHeuristicPort(t *testing.T) {
 	c := ctitest.NewConv("10.0.0.1:50000", "10.0.0.5:9000", 100, 900, t0)
 	c.Handshake()
 	for i := uint64(1); i <= 6; i++ {
-		c.Send(true, hbFrame(t, "HEARTBEAT_REQ", i))
-		c.Send(false, hbFrame(t, "HEARTBEAT_CONF", i))
+		c.Send(true, testutil.Encode(t, "HEARTBEAT_REQ", i))
+		c.Send(false, testutil.Encode(t, "HEARTBEAT_CONF", i))
 	}
 	capture := writeCapture(t, ctitest.Pcap(ctitest.Ethernet, c.Segs))
 	const expr = "cti.InvokeID >= 4"
@@ -200,17 +201,4 @@ func TestWriteHeuristicPort(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("re-read on port 9000: %d messages\n%v\nwant\n%v", len(got), got, want)
 	}
-}
-
-func hbFrame(t *testing.T, name string, invoke uint64) []byte {
-	t.Helper()
-	m := dissect.NewMessage(dissect.LookupName(name))
-	if err := m.SetFixed("InvokeID", dissect.Uint(dissect.TypeUINT, invoke)); err != nil {
-		t.Fatal(err)
-	}
-	b, err := dissect.Encode(m, dissect.Layout11)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
