@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/reassembly/ctitest"
 )
 
