@@ -48,8 +48,10 @@ type FieldDef struct {
 	Version    int  // protocol version the field appears in (0 = all)
 	Secret     bool // masked in every output unless asked for
 
-	countFixed int // index of CountField in the fixed part, -1 when none/floating
-	countFloat int // index of CountField in the floating part, -1 when none/fixed
+	countFixed int         // index of CountField in the fixed part, -1 when none/floating
+	countFloat int         // index of CountField in the floating part, -1 when none/fixed
+	sub        *subFilters // child filter names, for types that have children
+	tagUnique  bool        // floating: no other floating field of the message has this tag
 }
 
 // Reserved reports whether the field is a reserved one.
@@ -216,6 +218,24 @@ func link() error {
 		}
 		if len(m.Floating) > maxFloatingDefs {
 			return fmt.Errorf("%s: %d floating fields, more than %d", m.Name, len(m.Floating), maxFloatingDefs)
+		}
+	}
+	for _, m := range catalogMessages {
+		for _, list := range [][]FieldDef{m.Fixed, m.Floating} {
+			for i := range list {
+				if needsSubFilters(&list[i]) {
+					list[i].sub = newSubFilters(list[i].Filter)
+				}
+			}
+		}
+		for i := range m.Floating {
+			n := 0
+			for j := range m.Floating {
+				if m.Floating[j].Tag == m.Floating[i].Tag {
+					n++
+				}
+			}
+			m.Floating[i].tagUnique = n == 1
 		}
 	}
 	for _, m := range catalogMessages {

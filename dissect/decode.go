@@ -55,14 +55,16 @@ func decode(frame []byte, ctx Context, as *MessageDef) *Message {
 	}
 	m.BodyLength = binary.BigEndian.Uint32(frame[0:4])
 	m.TypeID = binary.BigEndian.Uint32(frame[4:8])
-	m.Header = []Field{
+	// The header fields are built here and moved into the message's field
+	// allocation once the body's shape says how big that must be.
+	hdr := [2]Field{
 		{Def: &hdrLength, Name: hdrLength.Name, Filter: hdrLength.Filter, Tag: -1, Offset: 0, Size: 4, Value: Uint(TypeUINT, uint64(m.BodyLength))},
 		{Def: &hdrType, Name: hdrType.Name, Filter: hdrType.Filter, Tag: -1, Offset: 4, Size: 4, Value: Uint(TypeUINT, uint64(m.TypeID))},
 	}
 	body := frame[HeaderLen:]
 	switch declared := uint64(m.BodyLength); {
 	case declared > uint64(len(body)):
-		m.Header[0].addExpert(SeverityError, ExpMalformedLength,
+		hdr[0].addExpert(SeverityError, ExpMalformedLength,
 			fmt.Sprintf("BodyLength is %d but only %d body bytes are present", declared, len(body)))
 	case declared < uint64(len(body)):
 		extra := body[declared:]
@@ -74,7 +76,7 @@ func decode(frame []byte, ctx Context, as *MessageDef) *Message {
 		}()
 	}
 	if m.BodyLength > GuideMaxBody {
-		m.Header[0].addExpert(SeverityWarning, ExpLargeMessage, fmt.Sprintf("BodyLength %d is above the guide's limit of %d", m.BodyLength, GuideMaxBody))
+		hdr[0].addExpert(SeverityWarning, ExpLargeMessage, fmt.Sprintf("BodyLength %d is above the guide's limit of %d", m.BodyLength, GuideMaxBody))
 	}
 	def := as
 	if def == nil {
@@ -85,34 +87,45 @@ func decode(frame []byte, ctx Context, as *MessageDef) *Message {
 			// The guide lost this message's type ID: when an unknown type's
 			// body parses exactly as it, decode it so and say why.
 			m.Def = lost
-			m.Header[1].addExpert(SeverityWarning, ExpUnknownMessage, fmt.Sprintf(
+			hdr[1].addExpert(SeverityWarning, ExpUnknownMessage, fmt.Sprintf(
 				"message type %d is not in the catalog; its body parses exactly as %s, whose type ID the guide does not give", m.TypeID, lost.Name))
-			decodeBody(m, lost, body, ctx)
+			decodeBody(m, &hdr, lost, frame[:HeaderLen+len(body)], ctx)
 			return m
 		}
-		m.Header[1].addExpert(SeverityWarning, ExpUnknownMessage, fmt.Sprintf("message type %d is not in the catalog; body shown as raw bytes", m.TypeID))
+		hdr[1].addExpert(SeverityWarning, ExpUnknownMessage, fmt.Sprintf("message type %d is not in the catalog; body shown as raw bytes", m.TypeID))
+		m.setHeader(&hdr, 2)
 		if len(body) > 0 {
 			m.Fields = append(m.Fields, rawField(&rawData, body, HeaderLen))
 		}
 		return m
 	}
 	m.Def = def
-	decodeBody(m, def, body, ctx)
+	decodeBody(m, &hdr, def, frame[:HeaderLen+len(body)], ctx)
 	return m
 }
 
-func decodeBody(m *Message, def *MessageDef, body []byte, ctx Context) {
+// setHeader allocates the header and the field list together (one
+// allocation), with room for n fields.
+func (m *Message) setHeader(hdr *[2]Field, n int) {
+	all := make([]Field, 2, 2+n)
+	copy(all, hdr[:])
+	m.Header = all[:2:2]
+	m.Fields = all[2:2]
+}
+
+// decodeBody decodes the body of frame (already cut to BodyLength) as def.
+func decodeBody(m *Message, hdr *[2]Field, def *MessageDef, frame []byte, ctx Context) {
+	body := frame[HeaderLen:]
 	if def.Name == "OPEN_REQ" && len(body) >= 8 && ctx.Source != SourceForced {
 		m.Version = int(binary.BigEndian.Uint32(body[4:8]))
 	}
 	sh := chooseShape(def, body, ctx)
 	m.Layout, m.LayoutSource, m.FixedSize = sh.layout, sh.source, sh.size
-	// One allocation for the field list: the catalog's fixed fields plus the
-	// records the shape scan counted in the bytes present (capped, so a
-	// pathological frame grows the list as it is read instead).
-	if m.Fields == nil {
-		m.Fields = make([]Field, 0, sh.nFixed+sh.extra+min(sh.records, maxPresize)+1)
-	}
+	// One allocation for the header and field list: the catalog's fixed
+	// fields plus the records the shape scan counted in the bytes present
+	// (capped, so a pathological frame grows the list as it is read instead).
+	m.setHeader(hdr, sh.nFixed+sh.extra+min(sh.records, maxPresize)+1)
+	d := decoder{m: m, frame: frame}
 
 	pos := 0
 	for i := 0; i < sh.nFixed; i++ {
@@ -127,19 +140,17 @@ func decodeBody(m *Message, def *MessageDef, body []byte, ctx Context) {
 			m.FixedSize = len(body)
 			return
 		}
-		f := Field{Def: fd, Name: fd.Name, Filter: fd.Filter, Tag: -1, Offset: HeaderLen + pos, Size: fd.Size, Secret: fd.Secret}
-		decodeValue(&f, fd.Type, body[pos:pos+fd.Size], m.Version)
-		m.Fields = append(m.Fields, f)
+		m.Fields = append(m.Fields, Field{Def: fd, Name: fd.Name, Filter: fd.Filter, Tag: -1, Offset: HeaderLen + pos, Size: fd.Size, Secret: fd.Secret})
+		d.value(&m.Fields[len(m.Fields)-1], fd.Type, body[pos:pos+fd.Size])
 		pos += fd.Size
 	}
 	for i := 0; i < sh.extra; i++ {
-		f := Field{Def: &extraUINT, Name: extraUINT.Name, Filter: extraUINT.Filter, Tag: -1, Offset: HeaderLen + pos, Size: 4}
-		decodeValue(&f, TypeUINT, body[pos:pos+4], m.Version)
-		m.Fields = append(m.Fields, f)
+		m.Fields = append(m.Fields, Field{Def: &extraUINT, Name: extraUINT.Name, Filter: extraUINT.Filter, Tag: -1, Offset: HeaderLen + pos, Size: 4})
+		d.value(&m.Fields[len(m.Fields)-1], TypeUINT, body[pos:pos+4])
 		pos += 4
 	}
 	shapeNotes(m, def, sh, ctx)
-	decodeFloating(m, def, body[pos:], HeaderLen+pos, sh.layout)
+	d.floating(def, body[pos:], HeaderLen+pos, sh.layout)
 }
 
 // shapeNotes says which of the doubtful layouts the message matched.

@@ -20,8 +20,9 @@ func typeSize(t Type) int {
 	return 0
 }
 
-// decodeValue fills f.Value (and children, expert items) from data read as t.
-func decodeValue(f *Field, t Type, data []byte, version int) {
+// value fills f.Value (and children, expert items) from data read as t;
+// data lies in the frame at f.Offset.
+func (d *decoder) value(f *Field, t Type, data []byte) {
 	fd := f.Def
 	switch t {
 	case TypeUCHAR, TypeCHAR, TypeUSHORT, TypeSHORT, TypeUINT, TypeINT, TypeBOOL, TypeTIME:
@@ -42,11 +43,11 @@ func decodeValue(f *Field, t Type, data []byte, version int) {
 			n = uint64(int64(n<<shift) >> shift)
 		}
 		f.Value = Value{Type: t, Num: n}
-		checkNumber(f)
+		d.checkNumber(f)
 	case TypeSTRING:
-		decodeString(f, data, version)
+		d.decodeString(f, data)
 	case TypeNAMEDVAR, TypeNAMEDARRAY:
-		decodeNamed(f, t, data)
+		d.decodeNamed(f, t, data)
 	default:
 		f.Value = Bytes(data)
 	}
@@ -57,7 +58,7 @@ func decodeValue(f *Field, t Type, data []byte, version int) {
 
 // checkNumber flags values outside the field's enum or mask, and expands mask
 // bits into children.
-func checkNumber(f *Field) {
+func (d *decoder) checkNumber(f *Field) {
 	fd, v := f.Def, f.Value
 	if fd == nil {
 		return
@@ -71,13 +72,24 @@ func checkNumber(f *Field) {
 		}
 	}
 	if fd.Mask != nil {
+		// Count the set bits first so the children take one exact slice.
 		var known uint64
+		n := 0
 		for _, b := range fd.Mask.Values {
 			known |= uint64(b.Value)
 			if b.Value != 0 && v.Num&uint64(b.Value) == uint64(b.Value) {
-				f.Children = append(f.Children, Field{Name: b.Name, Filter: fd.Filter, Tag: f.Tag, Offset: f.Offset, Size: f.Size,
-					Value: Value{Type: TypeBOOL, Num: 1}})
+				n++
 			}
+		}
+		if n > 0 {
+			kids := d.children(n)[:0]
+			for _, b := range fd.Mask.Values {
+				if b.Value != 0 && v.Num&uint64(b.Value) == uint64(b.Value) {
+					kids = append(kids, Field{Name: b.Name, Filter: fd.Filter, Tag: f.Tag, Offset: f.Offset, Size: f.Size,
+						Value: Value{Type: TypeBOOL, Num: 1}})
+				}
+			}
+			f.Children = kids
 		}
 		if rest := v.Num &^ known; rest != 0 {
 			f.addExpert(SeverityNote, ExpMaskBits, fmt.Sprintf("bits 0x%x are not %s bits", rest, fd.Mask.Name))
@@ -85,7 +97,7 @@ func checkNumber(f *Field) {
 	}
 }
 
-func decodeString(f *Field, data []byte, version int) {
+func (d *decoder) decodeString(f *Field, data []byte) {
 	text := data
 	switch i := bytes.IndexByte(data, 0); {
 	case i < 0:
@@ -99,9 +111,9 @@ func decodeString(f *Field, data []byte, version int) {
 	if !utf8.Valid(text) {
 		f.addExpert(SeverityNote, ExpBadUTF8, "string is not valid UTF-8")
 	}
-	f.Value = Str(string(text))
-	if f.Def != nil && isDeviceID(f.Def.Name) && (version == 0 || version >= 14) {
-		splitPrimaryActual(f)
+	f.Value = Str(d.text(text, f.Offset))
+	if version := d.m.Version; f.Def != nil && isDeviceID(f.Def.Name) && (version == 0 || version >= 14) {
+		d.splitPrimaryActual(f)
 	}
 }
 
@@ -124,24 +136,24 @@ func isDeviceID(name string) bool {
 	return strings.HasSuffix(name, "DeviceID") || name == "ANI" || name == "DNIS" || name == "DialedNumber"
 }
 
-func splitPrimaryActual(f *Field) {
+func (d *decoder) splitPrimaryActual(f *Field) {
 	s := f.Value.Str
 	i := strings.IndexByte(s, '.')
 	if i <= 0 || i == len(s)-1 || strings.IndexByte(s[i+1:], '.') >= 0 {
 		return
 	}
-	f.Children = append(f.Children,
-		Field{Name: "Primary", Filter: f.Filter + ".primary", Tag: f.Tag, Offset: f.Offset, Size: i, Value: Str(s[:i])},
-		Field{Name: "Actual", Filter: f.Filter + ".actual", Tag: f.Tag, Offset: f.Offset + i + 1, Size: len(s) - i - 1, Value: Str(s[i+1:])})
+	kids := d.children(2)
+	kids[0] = Field{Name: "Primary", Filter: subFilter(f, subPrimary), Tag: f.Tag, Offset: f.Offset, Size: i, Value: Str(s[:i])}
+	kids[1] = Field{Name: "Actual", Filter: subFilter(f, subActual), Tag: f.Tag, Offset: f.Offset + i + 1, Size: len(s) - i - 1, Value: Str(s[i+1:])}
+	f.Children = kids
 }
 
 // decodeNamed reads NamedVariable (name\0value\0) and NamedArray
 // (index name\0value\0) data.
-func decodeNamed(f *Field, t Type, data []byte) {
-	base := f.Filter
+func (d *decoder) decodeNamed(f *Field, t Type, data []byte) {
 	rest, off := data, f.Offset
 	var index uint8
-	var kids []Field
+	nKids := 2
 	if t == TypeNAMEDARRAY {
 		if len(rest) < 1 {
 			f.Value = Bytes(data)
@@ -149,8 +161,8 @@ func decodeNamed(f *Field, t Type, data []byte) {
 			return
 		}
 		index = rest[0]
-		kids = append(kids, Field{Name: "index", Filter: base + ".index", Tag: f.Tag, Offset: off, Size: 1, Value: Uint(TypeUCHAR, uint64(index))})
 		rest, off = rest[1:], off+1
+		nKids = 3
 	}
 	name, value := rest, []byte(nil)
 	valueOff := off + len(rest) // no NUL: the (empty) value starts after the name
@@ -168,24 +180,31 @@ func decodeNamed(f *Field, t Type, data []byte) {
 			value = value[:j]
 		}
 	}
-	kids = append(kids,
-		Field{Name: "name", Filter: base + ".name", Tag: f.Tag, Offset: off, Size: len(name), Value: Str(string(name))},
-		Field{Name: "value", Filter: base + ".value", Tag: f.Tag, Offset: valueOff, Size: len(value), Value: Str(string(value))})
+	nameStr, valueStr := d.text(name, off), d.text(value, valueOff)
+	kids := d.children(nKids)
+	k := 0
+	if t == TypeNAMEDARRAY {
+		kids[0] = Field{Name: "index", Filter: subFilter(f, subIndex), Tag: f.Tag, Offset: f.Offset, Size: 1, Value: Uint(TypeUCHAR, uint64(index))}
+		k = 1
+	}
+	kids[k] = Field{Name: "name", Filter: subFilter(f, subName), Tag: f.Tag, Offset: off, Size: len(name), Value: Str(nameStr)}
+	kids[k+1] = Field{Name: "value", Filter: subFilter(f, subValue), Tag: f.Tag, Offset: valueOff, Size: len(value), Value: Str(valueStr)}
 	if len(name) > 32 {
 		f.addExpert(SeverityWarning, ExpTooLong, fmt.Sprintf("name has %d bytes, more than 32", len(name)))
 	}
 	if len(value) > 210 {
 		f.addExpert(SeverityWarning, ExpTooLong, fmt.Sprintf("value has %d bytes, more than 210", len(value)))
 	}
-	f.Value = Value{Type: t, Index: index, Name: string(name), Str: string(value)}
+	f.Value = Value{Type: t, Index: index, Name: nameStr, Str: valueStr}
 	f.Children = kids
 }
 
 // guessText shows data of an unknown tag as text when it reads as text.
-func guessText(data []byte) Value {
+// data lies in the frame at off.
+func (d *decoder) guessText(data []byte, off int) Value {
 	t := bytes.TrimSuffix(data, []byte{0})
 	if len(t) > 0 && printable(t) {
-		return Str(string(t))
+		return Str(d.text(t, off))
 	}
 	return Bytes(data)
 }

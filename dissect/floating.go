@@ -8,7 +8,8 @@ import (
 // decodeFloating reads the floating records of b (at frame offset base) and
 // then checks what the records say as a whole: required fields present,
 // repeat counts matching their count fields.
-func decodeFloating(m *Message, def *MessageDef, b []byte, base int, l Layout) {
+func (d *decoder) floating(def *MessageDef, b []byte, base int, l Layout) {
+	m := d.m
 	var seen [maxFloatingDefs]uint16 // occurrences per floating definition
 	var tagSeen [maxFloatingDefs]uint16
 	h := l.HeaderLen()
@@ -27,7 +28,9 @@ func decodeFloating(m *Message, def *MessageDef, b []byte, base int, l Layout) {
 			n, cut = len(b)-start, true
 		}
 		idx := pickDef(def, tag, m.Version, &tagSeen)
-		f := Field{Tag: int(tag), HdrOffset: base + pos, Offset: base + start, Size: n}
+		// Decoded in place, in the list's room reserved by the shape scan.
+		m.Fields = append(m.Fields, Field{Tag: int(tag), HdrOffset: base + pos, Offset: base + start, Size: n})
+		f := &m.Fields[len(m.Fields)-1]
 		data := b[start : start+n]
 		var typ Type
 		switch {
@@ -48,7 +51,7 @@ func decodeFloating(m *Message, def *MessageDef, b []byte, base int, l Layout) {
 			f.addExpert(SeverityWarning, ExpNotAllowed, fmt.Sprintf("tag %d (%s) is not defined for %s", tag, td.Name, def.Name))
 		default:
 			f.Name, f.Filter = "tag "+strconv.Itoa(int(tag)), "cti.unknown_tag"
-			f.Value = guessText(data)
+			f.Value = d.guessText(data, base+start)
 			shown := "hex"
 			if f.Value.Type == TypeSTRING {
 				shown = "text"
@@ -58,14 +61,13 @@ func decodeFloating(m *Message, def *MessageDef, b []byte, base int, l Layout) {
 		}
 		switch {
 		case typ != TypeUnknown:
-			decodeValue(&f, typ, data, m.Version)
+			d.value(f, typ, data)
 		case f.Value.Type == TypeUnknown: // a known tag whose type the guide lost
-			f.Value = guessText(data)
+			f.Value = d.guessText(data, base+start)
 		}
 		if cut {
 			f.addExpert(SeverityError, ExpFloatingTruncated, fmt.Sprintf("FieldLength is %d but only %d bytes remain", declared, n))
 		}
-		m.Fields = append(m.Fields, f)
 		pos = start + n
 	}
 	checkRequired(m, def, &seen)
@@ -76,6 +78,16 @@ func decodeFloating(m *Message, def *MessageDef, b []byte, base int, l Layout) {
 // defines more than once (CONFIG_CSQ_EVENT's two 184s) takes the definitions
 // in turn, so each repeat record names its fields in catalog order.
 func pickDef(def *MessageDef, tag uint16, version int, tagSeen *[maxFloatingDefs]uint16) int {
+	// Most tags occur once in a message's definition (marked at init): the
+	// first match is the answer whatever the version.
+	for i := range def.Floating {
+		if fd := &def.Floating[i]; fd.Tag == tag {
+			if fd.tagUnique {
+				return i
+			}
+			break
+		}
+	}
 	first, count := -1, 0
 	for pass := 0; pass < 2 && count == 0; pass++ {
 		for i := range def.Floating {
@@ -116,8 +128,12 @@ var foreignDefs = map[uint16]*FieldDef{}
 func init() {
 	for i := range catalogTags {
 		t := &catalogTags[i]
-		foreignDefs[t.Tag] = &FieldDef{Name: t.Name, Filter: FilterName(t.Name), Type: t.Type, Max: t.Max, Tag: t.Tag, Floating: true,
+		fd := &FieldDef{Name: t.Name, Filter: FilterName(t.Name), Type: t.Type, Max: t.Max, Tag: t.Tag, Floating: true,
 			Secret: t.Name == "ClientPassword" || t.Name == "AgentPassword", countFixed: -1, countFloat: -1}
+		if needsSubFilters(fd) {
+			fd.sub = newSubFilters(fd.Filter)
+		}
+		foreignDefs[t.Tag] = fd
 	}
 }
 

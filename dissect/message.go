@@ -118,28 +118,56 @@ func (m *Message) String(name string) (string, bool) {
 }
 
 // AllExpert returns the message's expert items and those of its fields, in
-// wire order (message-level items first).
+// wire order (message-level items first); nil when there are none.
 func (m *Message) AllExpert() []Expert {
-	out := append([]Expert(nil), m.Expert...)
-	var walk func(fs []Field)
-	walk = func(fs []Field) {
-		for i := range fs {
-			out = append(out, fs[i].Expert...)
-			walk(fs[i].Children)
-		}
+	n := len(m.Expert) + countExpert(m.Header) + countExpert(m.Fields)
+	if n == 0 {
+		return nil
 	}
-	walk(m.Header)
-	walk(m.Fields)
+	// Counted first so the list takes one exact allocation.
+	out := make([]Expert, 0, n)
+	out = append(out, m.Expert...)
+	out = appendExpert(out, m.Header)
+	return appendExpert(out, m.Fields)
+}
+
+func countExpert(fs []Field) int {
+	n := 0
+	for i := range fs {
+		n += len(fs[i].Expert) + countExpert(fs[i].Children)
+	}
+	return n
+}
+
+func appendExpert(out []Expert, fs []Field) []Expert {
+	for i := range fs {
+		out = append(out, fs[i].Expert...)
+		out = appendExpert(out, fs[i].Children)
+	}
 	return out
 }
 
-// Worst returns the highest severity among the message's expert items (0 if none).
+// Worst returns the highest severity among the message's expert items (0 if
+// none). It walks the tree without collecting the items (no allocation).
 func (m *Message) Worst() Severity {
-	var w Severity
-	for _, e := range m.AllExpert() {
+	w := worstOf(0, m.Expert)
+	w = worstField(w, m.Header)
+	return worstField(w, m.Fields)
+}
+
+func worstOf(w Severity, es []Expert) Severity {
+	for _, e := range es {
 		if e.Severity > w {
 			w = e.Severity
 		}
+	}
+	return w
+}
+
+func worstField(w Severity, fs []Field) Severity {
+	for i := range fs {
+		w = worstOf(w, fs[i].Expert)
+		w = worstField(w, fs[i].Children)
 	}
 	return w
 }
