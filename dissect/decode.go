@@ -93,7 +93,7 @@ func decode(frame []byte, ctx Context, as *MessageDef) *Message {
 			return m
 		}
 		hdr[1].addExpert(SeverityWarning, ExpUnknownMessage, fmt.Sprintf("message type %d is not in the catalog; body shown as raw bytes", m.TypeID))
-		m.setHeader(&hdr, 2)
+		m.setHeader(&hdr, 1, 0)
 		if len(body) > 0 {
 			m.Fields = append(m.Fields, rawField(&rawData, body, HeaderLen))
 		}
@@ -104,13 +104,17 @@ func decode(frame []byte, ctx Context, as *MessageDef) *Message {
 	return m
 }
 
-// setHeader allocates the header and the field list together (one
-// allocation), with room for n fields.
-func (m *Message) setHeader(hdr *[2]Field, n int) {
-	all := make([]Field, 2, 2+n)
+// setHeader allocates the header, the field list (room for n fields) and
+// room for nKids children together, and returns the children's room. The
+// field list's capacity stops before that room, so growing the list (a
+// malformed frame's raw remainder) reallocates it instead of overwriting
+// children.
+func (m *Message) setHeader(hdr *[2]Field, n, nKids int) []Field {
+	all := make([]Field, 2, 2+n+nKids)
 	copy(all, hdr[:])
 	m.Header = all[:2:2]
-	m.Fields = all[2:2]
+	m.Fields = all[2 : 2 : 2+n]
+	return all[2+n : 2+n]
 }
 
 // decodeBody decodes the body of frame (already cut to BodyLength) as def.
@@ -121,11 +125,12 @@ func decodeBody(m *Message, hdr *[2]Field, def *MessageDef, frame []byte, ctx Co
 	}
 	sh := chooseShape(def, body, ctx)
 	m.Layout, m.LayoutSource, m.FixedSize = sh.layout, sh.source, sh.size
-	// One allocation for the header and field list: the catalog's fixed
-	// fields plus the records the shape scan counted in the bytes present
-	// (capped, so a pathological frame grows the list as it is read instead).
-	m.setHeader(hdr, sh.nFixed+sh.extra+min(sh.records, maxPresize)+1)
+	// One allocation for the header, the field list and the children: the
+	// catalog's fixed fields plus the records the shape scan counted in the
+	// bytes present (capped, so a pathological frame grows the list as it is
+	// read instead), and the children those fields will have.
 	d := decoder{m: m, frame: frame}
+	d.kids = m.setHeader(hdr, sh.nFixed+sh.extra+min(sh.records, maxPresize), kidsBound(def, body, sh, m.Version))
 
 	pos := 0
 	for i := 0; i < sh.nFixed; i++ {

@@ -1,5 +1,7 @@
 package dissect
 
+import "bytes"
+
 // decoder is the state one Decode shares among the fields of a message, so
 // that decoding costs a few allocations per message rather than several per
 // field (the garbage collector was a large share of a capture's read time).
@@ -98,4 +100,76 @@ func needsSubFilters(fd *FieldDef) bool {
 		return isDeviceID(fd.Name)
 	}
 	return false
+}
+
+// maxKidPresize caps the children reserved with the field list up front.
+const maxKidPresize = 3 * maxPresize
+
+// kidsBound estimates how many children the fields of body will have under
+// shape sh, so they can share the field list's allocation: set mask bits,
+// NamedVariable/NamedArray parts and dotted device IDs. Every term is
+// bounded by the definition (a mask's table, at most three per record) and
+// the total is capped; a low estimate only costs an extra allocation.
+func kidsBound(def *MessageDef, body []byte, sh shape, version int) int {
+	n, pos := 0, 0
+	for i := 0; i < sh.nFixed && pos+def.Fixed[i].Size <= len(body); i++ {
+		fd := &def.Fixed[i]
+		n += kidsOf(fd, body[pos:pos+fd.Size], version)
+		pos += fd.Size
+	}
+	pos += 4 * sh.extra
+	if pos > len(body) {
+		return n
+	}
+	b, h := body[pos:], sh.layout.HeaderLen()
+	for p := 0; p < len(b) && n < maxKidPresize; {
+		tag, size, ok := sh.layout.readHeader(b[p:])
+		if !ok || size > len(b)-p-h {
+			break
+		}
+		if fd := def.firstWithTag(tag); fd != nil {
+			n += kidsOf(fd, b[p+h:p+h+size], version)
+		}
+		p += h + size
+	}
+	return min(n, maxKidPresize)
+}
+
+func (m *MessageDef) firstWithTag(tag uint16) *FieldDef {
+	for i := range m.Floating {
+		if m.Floating[i].Tag == tag {
+			return &m.Floating[i]
+		}
+	}
+	return nil
+}
+
+// kidsOf is the number of children a field of fd holding data will have
+// (an upper bound for device IDs and named values).
+func kidsOf(fd *FieldDef, data []byte, version int) int {
+	switch fd.Type {
+	case TypeNAMEDVAR:
+		return 2
+	case TypeNAMEDARRAY:
+		return 3
+	case TypeSTRING:
+		if fd.sub != nil && (version == 0 || version >= 14) && bytes.IndexByte(data, '.') > 0 {
+			return 2
+		}
+		return 0
+	}
+	if fd.Mask == nil || len(data) == 0 || len(data) > 8 {
+		return 0
+	}
+	var v uint64
+	for _, c := range data {
+		v = v<<8 | uint64(c)
+	}
+	n := 0
+	for _, b := range fd.Mask.Values {
+		if b.Value != 0 && v&uint64(b.Value) == uint64(b.Value) {
+			n++
+		}
+	}
+	return n
 }
