@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command bench measures reassembly throughput and peak memory on a large
 // generated capture.
 //
