@@ -16,7 +16,6 @@ const (
 // answer may still come.
 type slot struct {
 	rec  *Record
-	at   time.Time
 	wait bool
 }
 

@@ -26,19 +26,20 @@ type pending struct {
 // never answers must not make memory grow.
 const maxPending = 4096
 
-// pair remembers requests and links confirms to them by InvokeID. For a
-// request it returns the pending entry it stored (so the caller can attach
-// a queue slot); for an answer it fills r.Request and, when the request is
-// still held, the request's Response.
-func (c *connState) pair(r *render.Record, at time.Time) *pending {
+// pair links requests and answers by InvokeID. A request is remembered
+// with its queue slot s (nil when not looking ahead); pair reports whether
+// it now waits for its answer. An answer gets r.Request and, when its
+// request is still held, fills the request's Response.
+func (c *connState) pair(r *render.Record, s *slot) (waits bool) {
 	m := r.Msg
 	if m.Def == nil || m.Def.Kind == dissect.KindEvent {
-		return nil
+		return false
 	}
 	id, ok := m.Uint("InvokeID")
 	if !ok {
-		return nil
+		return false
 	}
+	at := r.Frame.Time
 	if m.Def.Kind == dissect.KindRequest {
 		if c.pending == nil {
 			c.pending = make(map[uint32]pending)
@@ -52,30 +53,21 @@ func (c *connState) pair(r *render.Record, at time.Time) *pending {
 		if old, ok := c.pending[uint32(id)]; ok && old.slot != nil {
 			old.slot.wait = false
 		}
-		c.pending[uint32(id)] = pending{num: r.Num, at: at}
-		p := c.pending[uint32(id)]
-		return &p
+		c.pending[uint32(id)] = pending{num: r.Num, at: at, slot: s}
+		return s != nil
 	}
 	req, ok := c.pending[uint32(id)]
 	if !ok {
-		return nil
+		return false
 	}
 	delete(c.pending, uint32(id))
 	lat := at.Sub(req.at)
 	r.Request = &render.Request{Num: req.num, Latency: lat}
-	if s := req.slot; s != nil && s.wait {
-		s.rec.Response = &render.Response{Num: r.Num, Latency: lat}
-		s.wait = false
+	if q := req.slot; q != nil && q.wait {
+		q.rec.Response = &render.Response{Num: r.Num, Latency: lat}
+		q.wait = false
 	}
-	return nil
-}
-
-// hold stores the queue slot of the request just paired.
-func (c *connState) hold(id uint32, s *slot) {
-	if p, ok := c.pending[id]; ok {
-		p.slot = s
-		c.pending[id] = p
-	}
+	return false
 }
 
 // release lets every held request of the connection go; unanswered says

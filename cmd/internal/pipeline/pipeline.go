@@ -184,18 +184,17 @@ func (p *Pipeline) frame(f *reassembly.Frame) error {
 }
 
 // emit pairs a record and queues it (looking ahead) or hands it out.
+// Events (cs nil) are queued too, to keep their place in capture order.
 func (p *Pipeline) emit(r *Record, cs *connState) error {
-	var req *pending
-	if cs != nil {
-		req = cs.pair(r, r.Frame.Time)
-	}
 	if !p.opts.Lookahead {
+		if cs != nil {
+			cs.pair(r, nil)
+		}
 		return p.hand(r)
 	}
-	s := &slot{rec: r, at: r.Frame.Time, wait: req != nil}
-	if req != nil {
-		id, _ := r.Msg.Uint("InvokeID")
-		cs.hold(uint32(id), s)
+	s := &slot{rec: r}
+	if cs != nil {
+		s.wait = cs.pair(r, s)
 	}
 	p.q.push(s)
 	return p.drain(false)
@@ -208,7 +207,7 @@ func (p *Pipeline) emit(r *Record, cs *connState) error {
 func (p *Pipeline) drain(final bool) error {
 	for s := p.q.front(); s != nil; s = p.q.front() {
 		if s.wait {
-			if !final && p.q.len() <= maxHeld && p.now.Sub(s.at) <= holdTime {
+			if !final && p.q.len() <= maxHeld && p.now.Sub(s.rec.Frame.Time) <= holdTime {
 				return nil
 			}
 			s.wait = false
