@@ -86,11 +86,8 @@ func (p *Pipeline) Read(src PacketSource, fn func(*Record) error) error {
 		return nil
 	}
 	p.fn = fn
-	ropts := reassembly.Options{ServerPorts: p.opts.Ports, NoHeuristics: p.opts.NoHeuristics}
-	if ropts.ServerPorts == nil {
-		ropts.ServerPorts = reassembly.DefaultServerPorts
-	}
-	ra := reassembly.New(dissect.Framing{}, ropts)
+	// Nil Ports means the default server ports to the reassembler too.
+	ra := reassembly.New(dissect.Framing{}, reassembly.Options{ServerPorts: p.opts.Ports, NoHeuristics: p.opts.NoHeuristics})
 	cb := p.item
 	var err error
 	for {
