@@ -24,8 +24,8 @@ type Selector struct {
 	agentStreams map[int]bool // streams whose OPEN_REQ named AgentID
 	activeStream map[int]bool // streams with a selected message (their gaps are shown)
 	kept         map[int]bool // selected requests still waiting for their confirm
-	held         []held
-	waiting      map[int]int // confirm number -> index in held of its undecided request
+	held         []*held
+	waiting      map[int]*held // confirm number -> its undecided request
 }
 
 type held struct {
@@ -57,7 +57,7 @@ func (s *Selector) Push(r *render.Record, emit func(*render.Record) error) error
 		return emit(r) // --stream only: nothing to hold
 	}
 	s.learn(r)
-	h := held{r: r}
+	h := &held{r: r}
 	switch {
 	case r.Event != nil:
 		h.decided, h.keep = true, s.activeStream[r.Frame.Stream]
@@ -72,9 +72,9 @@ func (s *Selector) Push(r *render.Record, emit func(*render.Record) error) error
 	}
 	if r.Request != nil {
 		delete(s.kept, r.Request.Num)
-		if i, ok := s.waiting[r.Num]; ok {
+		if q, ok := s.waiting[r.Num]; ok {
 			delete(s.waiting, r.Num)
-			s.held[i].decided, s.held[i].keep = true, h.keep
+			q.decided, q.keep = true, h.keep
 		}
 	}
 	if h.keep && r.Response != nil {
@@ -91,9 +91,9 @@ func (s *Selector) Push(r *render.Record, emit func(*render.Record) error) error
 	}
 	if !h.decided {
 		if s.waiting == nil {
-			s.waiting = map[int]int{}
+			s.waiting = map[int]*held{}
 		}
-		s.waiting[r.Response.Num] = len(s.held)
+		s.waiting[r.Response.Num] = h
 	}
 	s.held = append(s.held, h)
 	if len(s.held) > maxHeld && !s.held[0].decided {
@@ -109,27 +109,22 @@ func (s *Selector) Flush(emit func(*render.Record) error) error { return s.flush
 func (s *Selector) flush(emit func(*render.Record) error, all bool) error {
 	n := 0
 	for n < len(s.held) && (s.held[n].decided || all) {
-		if err := s.out(s.held[n], emit); err != nil {
+		h := s.held[n]
+		if h.r.Response != nil && s.waiting[h.r.Response.Num] == h {
+			delete(s.waiting, h.r.Response.Num) // dropped before its confirm came
+		}
+		if err := s.out(h, emit); err != nil {
 			return err
 		}
 		n++
 	}
-	if n == 0 {
-		return nil
-	}
-	s.held = append(s.held[:0], s.held[n:]...)
-	// Indexes in waiting moved down by n.
-	for k, i := range s.waiting {
-		if i < n {
-			delete(s.waiting, k)
-		} else {
-			s.waiting[k] = i - n
-		}
+	if n > 0 {
+		s.held = append(s.held[:0], s.held[n:]...)
 	}
 	return nil
 }
 
-func (s *Selector) out(h held, emit func(*render.Record) error) error {
+func (s *Selector) out(h *held, emit func(*render.Record) error) error {
 	if !h.decided || !h.keep {
 		return nil
 	}
