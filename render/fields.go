@@ -52,13 +52,7 @@ func (f *fieldsWriter) Write(r *Record) error {
 	b := f.line[:0]
 	if f.header {
 		f.header = false
-		for i, name := range f.fo.Fields {
-			if i > 0 {
-				b = append(b, f.fo.Separator...)
-			}
-			b = f.appendCell(b, name)
-		}
-		b = append(b, '\n')
+		b = f.appendHeader(b)
 	}
 	for i, name := range f.fo.Fields {
 		if i > 0 {
@@ -94,16 +88,20 @@ func (f *fieldsWriter) Close() error {
 	if f.header && len(f.fo.Fields) > 0 {
 		// No record at all: the header still says what the columns were.
 		f.header = false
-		var b []byte
-		for i, name := range f.fo.Fields {
-			if i > 0 {
-				b = append(b, f.fo.Separator...)
-			}
-			b = f.appendCell(b, name)
-		}
-		f.bw.Write(append(b, '\n'))
+		f.bw.Write(f.appendHeader(nil))
 	}
 	return f.bw.Flush()
+}
+
+// appendHeader adds the line of field names.
+func (f *fieldsWriter) appendHeader(b []byte) []byte {
+	for i, name := range f.fo.Fields {
+		if i > 0 {
+			b = append(b, f.fo.Separator...)
+		}
+		b = f.appendCell(b, name)
+	}
+	return append(b, '\n')
 }
 
 // FieldValues appends the values of the named field in r to dst, one per
