@@ -96,9 +96,7 @@ func (r *Reassembler) Packet(p *Packet, fn func(*Item) error) error {
 	r.fn, r.cbErr, r.pkt = fn, nil, p.Num
 	r.stats.Packets++
 	r.stats.Bytes += int64(len(p.Data))
-	if ns := p.Time.UnixNano(); ns > r.nowNS || r.now.IsZero() {
-		r.now, r.nowNS = p.Time, ns
-	}
+	r.setClock(p.Time)
 	seg := &r.seg
 	isTCP, err := r.dec.decode(p, seg)
 	if err != nil {
@@ -113,10 +111,7 @@ func (r *Reassembler) Packet(p *Packet, fn func(*Item) error) error {
 	}
 	// Expire first, so a packet arriving after a long silence finds its
 	// old connection flushed rather than extending it.
-	r.expire()
-	if len(r.holey) > 0 && r.nowNS >= r.nextHoleCheck {
-		r.expireHoles()
-	}
+	r.expireIdle(false)
 	if isTCP {
 		r.stats.TCPPackets++
 		r.stats.TCPBytes += int64(len(seg.payload))
@@ -131,14 +126,27 @@ func (r *Reassembler) Packet(p *Packet, fn func(*Item) error) error {
 // the next packet. A time before the latest packet changes nothing.
 func (r *Reassembler) Advance(now time.Time, fn func(*Item) error) error {
 	r.fn, r.cbErr, r.pkt = fn, nil, 0
-	if ns := now.UnixNano(); ns > r.nowNS {
-		r.now, r.nowNS = now, ns
+	r.setClock(now)
+	r.expireIdle(true)
+	return r.cbErr
+}
+
+// setClock moves the capture clock forward to t (never back: captures
+// are not always in time order).
+func (r *Reassembler) setClock(t time.Time) {
+	if ns := t.UnixNano(); ns > r.nowNS || r.now.IsZero() {
+		r.now, r.nowNS = t, ns
 	}
+}
+
+// expireIdle flushes idle connections and gives up holes past
+// HoleTimeout; holes are scanned at most every holeCheckEvery of capture
+// time unless now.
+func (r *Reassembler) expireIdle(now bool) {
 	r.expire()
-	if len(r.holey) > 0 {
+	if len(r.holey) > 0 && (now || r.nowNS >= r.nextHoleCheck) {
 		r.expireHoles()
 	}
-	return r.cbErr
 }
 
 // tcp routes a segment to its connection, creating one when the segment

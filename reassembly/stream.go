@@ -127,6 +127,14 @@ func (r *Reassembler) gap(c *conn, s int, n int64, pkt int, ts time.Time, why st
 	r.lost(c, s, at, n, pkt, ts, why)
 }
 
+// skipHole declares the hole before the first out-of-order segment of side
+// s lost (why says how we know) and delivers what then became in order.
+func (r *Reassembler) skipHole(c *conn, s int, pkt int, ts time.Time, why string) {
+	h := &c.half[s]
+	r.gap(c, s, h.ooo[0].off-h.off, pkt, ts, why)
+	r.drainOOO(c, s)
+}
+
 // drainOOO delivers buffered out-of-order data that has become in order.
 func (r *Reassembler) drainOOO(c *conn, s int) {
 	h := &c.half[s]
@@ -151,8 +159,7 @@ func (r *Reassembler) storeOOO(c *conn, s int, start int64, seg *segment) {
 	h := &c.half[s]
 	data := seg.payload
 	for h.oooLen+len(data) > r.opts.MaxBuffered && len(h.ooo) > 0 {
-		r.gap(c, s, h.ooo[0].off-h.off, seg.pkt, seg.ts, "segment never captured")
-		r.drainOOO(c, s)
+		r.skipHole(c, s, seg.pkt, seg.ts, "segment never captured")
 	}
 	if start <= h.off {
 		// The gap above moved us up to (or past) this segment.
@@ -217,8 +224,7 @@ func (r *Reassembler) settleHoles(c *conn, s int, seg *segment) {
 	if seg.ackf {
 		o := &c.half[1-s]
 		for o.started && len(o.ooo) > 0 && o.seqOffset(seg.ack) >= o.ooo[0].off {
-			r.gap(c, 1-s, o.ooo[0].off-o.off, seg.pkt, seg.ts, "acknowledged by the receiver, never captured")
-			r.drainOOO(c, 1-s)
+			r.skipHole(c, 1-s, seg.pkt, seg.ts, "acknowledged by the receiver, never captured")
 		}
 	}
 	r.timeoutHoles(c, seg.pkt, seg.ts)
@@ -234,8 +240,7 @@ func (r *Reassembler) timeoutHoles(c *conn, pkt int, ts time.Time) {
 	for k := range c.half {
 		h := &c.half[k]
 		for len(h.ooo) > 0 && h.ooo[0].ts.UnixNano() < limit && c.state != stClosed {
-			r.gap(c, k, h.ooo[0].off-h.off, pkt, ts, "never captured, not retransmitted in time")
-			r.drainOOO(c, k)
+			r.skipHole(c, k, pkt, ts, "never captured, not retransmitted in time")
 		}
 	}
 }
@@ -262,7 +267,6 @@ func (r *Reassembler) expireHoles() {
 func (r *Reassembler) flushOOO(c *conn, s int, pkt int, ts time.Time) {
 	h := &c.half[s]
 	for len(h.ooo) > 0 {
-		r.gap(c, s, h.ooo[0].off-h.off, pkt, ts, "segment never captured")
-		r.drainOOO(c, s)
+		r.skipHole(c, s, pkt, ts, "segment never captured")
 	}
 }
