@@ -2,9 +2,9 @@ package check
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"reflect"
 	"sort"
@@ -47,7 +47,7 @@ func newGolden(path string, ignore []string) (*goldenAssert, error) {
 func (a *goldenAssert) next() []byte {
 	for a.sc.Scan() {
 		a.line++
-		if b := a.sc.Bytes(); len(strings.TrimSpace(string(b))) > 0 {
+		if b := a.sc.Bytes(); len(bytes.TrimSpace(b)) > 0 {
 			return b
 		}
 	}
@@ -91,22 +91,20 @@ func (a *goldenAssert) strip(v any) any {
 	}
 	for _, ig := range a.ignore {
 		if strings.HasPrefix(ig, "cti.") {
-			for _, list := range []string{"fields", "expert"} {
-				key := "filter"
-				if list == "expert" {
-					key = "field"
+			// Fields name themselves by "filter", expert items by "field".
+			for _, l := range [...]struct{ list, key string }{{"fields", "filter"}, {"expert", "field"}} {
+				arr, _ := obj[l.list].([]any)
+				if arr == nil {
+					continue
 				}
-				arr, _ := obj[list].([]any)
 				kept := arr[:0:0]
 				for _, e := range arr {
-					if m, ok := e.(map[string]any); ok && m[key] == ig {
+					if m, ok := e.(map[string]any); ok && m[l.key] == ig {
 						continue
 					}
 					kept = append(kept, e)
 				}
-				if arr != nil {
-					obj[list] = kept
-				}
+				obj[l.list] = kept
 			}
 			continue
 		}
@@ -219,5 +217,3 @@ func (a *goldenAssert) finish(time.Time) outcome {
 	}
 	return out
 }
-
-var _ io.Closer = (*os.File)(nil)
