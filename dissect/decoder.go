@@ -97,7 +97,7 @@ func needsSubFilters(fd *FieldDef) bool {
 	case TypeNAMEDVAR, TypeNAMEDARRAY:
 		return true
 	case TypeSTRING:
-		return isDeviceID(fd.Name)
+		return IsDeviceID(fd.Name)
 	}
 	return false
 }

@@ -112,7 +112,7 @@ func (d *decoder) decodeString(f *Field, data []byte) {
 		f.addExpert(SeverityNote, ExpBadUTF8, "string is not valid UTF-8")
 	}
 	f.Value = Str(d.text(text, f.Offset))
-	if version := d.m.Version; f.Def != nil && isDeviceID(f.Def.Name) && (version == 0 || version >= 14) {
+	if version := d.m.Version; f.Def != nil && IsDeviceID(f.Def.Name) && (version == 0 || version >= 14) {
 		d.splitPrimaryActual(f)
 	}
 }
@@ -130,9 +130,10 @@ func afterNUL(f *Field, extra []byte, what string) {
 	f.addExpert(SeverityNote, ExpAfterNUL, fmt.Sprintf("%d NUL bytes pad the %s", len(extra), what))
 }
 
-// isDeviceID reports whether a field may hold a version-14 Primary.Actual
-// device ID (ICD extension, a dot, the actual extension).
-func isDeviceID(name string) bool {
+// IsDeviceID reports whether a field may hold a version-14 Primary.Actual
+// device ID (ICD extension, a dot, the actual extension): such STRING fields
+// get Primary and Actual children.
+func IsDeviceID(name string) bool {
 	return strings.HasSuffix(name, "DeviceID") || name == "ANI" || name == "DNIS" || name == "DialedNumber"
 }
 

@@ -84,10 +84,6 @@ type collect struct {
 	deviceID bool
 }
 
-func isDeviceID(name string) bool {
-	return strings.HasSuffix(name, "DeviceID") || name == "ANI" || name == "DNIS" || name == "DialedNumber"
-}
-
 func addTable(list []*dissect.Table, t *dissect.Table) []*dissect.Table {
 	if t == nil {
 		return list
@@ -125,7 +121,7 @@ func buildRegistry() {
 				} else {
 					c.fixed = true
 				}
-				if fd.Type == dissect.TypeSTRING && isDeviceID(fd.Name) {
+				if fd.Type == dissect.TypeSTRING && dissect.IsDeviceID(fd.Name) {
 					c.deviceID = true
 				}
 			}
