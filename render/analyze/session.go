@@ -14,7 +14,7 @@ type sessionStats struct {
 	hbFirst        time.Time
 	hbLast         time.Time
 	lastClient     time.Time
-	pending        int // requests of this stream in Stats.pending
+	pending        map[uint64]pendReq // requests waiting for their answer, by InvokeID
 }
 
 func (ss *sessionStats) add(r *render.Record) {

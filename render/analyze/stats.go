@@ -18,7 +18,6 @@ type Stats struct {
 	first, last time.Time
 	types       map[typeKey]int
 	reqs        map[string]*reqStats
-	pending     map[pendKey]pendReq
 	failures    map[failKey]int
 	sessions    map[int]*sessionStats
 	expert      map[expertKey]int
@@ -30,10 +29,6 @@ type failKey struct{ msg, code string }
 type expertKey struct {
 	code string
 	sev  dissect.Severity
-}
-type pendKey struct {
-	stream int
-	invoke uint64
 }
 type pendReq struct {
 	name string
@@ -48,6 +43,12 @@ type reqStats struct {
 // maxPendingPerStream mirrors the pipeline's bound: past it the pipeline
 // forgets a connection's waiting requests, so they can no longer be
 // answered and are counted unanswered at once.
+//
+// The pipeline pairs requests and answers, but an answer's Record.Request
+// names only the request's number, and a request displaced by a reused
+// InvokeID or by this bound is not flagged Record.Unanswered: each session
+// keeps its waiting requests (by InvokeID) for their type and to count
+// those the pipeline gives up on.
 const maxPendingPerStream = 4096
 
 // NewStats returns an empty collector.
@@ -55,7 +56,6 @@ func NewStats() *Stats {
 	return &Stats{
 		types:    make(map[typeKey]int),
 		reqs:     make(map[string]*reqStats),
-		pending:  make(map[pendKey]pendReq),
 		failures: make(map[failKey]int),
 		sessions: make(map[int]*sessionStats),
 		expert:   make(map[expertKey]int),
@@ -112,23 +112,20 @@ func (s *Stats) request(r *render.Record, ss *sessionStats) {
 	if !ok {
 		return
 	}
-	if ss.pending >= maxPendingPerStream {
+	if ss.pending == nil {
+		ss.pending = make(map[uint64]pendReq)
+	}
+	if len(ss.pending) >= maxPendingPerStream {
 		// The pipeline has just forgotten this connection's requests.
-		for k, p := range s.pending {
-			if k.stream == ss.Stream {
-				s.req(p.name).unanswered++
-				delete(s.pending, k)
-			}
+		for _, p := range ss.pending {
+			s.req(p.name).unanswered++
 		}
-		ss.pending = 0
+		clear(ss.pending)
 	}
-	k := pendKey{r.Frame.Stream, id}
-	if old, ok := s.pending[k]; ok {
+	if old, ok := ss.pending[id]; ok {
 		s.req(old.name).unanswered++ // its InvokeID was reused before any answer
-	} else {
-		ss.pending++
 	}
-	s.pending[k] = pendReq{name: name, num: r.Num}
+	ss.pending[id] = pendReq{name: name, num: r.Num}
 }
 
 func (s *Stats) confirm(r *render.Record, ss *sessionStats) {
@@ -136,12 +133,10 @@ func (s *Stats) confirm(r *render.Record, ss *sessionStats) {
 		return
 	}
 	id, _ := r.Msg.Uint("InvokeID")
-	k := pendKey{r.Frame.Stream, id}
 	name := r.Msg.Def.ConfirmsName
-	if p, ok := s.pending[k]; ok && p.num == r.Request.Num {
+	if p, ok := ss.pending[id]; ok && p.num == r.Request.Num {
 		name = p.name
-		delete(s.pending, k)
-		ss.pending--
+		delete(ss.pending, id)
 	}
 	if name == "" || name == "*" {
 		name = "(unknown request)"
@@ -232,8 +227,10 @@ func (s *Stats) Result() *StatsReport {
 		return a.Direction < b.Direction
 	})
 	unanswered := map[string]int{}
-	for _, p := range s.pending {
-		unanswered[p.name]++
+	for _, ss := range s.sessions {
+		for _, p := range ss.pending {
+			unanswered[p.name]++
+		}
 	}
 	for name, rs := range s.reqs {
 		h := &rs.lat
