@@ -11,10 +11,10 @@ type decoder struct {
 
 	// str is a string copy of frame[strBase:], made for the message's first
 	// string; every later string is a slice of it. Strings are immutable, so
-	// sharing one backing between a message's values is safe.
+	// sharing one backing between a message's values is safe. It is
+	// never empty once made (the first string has bytes).
 	str     string
 	strBase int
-	haveStr bool
 
 	kids []Field // free room the fields' children are cut from
 }
@@ -29,8 +29,8 @@ func (d *decoder) text(b []byte, off int) string {
 	if off < 0 || off+len(b) > len(d.frame) || &d.frame[off] != &b[0] {
 		return string(b)
 	}
-	if !d.haveStr {
-		d.str, d.strBase, d.haveStr = string(d.frame[off:]), off, true
+	if d.str == "" {
+		d.str, d.strBase = string(d.frame[off:]), off
 	}
 	if off < d.strBase {
 		return string(b)
