@@ -2,15 +2,11 @@ package reassembly
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
-
-	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
 )
 
 // RingOptions configure a RingWriter.
@@ -38,9 +34,8 @@ type RingWriter struct {
 	path  string
 	opts  RingOptions
 	f     *os.File
-	ng    *pcapgo.NgWriter
-	size  int64 // bytes of the current file, buffered ones included
-	pkts  int   // packets in the current file
+	ng    *NgWriter
+	pkts  int // packets in the current file
 	seq   int
 	files []string
 }
@@ -52,10 +47,6 @@ func NewRingWriter(path string, opts RingOptions) (*RingWriter, error) {
 	}
 	if opts.Files > 0 && opts.FileSize == 0 {
 		return nil, fmt.Errorf("ring buffer: a number of files needs a file size to rotate at")
-	}
-	if opts.LinkType > 255 {
-		// gopacket v1.1.19's pcapng writer stores link types in 8 bits.
-		return nil, fmt.Errorf("ring buffer: link type %v cannot be written", opts.LinkType)
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -77,18 +68,6 @@ func (w *RingWriter) fileName() string {
 	return fmt.Sprintf("%s_%05d_%s%s", base, w.seq, w.opts.Now().Format("20060102150405"), ext)
 }
 
-// countWriter counts what reaches the file.
-type countWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
-}
-
 func (w *RingWriter) open() error {
 	w.seq++
 	name := w.fileName()
@@ -96,14 +75,16 @@ func (w *RingWriter) open() error {
 	if err != nil {
 		return err
 	}
-	cw := &countWriter{w: f}
-	intf := pcapgo.DefaultNgInterface
-	intf.Name = w.opts.Interface
-	intf.LinkType = layers.LinkType(w.opts.LinkType)
-	intf.SnapLength = uint32(DefaultSnapLen)
-	sect := pcapgo.DefaultNgWriterOptions
-	sect.SectionInfo.Application = "ctishark sniff"
-	ng, err := pcapgo.NewNgWriterInterface(cw, intf, sect)
+	ng := NewNgWriter(f, NgOptions{
+		Application: "ctishark sniff",
+		Hardware:    runtime.GOARCH,
+		OS:          runtime.GOOS,
+		Interface:   w.opts.Interface,
+		InterfaceOS: runtime.GOOS,
+		SnapLen:     uint32(DefaultSnapLen),
+		BufferSize:  4096,
+	})
+	_, err = ng.Interface(w.opts.LinkType)
 	if err == nil {
 		err = ng.Flush()
 	}
@@ -112,7 +93,7 @@ func (w *RingWriter) open() error {
 		os.Remove(name)
 		return err
 	}
-	w.f, w.ng, w.size, w.pkts = f, ng, cw.n, 0
+	w.f, w.ng, w.pkts = f, ng, 0
 	w.files = append(w.files, name)
 	if w.opts.Files > 0 && len(w.files) > w.opts.Files {
 		old := w.files[0]
@@ -131,8 +112,7 @@ func (w *RingWriter) WritePacket(p *Packet) error {
 	if w.f == nil {
 		return os.ErrClosed
 	}
-	need := int64(32 + (len(p.Data)+3)&^3) // enhanced packet block
-	if w.opts.FileSize > 0 && w.pkts > 0 && w.size+need > w.opts.FileSize {
+	if w.opts.FileSize > 0 && w.pkts > 0 && w.ng.Size()+NgPacketSize(p) > w.opts.FileSize {
 		if err := w.closeFile(); err != nil {
 			return err
 		}
@@ -140,22 +120,11 @@ func (w *RingWriter) WritePacket(p *Packet) error {
 			return err
 		}
 	}
-	length := max(p.Length, len(p.Data))
-	ci := gopacket.CaptureInfo{Timestamp: p.Time, CaptureLength: len(p.Data), Length: length}
-	if err := w.ng.WritePacket(ci, p.Data); err != nil {
+	if err := w.ng.WritePacket(p); err != nil {
 		return err
 	}
-	w.size += need
 	w.pkts++
 	return nil
-}
-
-// Flush pushes buffered packets to the file.
-func (w *RingWriter) Flush() error {
-	if w.ng == nil {
-		return nil
-	}
-	return w.ng.Flush()
 }
 
 func (w *RingWriter) closeFile() error {
