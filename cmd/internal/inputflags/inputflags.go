@@ -11,9 +11,9 @@ import (
 	"strings"
 
 	"github.com/ctishark/ctishark/cmd/factory"
-	"github.com/ctishark/ctishark/cmd/internal/displayfilter"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/filter"
 	"github.com/spf13/pflag"
 )
 
@@ -38,7 +38,7 @@ func (o *Options) AddFlags(fl *pflag.FlagSet) {
 	fl.BoolVar(&o.NoHeuristic, "no-heuristics", false, "decode only connections on the server ports")
 	fl.IntVar(&o.CTIVersion, "cti-version", 0, "force protocol version `N` instead of reading it from OPEN_REQ")
 	fl.StringVar(&o.FloatHeader, "float-header", "", "force the floating field header `layout`: 1+1, 2+1 or 2+2 (tag+length bytes)")
-	displayfilter.AddFlag(fl, &o.Filter)
+	fl.StringVarP(&o.Filter, "display-filter", "Y", "", filterUsage)
 }
 
 // Validate resolves the flags, returning usage errors.
@@ -56,7 +56,7 @@ func (o *Options) Validate() error {
 			return &factory.UsageError{Err: err}
 		}
 	}
-	if o.Match, err = displayfilter.Compile(o.Filter); err != nil {
+	if o.Match, err = CompileFilter(o.Filter); err != nil {
 		return err
 	}
 	return nil
@@ -108,4 +108,21 @@ func CheckFiles(files []string) error {
 		return factory.Usagef("standard input (-) can be read only once")
 	}
 	return nil
+}
+
+// filterUsage is -Y's help text.
+const filterUsage = "display `FILTER`: only messages matching it (Wireshark syntax, e.g. 'cti.msg_type == AGENT_STATE_EVENT && cti.AgentState == AGENT_STATE_READY'; `ctishark fields` lists the names)"
+
+// CompileFilter turns a -Y expression into a record test; "" gives nil (keep
+// everything). A bad filter is a usage error whose text points at the
+// offending position.
+func CompileFilter(expr string) (func(*pipeline.Record) bool, error) {
+	if expr == "" {
+		return nil, nil
+	}
+	f, err := filter.Compile(expr)
+	if err != nil {
+		return nil, factory.Usagef("-Y: " + err.Error())
+	}
+	return pipeline.Matcher(f), nil
 }

@@ -1,4 +1,4 @@
-package displayfilter
+package inputflags
 
 import (
 	"errors"
@@ -11,16 +11,16 @@ import (
 	"github.com/ctishark/ctishark/render"
 )
 
-func TestCompile(t *testing.T) {
-	if f, err := Compile(""); f != nil || err != nil {
+func TestCompileFilter(t *testing.T) {
+	if f, err := CompileFilter(""); f != nil || err != nil {
 		t.Fatalf("empty filter: %v %v", f != nil, err)
 	}
-	_, err := Compile("cti.AgentState == ")
+	_, err := CompileFilter("cti.AgentState == ")
 	var ue *factory.UsageError
 	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "^") {
 		t.Fatalf("bad filter: %v (want a usage error with a caret)", err)
 	}
-	keep, err := Compile("cti.msg_type == HEARTBEAT_REQ && cti.response_time > 0.5")
+	keep, err := CompileFilter("cti.msg_type == HEARTBEAT_REQ && cti.response_time > 0.5")
 	if err != nil {
 		t.Fatal(err)
 	}
