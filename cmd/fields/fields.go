@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/cmd/internal/report"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/dissect/filter"
 	"github.com/spf13/cobra"
@@ -61,7 +62,7 @@ prints the named values; -T json prints everything as a stable JSON array.`,
 	}
 	fl := cmd.Flags()
 	fl.SortFlags = false
-	fl.StringVarP(&opts.Format, "format", "T", "table", "output: table or json")
+	report.AddFormatFlag(fl, &opts.Format)
 	fl.BoolVar(&opts.Enums, "enums", false, "print the named values and mask bits of each field")
 	return cmd
 }
