@@ -162,10 +162,7 @@ func (s *Stats) failure(m *dissect.Message) {
 	code := ""
 	for _, n := range [...]string{"Status", "FailureCode"} {
 		if f := m.Get(n); f != nil {
-			code = f.Display()
-			if code == "" {
-				code = f.Value.Text()
-			}
+			code = display(f)
 			break
 		}
 	}
