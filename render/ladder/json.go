@@ -104,12 +104,18 @@ func (j *JSONWriter) write(b []byte) {
 	}
 }
 
+// start opens the document, up to the arrows' opening bracket.
+func (j *JSONWriter) start() {
+	t, _ := json.Marshal(j.title)
+	j.write([]byte(`{"title":` + string(t) + ",\n\"arrows\":["))
+}
+
 // Arrow writes one arrow. Endpoints are named by their column (Builder
 // places them before the arrow is handed out), so the names are final.
 func (j *JSONWriter) Arrow(a *Arrow, eps []*Endpoint) error {
 	if j.n == 0 {
-		t, _ := json.Marshal(j.title)
-		j.write([]byte(`{"title":` + string(t) + ",\n\"arrows\":[\n"))
+		j.start()
+		j.write([]byte("\n"))
 	} else {
 		j.write([]byte(",\n"))
 	}
@@ -128,8 +134,7 @@ func (j *JSONWriter) Arrow(a *Arrow, eps []*Endpoint) error {
 // Close ends the document with the endpoints.
 func (j *JSONWriter) Close(eps []*Endpoint) error {
 	if j.n == 0 {
-		t, _ := json.Marshal(j.title)
-		j.write([]byte(`{"title":` + string(t) + ",\n\"arrows\":["))
+		j.start()
 	}
 	j.write([]byte("\n],\n\"endpoints\":[\n"))
 	for i, e := range eps {
