@@ -75,9 +75,9 @@ func (t *tableWriter) row(r *Record) []string {
 	info := Info(r.Msg, t.opts.ShowSecrets)
 	switch {
 	case r.Request != nil:
-		info += " " + requestNote(r.Request)
+		info += pairNote("request", r.Request.Num, r.Request.Latency)
 	case r.Response != nil:
-		info += " [response #" + strconv.Itoa(r.Response.Num) + ", " + millis(r.Response.Latency) + "]"
+		info += pairNote("response", r.Response.Num, r.Response.Latency)
 	case r.Unanswered:
 		info += " [unanswered]"
 	}
@@ -238,9 +238,10 @@ func (t *tableWriter) Flush() error {
 	return t.bw.Flush()
 }
 
-// requestNote is how a confirm points at its request: [request #12, 1.503 ms].
-func requestNote(q *Request) string {
-	return "[request #" + strconv.Itoa(q.Num) + ", " + millis(q.Latency) + "]"
+// pairNote is how a message points at its partner:
+// " [request #12, 1.503 ms]" on an answer, " [response #13, ...]" on a request.
+func pairNote(partner string, num int, lat time.Duration) string {
+	return " [" + partner + " #" + strconv.Itoa(num) + ", " + millis(lat) + "]"
 }
 
 // millis renders d in milliseconds with microsecond precision.
