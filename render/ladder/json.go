@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
-	"math"
 	"time"
 )
 
@@ -79,9 +78,9 @@ func name(eps []*Endpoint, i int) string {
 	return ""
 }
 
-// micros is d in seconds, rounded to the microsecond.
+// micros is d in seconds, truncated to the microsecond.
 func micros(d time.Duration) float64 {
-	return math.Round(float64(d.Microseconds())) / 1e6
+	return float64(d.Microseconds()) / 1e6
 }
 
 // JSONWriter streams a ladder as one JSON document.
