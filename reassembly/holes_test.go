@@ -18,6 +18,17 @@ import (
 // it. Frames behind a hole come out then, not at the end of the capture.
 func TestHoleSettling(t *testing.T) {
 	m4, m30 := Msg(4, 10), Msg(30, 40)
+	// withHole starts a server stream of m4, m30, m4 in which m30 (packet
+	// 5) is the segment the capture misses; lost drops it.
+	withHole := func() *Conv {
+		c := conv()
+		c.Handshake()
+		c.Send(false, m4)
+		c.Send(false, m30)
+		c.Send(false, m4)
+		return c
+	}
+	lost := func(c *Conv) []Seg { return slices.Delete(c.Segs, 4, 5) }
 	pureAck := func(c *Conv) {
 		c.T = c.T.Add(c.Step)
 		c.Segs = append(c.Segs, Seg{Src: c.Client, Dst: c.Server, Seq: c.CSeq, Ack: c.SSeq, Flags: ACK, Time: c.T})
@@ -31,14 +42,10 @@ func TestHoleSettling(t *testing.T) {
 		{
 			name: "a pure ACK past the hole declares it at once",
 			build: func() []Seg {
-				c := conv()
-				c.Handshake()
-				c.Send(false, m4)
-				c.Send(false, m30) // lost (packet 5)
-				c.Send(false, m4)
+				c := withHole()
 				pureAck(c) // packet 6 after the deletion
 				c.Send(false, m4)
-				return slices.Delete(c.Segs, 4, 5)
+				return lost(c)
 			},
 			want: []string{opened, "c0 s>c t4 n18 p[4]", "c0 s>c gap 48@18 at 6", "c0 s>c t4 n18 p[5]", "c0 s>c t4 n18 p[7]", "c0 closed end of capture"},
 		},
@@ -53,33 +60,24 @@ func TestHoleSettling(t *testing.T) {
 				c.Send(false, m4)
 				c.T = c.T.Add(c.Step)
 				c.Segs = append(c.Segs, Seg{Src: c.Client, Dst: c.Server, Seq: c.CSeq, Ack: ack, Flags: ACK, Time: c.T})
-				return slices.Delete(c.Segs, 4, 5)
+				return lost(c)
 			},
 			want: []string{opened, "c0 s>c t4 n18 p[4]", "c0 s>c gap 48@18 at 0", "c0 s>c t4 n18 p[5]", "c0 closed end of capture"},
 		},
 		{
 			name: "data waiting longer than HoleTimeout declares the hole",
 			build: func() []Seg {
-				c := conv()
-				c.Handshake()
-				c.Send(false, m4)
-				c.Send(false, m30) // lost
-				c.Send(false, m4)
+				c := withHole()
 				c.T = c.T.Add(4 * time.Second)
 				c.Send(false, m4) // nobody acknowledged: only time tells
-				return slices.Delete(c.Segs, 4, 5)
+				return lost(c)
 			},
 			want: []string{opened, "c0 s>c t4 n18 p[4]", "c0 s>c gap 48@18 at 6", "c0 s>c t4 n18 p[5]", "c0 s>c t4 n18 p[6]", "c0 closed end of capture"},
 		},
 		{
 			name: "a retransmission inside HoleTimeout fills the hole",
 			build: func() []Seg {
-				c := conv()
-				c.Handshake()
-				c.Send(false, m4)
-				c.Send(false, m30)
-				c.Send(false, m4)
-				s := c.Segs
+				s := withHole().Segs
 				re := s[4]
 				re.Time = s[len(s)-1].Time.Add(time.Second)
 				s = append(slices.Delete(s, 4, 5), re)
@@ -91,14 +89,10 @@ func TestHoleSettling(t *testing.T) {
 			name: "a negative HoleTimeout waits for the end",
 			opts: reassembly.Options{HoleTimeout: -1},
 			build: func() []Seg {
-				c := conv()
-				c.Handshake()
-				c.Send(false, m4)
-				c.Send(false, m30) // lost
-				c.Send(false, m4)
+				c := withHole()
 				c.T = c.T.Add(4 * time.Second)
 				c.Send(false, m4)
-				return slices.Delete(c.Segs, 4, 5)
+				return lost(c)
 			},
 			want: []string{opened, "c0 s>c t4 n18 p[4]", "c0 s>c gap 48@18 at 0", "c0 s>c t4 n18 p[5]", "c0 s>c t4 n18 p[6]", "c0 closed end of capture"},
 		},
