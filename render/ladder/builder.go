@@ -110,14 +110,9 @@ func (b *Builder) Arrow(r *render.Record) (a Arrow, fresh []*Endpoint) {
 	}
 	m := r.Msg
 	a.MsgType = m.Name()
-	a.Kind = "event"
+	a.Kind = dissect.KindEvent.String() // an unknown message type
 	if m.Def != nil {
-		switch m.Def.Kind {
-		case dissect.KindRequest:
-			a.Kind = "request"
-		case dissect.KindConfirm:
-			a.Kind = "confirm"
-		}
+		a.Kind = m.Def.Kind.String()
 	}
 	a.Label = render.Info(m, b.ShowSecrets)
 	if q := r.Request; q != nil {
