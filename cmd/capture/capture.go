@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"os"
 
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/dissect/filter"
@@ -92,13 +91,8 @@ type Capture struct {
 // that the options are valid; decoding happens in Messages.
 func Open(path string, opts ...Option) (*Capture, error) {
 	c := &Capture{path: path}
-	// Requests carry their answer (Message.ResponseTime) only when the
-	// pipeline looks ahead; reading a file, it always can.
-	c.cfg.popts.Lookahead = true
-	for _, o := range opts {
-		if err := o(&c.cfg); err != nil {
-			return nil, err
-		}
+	if err := c.cfg.apply(opts); err != nil {
+		return nil, err
 	}
 	src, err := reassembly.OpenFile(path)
 	if err != nil {
@@ -106,6 +100,19 @@ func Open(path string, opts ...Option) (*Capture, error) {
 	}
 	src.Close()
 	return c, nil
+}
+
+// apply sets the defaults, then the options.
+func (cfg *config) apply(opts []Option) error {
+	// Requests carry their answer (Message.ResponseTime) only when the
+	// pipeline looks ahead; reading a whole capture, it always can.
+	cfg.popts.Lookahead = true
+	for _, o := range opts {
+		if err := o(cfg); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Path is the file name given to Open.
@@ -124,20 +131,26 @@ func (c *Capture) Messages() iter.Seq2[*Message, error] {
 			return
 		}
 		defer src.Close()
-		p := pipeline.New(c.cfg.popts)
-		stopped := errors.New("stopped")
-		err = p.Read(src, func(r *pipeline.Record) error {
-			if r.Msg == nil {
-				return nil
-			}
-			if !yield(&Message{rec: r, secrets: c.cfg.secrets}, nil) {
-				return stopped
-			}
+		c.cfg.read(src, c.path, yield)
+	}
+}
+
+// read decodes src, yielding its messages, then the error (named after
+// name) that stopped it, if any.
+func (cfg *config) read(src *reassembly.Source, name string, yield func(*Message, error) bool) {
+	p := pipeline.New(cfg.popts)
+	stopped := errors.New("stopped")
+	err := p.Read(src, func(r *pipeline.Record) error {
+		if r.Msg == nil {
 			return nil
-		})
-		if err != nil && !errors.Is(err, stopped) {
-			yield(nil, fmt.Errorf("%s: %w", c.path, err))
 		}
+		if !yield(&Message{rec: r, secrets: cfg.secrets}, nil) {
+			return stopped
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, stopped) {
+		yield(nil, fmt.Errorf("%s: %w", name, err))
 	}
 }
 
@@ -149,29 +162,33 @@ func ReadAll(path, filterExpr string, opts ...Option) ([]*Message, error) {
 	if err != nil {
 		return nil, err
 	}
+	return collect(c.Messages())
+}
+
+// Decode is ReadAll for a capture held in memory or arriving on a reader;
+// it streams r once, without a temporary copy. Errors name the capture
+// "(reader)".
+func Decode(r io.Reader, filterExpr string, opts ...Option) ([]*Message, error) {
+	var cfg config
+	if err := cfg.apply(append(opts, WithFilter(filterExpr))); err != nil {
+		return nil, err
+	}
+	const name = "(reader)"
+	src, err := reassembly.OpenReader(r)
+	if err != nil {
+		return nil, errors.New(pipeline.FileError(name, err))
+	}
+	return collect(func(yield func(*Message, error) bool) { cfg.read(src, name, yield) })
+}
+
+// collect gathers the messages of seq, stopping at its error.
+func collect(seq iter.Seq2[*Message, error]) ([]*Message, error) {
 	var out []*Message
-	for m, err := range c.Messages() {
+	for m, err := range seq {
 		if err != nil {
 			return out, err
 		}
 		out = append(out, m)
 	}
 	return out, nil
-}
-
-// Decode is ReadAll for a capture held in memory or arriving on a reader.
-func Decode(r io.Reader, filterExpr string, opts ...Option) ([]*Message, error) {
-	tmp, err := os.CreateTemp("", "ctishark-capture-*.pcap")
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(tmp.Name())
-	_, err = io.Copy(tmp, r)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, err
-	}
-	return ReadAll(tmp.Name(), filterExpr, opts...)
 }
