@@ -120,10 +120,15 @@ func interfaceHint() string {
 	return "interfaces: " + strings.Join(names, ", ")
 }
 
+// errNoInterface is the error of a capture without an interface name.
+func errNoInterface() error {
+	return &CaptureError{Interface: "(none)", Err: errors.New("no interface given"), Hint: interfaceHint()}
+}
+
 // lookupInterface finds the interface by name, with a clear error.
 func lookupInterface(name string) (*net.Interface, error) {
 	if name == "" {
-		return nil, &CaptureError{Interface: "(none)", Err: errors.New("no interface given"), Hint: interfaceHint()}
+		return nil, errNoInterface()
 	}
 	ifi, err := net.InterfaceByName(name)
 	if err != nil {

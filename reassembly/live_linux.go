@@ -37,14 +37,12 @@ type Live struct {
 	sa  unix.RawSockaddrLinklayer
 	iov unix.Iovec
 	msg unix.Msghdr
-	num int
 	err error // sticky
 	// deadline is when the read deadline was last pushed out: an idle
 	// capture must report ErrIdle now and then, and pushing the deadline
 	// on every packet would cost a timer update each.
 	deadline time.Time
-	st       LiveStats
-	kern     struct{ packets, drops uint64 } // kernel counters read so far (they reset on read)
+	st       LiveStats // KernelDrops summed from the kernel's counters, which reset when read
 }
 
 // OpenLive starts capturing on opts.Interface until ctx is cancelled.
@@ -158,7 +156,7 @@ func (l *Live) ReadPacket() (Packet, error) {
 				l.deadline = time.Time{} // push it out again on the next call
 				return Packet{}, ErrIdle
 			}
-			if l.ctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, os.ErrClosed) {
+			if l.ctx.Err() != nil || errors.Is(err, os.ErrClosed) {
 				err = io.EOF
 			} else {
 				err = captureError(l.iface, err)
@@ -181,10 +179,9 @@ func (l *Live) ReadPacket() (Packet, error) {
 		if ts.IsZero() {
 			ts = time.Now()
 		}
-		l.num++
 		l.st.Packets++
 		l.st.Bytes += uint64(capLen)
-		return Packet{Data: l.buf[:capLen], Time: ts, Num: l.num, Length: n, LinkType: LinkTypeEthernet}, nil
+		return Packet{Data: l.buf[:capLen], Time: ts, Num: int(l.st.Packets), Length: n, LinkType: LinkTypeEthernet}, nil
 	}
 }
 
@@ -243,20 +240,18 @@ func (l *Live) timestamp() time.Time {
 // Stats returns the counters so far, with the kernel's drop count.
 func (l *Live) Stats() LiveStats {
 	l.pollKernel()
-	st := l.st
-	st.KernelDrops = l.kern.drops
-	return st
+	return l.st
 }
 
-// pollKernel adds the kernel counters (which reset when read) to l.kern.
+// pollKernel adds the kernel's drop counter (which resets when read) to
+// l.st.
 func (l *Live) pollKernel() {
 	if l.rc == nil {
 		return
 	}
 	l.rc.Control(func(fd uintptr) {
 		if s, err := unix.GetsockoptTpacketStats(int(fd), unix.SOL_PACKET, unix.PACKET_STATISTICS); err == nil {
-			l.kern.packets += uint64(s.Packets)
-			l.kern.drops += uint64(s.Drops)
+			l.st.KernelDrops += uint64(s.Drops)
 		}
 	})
 }

@@ -21,7 +21,6 @@ type Live struct {
 	h     *pcap.Handle
 	ctx   context.Context
 	lt    LinkType
-	num   int
 	err   error
 	st    LiveStats
 	final *LiveStats // counters taken at Close
@@ -34,7 +33,7 @@ const pollInterval = 100 * time.Millisecond
 // OpenLive starts capturing on opts.Interface until ctx is cancelled.
 func OpenLive(ctx context.Context, opts LiveOptions) (*Live, error) {
 	if opts.Interface == "" {
-		return nil, &CaptureError{Interface: "(none)", Err: errors.New("no interface given"), Hint: interfaceHint()}
+		return nil, errNoInterface()
 	}
 	snap := opts.SnapLen
 	if snap <= 0 {
@@ -132,10 +131,9 @@ func (l *Live) ReadPacket() (Packet, error) {
 		if len(data) < ci.Length {
 			l.st.Truncated++
 		}
-		l.num++
 		l.st.Packets++
 		l.st.Bytes += uint64(len(data))
-		return Packet{Data: data, Time: ci.Timestamp, Num: l.num, Length: ci.Length, LinkType: l.lt}, nil
+		return Packet{Data: data, Time: ci.Timestamp, Num: int(l.st.Packets), Length: ci.Length, LinkType: l.lt}, nil
 	}
 	return Packet{}, l.err
 }
