@@ -6,8 +6,8 @@ import (
 	"fmt"
 
 	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
-	"github.com/ctishark/ctishark/cmd/internal/progress"
 	"github.com/ctishark/ctishark/cmd/internal/report"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/render/analyze"
@@ -17,7 +17,7 @@ import (
 // AgentsOptions are the flags and arguments of `ctishark agents`.
 type AgentsOptions struct {
 	IO     *iostreams.IOStreams
-	Input  progress.Input
+	Input  inputflags.Options
 	Files  []string
 	Format string
 	Agent  string // --agent: only this AgentID

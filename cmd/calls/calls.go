@@ -7,8 +7,8 @@ import (
 	"strconv"
 
 	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
-	"github.com/ctishark/ctishark/cmd/internal/progress"
 	"github.com/ctishark/ctishark/cmd/internal/report"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/render/analyze"
@@ -18,7 +18,7 @@ import (
 // CallsOptions are the flags and arguments of `ctishark calls`.
 type CallsOptions struct {
 	IO     *iostreams.IOStreams
-	Input  progress.Input
+	Input  inputflags.Options
 	Files  []string
 	Format string
 	Call   string // --call: the CallID whose timeline is printed

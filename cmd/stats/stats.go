@@ -4,8 +4,8 @@ package stats
 
 import (
 	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
-	"github.com/ctishark/ctishark/cmd/internal/progress"
 	"github.com/ctishark/ctishark/cmd/internal/report"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/render/analyze"
@@ -15,7 +15,7 @@ import (
 // StatsOptions are the flags and arguments of `ctishark stats`.
 type StatsOptions struct {
 	IO     *iostreams.IOStreams
-	Input  progress.Input
+	Input  inputflags.Options
 	Files  []string
 	Format string
 }

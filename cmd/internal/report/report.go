@@ -6,6 +6,7 @@ package report
 
 import (
 	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/progress"
 	"github.com/ctishark/ctishark/cmd/iostreams"
@@ -18,8 +19,11 @@ func AddFormatFlag(fl *pflag.FlagSet, format *string) {
 }
 
 // Validate checks the input flags and file list, then -T; usage errors.
-func Validate(in *progress.Input, files []string, format string) error {
-	if err := in.Validate(files); err != nil {
+func Validate(in *inputflags.Options, files []string, format string) error {
+	if err := inputflags.CheckFiles(files); err != nil {
+		return err
+	}
+	if err := in.Validate(); err != nil {
 		return err
 	}
 	if format != "table" && format != "json" {
@@ -32,7 +36,7 @@ func Validate(in *progress.Input, files []string, format string) error {
 // terminal), hands each record to add, then calls write. A file that could
 // not be read in full is reported on ErrOut and, once the report of what
 // was decoded is written, makes the command exit 1.
-func Run(ios *iostreams.IOStreams, in *progress.Input, files []string, add func(*pipeline.Record), write func() error) error {
+func Run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), write func() error) error {
 	ok := progress.ReadAll(ios, in.Pipeline(), files, add)
 	if err := write(); err != nil {
 		return err

@@ -6,12 +6,12 @@ import (
 	"testing"
 
 	"github.com/ctishark/ctishark/cmd/factory"
-	"github.com/ctishark/ctishark/cmd/internal/progress"
+	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/spf13/pflag"
 )
 
 func TestValidate(t *testing.T) {
-	var in progress.Input
+	var in inputflags.Options
 	var format string
 	fl := pflag.NewFlagSet("x", pflag.ContinueOnError)
 	AddFormatFlag(fl, &format)

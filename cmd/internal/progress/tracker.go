@@ -3,26 +3,10 @@ package progress
 import (
 	"fmt"
 
-	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/reassembly"
 )
-
-// Input holds the capture-decoding flags of the commands that read whole
-// captures (the shared -p, --no-heuristics, --cti-version, --float-header
-// and -Y) and builds their pipeline options in one place.
-type Input struct {
-	inputflags.Options
-}
-
-// Validate checks the flags and the file list, returning usage errors.
-func (in *Input) Validate(files []string) error {
-	if err := inputflags.CheckFiles(files); err != nil {
-		return err
-	}
-	return in.Options.Validate()
-}
 
 // Tracker shows a bar for each large file a pipeline reads, on standard
 // error when it is a terminal. Views that print to the same terminal pass
