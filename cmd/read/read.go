@@ -154,35 +154,27 @@ func readRun(o *ReadOptions) error {
 	if o.View.WriteFile != "" {
 		return writeRun(o)
 	}
-	// A progress bar for large files, unless the rows go to the same
-	// terminal.
-	tr := progress.NewTracker(o.IO, !o.IO.IsStdoutTTY())
-	defer tr.Done()
-	in := tr.Inputs(o.Files)
-	live := in.HasStdin() // reading a pipe (tcpdump -w -): show each message at once
+	live := pipeline.Inputs{Names: o.Files}.HasStdin() // reading a pipe (tcpdump -w -): show each message at once
 	w, err := o.View.NewWriter(o.IO, live)
 	if err != nil {
 		return err
 	}
 	var flushErr error
-	report := in.OnError
-	in.OnError = func(name string, err error) {
-		// Everything decoded before the damage has been printed: flush it
-		// before the message so the two read in order.
+	// Everything decoded before a file's damage has been printed: flush
+	// it before the message so the two read in order.
+	flush := func() {
 		if ferr := view.Flush(w); ferr != nil && flushErr == nil {
 			flushErr = ferr
 		}
-		report(name, err)
 	}
 	popts := o.View.Pipeline()
 	// From a file, hold each request until its answer so it can name it
 	// (response_in); from a pipe, show messages as they come instead.
 	popts.Lookahead = !live
-	p := pipeline.New(popts)
-	failed, writeErr := p.ReadFiles(in, func(r *pipeline.Record) error {
-		tr.Record(r)
-		return w.Write(r)
-	})
+	// A progress bar for large files, unless the rows go to the same
+	// terminal.
+	tr := progress.NewTracker(o.IO, !o.IO.IsStdoutTTY())
+	failed, writeErr := tr.Read(pipeline.New(popts), o.Files, flush, w.Write)
 	if err := w.Close(); err != nil && writeErr == nil {
 		writeErr = err
 	}

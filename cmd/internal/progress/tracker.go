@@ -54,17 +54,33 @@ func (t *Tracker) Done() {
 	t.bar = nil
 }
 
+// Read reads files through p, counting records on the bar and erasing it
+// at the end. flush, when set, runs before a bad file is reported, so
+// what was printed from that file comes out first.
+func (t *Tracker) Read(p *pipeline.Pipeline, files []string, flush func(), fn func(*pipeline.Record) error) (failed bool, err error) {
+	in := t.Inputs(files)
+	if flush != nil {
+		report := in.OnError
+		in.OnError = func(name string, err error) {
+			flush()
+			report(name, err)
+		}
+	}
+	defer t.Done()
+	return p.ReadFiles(in, func(r *pipeline.Record) error {
+		t.Record(r)
+		return fn(r)
+	})
+}
+
 // ReadAll decodes every file through one pipeline (messages and streams
 // numbered across files), calling fn for each record, with a progress bar
 // on a terminal. Unreadable or damaged files are reported on ErrOut and
 // make it return false; what was decoded before the damage was handed out.
 func ReadAll(ios *iostreams.IOStreams, opts pipeline.Options, files []string, fn func(*pipeline.Record)) (ok bool) {
-	t := NewTracker(ios, true)
-	failed, _ := pipeline.New(opts).ReadFiles(t.Inputs(files), func(r *pipeline.Record) error {
-		t.Record(r)
+	failed, _ := NewTracker(ios, true).Read(pipeline.New(opts), files, nil, func(r *pipeline.Record) error {
 		fn(r)
 		return nil
 	})
-	t.Done()
 	return !failed
 }
