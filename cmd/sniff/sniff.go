@@ -32,7 +32,7 @@ type SniffOptions struct {
 
 	// Resolved by validate.
 	stop autostop
-	ring ring
+	ring reassembly.RingOptions // -b; the capture fills in the rest
 
 	// Context is the parent of the capture's context (tests cancel it
 	// the way a signal would); nil means context.Background.
@@ -179,12 +179,9 @@ func sniffRun(o *SniffOptions) error {
 
 	src := &tee{src: live}
 	if o.View.WriteFile != "" {
-		src.ring, err = reassembly.NewRingWriter(o.View.WriteFile, reassembly.RingOptions{
-			FileSize:  o.ring.fileSize,
-			Files:     o.ring.files,
-			LinkType:  live.LinkType(),
-			Interface: o.Interface,
-		})
+		ro := o.ring
+		ro.LinkType, ro.Interface = live.LinkType(), o.Interface
+		src.ring, err = reassembly.NewRingWriter(o.View.WriteFile, ro)
 		if err != nil {
 			live.Close()
 			fmt.Fprintf(o.IO.ErrOut, "ctishark: %v\n", err)
@@ -213,22 +210,14 @@ func sniffRun(o *SniffOptions) error {
 	// Stop the capture first so the kernel counters are final, then
 	// close the files and print what happened.
 	live.Close()
-	firstErr := func(errs ...error) error {
-		for _, e := range errs {
-			if e != nil {
-				return e
-			}
-		}
-		return nil
-	}
 	outErr := closeOut()
-	var ringErr error
-	if src.ring != nil {
-		ringErr = src.ring.Close()
-	}
+	ringErr := src.ring.Close() // a nil writer is closed
 	o.summary(p.Messages(), live.Stats(), src.ring)
-	if err := firstErr(runErr, ringErr); err != nil {
-		fmt.Fprintf(o.IO.ErrOut, "ctishark: %v\n", err)
+	if runErr == nil {
+		runErr = ringErr
+	}
+	if runErr != nil {
+		fmt.Fprintf(o.IO.ErrOut, "ctishark: %v\n", runErr)
 		return &factory.SilentError{Code: factory.ExitError}
 	}
 	return outErr

@@ -304,7 +304,7 @@ func TestParseSpecs(t *testing.T) {
 		t.Errorf("duration: %v %v", a, err)
 	}
 	r, err := parseRing([]string{"filesize:10", "files:4"})
-	if err != nil || r.fileSize != 10<<20 || r.files != 4 {
+	if err != nil || r.FileSize != 10<<20 || r.Files != 4 {
 		t.Errorf("ring: %+v %v", r, err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/reassembly"
 )
 
 // autostop is -a: when to stop by itself.
@@ -37,15 +38,10 @@ func parseAutostop(vals []string) (autostop, error) {
 	return a, nil
 }
 
-// ring is -b: the ring buffer of -w files.
-type ring struct {
-	fileSize int64 // bytes; 0 = one file
-	files    int   // 0 = keep all
-}
-
-// parseRing reads "-b filesize:MB" and "-b files:N".
-func parseRing(vals []string) (ring, error) {
-	var r ring
+// parseRing reads "-b filesize:MB" and "-b files:N" into the ring
+// writer's FileSize and Files.
+func parseRing(vals []string) (reassembly.RingOptions, error) {
+	var r reassembly.RingOptions
 	for _, v := range vals {
 		k, s, ok := strings.Cut(v, ":")
 		if !ok {
@@ -57,17 +53,17 @@ func parseRing(vals []string) (ring, error) {
 			if err != nil || n <= 0 || n > 1<<20 {
 				return r, factory.Usagef(fmt.Sprintf("-b filesize:%s: want a size in MB (1 to 1048576)", s))
 			}
-			r.fileSize = n << 20
+			r.FileSize = n << 20
 		case "files":
 			if err != nil || n <= 0 || n > 1e6 {
 				return r, factory.Usagef(fmt.Sprintf("-b files:%s: want a positive number of files", s))
 			}
-			r.files = int(n)
+			r.Files = int(n)
 		default:
 			return r, factory.Usagef(fmt.Sprintf("-b %q: unknown option (want filesize:MB or files:N)", v))
 		}
 	}
-	if r.files > 0 && r.fileSize == 0 {
+	if r.Files > 0 && r.FileSize == 0 {
 		return r, factory.Usagef("-b files:N needs -b filesize:MB (the size at which to start the next file)")
 	}
 	return r, nil
