@@ -207,7 +207,7 @@ func appendTreeValues(dst []string, fs []dissect.Field, name string, display, sh
 		f := &fs[i]
 		if f.Filter == name {
 			switch {
-			case isSecret(f) && !showSecrets:
+			case IsSecret(f) && !showSecrets:
 				dst = append(dst, Secret)
 			case display && f.Display() != "":
 				dst = append(dst, f.Display())

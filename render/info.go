@@ -202,7 +202,7 @@ func listField(m *dissect.Message, name string, rec, showSecrets bool) (string, 
 // shortValue is a field's value for one-line use: enum names without the
 // number, mask names joined with "|", text as is.
 func shortValue(f *dissect.Field, showSecrets bool) string {
-	if isSecret(f) && !showSecrets {
+	if IsSecret(f) && !showSecrets {
 		return Secret
 	}
 	v := f.Value

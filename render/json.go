@@ -229,7 +229,7 @@ func appendField(b []byte, f *dissect.Field, showSecrets bool, st style, mem fun
 		b = strconv.AppendInt(b, int64(f.Occurrence), 10)
 	}
 	b = mem(b, "value", false)
-	secret := isSecret(f) && !showSecrets
+	secret := IsSecret(f) && !showSecrets
 	if secret {
 		b = appendString(b, Secret)
 	} else {

@@ -79,9 +79,9 @@ const UnansweredCode = "cti.request.unanswered"
 // Secret is what a secret field's value is replaced with.
 const Secret = "********"
 
-// isSecret reports whether a field's value must be masked. The definition
+// IsSecret reports whether a field's value must be masked. The definition
 // is consulted too, so a password tag sent where its message does not define
 // it is masked as well.
-func isSecret(f *dissect.Field) bool {
+func IsSecret(f *dissect.Field) bool {
 	return f.Secret || f.Def != nil && f.Def.Secret
 }

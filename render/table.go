@@ -241,11 +241,11 @@ func (t *tableWriter) Flush() error {
 // pairNote is how a message points at its partner:
 // " [request #12, 1.503 ms]" on an answer, " [response #13, ...]" on a request.
 func pairNote(partner string, num int, lat time.Duration) string {
-	return " [" + partner + " #" + strconv.Itoa(num) + ", " + millis(lat) + "]"
+	return " [" + partner + " #" + strconv.Itoa(num) + ", " + Millis(lat) + "]"
 }
 
-// millis renders d in milliseconds with microsecond precision.
-func millis(d time.Duration) string {
+// Millis renders d in milliseconds with microsecond precision: 2.462 ms.
+func Millis(d time.Duration) string {
 	us := d.Microseconds()
 	neg := us < 0
 	if neg {

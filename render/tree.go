@@ -81,10 +81,10 @@ func (t *treeWriter) Write(r *Record) error {
 	switch {
 	case r.Request != nil:
 		t.line(1, fmt.Sprintf("[Request in: message %d]", r.Request.Num))
-		t.line(1, fmt.Sprintf("[Response time: %s]", millis(r.Request.Latency)))
+		t.line(1, fmt.Sprintf("[Response time: %s]", Millis(r.Request.Latency)))
 	case r.Response != nil:
 		t.line(1, fmt.Sprintf("[Response in: message %d]", r.Response.Num))
-		t.line(1, fmt.Sprintf("[Response time: %s]", millis(r.Response.Latency)))
+		t.line(1, fmt.Sprintf("[Response time: %s]", Millis(r.Response.Latency)))
 	case r.Unanswered:
 		t.line(1, t.pal.paint(t.pal.yellow, "[Expert Warning ("+UnansweredCode+"): no answer before the connection closed or the capture ended]"))
 	}
@@ -232,7 +232,7 @@ func (t *treeWriter) field(depth int, f *dissect.Field, m *dissect.Message) {
 		b.WriteString(t.pal.paint(t.pal.dim, fmt.Sprintf("  [offset %d, %d bytes]", f.Offset, f.Size)))
 	}
 	t.line(depth, b.String())
-	if !isSecret(f) || t.opts.ShowSecrets {
+	if !IsSecret(f) || t.opts.ShowSecrets {
 		switch {
 		case f.Def != nil && f.Def.Mask != nil && f.Value.Type.IsInteger():
 			t.maskBits(depth+1, f)
@@ -250,7 +250,7 @@ func (t *treeWriter) field(depth int, f *dissect.Field, m *dissect.Message) {
 
 // treeValue is a field's value in the detail pane.
 func treeValue(f *dissect.Field, showSecrets bool) string {
-	if isSecret(f) && !showSecrets {
+	if IsSecret(f) && !showSecrets {
 		return Secret
 	}
 	v := f.Value
@@ -400,7 +400,7 @@ func secretBytes(m *dissect.Message) []bool {
 	var mask []bool
 	for i := range m.Fields {
 		f := &m.Fields[i]
-		if !isSecret(f) {
+		if !IsSecret(f) {
 			continue
 		}
 		if mask == nil {

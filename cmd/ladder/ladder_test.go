@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"github.com/ctishark/ctishark/render"
 	"io"
 	"os"
 	"path/filepath"
@@ -379,8 +380,8 @@ func TestTextColoursFailuresRed(t *testing.T) {
 		if !strings.Contains(line, "\x1b[1;31m"+p.Response) {
 			t.Errorf("failure #%d not red: %q", num, line)
 		}
-		if !strings.Contains(line, ladder.Millis(p.Latency)) {
-			t.Errorf("failure #%d lacks its latency %s: %q", num, ladder.Millis(p.Latency), line)
+		if !strings.Contains(line, render.Millis(p.Latency)) {
+			t.Errorf("failure #%d lacks its latency %s: %q", num, render.Millis(p.Latency), line)
 		}
 	}
 	// NO_COLOR: no escape at all.
@@ -403,8 +404,8 @@ func TestSVGParsesWithLabels(t *testing.T) {
 		}
 	}
 	for _, p := range res.Pairs {
-		if p.InvokeID != 0 && !slices.Contains(texts, ladder.Millis(p.Latency)) {
-			t.Errorf("SVG lacks the latency %s of %s", ladder.Millis(p.Latency), p.Response)
+		if p.InvokeID != 0 && !slices.Contains(texts, render.Millis(p.Latency)) {
+			t.Errorf("SVG lacks the latency %s of %s", render.Millis(p.Latency), p.Response)
 		}
 	}
 	if !slices.Contains(classes, "arrow confirm failure") {

@@ -66,16 +66,13 @@ func (b *Builder) Observe(r *render.Record) {
 	if r.Msg == nil || r.Msg.Def == nil || r.Msg.Def.Name != "OPEN_REQ" {
 		return
 	}
-	if s, ok := r.Msg.String("ClientID"); ok && !secret(r.Msg.Get("ClientID")) {
+	if s, ok := r.Msg.String("ClientID"); ok && !render.IsSecret(r.Msg.Get("ClientID")) {
 		e.ClientID = s
 	}
-	if s, ok := r.Msg.String("AgentID"); ok && !secret(r.Msg.Get("AgentID")) {
+	if s, ok := r.Msg.String("AgentID"); ok && !render.IsSecret(r.Msg.Get("AgentID")) {
 		e.AgentID = s
 	}
 }
-
-// secret reports whether a field must never reach a label.
-func secret(f *dissect.Field) bool { return f != nil && (f.Secret || f.Def != nil && f.Def.Secret) }
 
 // place gives an endpoint its column, when it has none yet.
 func (b *Builder) place(e *Endpoint, fresh []*Endpoint) []*Endpoint {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/xml"
 	"fmt"
+	"github.com/ctishark/ctishark/render"
 	"io"
 	"strconv"
 	"strings"
@@ -134,7 +135,7 @@ func WriteSVG(w io.Writer, d *Diagram) error {
 			cls += " failed"
 		}
 		fmt.Fprintf(bw, `<path class="%s" d="M%s,%d h4 V%d h-4"><title>%s</title></path>`+"\n", cls, num(x), ry, cy,
-			esc(fmt.Sprintf("#%d → #%d: %s", a.Request, a.Num, Millis(a.Latency))))
+			esc(fmt.Sprintf("#%d → #%d: %s", a.Request, a.Num, render.Millis(a.Latency))))
 	}
 	if len(d.Arrows) == 0 {
 		fmt.Fprintf(bw, `<text class="sub" x="%d" y="%d">no CTI messages selected</text>`+"\n", svgMarginX, top+16)
@@ -232,7 +233,7 @@ func writeArrow(bw *bufio.Writer, a *Arrow, y int, labelX float64) {
 	mid := (x1 + x2) / 2
 	fmt.Fprintf(bw, `<text class="msg" x="%s" y="%d" text-anchor="middle">%s`, num(mid), y-7, esc(a.MsgType))
 	if a.Kind == "confirm" && a.HasLatency {
-		fmt.Fprintf(bw, ` <tspan class="lat">%s</tspan>`, esc(Millis(a.Latency)))
+		fmt.Fprintf(bw, ` <tspan class="lat">%s</tspan>`, esc(render.Millis(a.Latency)))
 	}
 	bw.WriteString(`</text>`)
 	fmt.Fprintf(bw, `<text class="label" x="%s" y="%d">%s</text></g>`+"\n", num(labelX), y+4, esc(svgLabel(a)))
@@ -261,7 +262,7 @@ func tooltip(a *Arrow) string {
 		s = "#" + strconv.Itoa(a.Num) + " " + s
 	}
 	if a.HasLatency {
-		s += " (" + Millis(a.Latency) + ")"
+		s += " (" + render.Millis(a.Latency) + ")"
 	}
 	s += "\n" + a.Label
 	for _, e := range a.Expert {

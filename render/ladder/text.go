@@ -3,6 +3,7 @@ package ladder
 import (
 	"bufio"
 	"fmt"
+	"github.com/ctishark/ctishark/render"
 	"io"
 	"strconv"
 	"strings"
@@ -136,7 +137,7 @@ func (t *TextWriter) Arrow(a *Arrow, fresh []*Endpoint) error {
 	b.WriteString(" ")
 	var notes []string
 	if a.Kind == "confirm" && a.HasLatency {
-		notes = append(notes, t.paint(ansiCyan, Millis(a.Latency)))
+		notes = append(notes, t.paint(ansiCyan, render.Millis(a.Latency)))
 	}
 	if a.Failure && a.Status != "" && !strings.HasPrefix(a.Label, a.Status) {
 		notes = append(notes, t.paint(ansiRed, Sanitize(a.Status)))
@@ -247,16 +248,6 @@ func pad(s string, n int) string {
 // seconds renders a relative time with microsecond precision.
 func seconds(d time.Duration) string {
 	return strconv.FormatFloat(d.Seconds(), 'f', 6, 64)
-}
-
-// Millis renders a latency in milliseconds with microsecond precision: 2.462 ms.
-func Millis(d time.Duration) string {
-	us := d.Microseconds()
-	sign := ""
-	if us < 0 {
-		sign, us = "-", -us
-	}
-	return fmt.Sprintf("%s%d.%03d ms", sign, us/1000, us%1000)
 }
 
 // Sanitize makes wire text safe for a terminal: control characters (an
