@@ -202,15 +202,7 @@ func ladderRun(o *LadderOptions) error {
 	// A progress bar for large files, unless the diagram goes to the same
 	// terminal.
 	tr := progress.NewTracker(o.IO, toFile || !o.IO.IsStdoutTTY())
-	defer tr.Done()
-	in := tr.Inputs(o.Files)
-	report := in.OnError
-	in.OnError = func(name string, err error) {
-		sink.flush()
-		report(name, err)
-	}
-	failed, rerr := p.ReadFiles(in, func(r *pipeline.Record) error {
-		tr.Record(r)
+	failed, rerr := tr.Read(p, o.Files, sink.flush, func(r *pipeline.Record) error {
 		b.Observe(r)
 		return o.sel.Push(r, emit)
 	})
