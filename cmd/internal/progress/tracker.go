@@ -22,9 +22,9 @@ func NewTracker(ios *iostreams.IOStreams, show bool) *Tracker {
 	return &Tracker{ios: ios, show: show && ios.IsStderrTTY()}
 }
 
-// Inputs are pipeline inputs that open files through the tracker and
+// inputs are pipeline inputs that open files through the tracker and
 // report bad files on standard error (after erasing the bar).
-func (t *Tracker) Inputs(files []string) pipeline.Inputs {
+func (t *Tracker) inputs(files []string) pipeline.Inputs {
 	return pipeline.Inputs{
 		Names: files,
 		Stdin: t.ios.In,
@@ -41,8 +41,8 @@ func (t *Tracker) Inputs(files []string) pipeline.Inputs {
 	}
 }
 
-// Record counts a record handed out.
-func (t *Tracker) Record(r *pipeline.Record) {
+// record counts a record handed out.
+func (t *Tracker) record(r *pipeline.Record) {
 	if r.Msg != nil {
 		t.bar.Message()
 	}
@@ -58,7 +58,7 @@ func (t *Tracker) Done() {
 // at the end. flush, when set, runs before a bad file is reported, so
 // what was printed from that file comes out first.
 func (t *Tracker) Read(p *pipeline.Pipeline, files []string, flush func(), fn func(*pipeline.Record) error) (failed bool, err error) {
-	in := t.Inputs(files)
+	in := t.inputs(files)
 	if flush != nil {
 		report := in.OnError
 		in.OnError = func(name string, err error) {
@@ -68,7 +68,7 @@ func (t *Tracker) Read(p *pipeline.Pipeline, files []string, flush func(), fn fu
 	}
 	defer t.Done()
 	return p.ReadFiles(in, func(r *pipeline.Record) error {
-		t.Record(r)
+		t.record(r)
 		return fn(r)
 	})
 }
