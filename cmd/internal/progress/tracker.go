@@ -29,13 +29,13 @@ func (t *Tracker) inputs(files []string) pipeline.Inputs {
 		Names: files,
 		Stdin: t.ios.In,
 		Open: func(name string) (*reassembly.Source, error) {
-			t.Done()
+			t.done()
 			src, b, err := Open(name, t.ios.ErrOut, t.show)
 			t.bar = b
 			return src, err
 		},
 		OnError: func(name string, err error) {
-			t.Done()
+			t.done()
 			fmt.Fprintf(t.ios.ErrOut, "ctishark: %v\n", err)
 		},
 	}
@@ -48,8 +48,8 @@ func (t *Tracker) record(r *pipeline.Record) {
 	}
 }
 
-// Done erases the bar of the current file and closes the file.
-func (t *Tracker) Done() {
+// done erases the bar of the current file and closes the file.
+func (t *Tracker) done() {
 	t.bar.Close()
 	t.bar = nil
 }
@@ -66,7 +66,7 @@ func (t *Tracker) Read(p *pipeline.Pipeline, files []string, flush func(), fn fu
 			report(name, err)
 		}
 	}
-	defer t.Done()
+	defer t.done()
 	return p.ReadFiles(in, func(r *pipeline.Record) error {
 		t.record(r)
 		return fn(r)
