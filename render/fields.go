@@ -141,11 +141,7 @@ func FieldValues(dst []string, r *Record, name string, display, showSecrets bool
 		if fr.Time.IsZero() {
 			return dst
 		}
-		start := fr.Start
-		if start.IsZero() || start.After(fr.Time) {
-			start = fr.Time
-		}
-		return append(dst, seconds(fr.Time.Sub(start)))
+		return append(dst, seconds(fr.Relative()))
 	case "cti.time_epoch":
 		if fr.Time.IsZero() {
 			return dst

@@ -141,11 +141,7 @@ func (c *clock) format(fr *Frame) string {
 			s = seconds(0)
 		}
 	default:
-		start := fr.Start
-		if start.IsZero() || start.After(t) {
-			start = t
-		}
-		s = seconds(t.Sub(start))
+		s = seconds(fr.Relative())
 	}
 	c.prev, c.has = t, true
 	return s

@@ -56,6 +56,16 @@ type Frame struct {
 	Truncated bool   // the capture cut the message short (snaplen, capture end)
 }
 
+// Relative is the time since the first packet of the capture; a message
+// stamped before it (captures are not always in time order) or with no
+// known start counts as 0.
+func (fr *Frame) Relative() time.Duration {
+	if fr.Start.IsZero() || fr.Start.After(fr.Time) {
+		return 0
+	}
+	return fr.Time.Sub(fr.Start)
+}
+
 // Session is a snapshot of a connection's protocol state.
 type Session struct {
 	Version      int // protocol version (0 = unknown)
