@@ -18,19 +18,25 @@ const (
 	FormatTree  Format = "tree"
 	FormatJSON  Format = "json"
 	FormatJSONL Format = "jsonl"
+	// FormatFields prints only the fields Options.Fields names.
+	FormatFields Format = "fields"
 )
 
-// Formats lists the views in the order --help shows them.
+// Formats lists the views of whole messages in the order --help shows
+// them; FormatFields, which shows chosen fields, comes after them.
 var Formats = []Format{FormatTable, FormatTree, FormatJSON, FormatJSONL}
 
 // ParseFormat reads a view name.
 func ParseFormat(s string) (Format, error) {
+	if Format(s) == FormatFields {
+		return FormatFields, nil
+	}
 	for _, f := range Formats {
 		if string(f) == s {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("unknown output format %q (want table, tree, json or jsonl)", s)
+	return "", fmt.Errorf("unknown output format %q (want table, tree, json, jsonl or fields)", s)
 }
 
 // TimeFormat is how the table and tree show a message's time.
@@ -62,6 +68,7 @@ type Options struct {
 	Hex         bool           // tree: add a hex dump of each frame
 	Aligned     bool           // table: buffer rows and align them with tablewriter (TTY)
 	Live        bool           // flush after every record (input is a live pipe)
+	Fields      FieldsOptions  // the fields view: which fields, separators, quoting
 }
 
 // Writer renders records one at a time. Close flushes what a view buffers
@@ -92,6 +99,8 @@ func New(f Format, w io.Writer, opts Options) (Writer, error) {
 		wr = newJSON(w, opts, true)
 	case FormatJSONL:
 		wr = newJSON(w, opts, false)
+	case FormatFields:
+		return NewFields(w, opts, opts.Fields), nil // flushes per line itself when live
 	default:
 		return nil, fmt.Errorf("unknown output format %q", f)
 	}

@@ -9,16 +9,12 @@ import (
 	"github.com/ctishark/ctishark/render"
 )
 
-// FormatFields is the -T fields view; render has no Format constant for it
-// because it needs the -e list (render.NewFields).
-const FormatFields render.Format = "fields"
-
 // validateFields checks -e and -E against -T and resolves them into
 // FieldsView. Field names are those of display filters: each -e name
 // is compiled as a filter on its own, so unknown names get the filter
 // package's "did you mean" suggestions and the two never disagree.
 func (o *Options) validateFields() error {
-	if o.View != FormatFields {
+	if o.View != render.FormatFields {
 		if len(o.Fields) > 0 || len(o.FieldOpts) > 0 {
 			return factory.Usagef("-e and -E need -T fields")
 		}

@@ -6,7 +6,6 @@ package view
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/inputflags"
@@ -34,7 +33,7 @@ type Options struct {
 	inputflags.Options
 
 	// Resolved by Validate.
-	FieldsView render.FieldsOptions // when View == FormatFields
+	FieldsView render.FieldsOptions // when View == render.FormatFields
 
 	View       render.Format
 	TimeFormat render.TimeFormat
@@ -60,10 +59,8 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 // mode of ios.
 func (o *Options) Validate(cmd *cobra.Command, ios *iostreams.IOStreams) error {
 	var err error
-	if o.Format == string(FormatFields) {
-		o.View = FormatFields
-	} else if o.View, err = render.ParseFormat(o.Format); err != nil {
-		return factory.Usagef(strings.Replace(err.Error(), "or jsonl", "jsonl or fields", 1))
+	if o.View, err = render.ParseFormat(o.Format); err != nil {
+		return &factory.UsageError{Err: err}
 	}
 	if err := o.validateFields(); err != nil {
 		return err
@@ -104,9 +101,6 @@ func (o *Options) Pipeline() pipeline.Options {
 // input is a stream (stdin, an interface): every message is shown as soon
 // as it is decoded, without waiting to align columns.
 func (o *Options) NewWriter(ios *iostreams.IOStreams, live bool) (render.Writer, error) {
-	if o.View == FormatFields {
-		return render.NewFields(ios.Out, render.Options{ShowSecrets: o.ShowSecrets, Live: live}, o.FieldsView), nil
-	}
 	return render.New(o.View, ios.Out, render.Options{
 		Time:        o.TimeFormat,
 		Color:       ios.ColorEnabled(),
@@ -114,6 +108,7 @@ func (o *Options) NewWriter(ios *iostreams.IOStreams, live bool) (render.Writer,
 		Hex:         o.Hex,
 		Aligned:     ios.IsStdoutTTY() && !live,
 		Live:        live,
+		Fields:      o.FieldsView,
 	})
 }
 
