@@ -115,9 +115,12 @@ func (r *run) exec(t *testing.T, ctx context.Context, open func(context.Context,
 }
 
 // sampleMessages is how many messages read decodes from the sample.
-func sampleMessages(t *testing.T) int {
+func sampleMessages(t *testing.T) int { return countMessages(t, samplePcap) }
+
+// countMessages decodes a capture file and counts its messages.
+func countMessages(t *testing.T, path string) int {
 	t.Helper()
-	src, err := reassembly.OpenFile(samplePcap)
+	src, err := reassembly.OpenFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,21 +208,7 @@ func TestSniffCancelStopsAndSaves(t *testing.T) {
 		t.Errorf("stderr: %s", r.errOut)
 	}
 	// The saved file holds every packet: decoding it gives the same rows.
-	src, err := reassembly.OpenFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	n := 0
-	if err := pipeline.New(pipeline.Options{}).Read(src, func(r *pipeline.Record) error {
-		if r.Msg != nil {
-			n++
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if n != want {
+	if n := countMessages(t, out); n != want {
 		t.Errorf("saved capture decodes to %d messages, want %d", n, want)
 	}
 }
