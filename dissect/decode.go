@@ -124,7 +124,7 @@ func decodeBody(m *Message, hdr *[2]Field, def *MessageDef, frame []byte, ctx Co
 		m.Version = int(binary.BigEndian.Uint32(body[4:8]))
 	}
 	sh := chooseShape(def, body, ctx)
-	m.Layout, m.LayoutSource, m.FixedSize = sh.layout, sh.source, sh.size
+	m.Layout, m.LayoutSource, m.FixedSize, m.ev = sh.layout, sh.source, sh.size, sh.ev
 	// One allocation for the header, the field list and the children: the
 	// catalog's fixed fields plus the records the shape scan counted in the
 	// bytes present (capped, so a pathological frame grows the list as it is
@@ -158,33 +158,25 @@ func decodeBody(m *Message, hdr *[2]Field, def *MessageDef, frame []byte, ctx Co
 	d.floating(def, body[pos:], HeaderLen+pos, sh.layout)
 }
 
-// shapeNotes says which of the doubtful layouts the message matched.
+// shapeNotes says what the message's shape shows that the session did not
+// expect. Assumptions the session makes once (which OPEN_REQ layout, which
+// floating header) are the session's notes, not the message's.
 func shapeNotes(m *Message, def *MessageDef, sh shape, ctx Context) {
-	if def.Name == "OPEN_REQ" && sh.fits {
-		if sh.extra > 0 {
-			m.addExpert(SeverityNote, ExpOpenReqLayout, "", "OPEN_REQ carries three reserved UINTs after ConfigMsgMask (the UCCE layout); its floating part fits only that way")
-		} else {
-			m.addExpert(SeverityNote, ExpOpenReqLayout, "", "OPEN_REQ ends its fixed part at ConfigMsgMask (no reserved UINTs after it)")
-		}
+	if sh.nFixed < len(def.Fixed) && sh.fits && ctx.Version == 0 {
+		// With no version known, the session says once that its server
+		// speaks an older version.
+		m.olderThan = def.Fixed[sh.nFixed].Version
 	}
-	if sh.nFixed < len(def.Fixed) && sh.fits {
+	if sh.nFixed < len(def.Fixed) && sh.fits && ctx.Version > 0 && def.Fixed[sh.nFixed].Version <= ctx.Version {
+		// Expected of an older session's message; worth a word when the
+		// session's version says the fields should be there.
 		var names []string
 		for _, f := range def.Fixed[sh.nFixed:] {
 			names = append(names, fmt.Sprintf("%s (version %d)", f.Name, f.Version))
 		}
 		m.addExpert(SeverityNote, ExpVersionAbsent, "", "fixed part ends before "+strings.Join(names, ", ")+": a message of an older protocol version")
 	}
-	if sh.size >= len(m.Frame)-HeaderLen || sh.layout == LayoutUnknown {
-		return
-	}
-	switch {
-	case sh.source == SourceDetected && ctx.Layout == LayoutUnknown && sh.clean:
-		msg := fmt.Sprintf("floating header layout %s (%s) inferred: the floating part parses exactly with known tags", sh.layout, sh.layout.Describe())
-		if sh.cleanBy > 1 {
-			msg += fmt.Sprintf("; %d layouts fit, the first was kept", sh.cleanBy)
-		}
-		m.addExpert(SeverityNote, ExpLayoutDetected, "", msg)
-	case sh.source == SourceDetected && ctx.Layout != LayoutUnknown && sh.layout != ctx.Layout && sh.clean:
+	if sh.switched {
 		m.addExpert(SeverityWarning, ExpLayoutMismatch, "", fmt.Sprintf(
 			"the session's floating header layout %s does not fit this message; %s (%s) does and was used",
 			ctx.Layout, sh.layout, sh.layout.Describe()))

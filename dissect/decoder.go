@@ -136,10 +136,8 @@ func kidsBound(def *MessageDef, body []byte, sh shape, version int) int {
 }
 
 func (m *MessageDef) firstWithTag(tag uint16) *FieldDef {
-	for i := range m.Floating {
-		if m.Floating[i].Tag == tag {
-			return &m.Floating[i]
-		}
+	if i := m.tagIndex(tag); i >= 0 {
+		return &m.Floating[i]
 	}
 	return nil
 }

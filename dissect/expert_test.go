@@ -18,6 +18,21 @@ func fr(t *testing.T, typ uint32, body string) []byte {
 
 // expectExpert asserts that m has exactly one item with code, of severity
 // sev, attached to field (a filter name, "" for the message), and returns it.
+// expectNote asserts that s holds exactly one note with code and returns it.
+func expectNote(t *testing.T, s *Session, code string) Note {
+	t.Helper()
+	var got []Note
+	for _, n := range s.Notes {
+		if n.Code == code {
+			got = append(got, n)
+		}
+	}
+	if len(got) != 1 {
+		t.Fatalf("want one session note %s, got %+v", code, s.Notes)
+	}
+	return got[0]
+}
+
 func expectExpert(t *testing.T, m *Message, sev Severity, code, field string) Expert {
 	t.Helper()
 	got := findExpert(m, code)
@@ -204,7 +219,7 @@ func TestExpertNotAllowed(t *testing.T) {
 00000007 00000003
 c2 05 34323432 00 // AgentID (194) is not a FAILURE_CONF field
 `), ctxFor(13))
-	expectExpert(t, m, SeverityWarning, ExpNotAllowed, "cti.AgentID")
+	expectExpert(t, m, SeverityNote, ExpNotAllowed, "cti.AgentID") // decoded by the tag table: a note
 	onlyExperts(t, m, ExpNotAllowed)
 	if f := m.Fields[2]; f.Name != "AgentID" || f.Value.Str != "4242" || f.Def == nil {
 		t.Errorf("field %+v", f)
@@ -376,13 +391,21 @@ e4 02 0000 // NumPeripherals (228) exists from version 14
 	onlyExperts(t, m, ExpFieldVersion)
 }
 
-func TestExpertLayoutDetected(t *testing.T) {
-	m := Decode(hx(t, setAgentStateV18), Context{OpenReqExtra: -1})
-	expectExpert(t, m, SeverityNote, ExpLayoutDetected, "")
-	onlyExperts(t, m, ExpLayoutDetected)
+// A layout read from the bytes is the session's assumption, said once in
+// its notes; the message itself carries no expert item.
+func TestLayoutDetectedIsASessionNote(t *testing.T) {
+	s := NewSession(Options{})
+	m := s.Decode(hx(t, setAgentStateV18))
+	onlyExperts(t, m)
 	if m.Layout != Layout21 || m.LayoutSource != SourceDetected {
 		t.Errorf("layout %s/%s", m.Layout, m.LayoutSource)
 	}
+	n := expectNote(t, s, ExpLayoutDetected)
+	if !strings.Contains(n.Text, "2+1") {
+		t.Errorf("note %q", n.Text)
+	}
+	s.Decode(hx(t, callHeldV18))
+	expectNote(t, s, ExpLayoutDetected) // still once
 }
 
 func TestExpertLayoutMismatch(t *testing.T) {
@@ -429,10 +452,10 @@ func TestExpertFieldLengthPastEnd(t *testing.T) {
 func TestExpertOpenReqReserved(t *testing.T) {
 	without := NewSession(Options{})
 	m := without.Decode(hx(t, openReqV13))
-	e := expectExpert(t, m, SeverityNote, ExpOpenReqLayout, "")
-	onlyExperts(t, m, ExpOpenReqLayout)
-	if !strings.Contains(e.Message, "no reserved UINTs") || m.FixedSize != 32 || without.OpenReqExtra != 0 {
-		t.Errorf("without: %q fixed %d extra %d", e.Message, m.FixedSize, without.OpenReqExtra)
+	onlyExperts(t, m)
+	e := expectNote(t, without, ExpOpenReqLayout)
+	if !strings.Contains(e.Text, "no reserved UINTs") || m.FixedSize != 32 || without.OpenReqExtra != 0 {
+		t.Errorf("without: %q fixed %d extra %d", e.Text, m.FixedSize, without.OpenReqExtra)
 	}
 
 	with := NewSession(Options{})
@@ -449,10 +472,10 @@ func TestExpertOpenReqReserved(t *testing.T) {
 06 05 31303031 00
 c2 05 34323432 00
 `))
-	e = expectExpert(t, m, SeverityNote, ExpOpenReqLayout, "")
-	onlyExperts(t, m, ExpOpenReqLayout)
-	if !strings.Contains(e.Message, "three reserved UINTs") || m.FixedSize != 44 || with.OpenReqExtra != 3 {
-		t.Errorf("with: %q fixed %d extra %d", e.Message, m.FixedSize, with.OpenReqExtra)
+	onlyExperts(t, m)
+	e = expectNote(t, with, ExpOpenReqLayout)
+	if !strings.Contains(e.Text, "three reserved UINTs") || m.FixedSize != 44 || with.OpenReqExtra != 3 {
+		t.Errorf("with: %q fixed %d extra %d", e.Text, m.FixedSize, with.OpenReqExtra)
 	}
 	if len(m.Fields) != 16 || m.Fields[8].Name != "reserved" || m.Fields[8].Offset != 40 || m.Fields[11].Name != "ClientID" || m.Fields[11].Offset != 54 {
 		t.Errorf("fields %s", dumpFields(m))
@@ -460,14 +483,25 @@ c2 05 34323432 00
 }
 
 // SET_AGENT_STATE_REQ of a version-11 client ends before AgentCapacity
-// (version 12): it decodes cleanly with a note.
+// (version 12): it decodes cleanly, silently in a version-11 session, with
+// a note where the session's version says the field should be there, and
+// as a session note where the version is unknown.
 func TestExpertVersionAbsent(t *testing.T) {
-	m := Decode(fr(t, typSetAgentState, `
+	frame := fr(t, typSetAgentState, `
 00000009 00000000 // InvokeID, reserved
 0002 0000 0000    // AgentState NOT_READY, reserved, reserved
 0000 00           // EventReasonCode, ForcedFlag; no AgentCapacity
 06 05 31303031 00 // @25 AgentInstrument
-`), ctxFor(11))
+`)
+	if m := Decode(frame, ctxFor(11)); m.Get("AgentCapacity") != nil || len(findExpert(m, ExpVersionAbsent)) != 0 {
+		t.Errorf("v11 session: %q", expertCodes(m))
+	}
+	s := NewSession(Options{})
+	s.Decode(frame)
+	if n := expectNote(t, s, ExpVersionAbsent); !strings.Contains(n.Text, "version-12") {
+		t.Errorf("session note %q", n.Text)
+	}
+	m := Decode(frame, ctxFor(13))
 	e := expectExpert(t, m, SeverityNote, ExpVersionAbsent, "")
 	onlyExperts(t, m, ExpVersionAbsent, ExpEnumValue) // EventReasonCode 0 is no reason code
 	if !strings.Contains(e.Message, "AgentCapacity (version 12)") {

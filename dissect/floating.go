@@ -48,7 +48,9 @@ func (d *decoder) floating(def *MessageDef, b []byte, base int, l Layout) {
 			td := LookupTag(tag)
 			fd := foreignDef(td)
 			f.Def, f.Name, f.Filter, f.Secret, typ = fd, fd.Name, fd.Filter, fd.Secret, fd.Type
-			f.addExpert(SeverityWarning, ExpNotAllowed, fmt.Sprintf("tag %d (%s) is not defined for %s", tag, td.Name, def.Name))
+			// Decoded by the tag table's name and type: a server may well
+			// send more than the guide lists for a message.
+			f.addExpert(SeverityNote, ExpNotAllowed, fmt.Sprintf("tag %d (%s) is not defined for %s; decoded by the tag table", tag, td.Name, def.Name))
 		default:
 			f.Name, f.Filter = "tag "+strconv.Itoa(int(tag)), "cti.unknown_tag"
 			f.Value = d.guessText(data, base+start)
@@ -126,10 +128,20 @@ func pickDef(def *MessageDef, tag uint16, version int, tagSeen *[maxFloatingDefs
 var foreignDefs = map[uint16]*FieldDef{}
 
 func init() {
+	// A tag is secret wherever it appears if the catalog marks it secret in
+	// any message (ClientPassword, AgentPassword).
+	secret := map[uint16]bool{}
+	for _, m := range catalogMessages {
+		for i := range m.Floating {
+			if m.Floating[i].Secret {
+				secret[m.Floating[i].Tag] = true
+			}
+		}
+	}
 	for i := range catalogTags {
 		t := &catalogTags[i]
 		fd := &FieldDef{Name: t.Name, Filter: FilterName(t.Name), Type: t.Type, Max: t.Max, Tag: t.Tag, Floating: true,
-			Secret: t.Name == "ClientPassword" || t.Name == "AgentPassword", countFixed: -1, countFloat: -1}
+			Secret: secret[t.Tag], countFixed: -1, countFloat: -1}
 		if needsSubFilters(fd) {
 			fd.sub = newSubFilters(fd.Filter)
 		}

@@ -32,6 +32,29 @@ func (Framing) FrameLen(hdr []byte) (int, bool) {
 	return HeaderLen + int(n), true
 }
 
+// MaxTypeID is the largest MessageTypeID a frame of an unknown type may
+// carry at a known frame boundary: far above the highest ID either dialect
+// defines (UCCE's lists stop below 300), far below what the bytes of a lost
+// boundary usually read as.
+const MaxTypeID = 4095
+
+// FrameLenInSync is FrameLen for a header that starts exactly where the
+// previous frame ended: any type with a sane BodyLength is a frame there.
+// An unknown type decodes as UNKNOWN_<id> with its body as raw data; a
+// known type whose body does not fit its layout decodes with expert items
+// saying why. Only a search for a boundary demands the stricter FrameLen.
+func (Framing) FrameLenInSync(hdr []byte) (int, bool) {
+	if len(hdr) < HeaderLen {
+		return 0, false
+	}
+	n := binary.BigEndian.Uint32(hdr[0:4])
+	id := binary.BigEndian.Uint32(hdr[4:8])
+	if n > MaxFrameBody || id == 0 || id > MaxTypeID {
+		return HeaderLen + int(n&0x7fffffff), false
+	}
+	return HeaderLen + int(n), true
+}
+
 // ClientOnly reports whether the frame's message is only sent by clients.
 func (Framing) ClientOnly(hdr []byte) bool {
 	if len(hdr) < HeaderLen {

@@ -98,11 +98,74 @@ func (l Layout) readHeader(b []byte) (tag uint16, n int, ok bool) {
 	return 0, 0, false
 }
 
-// LayoutForVersion is the floating header layout the Unified CCX guide gives
-// for a protocol version.
+// Dialect names one of the two protocols that share CTI framing: Unified CCX
+// CTI and the Unified CCE CTI Server protocol it derives from.
+type Dialect uint8
+
+const (
+	DialectUnknown Dialect = iota
+	DialectUCCX
+	DialectUCCE
+)
+
+func (d Dialect) String() string {
+	switch d {
+	case DialectUCCX:
+		return "uccx"
+	case DialectUCCE:
+		return "ucce"
+	}
+	return "unknown"
+}
+
+// VersionLayout says which floating header layout a dialect uses for a
+// range of protocol versions, and where that fact comes from.
+type VersionLayout struct {
+	Dialect  Dialect
+	From, To int // inclusive protocol version range (To 0 = no upper bound)
+	Layout   Layout
+	Source   string
+}
+
+// VersionLayouts is the one version -> layout map; the decoder and the
+// generated Wireshark plugin both follow it. The UCCX guide stops at version
+// 18; UCCE's map is settled by independent implementations at byte level
+// (see ../shared/spec/README.md, "Evidence from independent implementations").
+var VersionLayouts = []VersionLayout{
+	{DialectUCCX, 0, 17, Layout11, "UCCX CTI Protocol Developer Guide, floating field header (versions up to 17)"},
+	{DialectUCCX, 18, 18, Layout21, "UCCX CTI Protocol Developer Guide, version 18 tables (no byte sample known)"},
+	{DialectUCCE, 0, 19, Layout11, "UCCE CTI Server Message Reference Guide; independent UCCE clients at versions 14 and 19"},
+	{DialectUCCE, 20, 0, Layout22, "UCCE CTI Server Message Reference Guide; five independent UCCE clients at versions 20 and 24"},
+}
+
+// LayoutsForVersion lists the distinct layouts the dialects give a protocol
+// version, UCCX's first. One entry means the version settles the layout;
+// two (version 18: UCCX 2+1, UCCE 1+1) leave it to the bytes.
+func LayoutsForVersion(v int) []Layout {
+	ls, n := layoutsForVersion(v)
+	return ls[:n:n]
+}
+
+func layoutsForVersion(v int) (ls [2]Layout, n int) {
+	for _, d := range [...]Dialect{DialectUCCX, DialectUCCE} {
+		for _, vl := range VersionLayouts {
+			if vl.Dialect != d || v < vl.From || (vl.To != 0 && v > vl.To) {
+				continue
+			}
+			if n == 0 || (n == 1 && ls[0] != vl.Layout) {
+				ls[n] = vl.Layout
+				n++
+			}
+		}
+	}
+	return ls, n
+}
+
+// LayoutForVersion is the layout most likely for a protocol version: the
+// only one the dialects give, or UCCX's where they differ.
 func LayoutForVersion(v int) Layout {
-	if v >= 18 {
-		return Layout21
+	if ls, n := layoutsForVersion(v); n > 0 {
+		return ls[0]
 	}
 	return Layout11
 }

@@ -81,6 +81,9 @@ type Message struct {
 	Layout       Layout      // floating header layout used
 	LayoutSource LayoutSource
 	FixedSize    int // bytes of the fixed part as decoded
+
+	ev        evidence // what the bytes said about the floating layouts, for the session
+	olderThan int      // the fixed part lacked fields of this version (session version unknown)
 }
 
 // Name is the message type name, or UNKNOWN_<id> for types not in the catalog.

@@ -1,5 +1,10 @@
 package dissect
 
+import (
+	"fmt"
+	"strings"
+)
+
 // ClientMode is how a client session receives events.
 type ClientMode uint8
 
@@ -37,8 +42,12 @@ func modeOf(services uint32) ClientMode {
 // Context is what a single decode needs to know about its session.
 type Context struct {
 	Version int    // protocol version (0 = unknown)
-	Layout  Layout // floating header layout (LayoutUnknown = detect)
+	Layout  Layout // the session's settled floating header layout (LayoutUnknown = not settled)
 	Source  LayoutSource
+	// Lean is the layout an unsettled session leans to: the one its
+	// evidence favours so far, or UCCX's where the version leaves it open.
+	// It only breaks ties between equally good readings.
+	Lean Layout
 	// OpenReqExtra is the number of reserved UINTs seen after ConfigMsgMask in
 	// this session's OPEN_REQ (-1 = not known yet).
 	OpenReqExtra int
@@ -50,16 +59,26 @@ type Options struct {
 	Layout  Layout // force the floating header layout (LayoutUnknown = from version, else detect)
 }
 
+// A Note is an assumption a session made about its connection, or a fact it
+// learnt that the guide leaves open. It is said once per session, not on
+// every message: expert items are kept for what is wrong on the wire.
+type Note struct {
+	Code string // an expert code (cti.doubt.open_req_reserved, cti.layout.detected, ...)
+	Text string
+}
+
 // Session is the protocol state of one TCP connection: the version and
-// floating layout negotiated by OPEN_REQ (or detected from the traffic when
-// the capture starts later), the client mode and the agent's identity.
+// floating layout negotiated by OPEN_REQ (or decided from the traffic when
+// the capture starts later, or when the version leaves the layout open), the
+// client mode and the agent's identity.
 type Session struct {
 	opts Options
 
 	Version      int
 	Layout       Layout
 	LayoutSource LayoutSource
-	OpenReqExtra int // reserved UINTs after ConfigMsgMask in OPEN_REQ (-1 unknown)
+	Lean         Layout // unsettled: the layout the evidence favours (see Context.Lean)
+	OpenReqExtra int    // reserved UINTs after ConfigMsgMask in OPEN_REQ (-1 unknown)
 
 	Mode              ClientMode
 	ServicesRequested uint32
@@ -69,7 +88,25 @@ type Session struct {
 	AgentInstrument   string
 	SawOpenReq        bool
 	SawOpenConf       bool
+
+	// Notes are the session's assumptions, each code at most once.
+	Notes []Note
+
+	tally     [nLayouts]layoutTally
+	ambiguous bool // the version allows more than one layout
 }
+
+// layoutTally is the evidence for one floating header layout over the
+// connection's messages whose layouts were compared.
+type layoutTally struct {
+	fit, miss int // messages it read exactly / could not read
+	score     int // summed plausibility of its exact readings
+}
+
+// settleMargin is how far the leading layout's summed score must be ahead
+// of every other contender's before the session settles on it: about two
+// records of the message's own tags more than any other reading explains.
+const settleMargin = 6
 
 // NewSession returns a session with nothing known yet but what opts force.
 func NewSession(opts Options) *Session {
@@ -78,14 +115,28 @@ func NewSession(opts Options) *Session {
 	if opts.Layout != LayoutUnknown {
 		s.Layout, s.LayoutSource = opts.Layout, SourceForced
 	} else if opts.Version != 0 {
-		s.Layout, s.LayoutSource = LayoutForVersion(opts.Version), SourceVersion
+		s.versionLayout(opts.Version)
 	}
 	return s
 }
 
+// versionLayout settles the layout from a protocol version where the
+// dialects agree on it; where they do not, the bytes decide, leaning to the
+// first (UCCX's).
+func (s *Session) versionLayout(v int) {
+	ls, n := layoutsForVersion(v)
+	switch n {
+	case 1:
+		s.Layout, s.LayoutSource, s.ambiguous = ls[0], SourceVersion, false
+	case 2:
+		s.Layout, s.LayoutSource, s.Lean, s.ambiguous = LayoutUnknown, SourceNone, ls[0], true
+		s.tally = [nLayouts]layoutTally{}
+	}
+}
+
 // Context is the decode context the session gives its next message.
 func (s *Session) Context() Context {
-	return Context{Version: s.Version, Layout: s.Layout, Source: s.LayoutSource, OpenReqExtra: s.OpenReqExtra}
+	return Context{Version: s.Version, Layout: s.Layout, Source: s.LayoutSource, Lean: s.Lean, OpenReqExtra: s.OpenReqExtra}
 }
 
 // Decode decodes one frame of this session and learns from it.
@@ -97,7 +148,7 @@ func (s *Session) Decode(frame []byte) *Message {
 
 // Summarize is the allocation-free counterpart of Decode; it learns from the
 // frame too (learning allocates only to remember the agent's identity from
-// OPEN_REQ and OPEN_CONF).
+// OPEN_REQ and OPEN_CONF, and for the session's few notes).
 func (s *Session) Summarize(frame []byte, out *Summary) {
 	Summarize(frame, s.Context(), out)
 	s.observeSummary(out)
@@ -105,7 +156,9 @@ func (s *Session) Summarize(frame []byte, out *Summary) {
 
 // Observe updates the session from a decoded message.
 func (s *Session) Observe(m *Message) {
-	// A type ID outside the catalog teaches nothing, even when Decode
+	// Learnt after OPEN_REQ's version, which may reset the evidence.
+	defer s.learnShape(m.ev, m.olderThan)
+	// A type ID outside the catalog teaches nothing more, even when Decode
 	// recognised the body of a message whose ID the guide lost: that is a
 	// guess (and Summarize, which does not guess, must learn the same).
 	if m.Def == nil || !m.Def.IDKnown {
@@ -115,7 +168,7 @@ func (s *Session) Observe(m *Message) {
 	case "OPEN_REQ":
 		v, _ := m.Uint("VersionNumber")
 		svc, _ := m.Uint("ServicesRequested")
-		s.learnOpenReq(int(v), uint32(svc), m.FixedSize-m.Def.FixedSize())
+		s.learnOpenReq(int(v), uint32(svc), m.FixedSize-m.Def.FixedSize(), m.Layout)
 		s.learnAgent(m)
 	case "OPEN_CONF":
 		s.SawOpenConf = true
@@ -126,21 +179,28 @@ func (s *Session) Observe(m *Message) {
 		}
 		s.learnAgent(m)
 	}
-	s.learnLayout(m.Layout, m.LayoutSource)
 }
 
-func (s *Session) learnOpenReq(version int, services uint32, extraBytes int) {
+func (s *Session) learnOpenReq(version int, services uint32, extraBytes int, used Layout) {
 	s.SawOpenReq = true
 	if s.opts.Version == 0 && version > 0 && version < 1000 {
 		s.Version = version
 		if s.opts.Layout == LayoutUnknown {
-			s.Layout, s.LayoutSource = LayoutForVersion(version), SourceVersion
+			s.versionLayout(version)
+			if s.ambiguous && used != LayoutUnknown {
+				s.Lean = used // OPEN_REQ's own floating part already voted
+			}
 		}
 	}
 	s.ServicesRequested = services
 	s.Mode = modeOf(services)
 	if extraBytes >= 0 {
 		s.OpenReqExtra = extraBytes / 4
+		if s.OpenReqExtra > 0 {
+			s.note(ExpOpenReqLayout, "OPEN_REQ carries three reserved UINTs after ConfigMsgMask (the UCCE layout)")
+		} else {
+			s.note(ExpOpenReqLayout, "OPEN_REQ ends its fixed part at ConfigMsgMask (no reserved UINTs after it)")
+		}
 	}
 }
 
@@ -156,20 +216,104 @@ func (s *Session) learnAgent(m *Message) {
 	}
 }
 
-// learnLayout keeps a layout the bytes proved when nothing better is known.
-func (s *Session) learnLayout(l Layout, src LayoutSource) {
-	if src == SourceDetected && s.LayoutSource == SourceNone && l != LayoutUnknown {
-		s.Layout, s.LayoutSource = l, SourceDetected
+// learnShape adds one message's layout evidence and settles the layout
+// once one layout clearly explains the connection's bytes best.
+func (s *Session) learnShape(ev evidence, olderThan int) {
+	if olderThan > 0 && s.Version == 0 {
+		s.note(ExpVersionAbsent, fmt.Sprintf("fixed parts end before their version-%d fields: the server speaks an older protocol version", olderThan))
+	}
+	if !ev.compared || s.LayoutSource != SourceNone {
+		return
+	}
+	for _, l := range Layouts {
+		t := &s.tally[l]
+		if ev.fit[l] {
+			t.fit++
+			t.score += int(ev.score[l])
+		} else {
+			t.miss++
+		}
+	}
+	// Contenders read (nearly) every message exactly; one odd message in
+	// eight does not rule a layout out.
+	contender := func(l Layout) bool { t := s.tally[l]; return t.fit > 0 && t.miss*8 <= t.fit }
+	leader := LayoutUnknown
+	for _, l := range s.leanOrder() {
+		if contender(l) && (leader == LayoutUnknown || s.tally[l].score > s.tally[leader].score) {
+			leader = l
+		}
+	}
+	if leader == LayoutUnknown {
+		return
+	}
+	s.Lean = leader
+	runner := 0
+	for _, l := range Layouts {
+		if l != leader && contender(l) {
+			runner = max(runner, s.tally[l].score)
+		}
+	}
+	if s.tally[leader].score-runner < settleMargin {
+		return
+	}
+	s.Layout, s.LayoutSource = leader, SourceDetected
+	why := fmt.Sprintf("floating header layout %s (%s) inferred from the bytes: %d message(s) read exactly under it", leader, leader.Describe(), s.tally[leader].fit)
+	if s.ambiguous {
+		why += fmt.Sprintf("; protocol version %d allows %s", s.Version, versionLayouts(s.Version))
+	}
+	s.note(ExpLayoutDetected, why)
+}
+
+// leanOrder is Layouts with the session's lean first, for ties.
+func (s *Session) leanOrder() []Layout {
+	order := make([]Layout, 0, len(Layouts))
+	if s.Lean != LayoutUnknown {
+		order = append(order, s.Lean)
+	}
+	for _, l := range Layouts {
+		if l != s.Lean {
+			order = append(order, l)
+		}
+	}
+	return order
+}
+
+// versionLayouts spells out the layouts the dialects give version v.
+func versionLayouts(v int) string {
+	var parts []string
+	for _, vl := range VersionLayouts {
+		if v >= vl.From && (vl.To == 0 || v <= vl.To) {
+			parts = append(parts, fmt.Sprintf("%s (%s)", vl.Layout, strings.ToUpper(vl.Dialect.String())))
+		}
+	}
+	return strings.Join(parts, " or ")
+}
+
+// maxNotes bounds a session's notes: a hostile peer alternating OPEN_REQ
+// layouts must not grow them.
+const maxNotes = 8
+
+// note records an assumption once. Notes are only ever appended, so a
+// consumer can report the ones added since it last looked.
+func (s *Session) note(code, text string) {
+	for i := range s.Notes {
+		if s.Notes[i].Code == code && s.Notes[i].Text == text {
+			return
+		}
+	}
+	if len(s.Notes) < maxNotes {
+		s.Notes = append(s.Notes, Note{Code: code, Text: text})
 	}
 }
 
 func (s *Session) observeSummary(sum *Summary) {
+	defer s.learnShape(sum.ev, sum.olderThan)
 	if sum.Def == nil {
 		return
 	}
 	switch sum.Def.Name {
 	case "OPEN_REQ":
-		s.learnOpenReq(int(sum.Version), sum.Services, sum.FixedSize-sum.Def.FixedSize())
+		s.learnOpenReq(int(sum.Version), sum.Services, sum.FixedSize-sum.Def.FixedSize(), sum.Layout)
 		s.learnAgentSummary(sum)
 	case "OPEN_CONF":
 		s.SawOpenConf = true
@@ -179,7 +323,6 @@ func (s *Session) observeSummary(sum *Summary) {
 		}
 		s.learnAgentSummary(sum)
 	}
-	s.learnLayout(sum.Layout, sum.LayoutSource)
 }
 
 func (s *Session) learnAgentSummary(sum *Summary) {

@@ -5,9 +5,10 @@ import "encoding/binary"
 // A shape is one way to read a body: how many of the catalog's fixed fields
 // it holds, how many extra reserved UINTs follow them (OPEN_REQ's UCCE
 // layout), and which floating header layout the rest uses. The spec leaves
-// some of this open, so the decoder tries the plausible shapes and keeps the
-// one under which the floating part parses exactly to its end with tags the
-// message defines. Choosing a shape never allocates.
+// some of this open, so the decoder scores the plausible shapes on what the
+// bytes say and, once the connection has settled its layout, keeps to it
+// unless a message cannot parse under it at all. Choosing a shape never
+// allocates.
 type shape struct {
 	nFixed  int
 	extra   int
@@ -15,58 +16,137 @@ type shape struct {
 	layout  Layout
 	source  LayoutSource
 	clean   bool // the floating part parsed exactly, with tags of this message
-	cleanBy int  // how many layouts parse cleanly at this fixed size (ambiguity)
 	fits    bool // the body holds the whole fixed part
 	records int  // floating records the scan found (bounded by the bytes present)
+
+	// switched: the session's settled layout cannot parse this floating
+	// part at all, and another layout can (a cti.layout.mismatch warning).
+	switched bool
+	ev       evidence
 }
+
+// evidence is what one message says about the floating header layouts:
+// under which ones some fixed-part reading parses its floating part exactly,
+// and how well. Only messages whose layouts were compared carry it.
+type evidence struct {
+	compared bool
+	fit      [nLayouts]bool
+	score    [nLayouts]int16
+}
+
+// nLayouts sizes per-layout arrays, indexed by Layout.
+const nLayouts = 4
 
 // scanResult is what a quick pass over a floating part finds.
 type scanResult struct {
-	fits    bool // records end exactly at the end of the body
-	known   int  // records with a tag this message defines
-	unknown int  // records with any other tag
+	exact   bool // records end exactly at the end of the body
+	records int
+	foreign int // records with a tag this message does not define
+	score   int // how plausible the reading is (see scanFloating)
 }
 
-func (r scanResult) clean() bool { return r.fits && r.unknown == 0 }
+func (r scanResult) clean() bool { return r.exact && r.foreign == 0 }
 
-// better ranks scan results: exact structure first, then fewer foreign tags,
-// then more known ones.
+// better ranks scan results: exact structure first, then the score.
 func (r scanResult) better(o scanResult) bool {
-	if r.fits != o.fits {
-		return r.fits
+	if r.exact != o.exact {
+		return r.exact
 	}
-	if r.unknown != o.unknown {
-		return r.unknown < o.unknown
-	}
-	return r.known > o.known
+	return r.score > o.score
 }
 
-func scanFloating(def *MessageDef, b []byte, l Layout) scanResult {
+// Score weights of a floating record, and of a required field left out.
+const (
+	scoreOwnTag     = 4  // a tag the message defines
+	scoreTableTag   = 1  // a tag only the global FieldDataID table knows
+	scoreUnknownTag = -4 // a tag nobody knows
+	scoreBadLength  = -3 // a length that does not fit the tag's type or maximum
+	scoreMissing    = -2 // a required field absent
+)
+
+// scanFloating reads b as floating records under layout l and scores the
+// reading: records ending exactly at the body end, tags the message (or at
+// least the tag table) knows, lengths that fit the tag's type, required
+// fields present. Unknown tags and impossible lengths are what a wrong
+// layout produces; a right layout on odd bytes still scores well.
+func scanFloating(def *MessageDef, b []byte, l Layout, version int) scanResult {
 	var r scanResult
+	var seen uint64 // definitions of def whose tag occurred
 	h := l.HeaderLen()
 	for pos := 0; pos < len(b); {
 		tag, n, ok := l.readHeader(b[pos:])
 		if !ok || pos+h+n > len(b) {
 			return r
 		}
-		if def.hasTag(tag) {
-			r.known++
+		data := b[pos+h : pos+h+n]
+		r.records++
+		if i := def.tagIndex(tag); i >= 0 {
+			fd := &def.Floating[i]
+			r.score += scoreOwnTag
+			if !lengthFits(fd.Type, fd.Max, data) {
+				r.score += scoreBadLength
+			}
+			seen |= def.tagBits(tag)
+		} else if td := LookupTag(tag); td != nil {
+			r.foreign++
+			r.score += scoreTableTag
+			if !lengthFits(td.Type, td.Max, data) {
+				r.score += scoreBadLength
+			}
 		} else {
-			r.unknown++
+			r.foreign++
+			r.score += scoreUnknownTag
 		}
 		pos += h + n
 	}
-	r.fits = true
+	r.exact = true
+	for i := range def.Floating {
+		fd := &def.Floating[i]
+		if fd.Required && seen&(1<<uint(i)) == 0 && (fd.Version == 0 || version == 0 || fd.Version <= version) {
+			r.score += scoreMissing
+		}
+	}
 	return r
 }
 
-func (m *MessageDef) hasTag(tag uint16) bool {
-	for i := range m.Floating {
-		if m.Floating[i].Tag == tag {
+// lengthFits reports whether data can be a value of type t with maximum max:
+// numbers have their size, strings end in their NUL within the maximum.
+func lengthFits(t Type, max int, data []byte) bool {
+	switch t {
+	case TypeUCHAR, TypeCHAR:
+		return len(data) == 1
+	case TypeUSHORT, TypeSHORT, TypeBOOL:
+		return len(data) == 2 || (max > 0 && len(data) == max)
+	case TypeUINT, TypeINT, TypeTIME:
+		return len(data) == 4
+	case TypeSTRING:
+		if len(data) == 0 {
 			return true
 		}
+		return data[len(data)-1] == 0 && (max == 0 || len(data) <= max+1)
 	}
-	return false
+	return true
+}
+
+// tagIndex is the index of the first floating definition with tag, or -1.
+func (m *MessageDef) tagIndex(tag uint16) int {
+	for i := range m.Floating {
+		if m.Floating[i].Tag == tag {
+			return i
+		}
+	}
+	return -1
+}
+
+// tagBits has bit i set for every floating definition i with tag.
+func (m *MessageDef) tagBits(tag uint16) uint64 {
+	var b uint64
+	for i := range m.Floating {
+		if m.Floating[i].Tag == tag {
+			b |= 1 << uint(i)
+		}
+	}
+	return b
 }
 
 // fixedOption is a candidate fixed part: n catalog fields plus extra UINTs.
@@ -115,77 +195,132 @@ func (def *MessageDef) sizeOf(o fixedOption) int {
 	return s + 4*o.extra
 }
 
-// chooseShape picks the fixed part and floating layout for body.
-func chooseShape(def *MessageDef, body []byte, ctx Context) shape {
-	var opts [4]fixedOption
-	nopt := fixedOptions(def, ctx, &opts)
+// reading is the best fixed-part option of a body under one layout.
+type reading struct {
+	ok   bool // some fixed option fits the body
+	opt  fixedOption
+	size int
+	scan scanResult
+}
 
-	// Layout candidates: the session's (or OPEN_REQ's own version's) first.
-	var lays [3]Layout
-	nl := 0
-	pref, prefSrc := ctx.Layout, ctx.Source
-	if def.Name == "OPEN_REQ" && prefSrc != SourceForced && len(body) >= 8 {
-		pref, prefSrc = LayoutForVersion(int(binary.BigEndian.Uint32(body[4:8]))), SourceVersion
-	}
-	if pref != LayoutUnknown {
-		lays[nl] = pref
-		nl++
-	}
-	if prefSrc != SourceForced {
-		for _, l := range Layouts {
-			if l != pref {
-				lays[nl] = l
-				nl++
-			}
-		}
-	}
-
-	var best shape
-	var bestScan scanResult
-	have := false
-	for _, o := range opts[:nopt] {
+// readAs finds the fixed option under which body reads best with layout l;
+// an option that leaves no floating part reads exactly, scoring zero.
+func readAs(def *MessageDef, body []byte, opts []fixedOption, l Layout, version int) reading {
+	var best reading
+	for _, o := range opts {
 		size := def.sizeOf(o)
 		if size > len(body) {
 			continue
 		}
-		rest := body[size:]
-		if len(rest) == 0 {
-			src := SourceNone
-			if pref != LayoutUnknown {
-				src = prefSrc
-			}
-			return shape{nFixed: o.n, extra: o.extra, size: size, layout: pref, source: src, clean: true, fits: true}
+		r := scanResult{exact: true}
+		if size < len(body) {
+			r = scanFloating(def, body[size:], l, version)
 		}
-		var cand shape
-		var candScan scanResult
-		got := false
-		cleanCount := 0
-		for _, l := range lays[:nl] {
-			r := scanFloating(def, rest, l)
-			if r.clean() {
-				cleanCount++
-			}
-			if !got || r.better(candScan) {
-				src := SourceDetected
-				if l == pref {
-					src = prefSrc
-				}
-				cand, candScan, got = shape{nFixed: o.n, extra: o.extra, size: size, layout: l, source: src, clean: r.clean(), fits: true, records: r.known + r.unknown}, r, true
-			}
-		}
-		cand.cleanBy = cleanCount
-		if cand.clean {
-			return cand
-		}
-		if !have || candScan.better(bestScan) {
-			best, bestScan, have = cand, candScan, true
+		if !best.ok || r.better(best.scan) {
+			best = reading{ok: true, opt: o, size: size, scan: r}
 		}
 	}
-	if have {
-		return best
+	return best
+}
+
+func (rd reading) shape(l Layout, src LayoutSource) shape {
+	return shape{nFixed: rd.opt.n, extra: rd.opt.extra, size: rd.size, layout: l, source: src,
+		clean: rd.scan.clean(), fits: true, records: rd.scan.records}
+}
+
+// chooseShape picks the fixed part and floating layout for body.
+//
+// A settled session layout (forced, from the version, or proven by earlier
+// messages) is kept whenever the floating part parses exactly under it; a
+// forced one even when it does not. Otherwise every layout is scored and
+// the best reading wins, ties going to the layout the session leans to.
+func chooseShape(def *MessageDef, body []byte, ctx Context) shape {
+	var optBuf [4]fixedOption
+	opts := optBuf[:fixedOptions(def, ctx, &optBuf)]
+
+	pref, src, lean, version := ctx.Layout, ctx.Source, ctx.Lean, ctx.Version
+	if def.Name == "OPEN_REQ" && src != SourceForced && len(body) >= 8 {
+		// OPEN_REQ states its own version: that decides its layout when
+		// the dialects agree on it, and is the lean where they differ.
+		version = int(binary.BigEndian.Uint32(body[4:8]))
+		switch ls, n := layoutsForVersion(version); n {
+		case 1:
+			pref, src = ls[0], SourceVersion
+		case 2:
+			pref, src, lean = LayoutUnknown, SourceNone, ls[0]
+		}
 	}
-	// Not even the shortest fixed part fits: decode what is there.
-	l, src := pref, prefSrc
+	if pref != LayoutUnknown {
+		rd := readAs(def, body, opts, pref, version)
+		switch {
+		case !rd.ok:
+			return truncatedShape(def, opts, pref, src)
+		case rd.size == len(body):
+			return rd.shape(pref, src)
+		case rd.scan.exact || src == SourceForced:
+			return rd.shape(pref, src)
+		}
+		// The settled layout cannot read this floating part at all: take
+		// the best other layout that can, and say so.
+		var alt reading
+		altL := LayoutUnknown
+		for _, l := range Layouts {
+			if l == pref {
+				continue
+			}
+			if r := readAs(def, body, opts, l, version); r.ok && r.scan.exact && (!alt.ok || r.scan.better(alt.scan)) {
+				alt, altL = r, l
+			}
+		}
+		if altL == LayoutUnknown {
+			return rd.shape(pref, src)
+		}
+		sh := alt.shape(altL, SourceDetected)
+		sh.switched = true
+		return sh
+	}
+
+	// Undecided: compare every layout, the lean first so it wins ties.
+	var order [nLayouts]Layout
+	n := 0
+	if lean != LayoutUnknown {
+		order[n] = lean
+		n++
+	}
+	for _, l := range Layouts {
+		if l != lean {
+			order[n] = l
+			n++
+		}
+	}
+	var best reading
+	bestL := LayoutUnknown
+	var ev evidence
+	for _, l := range order[:n] {
+		r := readAs(def, body, opts, l, version)
+		if !r.ok {
+			return truncatedShape(def, opts, lean, SourceNone)
+		}
+		if r.size < len(body) {
+			ev.fit[l], ev.score[l] = r.scan.exact, int16(max(min(r.scan.score, 32767), -32768))
+		}
+		if bestL == LayoutUnknown || r.scan.better(best.scan) {
+			best, bestL = r, l
+		}
+	}
+	if best.size == len(body) {
+		// No floating part: the layout does not matter.
+		return shape{nFixed: best.opt.n, extra: best.opt.extra, size: best.size, layout: LayoutUnknown, source: SourceNone, clean: true, fits: true}
+	}
+	ev.compared = true
+	sh := best.shape(bestL, SourceDetected)
+	sh.ev = ev
+	return sh
+}
+
+// truncatedShape is the shape of a body that not even the shortest fixed
+// part fits: decode what is there.
+func truncatedShape(def *MessageDef, opts []fixedOption, l Layout, src LayoutSource) shape {
 	if l == LayoutUnknown {
 		l, src = Layout11, SourceNone
 	}
@@ -217,7 +352,7 @@ func DetectLayout(frame []byte) []Layout {
 			if size >= len(body) {
 				continue
 			}
-			if scanFloating(def, body[size:], l).clean() {
+			if scanFloating(def, body[size:], l, 0).clean() {
 				out = append(out, l)
 				break
 			}

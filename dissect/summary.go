@@ -19,6 +19,8 @@ type Summary struct {
 	LayoutSource LayoutSource
 	FixedSize    int
 	Malformed    bool // the frame does not parse cleanly (Decode says why)
+	ev           evidence
+	olderThan    int
 
 	InvokeID        uint32
 	CallID          uint32 // CallID, PrimaryCallID, ActiveCallID or HeldCallID
@@ -173,9 +175,12 @@ func Summarize(frame []byte, ctx Context, out *Summary) {
 		return
 	}
 	sh := chooseShape(def, body, ctx)
-	out.Layout, out.LayoutSource, out.FixedSize = sh.layout, sh.source, sh.size
+	out.Layout, out.LayoutSource, out.FixedSize, out.ev = sh.layout, sh.source, sh.size, sh.ev
 	if !sh.fits || !sh.clean {
 		out.Malformed = true
+	}
+	if sh.nFixed < len(def.Fixed) && sh.fits && ctx.Version == 0 {
+		out.olderThan = def.Fixed[sh.nFixed].Version
 	}
 	if sh.size > len(body) {
 		out.FixedSize = len(body) // as Decode: the fixed part is cut short

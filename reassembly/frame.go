@@ -168,7 +168,7 @@ func (r *Reassembler) frame(c *conn, s int, data []byte, pkt int, ts time.Time) 
 	}
 	// Fast path: whole frames inside this segment.
 	for len(data) >= hl {
-		n, ok := r.proto.FrameLen(data[:hl])
+		n, ok := r.syncLen(data[:hl])
 		if !ok || n < hl {
 			h.mode = modeSync
 			r.appendBuf(c, s, data, pkt, ts)
@@ -199,7 +199,7 @@ func (r *Reassembler) frame(c *conn, s int, data []byte, pkt int, ts time.Time) 
 // discarding (frame larger than the buffer cap).
 func (r *Reassembler) checkHeader(c *conn, s int) bool {
 	h := &c.half[s]
-	n, ok := r.proto.FrameLen(h.buf[:r.hl])
+	n, ok := r.syncLen(h.buf[:r.hl])
 	if !ok || n < r.hl {
 		h.mode = modeSync
 		h.want = 0
@@ -274,7 +274,7 @@ func (r *Reassembler) nextDrainPkt(c *conn, s int) int {
 	if h.mode != modeFrame || len(h.buf) < r.hl {
 		return 0
 	}
-	n, ok := r.proto.FrameLen(h.buf[:r.hl])
+	n, ok := r.syncLen(h.buf[:r.hl])
 	if !ok || n < r.hl || n > r.opts.MaxBuffered {
 		return -1 // drainOne will act on it right away
 	}

@@ -17,6 +17,18 @@ type Protocol interface {
 	ClientOnly(hdr []byte) bool
 }
 
+// InSyncFramer is optionally implemented by a [Protocol] that frames more
+// liberally while a direction is in sync (the previous frame ended exactly
+// where this header starts) than when it hunts for a boundary. A protocol
+// whose newer peers add message types wants this: a well-framed message of
+// an unknown type is still a frame, and only a search for a boundary (after
+// a gap, at a mid-stream start, past garbage) demands known types.
+type InSyncFramer interface {
+	// FrameLenInSync is FrameLen for a header at a known frame boundary.
+	// It must not allocate.
+	FrameLenInSync(hdr []byte) (n int, ok bool)
+}
+
 // HeaderLener is optionally implemented by a [Protocol] whose fixed frame
 // header is not [DefaultHeaderLen] bytes long.
 type HeaderLener interface {
@@ -27,6 +39,14 @@ type HeaderLener interface {
 // DefaultHeaderLen is the CTI frame header size: BodyLength and
 // MessageTypeID, both uint32.
 const DefaultHeaderLen = 8
+
+// inSyncLen returns p's framing rule for headers at a known boundary.
+func inSyncLen(p Protocol) func([]byte) (int, bool) {
+	if f, ok := p.(InSyncFramer); ok {
+		return f.FrameLenInSync
+	}
+	return p.FrameLen
+}
 
 // headerLen returns the header size p declares, falling back to the CTI
 // default for implementations that do not say (or say nonsense).

@@ -13,6 +13,9 @@ type Reassembler struct {
 	proto Protocol
 	opts  Options
 	hl    int
+	// syncLen frames at a known boundary (see InSyncFramer); proto.FrameLen
+	// is the stricter rule for hunting one.
+	syncLen func([]byte) (int, bool)
 
 	dec      *decoder
 	seg      segment
@@ -50,7 +53,7 @@ const holeCheckEvery = int64(100 * time.Millisecond)
 // New returns a Reassembler that frames with p. Zero Options fields take
 // their defaults.
 func New(p Protocol, opts Options) *Reassembler {
-	r := &Reassembler{proto: p, opts: opts.withDefaults(), hl: headerLen(p), dec: newDecoder()}
+	r := &Reassembler{proto: p, opts: opts.withDefaults(), hl: headerLen(p), syncLen: inSyncLen(p), dec: newDecoder()}
 	r.table.init()
 	for _, port := range r.opts.ServerPorts {
 		r.isServer[port/64] |= 1 << (port % 64)

@@ -166,6 +166,22 @@ func appendRecord(b []byte, r *Record, showSecrets bool, st style) []byte {
 	b = appendString(b, r.Session.LayoutSource.String())
 	b = mem(b, "mode", false)
 	b = appendString(b, r.Session.Mode.String())
+	if len(r.Session.Notes) > 0 {
+		b = mem(b, "notes", false)
+		b = append(b, '[')
+		for i, n := range r.Session.Notes {
+			if i > 0 {
+				b = append(b, st.member...)
+			}
+			b = append(b, '{')
+			b = mem(b, "code", true)
+			b = appendString(b, n.Code)
+			b = mem(b, "text", false)
+			b = appendString(b, n.Text)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
 	b = append(b, '}')
 	b = key(b, "info", false)
 	b = appendString(b, Info(m, showSecrets))

@@ -72,6 +72,9 @@ type Session struct {
 	Layout       dissect.Layout
 	LayoutSource dissect.LayoutSource
 	Mode         dissect.ClientMode
+	// Notes are the assumptions the session made at this message (new since
+	// the connection's previous message): each is reported once.
+	Notes []dissect.Note
 }
 
 // Event is something the reassembler reports about a stream.

@@ -78,6 +78,9 @@ func (t *treeWriter) Write(r *Record) error {
 	t.line(0, title)
 	t.frameLines(r)
 	t.line(1, sessionLine(&r.Session, m))
+	for _, n := range r.Session.Notes {
+		t.line(2, "[Session note ("+n.Code+"): "+n.Text+"]")
+	}
 	switch {
 	case r.Request != nil:
 		t.line(1, fmt.Sprintf("[Request in: message %d]", r.Request.Num))

@@ -285,9 +285,15 @@ func TestPortsAndHeuristics(t *testing.T) {
 // --cti-version and --float-header reach the decoder.
 func TestForcedVersion(t *testing.T) {
 	p := writeCapture(t, agentSession(t))
-	r := run(t, false, nil, "-T", "jsonl", "-c", "1", "--cti-version", "18", p)
-	if !strings.Contains(r.out, `"session":{"version":18,"layout":"2+1","layout_source":"version"`) {
+	// Version 20 settles the layout (UCCE's 2+2); version 18 does not
+	// (UCCX 2+1, UCCE 1+1), so this capture's 1+1 bytes decide it.
+	r := run(t, false, nil, "-T", "jsonl", "-c", "1", "--cti-version", "20", p)
+	if !strings.Contains(r.out, `"session":{"version":20,"layout":"2+2","layout_source":"version"`) {
 		t.Errorf("forced version not used: %s", r.out)
+	}
+	r = run(t, false, nil, "-T", "jsonl", "-c", "3", "--cti-version", "18", p)
+	if !strings.Contains(r.out, `"session":{"version":18,"layout":"1+1","layout_source":"detected"`) {
+		t.Errorf("version 18 left the layout to the bytes: %s", r.out)
 	}
 	r = run(t, false, nil, "-T", "jsonl", "-c", "1", "--float-header", "1+1", p)
 	if !strings.Contains(r.out, `"layout":"1+1","layout_source":"forced"`) {

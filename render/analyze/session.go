@@ -27,6 +27,7 @@ func (ss *sessionStats) add(r *render.Record) {
 	ss.Last = t
 	ss.Version = r.Session.Version
 	ss.Mode = r.Session.Mode.String()
+	ss.Notes = append(ss.Notes, r.Session.Notes...)
 	if r.Frame.Dir == "client->server" {
 		if !ss.lastClient.IsZero() {
 			gap := t.Sub(ss.lastClient)

@@ -339,4 +339,5 @@ type SessionStats struct {
 	IdleViolations    int           // client silences longer than IdleTimeout
 	Messages          int
 	First, Last       time.Time
+	Notes             []dissect.Note // the session's assumptions (layout, OPEN_REQ shape), each once
 }

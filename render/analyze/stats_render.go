@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"github.com/ctishark/ctishark/dissect"
 	"io"
 	"strconv"
 )
@@ -47,6 +48,17 @@ func WriteStatsTable(w io.Writer, r *StatsReport) error {
 			dash(s.ClientID), dash(s.ServicesGranted), idle, hb, secs(s.MaxClientGap), strconv.Itoa(s.IdleViolations), strconv.Itoa(s.Messages))
 	}
 	t.flush()
+	var notes []sessionNote
+	for _, s := range r.Sessions {
+		for _, n := range s.Notes {
+			notes = append(notes, sessionNote{s.Stream, n})
+		}
+	}
+	if len(notes) > 0 {
+		section(w, "\nSession notes", []string{"STREAM", "CODE", "NOTE"}, notes, func(n sessionNote) []string {
+			return []string{strconv.Itoa(n.stream), n.Code, n.Text}
+		})
+	}
 
 	if len(r.Expert) > 0 {
 		section(w, "\nExpert items", []string{"CODE", "SEVERITY", "COUNT"}, r.Expert, func(e ExpertCount) []string {
@@ -102,23 +114,28 @@ func WriteStatsJSON(w io.Writer, r *StatsReport) error {
 		Code  string `json:"status"`
 		Count int    `json:"count"`
 	}
+	type noteJ struct {
+		Code string `json:"code"`
+		Text string `json:"text"`
+	}
 	type sessJ struct {
-		Stream            int    `json:"stream"`
-		Client            string `json:"client"`
-		Server            string `json:"server"`
-		Version           int    `json:"version"`
-		Mode              string `json:"mode"`
-		ClientID          string `json:"client_id"`
-		ServicesRequested string `json:"services_requested"`
-		ServicesGranted   string `json:"services_granted"`
-		IdleTimeout       int64  `json:"idle_timeout_us"`
-		Heartbeats        int    `json:"heartbeats"`
-		HeartbeatInterval int64  `json:"heartbeat_interval_us"`
-		MaxClientGap      int64  `json:"max_client_gap_us"`
-		IdleViolations    int    `json:"idle_violations"`
-		Messages          int    `json:"messages"`
-		First             string `json:"first"`
-		Last              string `json:"last"`
+		Stream            int     `json:"stream"`
+		Client            string  `json:"client"`
+		Server            string  `json:"server"`
+		Version           int     `json:"version"`
+		Mode              string  `json:"mode"`
+		ClientID          string  `json:"client_id"`
+		ServicesRequested string  `json:"services_requested"`
+		ServicesGranted   string  `json:"services_granted"`
+		IdleTimeout       int64   `json:"idle_timeout_us"`
+		Heartbeats        int     `json:"heartbeats"`
+		HeartbeatInterval int64   `json:"heartbeat_interval_us"`
+		MaxClientGap      int64   `json:"max_client_gap_us"`
+		IdleViolations    int     `json:"idle_violations"`
+		Messages          int     `json:"messages"`
+		First             string  `json:"first"`
+		Last              string  `json:"last"`
+		Notes             []noteJ `json:"notes"`
 	}
 	type expJ struct {
 		Code     string `json:"code"`
@@ -156,7 +173,11 @@ func WriteStatsJSON(w io.Writer, r *StatsReport) error {
 	for _, s := range r.Sessions {
 		doc.Sessions = append(doc.Sessions, sessJ{s.Stream, s.Client.String(), s.Server.String(), s.Version, s.Mode, s.ClientID,
 			s.ServicesRequested, s.ServicesGranted, s.IdleTimeout.Microseconds(), s.Heartbeats, s.HeartbeatInterval.Microseconds(),
-			s.MaxClientGap.Microseconds(), s.IdleViolations, s.Messages, jsonTime(s.First), jsonTime(s.Last)})
+			s.MaxClientGap.Microseconds(), s.IdleViolations, s.Messages, jsonTime(s.First), jsonTime(s.Last), []noteJ{}})
+		for _, n := range s.Notes {
+			last := &doc.Sessions[len(doc.Sessions)-1]
+			last.Notes = append(last.Notes, noteJ{n.Code, n.Text})
+		}
 	}
 	for _, e := range r.Expert {
 		doc.Expert = append(doc.Expert, expJ{e.Code, e.Severity, e.Count})
@@ -165,4 +186,10 @@ func WriteStatsJSON(w io.Writer, r *StatsReport) error {
 		doc.Events = append(doc.Events, evJ{e.Kind, e.Count, e.Bytes})
 	}
 	return writeJSON(w, doc)
+}
+
+// sessionNote is one row of the session notes section.
+type sessionNote struct {
+	stream int
+	dissect.Note
 }

@@ -11,6 +11,7 @@ import (
 type connState struct {
 	sess    *dissect.Session
 	pending map[uint32]pending // requests waiting for their confirm, by InvokeID
+	notes   int                // session notes already handed out with a record
 }
 
 // pending is a request waiting for its answer. slot is set when the

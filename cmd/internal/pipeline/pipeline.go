@@ -175,6 +175,10 @@ func (p *Pipeline) frame(f *reassembly.Frame) error {
 		Msg:     m,
 		Session: render.Session{Version: sess.Version, Layout: sess.Layout, LayoutSource: sess.LayoutSource, Mode: sess.Mode},
 	}
+	if n := len(sess.Notes); n > cs.notes {
+		r.Session.Notes = sess.Notes[cs.notes:n:n]
+		cs.notes = n
+	}
 	r.Frame.Pkts = slices.Clone(f.Pkts)
 	r.Frame.Truncated = f.Truncated
 	return p.emit(r, cs)
