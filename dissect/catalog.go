@@ -77,6 +77,13 @@ type MessageDef struct {
 	fixedSize   int
 	minFixed    int // bytes before the trailing version-marked fixed fields
 	keys        *keyOffsets
+
+	// For the shape scan, which runs on every message: the first floating
+	// definition of each tag (-1 none, indexed by tag), the definitions
+	// sharing each one's tag, and the required ones, as bit sets.
+	tagIdx   []int8
+	sameTag  [maxFloatingDefs]uint64
+	required uint64
 }
 
 // FixedSize is the byte size of the whole fixed part.
@@ -96,7 +103,7 @@ type TagDef struct {
 var (
 	byID      [256]*MessageDef
 	byName    = map[string]*MessageDef{}
-	tagByID   = map[uint16]*TagDef{}
+	tagByID   []*TagDef // indexed by tag
 	maxTag    uint16
 	enumIndex = map[string]*Table{}
 	maskIndex = map[string]*Table{}
@@ -117,7 +124,12 @@ func Lookup(id uint32) *MessageDef {
 func LookupName(name string) *MessageDef { return byName[name] }
 
 // LookupTag returns the global FieldDataID entry for a tag.
-func LookupTag(tag uint16) *TagDef { return tagByID[tag] }
+func LookupTag(tag uint16) *TagDef {
+	if int(tag) < len(tagByID) {
+		return tagByID[tag]
+	}
+	return nil
+}
 
 // Tags returns the global FieldDataID table.
 func Tags() []TagDef { return catalogTags }
@@ -163,11 +175,13 @@ func link() error {
 		maskIndex[t.Name] = t
 	}
 	for i := range catalogTags {
-		t := &catalogTags[i]
-		tagByID[t.Tag] = t
-		if t.Tag > maxTag {
+		if t := &catalogTags[i]; t.Tag > maxTag {
 			maxTag = t.Tag
 		}
+	}
+	tagByID = make([]*TagDef, int(maxTag)+1)
+	for i := range catalogTags {
+		tagByID[catalogTags[i].Tag] = &catalogTags[i]
 	}
 	for _, m := range catalogMessages {
 		if m.IDKnown {
@@ -228,14 +242,28 @@ func link() error {
 				}
 			}
 		}
+		top := 0
 		for i := range m.Floating {
-			n := 0
+			top = max(top, int(m.Floating[i].Tag))
+		}
+		m.tagIdx = make([]int8, top+1)
+		for i := range m.tagIdx {
+			m.tagIdx[i] = -1
+		}
+		for i := range m.Floating {
+			f := &m.Floating[i]
+			if m.tagIdx[f.Tag] < 0 {
+				m.tagIdx[f.Tag] = int8(i)
+			}
+			if f.Required {
+				m.required |= 1 << uint(i)
+			}
 			for j := range m.Floating {
-				if m.Floating[j].Tag == m.Floating[i].Tag {
-					n++
+				if m.Floating[j].Tag == f.Tag {
+					m.sameTag[i] |= 1 << uint(j)
 				}
 			}
-			m.Floating[i].tagUnique = n == 1
+			f.tagUnique = m.sameTag[i]&(m.sameTag[i]-1) == 0
 		}
 	}
 	for _, m := range catalogMessages {

@@ -1,6 +1,9 @@
 package dissect
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // A shape is one way to read a body: how many of the catalog's fixed fields
 // it holds, how many extra reserved UINTs follow them (OPEN_REQ's UCCE
@@ -41,9 +44,14 @@ const nLayouts = 4
 type scanResult struct {
 	exact   bool // records end exactly at the end of the body
 	records int
-	foreign int // records with a tag this message does not define
-	score   int // how plausible the reading is (see scanFloating)
+	foreign int  // records with a tag this message does not define
+	score   int  // how plausible the reading is (see scanFloating)
+	flawed  bool // some length did not fit or a required field was missing
 }
+
+// perfect: nothing in the reading is odd, so no other reading can be
+// preferred to it on the evidence of this message.
+func (r scanResult) perfect() bool { return r.clean() && !r.flawed }
 
 func (r scanResult) clean() bool { return r.exact && r.foreign == 0 }
 
@@ -85,8 +93,9 @@ func scanFloating(def *MessageDef, b []byte, l Layout, version int) scanResult {
 			r.score += scoreOwnTag
 			if !lengthFits(fd.Type, fd.Max, data) {
 				r.score += scoreBadLength
+				r.flawed = true
 			}
-			seen |= def.tagBits(tag)
+			seen |= def.sameTag[i]
 		} else if td := LookupTag(tag); td != nil {
 			r.foreign++
 			r.score += scoreTableTag
@@ -100,10 +109,11 @@ func scanFloating(def *MessageDef, b []byte, l Layout, version int) scanResult {
 		pos += h + n
 	}
 	r.exact = true
-	for i := range def.Floating {
-		fd := &def.Floating[i]
-		if fd.Required && seen&(1<<uint(i)) == 0 && (fd.Version == 0 || version == 0 || fd.Version <= version) {
+	for missing := def.required &^ seen; missing != 0; missing &= missing - 1 {
+		fd := &def.Floating[bits.TrailingZeros64(missing)]
+		if fd.Version == 0 || version == 0 || fd.Version <= version {
 			r.score += scoreMissing
+			r.flawed = true
 		}
 	}
 	return r
@@ -130,23 +140,10 @@ func lengthFits(t Type, max int, data []byte) bool {
 
 // tagIndex is the index of the first floating definition with tag, or -1.
 func (m *MessageDef) tagIndex(tag uint16) int {
-	for i := range m.Floating {
-		if m.Floating[i].Tag == tag {
-			return i
-		}
+	if int(tag) < len(m.tagIdx) {
+		return int(m.tagIdx[tag])
 	}
 	return -1
-}
-
-// tagBits has bit i set for every floating definition i with tag.
-func (m *MessageDef) tagBits(tag uint16) uint64 {
-	var b uint64
-	for i := range m.Floating {
-		if m.Floating[i].Tag == tag {
-			b |= 1 << uint(i)
-		}
-	}
-	return b
 }
 
 // fixedOption is a candidate fixed part: n catalog fields plus extra UINTs.
@@ -218,6 +215,9 @@ func readAs(def *MessageDef, body []byte, opts []fixedOption, l Layout, version 
 		}
 		if !best.ok || r.better(best.scan) {
 			best = reading{ok: true, opt: o, size: size, scan: r}
+		}
+		if r.perfect() && size < len(body) {
+			break // the likeliest fixed part with a faultless floating part
 		}
 	}
 	return best
