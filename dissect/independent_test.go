@@ -67,7 +67,7 @@ func checkIndependent(t *testing.T, i int, f dissecttest.Frame, m *Message) {
 	}
 	if len(floating) != len(f.Floating) {
 		t.Errorf("frame %d (%s): %d floating fields, want %d (tags %v, want %v)",
-			i, f.Sample, len(floating), len(f.Floating), tagsOf(floating), wantTags(f.Floating))
+			i, f.Sample, len(floating), len(f.Floating), tagsOf(floating), f.FloatingTags())
 		return
 	}
 	for j, e := range f.Floating {
@@ -100,14 +100,6 @@ func checkIndependentField(t *testing.T, i int, f dissecttest.Frame, m *Message,
 }
 
 func tagsOf(fs []*Field) []int {
-	var out []int
-	for _, f := range fs {
-		out = append(out, f.Tag)
-	}
-	return out
-}
-
-func wantTags(fs []dissecttest.Field) []int {
 	var out []int
 	for _, f := range fs {
 		out = append(out, f.Tag)

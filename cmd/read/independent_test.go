@@ -50,11 +50,7 @@ func TestIndependentCaptures(t *testing.T) {
 				last = l
 			}
 			for _, f := range v.Frames {
-				var tags []int
-				for _, e := range f.Floating {
-					tags = append(tags, e.Tag)
-				}
-				want = append(want, fmt.Sprintf("%s %v", f.Message, tags))
+				want = append(want, fmt.Sprintf("%s %v", f.Message, f.FloatingTags()))
 			}
 			if !slices.Equal(got, want) {
 				t.Errorf("messages:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

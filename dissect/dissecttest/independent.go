@@ -81,6 +81,15 @@ func (f Frame) Bytes() ([]byte, error) {
 	return hex.DecodeString(strings.Join(f.Hex, ""))
 }
 
+// FloatingTags lists the FieldDataIDs of the expected floating records.
+func (f Frame) FloatingTags() []int {
+	var tags []int
+	for _, e := range f.Floating {
+		tags = append(tags, e.Tag)
+	}
+	return tags
+}
+
 // FromClient reports whether the client sent the frame.
 func (f Frame) FromClient() bool { return f.Dir == "c2s" }
 
