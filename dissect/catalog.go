@@ -81,6 +81,7 @@ type MessageDef struct {
 	// For the shape scan, which runs on every message: the first floating
 	// definition of each tag (-1 none, indexed by tag), the definitions
 	// sharing each one's tag, and the required ones, as bit sets.
+	trailer  *FieldDef // a UCCE fixed field after this fixed part (see ucceTrailers)
 	tagIdx   []int8
 	sameTag  [maxFloatingDefs]uint64
 	required uint64
@@ -241,6 +242,9 @@ func link() error {
 					list[i].sub = newSubFilters(list[i].Filter)
 				}
 			}
+		}
+		if t, ok := ucceTrailers[m.Name]; ok {
+			m.trailer = &t
 		}
 		top := 0
 		for i := range m.Floating {

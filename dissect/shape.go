@@ -146,11 +146,35 @@ func (m *MessageDef) tagIndex(tag uint16) int {
 	return -1
 }
 
-// fixedOption is a candidate fixed part: n catalog fields plus extra UINTs.
+// fixedOption is a candidate fixed part: n catalog fields plus extra UINTs
+// (OPEN_REQ's reserved ones, or a UCCE field after the UCCX fixed part).
 type fixedOption struct{ n, extra int }
 
+// maxFixedOptions bounds the candidate fixed parts of a message.
+const maxFixedOptions = 5
+
+// A ucceTrailer is a fixed field that UCCE servers send after the fixed part
+// the UCCX catalog gives a message both dialects share. Until the UCCE
+// dialect names such fields, the decoder offers them as a candidate fixed
+// part, so that the floating part after them is framed right.
+// Source: ../shared/spec/README.md ("Fixed parts that differ in UCCE":
+// DepartmentID from version 20); bytes: nshimaza/ucce-ctidriver
+// test/Network/CceCti/MessageSampleSpec.hs (v20 OPEN_CONF, AGENT_STATE_EVENT).
+var ucceTrailers = map[string]FieldDef{
+	"OPEN_CONF":         {Name: "DepartmentID", Filter: "cti.DepartmentID", Type: TypeUINT, Size: 4, Version: 20},
+	"AGENT_STATE_EVENT": {Name: "DepartmentID", Filter: "cti.DepartmentID", Type: TypeUINT, Size: 4, Version: 20},
+}
+
+// extraDef is the definition of def's extra fixed UINTs.
+func extraDef(def *MessageDef) *FieldDef {
+	if def.trailer != nil {
+		return def.trailer
+	}
+	return &extraUINT
+}
+
 // fixedOptions lists the candidate fixed parts of def, most likely first.
-func fixedOptions(def *MessageDef, ctx Context, out *[4]fixedOption) int {
+func fixedOptions(def *MessageDef, ctx Context, out *[maxFixedOptions]fixedOption) int {
 	full := len(def.Fixed)
 	if def.Name == "OPEN_REQ" {
 		out[0], out[1] = fixedOption{full, 0}, fixedOption{full, 3}
@@ -173,13 +197,21 @@ func fixedOptions(def *MessageDef, ctx Context, out *[4]fixedOption) int {
 		}
 	}
 	k := 0
+	if t := def.trailer; t != nil && ctx.Version >= t.Version {
+		out[k] = fixedOption{full, 1} // a UCCE version: the trailer is expected
+		k++
+	}
 	out[k] = fixedOption{pref, 0}
 	k++
-	for n := full; n >= first && k < len(out); n-- {
+	for n := full; n >= first && k < len(out)-1; n-- {
 		if n != pref {
 			out[k] = fixedOption{n, 0}
 			k++
 		}
+	}
+	if t := def.trailer; t != nil && ctx.Version == 0 {
+		out[k] = fixedOption{full, 1} // no version known: the bytes decide
+		k++
 	}
 	return k
 }
@@ -235,7 +267,7 @@ func (rd reading) shape(l Layout, src LayoutSource) shape {
 // forced one even when it does not. Otherwise every layout is scored and
 // the best reading wins, ties going to the layout the session leans to.
 func chooseShape(def *MessageDef, body []byte, ctx Context) shape {
-	var optBuf [4]fixedOption
+	var optBuf [maxFixedOptions]fixedOption
 	opts := optBuf[:fixedOptions(def, ctx, &optBuf)]
 
 	pref, src, lean, version := ctx.Layout, ctx.Source, ctx.Lean, ctx.Version
@@ -344,7 +376,7 @@ func DetectLayout(frame []byte) []Layout {
 		return nil
 	}
 	var out []Layout
-	var opts [4]fixedOption
+	var opts [maxFixedOptions]fixedOption
 	nopt := fixedOptions(def, Context{OpenReqExtra: -1}, &opts)
 	for _, l := range Layouts {
 		for _, o := range opts[:nopt] {
