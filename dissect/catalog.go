@@ -81,10 +81,11 @@ type MessageDef struct {
 	// For the shape scan, which runs on every message: the first floating
 	// definition of each tag (-1 none, indexed by tag), the definitions
 	// sharing each one's tag, and the required ones, as bit sets.
-	trailer  *FieldDef // a UCCE fixed field after this fixed part (see ucceTrailers)
-	tagIdx   []int8
-	sameTag  [maxFloatingDefs]uint64
-	required uint64
+	trailer   *FieldDef // a UCCE fixed field after this fixed part (see ucceTrailers)
+	hasSecret bool      // some field is secret: raw views mask by the bytes (SecretMask)
+	tagIdx    []int8
+	sameTag   [maxFloatingDefs]uint64
+	required  uint64
 }
 
 // FixedSize is the byte size of the whole fixed part.
@@ -262,6 +263,7 @@ func link() error {
 			if f.Required {
 				m.required |= 1 << uint(i)
 			}
+			m.hasSecret = m.hasSecret || f.Secret
 			for j := range m.Floating {
 				if m.Floating[j].Tag == f.Tag {
 					m.sameTag[i] |= 1 << uint(j)

@@ -101,6 +101,9 @@ func decode(frame []byte, ctx Context, as *MessageDef) *Message {
 	}
 	m.Def = def
 	decodeBody(m, &hdr, def, frame[:HeaderLen+len(body)], ctx)
+	if def.hasSecret {
+		maskSecretOverlaps(m)
+	}
 	return m
 }
 

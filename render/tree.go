@@ -397,26 +397,9 @@ func HexDump(w io.StringWriter, m *dissect.Message, showSecrets bool) {
 	}
 }
 
-// secretBytes marks the frame bytes that belong to secret field values; nil
-// when there are none.
-func secretBytes(m *dissect.Message) []bool {
-	var mask []bool
-	for i := range m.Fields {
-		f := &m.Fields[i]
-		if !IsSecret(f) {
-			continue
-		}
-		if mask == nil {
-			mask = make([]bool, len(m.Frame))
-		}
-		for j := f.Offset; j < f.Offset+f.Size && j < len(mask); j++ {
-			if j >= 0 {
-				mask[j] = true
-			}
-		}
-	}
-	return mask
-}
+// secretBytes marks the frame bytes that hold secret values, whatever
+// layout decoded them (see dissect.SecretMask); nil when there are none.
+func secretBytes(m *dissect.Message) []bool { return dissect.SecretMask(m) }
 
 // Flush writes out what is buffered.
 func (t *treeWriter) Flush() error { return t.bw.Flush() }
