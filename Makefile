@@ -6,7 +6,7 @@ CONFORM   := ../shared/conformance
 FUZZTIME  ?= 60s
 BENCHTIME ?= 1s
 
-.PHONY: all build test race check lint generate generate-check conformance bench fuzz sample clean
+.PHONY: all build test race check lint generate generate-check conformance bench bench-e2e fuzz sample clean
 
 all: build
 
@@ -40,6 +40,15 @@ check: lint generate-check race conformance
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) ./dissect/... ./reassembly ./render/... ./cmd/...
+
+# End to end: every command against a floor (gopacket read + parse + TCP
+# reassembly) on generated 100 MB and 1 GB captures, kept in BENCHDIR.
+# Takes several minutes; run it on a quiet machine.
+BENCHDIR   ?= /tmp/ctishark-bench
+BENCHSIZES ?= 100MB,1GB
+BENCHN     ?= 3
+bench-e2e: build
+	$(GO) run ./cmd/internal/benche2e -bin $(BIN) -dir $(BENCHDIR) -sizes $(BENCHSIZES) -n $(BENCHN) $(BENCHFLAGS)
 
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./dissect
