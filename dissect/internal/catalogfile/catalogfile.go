@@ -74,6 +74,8 @@ type Tag struct {
 	Version    int    `json:"version,omitempty"`
 	Source     string `json:"source,omitempty"`
 	TypeSource string `json:"type_source,omitempty"`
+	// VersionSource names the source of Version when it is not Source.
+	VersionSource string `json:"version_source,omitempty"`
 }
 
 // FloatingLayout gives the width of a floating field's tag and length for a

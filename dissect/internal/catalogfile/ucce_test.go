@@ -81,8 +81,17 @@ func TestUCCECatalog(t *testing.T) {
 		}
 	}
 
+	cited := map[string]bool{}
+	defer func() {
+		for k := range c.Sources {
+			if !cited[k] {
+				t.Errorf("source %s is cited by nothing", k)
+			}
+		}
+	}()
 	src := func(where, key string) {
 		t.Helper()
+		cited[key] = true
 		if key == "" {
 			t.Errorf("%s: no source", where)
 		} else if _, ok := c.Sources[key]; !ok {
@@ -144,6 +153,9 @@ func TestUCCECatalog(t *testing.T) {
 		if tg.TypeSource != "" {
 			src(where+" type", tg.TypeSource)
 		}
+		if tg.VersionSource != "" {
+			src(where+" version", tg.VersionSource)
+		}
 	}
 	names := map[string]int{}
 	for _, tg := range c.Tags {
@@ -198,6 +210,8 @@ func TestUCCECatalog(t *testing.T) {
 		}
 		if m.VersionSource != "" {
 			src(where+" versions", m.VersionSource)
+		} else if m.MinVersion != 0 || m.MaxVersion != 0 {
+			t.Errorf("%s: version bounds without a version_source", where)
 		}
 		if m.MinVersion != 0 && m.MaxVersion != 0 && m.MinVersion > m.MaxVersion {
 			t.Errorf("%s: min_version %d > max_version %d", where, m.MinVersion, m.MaxVersion)
