@@ -65,13 +65,15 @@ type Table struct {
 
 // Tag is an entry of the global FieldDataID table.
 type Tag struct {
-	Tag        int    `json:"tag"`
-	Name       string `json:"name"`
-	Type       string `json:"type,omitempty"`
-	Max        int    `json:"max,omitempty"`
-	Enum       string `json:"enum,omitempty"`
-	Mask       string `json:"mask,omitempty"`
-	Version    int    `json:"version,omitempty"`
+	Tag     int    `json:"tag"`
+	Name    string `json:"name"`
+	Type    string `json:"type,omitempty"`
+	Max     int    `json:"max,omitempty"`
+	Enum    string `json:"enum,omitempty"`
+	Mask    string `json:"mask,omitempty"`
+	Version int    `json:"version,omitempty"`
+	// MaxVersion is the last protocol version that has the tag (0: still there).
+	MaxVersion int    `json:"max_version,omitempty"`
 	Source     string `json:"source,omitempty"`
 	TypeSource string `json:"type_source,omitempty"`
 	// VersionSource names the source of Version when it is not Source.

@@ -156,6 +156,9 @@ func TestUCCECatalog(t *testing.T) {
 		if tg.VersionSource != "" {
 			src(where+" version", tg.VersionSource)
 		}
+		if tg.MaxVersion != 0 && tg.MaxVersion < tg.Version {
+			t.Errorf("%s: max_version %d before version %d", where, tg.MaxVersion, tg.Version)
+		}
 	}
 	names := map[string]int{}
 	for _, tg := range c.Tags {
@@ -260,6 +263,9 @@ func TestUCCECatalog(t *testing.T) {
 				t.Errorf("%s: listed twice", fw)
 			}
 			seen[f.Tag] = true
+			if f.Version != tg.Version || f.MaxVersion != tg.MaxVersion {
+				t.Errorf("%s: versions %d..%d, tag table says %d..%d", fw, f.Version, f.MaxVersion, tg.Version, tg.MaxVersion)
+			}
 			if f.Name != tg.Name || f.Type != tg.Type || f.Max != tg.Max {
 				t.Errorf("%s %s/%d: tag table says %s %s/%d", fw, f.Type, f.Max, tg.Name, tg.Type, tg.Max)
 			}
