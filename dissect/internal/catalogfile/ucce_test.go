@@ -62,6 +62,9 @@ var (
 	sourceForm = regexp.MustCompile(`^(https?://\S+|[\w.-]+/[\w.-]+ \S+|\.\./shared/spec/\S+.*)$`)
 )
 
+// secretNames are the fields every output masks unless the user asks.
+var secretNames = map[string]bool{"ClientPassword": true, "AgentPassword": true}
+
 // validAt reports whether m means its ID in protocol version v.
 func validAt(m Message, v int) bool {
 	return (m.MinVersion == 0 || v >= m.MinVersion) && (m.MaxVersion == 0 || v <= m.MaxVersion)
@@ -270,6 +273,9 @@ func TestUCCECatalog(t *testing.T) {
 				t.Errorf("%s %s/%d: tag table says %s %s/%d", fw, f.Type, f.Max, tg.Name, tg.Type, tg.Max)
 			}
 			checkFloatingType(t, fw, f.Type, f.Max)
+			if secretNames[f.Name] != f.Secret {
+				t.Errorf("%s: secret is %v; passwords, and only they, are masked", fw, f.Secret)
+			}
 			refs(fw, f.Enum, f.Mask)
 			if f.Src != "" {
 				src(fw, f.Src)
