@@ -277,6 +277,9 @@ func walk(m *wsMessage, kids []node) {
 				}
 			}
 			m.experts = append(m.experts, sev+" "+code+": "+msg)
+		case k.key == "_ws.malformed":
+			// tshark's JSON marks an item of the Malformed expert group
+			// with this key after it; the item itself was compared.
 		case k.obj:
 			walk(m, k.kids) // X_tree: the children of the item before
 		default:
