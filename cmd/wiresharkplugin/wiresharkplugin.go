@@ -46,7 +46,9 @@ pairing by InvokeID (cti.response_in, cti.request_in, cti.response_time).
 It decodes the CTI server ports (default 42027 and 12028) and finds CTI on
 other TCP ports heuristically. Preferences (Edit > Preferences > Protocols >
 CTI) set the ports, force the protocol version or floating header layout,
-and show ClientPassword/AgentPassword (masked by default).
+and show ClientPassword/AgentPassword (masked by default). For captures with
+reordered segments also enable Protocols > TCP > "Reassemble out-of-order
+segments" (off by default in Wireshark 4.0), as ctishark reassembles them.
 
 Install it by saving it in Wireshark's personal Lua plugins folder, then
 restart Wireshark or use Analyze > Reload Lua Plugins (Ctrl+Shift+L):

@@ -1849,7 +1849,11 @@ end
 
 local function dissect_pdu(tvb, pinfo, tree)
   local frame = tvb:raw(0, tvb:len())
-  local key = tostring(pinfo.number) .. ":" .. frame
+  -- The n-th message of a packet is the same message each time the packet
+  -- is dissected; pinfo.private lives for one dissection of one packet.
+  local nth = tonumber(pinfo.private["cti_n"] or "0") + 1
+  pinfo.private["cti_n"] = tostring(nth)
+  local key = tostring(pinfo.number) .. ":" .. nth
   local st = pdus[key]
   local m
   if not st or not pinfo.visited then
@@ -1868,9 +1872,8 @@ local function dissect_pdu(tvb, pinfo, tree)
   local text = name
   local i = info(m)
   if i ~= "" then text = text .. " " .. i end
-  if pinfo.private["cti_info"] == nil then
+  if nth == 1 then
     pinfo.cols.info = text
-    pinfo.private["cti_info"] = "1"
   else
     pinfo.cols.info:append(", " .. text)
   end
