@@ -2,9 +2,6 @@ package wiresharkplugin
 
 import (
 	"encoding/binary"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -83,19 +80,7 @@ func malformedCapture(t *testing.T, frames ...[]byte) []byte {
 // session: tshark finds it on port 5555 only through the plugin's heuristic
 // dissector, and must flag every malformed case as ctishark does.
 func TestTsharkMalformedAndHeuristic(t *testing.T) {
-	tshark, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Skip("tshark is not installed (apt-get install tshark); .ci/run installs it, so CI runs this test")
-	}
-	dir := t.TempDir()
-	script := filepath.Join(dir, FileName)
-	path := filepath.Join(dir, "malformed.pcap")
-	if err := os.WriteFile(script, Script, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, malformedCapture(t), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	tshark, dir, script, path := setup(t, malformedCapture(t))
 	want := ctisharkMessages(t, path)
 	if len(want) != 5 {
 		t.Fatalf("ctishark decodes %d messages of the crafted session, want 5", len(want))
@@ -120,19 +105,7 @@ func TestTsharkMalformedAndHeuristic(t *testing.T) {
 // TestTsharkShowSecrets checks the preference that unmasks passwords: off,
 // ClientPassword is ******** (compared above); on, it is the bytes.
 func TestTsharkShowSecrets(t *testing.T) {
-	tshark, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Skip("tshark is not installed (apt-get install tshark); .ci/run installs it, so CI runs this test")
-	}
-	dir := t.TempDir()
-	script := filepath.Join(dir, FileName)
-	path := filepath.Join(dir, "malformed.pcap")
-	if err := os.WriteFile(script, Script, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, malformedCapture(t), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	tshark, dir, script, path := setup(t, malformedCapture(t))
 	for _, tc := range []struct {
 		pref, want string
 	}{{"FALSE", "********"}, {"TRUE", "733363726574"}} {
@@ -152,21 +125,9 @@ func TestTsharkShowSecrets(t *testing.T) {
 // it goes. The plugin must say what is wrong with it, as ctishark's decoder
 // does for the same bytes, and carry on with the next frame.
 func TestTsharkBadFrames(t *testing.T) {
-	tshark, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Skip("tshark is not installed (apt-get install tshark); .ci/run installs it, so CI runs this test")
-	}
 	unknown := []byte{0, 0, 0, 5, 0, 0, 0, 250, 1, 2, 3, 4, 5}
 	short := []byte{0, 0, 0, 6, 0, 0, 0, byte(dissect.LookupName("AGENT_STATE_EVENT").ID), 0, 3, 0, 0, 0, 0}
-	dir := t.TempDir()
-	script := filepath.Join(dir, FileName)
-	path := filepath.Join(dir, "bad.pcap")
-	if err := os.WriteFile(script, Script, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, malformedCapture(t, unknown, short), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	tshark, dir, script, path := setup(t, malformedCapture(t, unknown, short))
 	got := tsharkMessages(t, tshark, dir, script, path)
 	var names []string
 	for _, m := range got {

@@ -39,15 +39,7 @@ func captures(t *testing.T) []string {
 // included) under the same filter name with the same value, the same
 // expert items, the same request/confirm links and the same Info text.
 func TestTsharkAgreesWithCtishark(t *testing.T) {
-	tshark, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Skip("tshark is not installed (apt-get install tshark); .ci/run installs it, so CI runs this test")
-	}
-	dir := t.TempDir()
-	script := filepath.Join(dir, FileName)
-	if err := os.WriteFile(script, Script, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	tshark, dir, script, _ := setup(t, nil)
 	for _, path := range captures(t) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			want := ctisharkMessages(t, path)
@@ -59,10 +51,34 @@ func TestTsharkAgreesWithCtishark(t *testing.T) {
 	}
 }
 
+// setup finds tshark (skipping the test without it) and writes the plugin
+// and, when given, a capture into a fresh folder that also serves tshark as
+// its home.
+func setup(t *testing.T, pcap []byte) (tshark, dir, script, path string) {
+	t.Helper()
+	tshark, err := exec.LookPath("tshark")
+	if err != nil {
+		t.Skip("tshark is not installed (apt-get install tshark); .ci/run installs it, so CI runs this test")
+	}
+	dir = t.TempDir()
+	script = filepath.Join(dir, FileName)
+	if err := os.WriteFile(script, Script, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if pcap != nil {
+		path = filepath.Join(dir, "crafted.pcap")
+		if err := os.WriteFile(path, pcap, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return tshark, dir, script, path
+}
+
 // item is one (filter name, value) pair in tree order.
 type item struct{ key, val string }
 
-// expertItem is an expert item as "severity code: message".
+// wsMessage is one CTI tree of tshark's JSON: its items in tree order and
+// its expert items as "severity code: message", sorted.
 type wsMessage struct {
 	frame   int
 	items   []item

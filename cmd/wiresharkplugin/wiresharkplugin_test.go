@@ -8,18 +8,12 @@ import (
 	"testing"
 
 	"github.com/ctishark/ctishark/cmd/factory"
-	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/cmd/internal/testutil"
 )
 
 func runCmd(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	cmd := NewCmdWiresharkPlugin(&factory.Factory{IOStreams: ios}, nil)
-	cmd.SetArgs(args)
-	cmd.SetOut(out)
-	cmd.SetErr(errOut)
-	err = cmd.Execute()
-	return out.String(), errOut.String(), err
+	return testutil.Exec(t, NewCmdWiresharkPlugin, args...)
 }
 
 func TestPrintsThePlugin(t *testing.T) {
