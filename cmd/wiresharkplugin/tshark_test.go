@@ -170,9 +170,21 @@ func tsharkCmd(tshark, home, script, path string, args ...string) *exec.Cmd {
 	// leaves that off by default).
 	cmd := exec.Command(tshark, append([]string{"-n", "-2", "-X", "lua_script:" + script, "-r", path,
 		"-o", "tcp.reassemble_out_of_order:TRUE"}, args...)...)
-	// A private home: no personal preferences or plugins (an installed
-	// copy of this plugin would register the protocol twice).
-	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"))
+	cmd.Env = privateHome(home)
+	return cmd
+}
+
+// privateHome is the environment with home as HOME: no personal
+// preferences or plugins (an installed copy of this plugin would register
+// the protocol twice).
+func privateHome(home string) []string {
+	return append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"))
+}
+
+// tsharkCmdG asks tshark with the plugin for its registrations (-G).
+func tsharkCmdG(tshark, home, script, report string) *exec.Cmd {
+	cmd := exec.Command(tshark, "-G", report, "-X", "lua_script:"+script)
+	cmd.Env = privateHome(home)
 	return cmd
 }
 
