@@ -29,7 +29,7 @@ generate:
 # Fails when the committed generated files differ from what go generate makes.
 generate-check:
 	$(GO) generate ./...
-	@git diff --exit-code -- '*.go' || (echo "generated files are stale: run 'make generate' and commit"; exit 1)
+	@git diff --exit-code -- '*.go' '*.lua' || (echo "generated files are stale: run 'make generate' and commit"; exit 1)
 
 conformance: build
 	@if [ -d $(CONFORM) ]; then python3 $(CONFORM)/check.py $(BIN) $(CONFORM)/*.expect.json; \

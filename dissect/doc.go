@@ -18,3 +18,4 @@
 package dissect
 
 //go:generate go run ./internal/gencatalog -in catalog.json -out zcatalog.go
+//go:generate go run ./internal/genlua -out ../cmd/wiresharkplugin/zcti.lua

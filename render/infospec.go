@@ -122,3 +122,14 @@ var infoSpecs = map[string][]string{
 	"TEAM_CONFIG_EVENT":        {"team {TeamID}", "{TeamName:q}", "{Operation}", "{NumRecords} members:", "{AgentID:rec}"},
 	"TEAM_CONFIG_CONF":         {"{Status}", "{Text:q}"},
 }
+
+// InfoSpecs returns a copy of the Info column specs by message name, for
+// generators that carry the same summaries into other tools (the Wireshark
+// plugin).
+func InfoSpecs() map[string][]string {
+	out := make(map[string][]string, len(infoSpecs))
+	for name, segs := range infoSpecs {
+		out[name] = append([]string(nil), segs...)
+	}
+	return out
+}

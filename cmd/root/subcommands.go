@@ -11,6 +11,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/read"
 	"github.com/ctishark/ctishark/cmd/sniff"
 	"github.com/ctishark/ctishark/cmd/stats"
+	"github.com/ctishark/ctishark/cmd/wiresharkplugin"
 	"github.com/spf13/cobra"
 )
 
@@ -26,5 +27,6 @@ func subcommands(f *factory.Factory) []*cobra.Command {
 		agents.NewCmdAgents(f, nil),
 		check.NewCmdCheck(f, nil),
 		fields.NewCmdFields(f, nil),
+		wiresharkplugin.NewCmdWiresharkPlugin(f, nil),
 	}
 }
