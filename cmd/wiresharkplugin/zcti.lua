@@ -18,7 +18,9 @@ C.filters = {length = "cti.length", msg_type_id = "cti.msg_type_id", msg_type = 
 -- Floating header layout by protocol version (dissect.LayoutForVersion).
 C.layouts = {
   {from = 1, to = 17, layout = "1+1"},
-  {from = 18, to = 999, layout = "2+1"},
+  {from = 18, to = 18, layout = "2+1"},
+  {from = 19, to = 19, layout = "1+1"},
+  {from = 20, to = 999, layout = "2+2"},
 }
 C.layout_names = {"1+1", "2+1", "2+2", }
 C.layout_describe = {["1+1"] = "1-byte tag, 1-byte length", ["2+1"] = "2-byte tag, 1-byte length", ["2+2"] = "2-byte tag, 2-byte length", }
