@@ -174,16 +174,24 @@ func (t *TextWriter) ladder(a *Arrow) string {
 	case a.Unanswered:
 		code = ansiYellow
 	}
+	// Runs of one colour are built in a byte buffer: appending glyph by
+	// glyph to a string copied the run each time, quadratic in the width.
 	var b strings.Builder
-	run, runCode := "", ""
+	run, runCode := make([]byte, 0, 64), ""
 	put := func(code, g string) {
 		if code != runCode {
-			b.WriteString(t.paint(runCode, run))
-			run, runCode = "", code
+			if len(run) > 0 {
+				b.WriteString(t.paint(runCode, string(run)))
+			}
+			run, runCode = run[:0], code
 		}
-		run += g
+		run = append(run, g...)
 	}
 	width := (t.cols-1)*cell + 1
+	if t.opts.Width > 0 {
+		// Nothing past the terminal's width survives the line's cut.
+		width = min(width, t.opts.Width)
+	}
 	for x := 0; x < width; x++ {
 		col, at := x/cell, x%cell == 0
 		switch {
