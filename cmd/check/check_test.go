@@ -363,3 +363,15 @@ func TestGlobalDisplayFilter(t *testing.T) {
 		t.Fatalf("bad -Y: exit %d, want 2:\n%s%s", r.code, r.out, r.err)
 	}
 }
+
+// A golden "file" that never ends (/dev/urandom, a device or a FIFO) is
+// refused at once instead of read forever.
+func TestGoldenNotARegularFile(t *testing.T) {
+	capture, _ := generated(t, gen.DefaultConfig())
+	dir := t.TempDir()
+	rules := writeFile(t, dir, "g.yaml", "- {golden: /dev/urandom}\n")
+	r := run(t, rules, capture)
+	if r.code != 2 || !strings.Contains(r.out+r.err, "not a regular file") {
+		t.Fatalf("exit %d:\n%s%s", r.code, r.out, r.err)
+	}
+}

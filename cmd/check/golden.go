@@ -38,6 +38,15 @@ func newGolden(path string, ignore []string) (*goldenAssert, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A golden file is read to its end to count missing lines: a device
+	// or a pipe may have none (/dev/urandom never finishes).
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		f.Close()
+		if err == nil {
+			err = fmt.Errorf("%s is not a regular file", path)
+		}
+		return nil, err
+	}
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
 	return &goldenAssert{path: path, ignore: ignore, f: f, sc: sc}, nil
