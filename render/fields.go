@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // FieldsOptions configure the fields view (`-T fields -e NAME...`), which
@@ -48,7 +49,7 @@ func NewFields(w io.Writer, opts Options, fo FieldsOptions) Writer {
 	return wr
 }
 
-func (f *fieldsWriter) Write(r *Record) error {
+func (f *fieldsWriter) Write(r *record.Record) error {
 	b := f.line[:0]
 	if f.header {
 		f.header = false
@@ -110,7 +111,7 @@ func (f *fieldsWriter) appendHeader(b []byte) []byte {
 // from the decoded tree (mask bits and other children included). Values
 // are raw (numbers for enums) unless display; secrets are masked unless
 // showSecrets.
-func FieldValues(dst []string, r *Record, name string, display, showSecrets bool) []string {
+func FieldValues(dst []string, r *record.Record, name string, display, showSecrets bool) []string {
 	fr := &r.Frame
 	port := func(a netip.AddrPort) string { return strconv.Itoa(int(a.Port())) }
 	switch name {
@@ -124,7 +125,7 @@ func FieldValues(dst []string, r *Record, name string, display, showSecrets bool
 	case "cti.stream":
 		return append(dst, strconv.Itoa(fr.Stream))
 	case "cti.dir":
-		return append(dst, fr.Dir)
+		return append(dst, fr.Dir.String())
 	case "cti.src":
 		return append(dst, fr.Src.String())
 	case "cti.dst":
@@ -149,7 +150,7 @@ func FieldValues(dst []string, r *Record, name string, display, showSecrets bool
 		return append(dst, strconv.FormatInt(fr.Time.Unix(), 10)+"."+pad9(int64(fr.Time.Nanosecond())))
 	case "cti.event":
 		if r.Event != nil {
-			dst = append(dst, r.Event.Kind)
+			dst = append(dst, r.Event.Kind.String())
 		}
 		return dst
 	case "cti.response_time":
@@ -203,8 +204,8 @@ func appendTreeValues(dst []string, fs []dissect.Field, name string, display, sh
 		f := &fs[i]
 		if f.Filter == name {
 			switch {
-			case IsSecret(f) && !showSecrets:
-				dst = append(dst, Secret)
+			case record.IsSecret(f) && !showSecrets:
+				dst = append(dst, record.Secret)
 			case display && f.Display() != "":
 				dst = append(dst, f.Display())
 			default:

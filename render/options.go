@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ctishark/ctishark/dissect/record"
 	"github.com/fatih/color"
 )
 
@@ -74,7 +75,7 @@ type Options struct {
 // Writer renders records one at a time. Close flushes what a view buffers
 // (the aligned table, the JSON array's closing bracket).
 type Writer interface {
-	Write(r *Record) error
+	Write(r *record.Record) error
 	Close() error
 }
 
@@ -114,7 +115,7 @@ func New(f Format, w io.Writer, opts Options) (Writer, error) {
 // message as soon as it is decoded.
 type liveWriter struct{ Writer }
 
-func (l liveWriter) Write(r *Record) error {
+func (l liveWriter) Write(r *record.Record) error {
 	if err := l.Writer.Write(r); err != nil {
 		return err
 	}
@@ -132,7 +133,7 @@ type clock struct {
 
 // format returns the time column of t; "" when the record has no time
 // (an event at the end of the capture).
-func (c *clock) format(fr *Frame) string {
+func (c *clock) format(fr *record.Frame) string {
 	t := fr.Time
 	if t.IsZero() {
 		return ""

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
 	"github.com/ctishark/ctishark/render"
 )
 
@@ -40,13 +41,13 @@ func (m *Message) Src() netip.AddrPort { return m.rec.Frame.Src }
 func (m *Message) Dst() netip.AddrPort { return m.rec.Frame.Dst }
 
 // FromClient reports whether the client (desktop, wallboard) sent it.
-func (m *Message) FromClient() bool { return m.rec.Frame.Dir == "client->server" }
+func (m *Message) FromClient() bool { return m.rec.Frame.Dir == record.ClientToServer }
 
 // Packets are the capture packet numbers that carried the message.
 func (m *Message) Packets() []int { return m.rec.Frame.Pkts }
 
 // Info is the one-line summary of `ctishark read`'s table.
-func (m *Message) Info() string { return render.Info(m.rec.Msg, m.secrets) }
+func (m *Message) Info() string { return record.Info(m.rec.Msg, m.secrets) }
 
 // Field returns the first value of a field, by filter name (cti.AgentID,
 // also cti.num, cti.stream, cti.response_time...) or by the guide's field
@@ -112,7 +113,7 @@ func (m *Message) Expert() []dissect.Expert { return m.rec.Msg.AllExpert() }
 func (m *Message) Decoded() *dissect.Message { return m.rec.Msg }
 
 // Record is the message as ctishark's renderers see it.
-func (m *Message) Record() *render.Record { return m.rec }
+func (m *Message) Record() *record.Record { return m.rec }
 
 // filterName accepts both cti.AgentID and AgentID. Guide names with spaces
 // ("Unified CCX Online") lose them, as filter names do.

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/ctishark/ctishark/render"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // Agent is one agent's state timeline.
@@ -51,7 +51,7 @@ type agentTrack struct {
 func NewAgents() *Agents { return &Agents{agents: make(map[string]*agentTrack)} }
 
 // Add feeds one record.
-func (a *Agents) Add(r *render.Record) {
+func (a *Agents) Add(r *record.Record) {
 	if r.Frame.Time.After(a.last) {
 		a.last = r.Frame.Time
 	}

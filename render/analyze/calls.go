@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/ctishark/ctishark/render"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // Call is one call as seen by every session of the capture, merged by
@@ -97,7 +97,7 @@ func NewCalls() *Calls {
 }
 
 // Add feeds one record.
-func (cs *Calls) Add(r *render.Record) {
+func (cs *Calls) Add(r *record.Record) {
 	if r.Frame.Time.After(cs.last) {
 		cs.last = r.Frame.Time
 	}
@@ -140,7 +140,7 @@ func (cs *Calls) Add(r *render.Record) {
 
 // event updates the calls an event names; it returns the variables of the
 // timeline call that changed.
-func (cs *Calls) event(r *render.Record, ids callRefs) []Var {
+func (cs *Calls) event(r *record.Record, ids callRefs) []Var {
 	m, t := r.Msg, r.Frame.Time
 	c := cs.call(ids.main, t)
 	c.LastSeen = t

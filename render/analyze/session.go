@@ -4,7 +4,7 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/ctishark/ctishark/render"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // sessionStats accumulates SessionStats for one connection.
@@ -17,7 +17,7 @@ type sessionStats struct {
 	pending        map[uint64]pendReq // requests waiting for their answer, by InvokeID
 }
 
-func (ss *sessionStats) add(r *render.Record) {
+func (ss *sessionStats) add(r *record.Record) {
 	m := r.Msg
 	t := r.Frame.Time
 	if ss.Messages == 0 {
@@ -27,7 +27,7 @@ func (ss *sessionStats) add(r *render.Record) {
 	ss.Last = t
 	ss.Version = r.Session.Version
 	ss.Mode = r.Session.Mode.String()
-	if r.Frame.Dir == "client->server" {
+	if r.Frame.Dir == record.ClientToServer {
 		if !ss.lastClient.IsZero() {
 			gap := t.Sub(ss.lastClient)
 			ss.MaxClientGap = max(ss.MaxClientGap, gap)

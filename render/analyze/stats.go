@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/ctishark/ctishark/render"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // Stats counts what a capture holds. Its memory depends on the number of
@@ -64,7 +64,7 @@ func NewStats() *Stats {
 }
 
 // Add counts one record.
-func (s *Stats) Add(r *render.Record) {
+func (s *Stats) Add(r *record.Record) {
 	if s.first.IsZero() || r.Frame.Time.Before(s.first) {
 		s.first = r.Frame.Time
 	}
@@ -72,10 +72,10 @@ func (s *Stats) Add(r *render.Record) {
 		s.last = r.Frame.Time
 	}
 	if e := r.Event; e != nil {
-		ec := s.events[e.Kind]
+		ec := s.events[e.Kind.String()]
 		if ec == nil {
-			ec = &EventCount{Kind: e.Kind}
-			s.events[e.Kind] = ec
+			ec = &EventCount{Kind: e.Kind.String()}
+			s.events[e.Kind.String()] = ec
 		}
 		ec.Count++
 		ec.Bytes += e.Bytes
@@ -86,7 +86,7 @@ func (s *Stats) Add(r *render.Record) {
 		return
 	}
 	s.messages++
-	s.types[typeKey{m.Name(), r.Frame.Dir}]++
+	s.types[typeKey{m.Name(), r.Frame.Dir.String()}]++
 	s.countExpert(m)
 	ss := s.session(r)
 	ss.add(r)
@@ -104,7 +104,7 @@ func (s *Stats) Add(r *render.Record) {
 	}
 }
 
-func (s *Stats) request(r *render.Record, ss *sessionStats) {
+func (s *Stats) request(r *record.Record, ss *sessionStats) {
 	name := r.Msg.Def.Name
 	rs := s.req(name)
 	rs.sent++
@@ -128,7 +128,7 @@ func (s *Stats) request(r *render.Record, ss *sessionStats) {
 	ss.pending[id] = pendReq{name: name, num: r.Num}
 }
 
-func (s *Stats) confirm(r *render.Record, ss *sessionStats) {
+func (s *Stats) confirm(r *record.Record, ss *sessionStats) {
 	if r.Request == nil {
 		return
 	}
@@ -189,11 +189,11 @@ func (s *Stats) walkExpert(fs []dissect.Field) {
 	}
 }
 
-func (s *Stats) session(r *render.Record) *sessionStats {
+func (s *Stats) session(r *record.Record) *sessionStats {
 	ss := s.sessions[r.Frame.Stream]
 	if ss == nil {
 		ss = &sessionStats{SessionStats: SessionStats{Stream: r.Frame.Stream}}
-		if r.Frame.Dir == "client->server" {
+		if r.Frame.Dir == record.ClientToServer {
 			ss.client, ss.server = r.Frame.Src, r.Frame.Dst
 		} else {
 			ss.client, ss.server = r.Frame.Dst, r.Frame.Src

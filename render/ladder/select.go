@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ctishark/ctishark/render"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // Selector narrows a ladder to some streams, one call or one agent. A
@@ -29,7 +29,7 @@ type Selector struct {
 }
 
 type held struct {
-	r       *render.Record
+	r       *record.Record
 	decided bool
 	keep    bool
 }
@@ -46,7 +46,7 @@ func (s *Selector) Narrowing() bool { return s.Streams != nil || s.HasCall || s.
 
 // Push offers a record; emit is called, in capture order, for each record
 // that is selected, as soon as it can be decided.
-func (s *Selector) Push(r *render.Record, emit func(*render.Record) error) error {
+func (s *Selector) Push(r *record.Record, emit func(*record.Record) error) error {
 	if !s.Narrowing() {
 		return emit(r)
 	}
@@ -104,9 +104,9 @@ func (s *Selector) Push(r *render.Record, emit func(*render.Record) error) error
 
 // Flush hands out what is still held (at the end of the input); requests
 // still undecided are dropped.
-func (s *Selector) Flush(emit func(*render.Record) error) error { return s.flush(emit, true) }
+func (s *Selector) Flush(emit func(*record.Record) error) error { return s.flush(emit, true) }
 
-func (s *Selector) flush(emit func(*render.Record) error, all bool) error {
+func (s *Selector) flush(emit func(*record.Record) error, all bool) error {
 	n := 0
 	for n < len(s.held) && (s.held[n].decided || all) {
 		h := s.held[n]
@@ -124,7 +124,7 @@ func (s *Selector) flush(emit func(*render.Record) error, all bool) error {
 	return nil
 }
 
-func (s *Selector) out(h *held, emit func(*render.Record) error) error {
+func (s *Selector) out(h *held, emit func(*record.Record) error) error {
 	if !h.decided || !h.keep {
 		return nil
 	}
@@ -138,7 +138,7 @@ func (s *Selector) out(h *held, emit func(*render.Record) error) error {
 }
 
 // learn notes the streams of the agent asked for (from their OPEN_REQ).
-func (s *Selector) learn(r *render.Record) {
+func (s *Selector) learn(r *record.Record) {
 	if s.AgentID == "" || r.Msg == nil || r.Msg.Def == nil || r.Msg.Def.Name != "OPEN_REQ" {
 		return
 	}
@@ -151,7 +151,7 @@ func (s *Selector) learn(r *render.Record) {
 }
 
 // matches reports whether a message is about the call or agent asked for.
-func (s *Selector) matches(r *render.Record) bool {
+func (s *Selector) matches(r *record.Record) bool {
 	m := r.Msg
 	if m == nil {
 		return false

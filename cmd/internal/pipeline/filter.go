@@ -9,7 +9,7 @@ func FilterTarget(r *Record, t *filter.Target) {
 		Msg:    r.Msg,
 		Num:    r.Num,
 		Stream: r.Frame.Stream,
-		Dir:    r.Frame.Dir,
+		Dir:    r.Frame.Dir.String(),
 		Src:    r.Frame.Src,
 		Dst:    r.Frame.Dst,
 		Time:   r.Frame.Time,
@@ -25,7 +25,7 @@ func FilterTarget(r *Record, t *filter.Target) {
 	}
 	t.Unanswered = r.Unanswered
 	if r.Event != nil {
-		t.Event = r.Event.Kind
+		t.Event = r.Event.Kind.String()
 	}
 }
 

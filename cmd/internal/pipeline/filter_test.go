@@ -9,8 +9,8 @@ import (
 	"github.com/ctishark/ctishark/cmd/gen"
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/filter"
+	"github.com/ctishark/ctishark/dissect/record"
 	"github.com/ctishark/ctishark/reassembly"
-	"github.com/ctishark/ctishark/render"
 )
 
 func compileFilter(t testing.TB, expr string) *filter.Filter {
@@ -127,7 +127,7 @@ func TestMatcherReuse(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { m(q); m(other) }); n != 0 {
 		t.Errorf("%v allocations per call", n)
 	}
-	ev := &Record{Event: &render.Event{Kind: "gap"}}
+	ev := &Record{Event: &record.Event{Kind: record.Gap}}
 	if !Matcher(compileFilter(t, "cti.event == gap && !cti.msg_type"))(ev) {
 		t.Error("stream event")
 	}

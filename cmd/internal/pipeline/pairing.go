@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/ctishark/ctishark/render"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // connState is what the pipeline keeps per connection (in Conn.Context).
@@ -30,7 +30,7 @@ const maxPending = 4096
 // with its queue slot s (nil when not looking ahead); pair reports whether
 // it now waits for its answer. An answer gets r.Request and, when its
 // request is still held, fills the request's Response.
-func (c *connState) pair(r *render.Record, s *slot) (waits bool) {
+func (c *connState) pair(r *record.Record, s *slot) (waits bool) {
 	m := r.Msg
 	if m.Def == nil || m.Def.Kind == dissect.KindEvent {
 		return false
@@ -62,9 +62,9 @@ func (c *connState) pair(r *render.Record, s *slot) (waits bool) {
 	}
 	delete(c.pending, uint32(id))
 	lat := at.Sub(req.at)
-	r.Request = &render.Request{Num: req.num, Latency: lat}
+	r.Request = &record.Request{Num: req.num, Latency: lat}
 	if q := req.slot; q != nil && q.wait {
-		q.rec.Response = &render.Response{Num: r.Num, Latency: lat}
+		q.rec.Response = &record.Response{Num: r.Num, Latency: lat}
 		q.wait = false
 	}
 	return false

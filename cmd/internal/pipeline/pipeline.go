@@ -14,12 +14,12 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
 	"github.com/ctishark/ctishark/reassembly"
-	"github.com/ctishark/ctishark/render"
 )
 
 // Record is what the pipeline produces: a decoded message or a stream event.
-type Record = render.Record
+type Record = record.Record
 
 // PacketSource yields link-layer packets: a capture file
 // (*reassembly.Source) or a live interface. io.EOF ends it;
@@ -152,7 +152,7 @@ func (p *Pipeline) item(it *reassembly.Item) error {
 	}
 	r := &Record{
 		Frame: p.frameInfo(e.Conn, e.Dir, e.Pkt, e.Time),
-		Event: &render.Event{Kind: e.Kind.String(), Bytes: e.Bytes, Offset: e.Offset, Text: e.Text},
+		Event: &record.Event{Kind: eventKind(e.Kind), Bytes: e.Bytes, Offset: e.Offset, Text: e.Text},
 	}
 	if e.Pkt > 0 {
 		r.Frame.Pkts = []int{e.Pkt}
@@ -173,7 +173,7 @@ func (p *Pipeline) frame(f *reassembly.Frame) error {
 		Num:     p.num,
 		Frame:   p.frameInfo(f.Conn, f.Dir, f.LastPkt, f.Time),
 		Msg:     m,
-		Session: render.Session{Version: sess.Version, Layout: sess.Layout, LayoutSource: sess.LayoutSource, Mode: sess.Mode},
+		Session: record.Session{Version: sess.Version, Layout: sess.Layout, LayoutSource: sess.LayoutSource, Mode: sess.Mode},
 	}
 	r.Frame.Pkts = slices.Clone(f.Pkts)
 	r.Frame.Truncated = f.Truncated
@@ -236,12 +236,33 @@ func (p *Pipeline) hand(r *Record) error {
 	return nil
 }
 
-func (p *Pipeline) frameInfo(c *reassembly.Conn, dir reassembly.Direction, pkt int, t time.Time) render.Frame {
-	fr := render.Frame{Pkt: pkt, Time: t, Start: p.start, Stream: p.streamBase + c.Index, Dir: dir.String()}
+func (p *Pipeline) frameInfo(c *reassembly.Conn, dir reassembly.Direction, pkt int, t time.Time) record.Frame {
+	fr := record.Frame{Pkt: pkt, Time: t, Start: p.start, Stream: p.streamBase + c.Index, Dir: direction(dir)}
 	if dir == reassembly.ClientToServer {
 		fr.Src, fr.Dst = c.Client, c.Server
 	} else {
 		fr.Src, fr.Dst = c.Server, c.Client
 	}
 	return fr
+}
+
+// direction is the reassembler's direction in the record model.
+func direction(d reassembly.Direction) record.Direction {
+	if d == reassembly.ClientToServer {
+		return record.ClientToServer
+	}
+	return record.ServerToClient
+}
+
+// eventKind maps the stream events the pipeline hands out.
+func eventKind(k reassembly.EventKind) record.EventKind {
+	switch k {
+	case reassembly.Gap:
+		return record.Gap
+	case reassembly.Skipped:
+		return record.Skipped
+	case reassembly.Overflow:
+		return record.Overflow
+	}
+	return record.DirectionChanged
 }
