@@ -34,4 +34,3 @@ func build(t testing.TB, name string, fixed map[string]dissect.Value, floating .
 
 func u(v uint64) dissect.Value { return dissect.Uint(dissect.TypeUINT, v) }
 func s(v string) dissect.Value { return dissect.Str(v) }
-

@@ -143,31 +143,17 @@ func (c *clock) format(fr *record.Frame) string {
 	case TimeAbsolute:
 		s = t.In(c.opts.Location).Format("2006-01-02 15:04:05.000000")
 	case TimeEpoch:
-		s = seconds(t.Sub(time.Unix(0, 0)))
+		s = record.Seconds(t.Sub(time.Unix(0, 0)))
 	case TimeDelta:
 		if c.has {
-			s = seconds(t.Sub(c.prev))
+			s = record.Seconds(t.Sub(c.prev))
 		} else {
-			s = seconds(0)
+			s = record.Seconds(0)
 		}
 	default:
-		s = seconds(fr.Relative())
+		s = record.Seconds(fr.Relative())
 	}
 	c.prev, c.has = t, true
-	return s
-}
-
-// seconds renders d as seconds with microseconds, as tshark does.
-func seconds(d time.Duration) string {
-	neg := d < 0
-	if neg {
-		d = -d
-	}
-	us := d.Microseconds()
-	s := strconv.FormatInt(us/1e6, 10) + "." + pad6(us%1e6)
-	if neg {
-		s = "-" + s
-	}
 	return s
 }
 

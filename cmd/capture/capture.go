@@ -140,7 +140,7 @@ func (c *Capture) Messages() iter.Seq2[*Message, error] {
 func (cfg *config) read(src *reassembly.Source, name string, yield func(*Message, error) bool) {
 	p := pipeline.New(cfg.popts)
 	stopped := errors.New("stopped")
-	err := p.Read(src, func(r *pipeline.Record) error {
+	err := p.ReadNamed(name, src, func(r *pipeline.Record) error {
 		if r.Msg == nil {
 			return nil
 		}

@@ -9,7 +9,6 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/record"
-	"github.com/ctishark/ctishark/render"
 )
 
 // Message is one decoded CTI message with where it came from, and
@@ -30,7 +29,7 @@ func (m *Message) Type() string { return m.rec.Msg.Name() }
 func (m *Message) Time() time.Time { return m.rec.Frame.Time }
 
 // Relative is the time since the capture's first packet.
-func (m *Message) Relative() time.Duration { return m.rec.Frame.Time.Sub(m.rec.Frame.Start) }
+func (m *Message) Relative() time.Duration { return m.rec.Frame.Relative() }
 
 // Stream is the TCP connection index (0-based, in the order connections
 // were recognised as CTI).
@@ -63,13 +62,13 @@ func (m *Message) Field(name string) (string, bool) {
 
 // Fields returns every occurrence of a field (repeated floating fields).
 func (m *Message) Fields(name string) []string {
-	return render.FieldValues(nil, m.rec, filterName(name), false, m.secrets)
+	return record.FieldValues(nil, m.rec, filterName(name), false, m.secrets)
 }
 
 // Display returns a field's symbolic value: the enum name, the mask bit
 // names, a TIME as a date; the plain value when it has none.
 func (m *Message) Display(name string) (string, bool) {
-	vs := render.FieldValues(nil, m.rec, filterName(name), true, m.secrets)
+	vs := record.FieldValues(nil, m.rec, filterName(name), true, m.secrets)
 	if len(vs) == 0 {
 		return "", false
 	}

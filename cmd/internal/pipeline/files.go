@@ -59,7 +59,7 @@ func (p *Pipeline) ReadFiles(in Inputs, fn func(*Record) error) (failed bool, er
 			}
 			continue
 		}
-		rerr := p.Read(src, wrapped)
+		rerr := p.ReadNamed(name, src, wrapped)
 		src.Close()
 		if fnErr != nil {
 			return failed, fnErr

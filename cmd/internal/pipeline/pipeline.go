@@ -59,6 +59,8 @@ type Pipeline struct {
 	start      time.Time // first packet of the first capture
 	now        time.Time // capture time of the latest packet
 	done       bool
+	file       string // name of the capture being read (Frame.File)
+	files      int    // captures started so far
 	q          queue
 	fn         func(*Record) error
 }
@@ -82,6 +84,15 @@ var errCount = errors.New("pipeline: record count reached")
 // or corrupt; every record decodable before the damage has been handed
 // out.
 func (p *Pipeline) Read(src PacketSource, fn func(*Record) error) error {
+	return p.ReadNamed("", src, fn)
+}
+
+// ReadNamed is Read for a capture called name: its records carry the name
+// (cti.file) and its position among the captures read (Frame.FileIndex),
+// which tells calls with the same CallID in different files apart.
+func (p *Pipeline) ReadNamed(name string, src PacketSource, fn func(*Record) error) error {
+	p.file = name
+	p.files++
 	if p.done {
 		return nil
 	}
@@ -237,7 +248,7 @@ func (p *Pipeline) hand(r *Record) error {
 }
 
 func (p *Pipeline) frameInfo(c *reassembly.Conn, dir reassembly.Direction, pkt int, t time.Time) record.Frame {
-	fr := record.Frame{Pkt: pkt, Time: t, Start: p.start, Stream: p.streamBase + c.Index, Dir: direction(dir)}
+	fr := record.Frame{File: p.file, FileIndex: p.files - 1, Pkt: pkt, Time: t, Start: p.start, Stream: p.streamBase + c.Index, Dir: direction(dir)}
 	if dir == reassembly.ClientToServer {
 		fr.Src, fr.Dst = c.Client, c.Server
 	} else {

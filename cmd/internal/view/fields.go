@@ -31,7 +31,7 @@ func (o *Options) validateFields() error {
 		if !plainName(name) {
 			return factory.Usagef(fmt.Sprintf("-e %q: a field name such as cti.AgentID, not an expression", name))
 		}
-		if _, err := filter.Compile(name); err != nil && !fieldsOnly[name] {
+		if _, err := filter.Compile(name); err != nil {
 			msg, _, _ := strings.Cut(err.Error(), "\n")
 			return factory.Usagef("-e: " + msg + " (ctishark fields lists the names)")
 		}
@@ -84,11 +84,6 @@ func (o *Options) validateFields() error {
 	o.FieldsView = fo
 	return nil
 }
-
-// fieldsOnly are names -e knows beyond the filter fields: cti.frame, the
-// capture packet number (tshark's frame.number) of the message's last
-// segment.
-var fieldsOnly = map[string]bool{"cti.frame": true}
 
 // charOption reads a separator or aggregator: /t tab, /s space, else the
 // text itself (tshark's conventions).
