@@ -58,6 +58,7 @@ marked open.`,
 
 func agentsRun(o *AgentsOptions) error {
 	at := analyze.NewAgents()
+	at.Select = o.Input.Match
 	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { at.Add(r) }, func() error {
 		return writeAgents(o, at.Result())
 	})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // assertion watches the records its rule scopes, one at a time, and says
@@ -124,8 +125,8 @@ type pendingReq struct {
 
 func (a *answeredAssert) observe(r *pipeline.Record) {
 	m := r.Msg
-	if m == nil || m.Def == nil || m.Def.Kind != dissect.KindRequest {
-		return
+	if !record.IsRequest(m) {
+		return // nothing answers it by InvokeID (CONFIG_REQUEST_EVENT...)
 	}
 	a.requests++
 	switch {

@@ -158,9 +158,12 @@ func (o *LadderOptions) validate() error {
 
 // pipelineOptions is the one place the pipeline is configured. Look-ahead
 // is on: requests then know their confirm (for latencies, --call partners
-// and UNANSWERED marks).
+// and UNANSWERED marks). -Y is not the pipeline's: every record is
+// observed and selected (sessions, call legs, pairs) before the filter
+// decides which arrows are drawn.
 func (o *LadderOptions) pipelineOptions() pipeline.Options {
 	p := o.Input.Pipeline()
+	p.Filter = nil
 	p.Lookahead = true
 	return p
 }
@@ -186,6 +189,9 @@ func ladderRun(o *LadderOptions) error {
 	b := ladder.NewBuilder(o.ShowSecrets)
 	drawn := 0
 	emit := func(r *pipeline.Record) error {
+		if o.Input.Match != nil && !o.Input.Match(r) {
+			return nil
+		}
 		a, fresh := b.Arrow(r)
 		if err := sink.arrow(&a, fresh, b.Endpoints()); err != nil {
 			return err

@@ -31,6 +31,10 @@ type Record struct {
 	// Set only when the pipeline looks ahead (pipeline.Options.Lookahead):
 	Response   *Response // for a request: the confirm (or failure) that answered it
 	Unanswered bool      // for a request: no answer in time, before its connection closed or before the capture ended
+	// The calls the message names (its CallID first, then the others it
+	// refers to), and the tie between two calls it reports, if any.
+	Calls []CallRef
+	Link  *CallLink
 }
 
 // Response links a request to the confirm (or FAILURE_CONF /
@@ -38,6 +42,7 @@ type Record struct {
 type Response struct {
 	Num     int           // message number of the confirm
 	Latency time.Duration // confirm time minus request time
+	Failure bool          // the answer is a failure (FAILURE_CONF, CONTROL_FAILURE_CONF)
 }
 
 // Request links a confirm (or a FAILURE_CONF) to the request with the same

@@ -86,6 +86,9 @@ type Calls struct {
 	last       time.Time
 }
 
+// maxConsults bounds the CONSULT_CALL_REQs remembered until their confirm.
+const maxConsults = 4096
+
 // NewCalls returns an empty call tracker.
 func NewCalls() *Calls {
 	return &Calls{
@@ -112,7 +115,7 @@ func (cs *Calls) Add(r *record.Record) {
 			cs.extAgent[ext] = id
 		}
 	case "CONSULT_CALL_REQ":
-		if id, ok := m.Uint("ActiveCallID"); ok && len(cs.consultReq) < maxPendingPerStream {
+		if id, ok := m.Uint("ActiveCallID"); ok && len(cs.consultReq) < maxConsults {
 			cs.consultReq[r.Num] = uint32(id)
 		}
 	case "CONSULT_CALL_CONF":

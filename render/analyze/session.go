@@ -14,7 +14,7 @@ type sessionStats struct {
 	hbFirst        time.Time
 	hbLast         time.Time
 	lastClient     time.Time
-	pending        map[uint64]pendReq // requests waiting for their answer, by InvokeID
+	shown          int // messages Stats.Select kept
 }
 
 func (ss *sessionStats) add(r *record.Record) {
@@ -60,6 +60,7 @@ func (ss *sessionStats) add(r *record.Record) {
 
 func (ss *sessionStats) result() SessionStats {
 	out := ss.SessionStats
+	out.Messages = ss.shown
 	out.Client, out.Server = ss.client, ss.server
 	if ss.Heartbeats > 1 {
 		out.HeartbeatInterval = ss.hbLast.Sub(ss.hbFirst) / time.Duration(ss.Heartbeats-1)

@@ -16,7 +16,8 @@ func clientRecord(t *testing.T, name string, at time.Time, set ...any) *record.R
 			t.Fatal(err)
 		}
 	}
-	return &record.Record{Msg: m, Frame: record.Frame{Time: at, Dir: record.ClientToServer}}
+	// No answer follows: the pipeline would flag each request unanswered.
+	return &record.Record{Msg: m, Frame: record.Frame{Time: at, Dir: record.ClientToServer}, Unanswered: true}
 }
 
 // An idle timeout of 240 s and client messages at 0, 100, 400 and 640 s:

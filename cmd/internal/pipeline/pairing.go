@@ -40,17 +40,18 @@ func (c *connState) pair(r *record.Record, s *slot) (waits bool) {
 		return false
 	}
 	at := r.Frame.Time
-	if m.Def.Kind == dissect.KindRequest {
+	if record.IsRequest(m) {
 		if c.pending == nil {
 			c.pending = make(map[uint32]pending)
 		}
 		if len(c.pending) >= maxPending {
-			c.release(false)
-			clear(c.pending)
+			// Forgotten requests can no longer be answered.
+			c.release()
 		}
 		// A reused InvokeID replaces the older request, which can no
-		// longer be told apart from the new one.
-		if old, ok := c.pending[uint32(id)]; ok && old.slot != nil {
+		// longer be told apart from the new one: it went unanswered.
+		if old, ok := c.pending[uint32(id)]; ok && old.slot != nil && old.slot.wait {
+			old.slot.rec.Unanswered = true
 			old.slot.wait = false
 		}
 		c.pending[uint32(id)] = pending{num: r.Num, at: at, slot: s}
@@ -64,22 +65,20 @@ func (c *connState) pair(r *record.Record, s *slot) (waits bool) {
 	lat := at.Sub(req.at)
 	r.Request = &record.Request{Num: req.num, Latency: lat}
 	if q := req.slot; q != nil && q.wait {
-		q.rec.Response = &record.Response{Num: r.Num, Latency: lat}
+		q.rec.Response = &record.Response{Num: r.Num, Latency: lat, Failure: m.IsFailure()}
 		q.wait = false
 	}
 	return false
 }
 
-// release lets every held request of the connection go; unanswered says
-// whether they are known never to be answered (the connection closed).
-func (c *connState) release(unanswered bool) {
-	for id, p := range c.pending {
+// release lets every held request of the connection go unanswered: the
+// connection closed, or its requests had to be forgotten.
+func (c *connState) release() {
+	for _, p := range c.pending {
 		if p.slot != nil && p.slot.wait {
-			p.slot.rec.Unanswered = unanswered
+			p.slot.rec.Unanswered = true
 			p.slot.wait = false
 		}
-		if unanswered {
-			delete(c.pending, id)
-		}
 	}
+	clear(c.pending)
 }

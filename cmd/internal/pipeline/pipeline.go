@@ -155,7 +155,7 @@ func (p *Pipeline) item(it *reassembly.Item) error {
 	case reassembly.Closed:
 		// Requests still waiting on this connection will never be answered.
 		if cs, _ := e.Conn.Context.(*connState); cs != nil {
-			cs.release(true)
+			cs.release()
 		}
 		return p.drain(false)
 	default:
@@ -209,15 +209,19 @@ func (p *Pipeline) emit(r *Record, cs *connState) error {
 }
 
 // drain hands out queued records up to the first request still waiting
-// for its answer; all of them when final. A request that has held the
-// queue too long (records or capture time) goes out without its answer;
-// it is not flagged, since the answer may still come.
+// for its answer; all of them when final. A request that got no answer
+// within holdTime of capture time is unanswered: every command reads
+// that one verdict (read -Y cti.unanswered, stats, check). One that holds
+// the queue past maxHeld records, though younger than holdTime, goes out
+// without a verdict: its answer may still come.
 func (p *Pipeline) drain(final bool) error {
 	for s := p.q.front(); s != nil; s = p.q.front() {
 		if s.wait {
-			if !final && p.q.len() <= maxHeld && p.now.Sub(s.rec.Frame.Time) <= holdTime {
+			late := p.now.Sub(s.rec.Frame.Time) > holdTime
+			if !final && p.q.len() <= maxHeld && !late {
 				return nil
 			}
+			s.rec.Unanswered = late
 			s.wait = false
 		}
 		p.q.pop()
