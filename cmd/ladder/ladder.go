@@ -64,8 +64,9 @@ expert warnings or errors are marked.
 
 Narrowing:
   --call ID    messages naming the call (CallID, ActiveCallID, HeldCallID,
-               PrimaryCallID, NewCallID...), with the requests and confirms
-               paired with them
+               PrimaryCallID, NewCallID...) and its linked consult,
+               transfer and conference legs (--no-linked: the call only),
+               with the requests and confirms paired with them
   --agent ID   messages of the sessions whose OPEN_REQ named the agent, and
                messages carrying AgentID ID (a bridge client's events), with
                their request/confirm partners
@@ -110,7 +111,8 @@ Columns appear only for endpoints that have an arrow in the selection.`,
 	fl.StringVarP(&opts.Output, "output", "o", "", "write to `FILE` instead of standard output")
 	fl.StringVarP(&opts.Output, "write", "w", "", "same as -o")
 	fl.IntVarP(&opts.Count, "count", "c", 0, "stop after `N` arrows")
-	fl.StringVar(&opts.Call, "call", "", "only messages about call `ID` (and their request/confirm partners)")
+	fl.StringVar(&opts.Call, "call", "", "only messages about call `ID`, its linked consult, transfer and conference legs, and their request/confirm partners")
+	fl.BoolVar(&opts.sel.NoLinked, "no-linked", false, "with --call: leave out the call's linked legs")
 	fl.StringVar(&opts.Agent, "agent", "", "only the sessions of agent `ID` and messages naming it")
 	fl.IntSliceVar(&opts.Streams, "stream", nil, "only TCP stream `N` (repeatable)")
 	fl.BoolVar(&opts.Force, "force", false, "draw an SVG of more than 20000 arrows")

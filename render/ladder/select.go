@@ -19,7 +19,12 @@ type Selector struct {
 	Streams map[int]bool // nil = every stream
 	CallID  uint64
 	HasCall bool
-	AgentID string
+	// NoLinked leaves out the call's linked consult, transfer and
+	// conference legs (record.CallLink), which --call shows by default.
+	NoLinked bool
+	AgentID  string
+
+	calls map[int]bool // call numbers in scope: the asked CallID's and their linked legs
 
 	agentStreams map[int]bool // streams whose OPEN_REQ named AgentID
 	activeStream map[int]bool // streams with a selected message (their gaps are shown)
@@ -159,12 +164,38 @@ func (s *Selector) matches(r *record.Record) bool {
 	if s.AgentID != "" && s.agentStreams[r.Frame.Stream] {
 		return true
 	}
+	if s.HasCall && s.inCall(r) {
+		return true
+	}
 	for i := range m.Fields {
 		f := &m.Fields[i]
 		switch {
 		case s.HasCall && isCallField(f.Name) && f.Value.Type.IsInteger() && f.Value.Num == s.CallID:
 			return true
 		case s.AgentID != "" && f.Name == "AgentID" && f.Value.Str == s.AgentID:
+			return true
+		}
+	}
+	return false
+}
+
+// inCall reports whether a message names a call in scope: one with the
+// asked CallID, or (unless NoLinked) a leg linked to one, as the link goes
+// by (a consult call from its CONSULT_CALL_CONF on).
+func (s *Selector) inCall(r *record.Record) bool {
+	if s.calls == nil {
+		s.calls = map[int]bool{}
+	}
+	for _, c := range r.Calls {
+		if uint64(c.CallID) == s.CallID {
+			s.calls[c.N] = true
+		}
+	}
+	if l := r.Link; l != nil && !s.NoLinked && (s.calls[l.From.N] || s.calls[l.To.N]) {
+		s.calls[l.From.N], s.calls[l.To.N] = true, true
+	}
+	for _, c := range r.Calls {
+		if s.calls[c.N] {
 			return true
 		}
 	}

@@ -62,6 +62,7 @@ type Pipeline struct {
 	file       string // name of the capture being read (Frame.File)
 	files      int    // captures started so far
 	q          queue
+	calls      calls
 	fn         func(*Record) error
 }
 
@@ -191,18 +192,20 @@ func (p *Pipeline) frame(f *reassembly.Frame) error {
 	return p.emit(r, cs)
 }
 
-// emit pairs a record and queues it (looking ahead) or hands it out.
+// emit pairs a record, names its calls, and queues it (looking ahead) or hands it out.
 // Events (cs nil) are queued too, to keep their place in capture order.
 func (p *Pipeline) emit(r *Record, cs *connState) error {
 	if !p.opts.Lookahead {
 		if cs != nil {
 			cs.pair(r, nil)
+			p.calls.assign(r)
 		}
 		return p.hand(r)
 	}
 	s := &slot{rec: r}
 	if cs != nil {
 		s.wait = cs.pair(r, s)
+		p.calls.assign(r)
 	}
 	p.q.push(s)
 	return p.drain(false)
