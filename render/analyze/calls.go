@@ -380,7 +380,15 @@ func (cs *Calls) summarise(c *Call) {
 	}
 	c.Sessions = len(c.streams)
 	c.streams, c.alerting = nil, nil
-	sort.SliceStable(c.Links, func(i, j int) bool { return c.Links[i].CallID < c.Links[j].CallID })
+	// By CallID; for one pair, the transfer or conference before the
+	// consult that led to it (as the calls table always listed them).
+	sort.SliceStable(c.Links, func(i, j int) bool {
+		a, b := c.Links[i], c.Links[j]
+		if a.CallID != b.CallID {
+			return a.CallID < b.CallID
+		}
+		return a.Kind != "consult" && b.Kind == "consult"
+	})
 }
 
 // Result returns the calls shown, in the order they were first seen;
