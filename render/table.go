@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
@@ -203,7 +202,7 @@ func rowStyle(p *palette, r *record.Record) *color.Color {
 		return p.red
 	case w == dissect.SeverityWarning:
 		return p.yellow
-	case m.Def != nil && strings.HasPrefix(m.Def.Name, "HEARTBEAT_"):
+	case m.Def != nil && (m.Def.ID == dissect.MsgHeartbeatReq || m.Def.ID == dissect.MsgHeartbeatConf):
 		return p.dim
 	}
 	return nil

@@ -70,7 +70,7 @@ connection state, cause, the devices it names and the call variables
 			if opts.Call != "" {
 				n, err := strconv.ParseUint(opts.Call, 10, 32)
 				if err != nil || n == 0 {
-					return factory.Usagef(fmt.Sprintf("invalid --call %q (want a CallID, 1-4294967295)", opts.Call))
+					return factory.Usagef("invalid --call %q (want a CallID, 1-4294967295)", opts.Call)
 				}
 				opts.callID = uint32(n)
 			}

@@ -127,7 +127,7 @@ func (o *LadderOptions) validate() error {
 	switch o.Format {
 	case "text", "svg", "json":
 	default:
-		return factory.Usagef(fmt.Sprintf("invalid -T %q: want text, svg or json", o.Format))
+		return factory.Usagef("invalid -T %q: want text, svg or json", o.Format)
 	}
 	if o.Count < 0 {
 		return factory.Usagef("-c must be a positive number of arrows")
@@ -135,7 +135,7 @@ func (o *LadderOptions) validate() error {
 	if o.Call != "" {
 		id, err := strconv.ParseUint(o.Call, 10, 32)
 		if err != nil {
-			return factory.Usagef(fmt.Sprintf("invalid --call %q: want a CallID (a number)", o.Call))
+			return factory.Usagef("invalid --call %q: want a CallID (a number)", o.Call)
 		}
 		o.sel.CallID, o.sel.HasCall = id, true
 	}
@@ -144,7 +144,7 @@ func (o *LadderOptions) validate() error {
 		o.sel.Streams = map[int]bool{}
 		for _, s := range o.Streams {
 			if s < 0 {
-				return factory.Usagef(fmt.Sprintf("invalid --stream %d", s))
+				return factory.Usagef("invalid --stream %d", s)
 			}
 			o.sel.Streams[s] = true
 		}

@@ -64,7 +64,7 @@ func (a *Agents) Add(r *record.Record) {
 		a.last = r.Frame.Time
 	}
 	m := r.Msg
-	if m == nil || m.Def == nil || m.Def.Name != "AGENT_STATE_EVENT" {
+	if m == nil || m.Def == nil || m.Def.ID != dissect.MsgAgentStateEvent {
 		return
 	}
 	id := str(m, "AgentID")

@@ -174,7 +174,7 @@ func callJSON(c *Call, end int64) callJ {
 func varsJSON(vs []Var) []varJ {
 	out := []varJ{}
 	for _, v := range vs {
-		out = append(out, varJ{v.Name, v.Value})
+		out = append(out, varJ(v))
 	}
 	return out
 }

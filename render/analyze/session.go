@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/record"
 )
 
@@ -40,16 +41,16 @@ func (ss *sessionStats) add(r *record.Record) {
 	if m.Def == nil {
 		return
 	}
-	switch m.Def.Name {
-	case "OPEN_REQ":
+	switch m.Def.ID {
+	case dissect.MsgOpenReq:
 		if v, ok := m.Uint("IdleTimeout"); ok && v > 0 && v < 1<<31 {
 			ss.IdleTimeout = time.Duration(v) * time.Second
 		}
 		ss.ClientID, _ = m.String("ClientID")
 		ss.ServicesRequested = display(m.Get("ServicesRequested"))
-	case "OPEN_CONF":
+	case dissect.MsgOpenConf:
 		ss.ServicesGranted = display(m.Get("ServicesGranted"))
-	case "HEARTBEAT_REQ":
+	case dissect.MsgHeartbeatReq:
 		if ss.Heartbeats == 0 {
 			ss.hbFirst = t
 		}

@@ -63,7 +63,7 @@ func (b *Builder) Observe(r *record.Record) {
 	if m := r.Session.Mode; m != dissect.ModeUnknown {
 		e.Mode = m.String()
 	}
-	if r.Msg == nil || r.Msg.Def == nil || r.Msg.Def.Name != "OPEN_REQ" {
+	if r.Msg == nil || r.Msg.Def == nil || r.Msg.Def.ID != dissect.MsgOpenReq {
 		return
 	}
 	if s, ok := r.Msg.String("ClientID"); ok && !record.IsSecret(r.Msg.Get("ClientID")) {

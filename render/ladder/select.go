@@ -1,9 +1,9 @@
 package ladder
 
 import (
-	"strconv"
 	"strings"
 
+	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/record"
 )
 
@@ -144,7 +144,7 @@ func (s *Selector) out(h *held, emit func(*record.Record) error) error {
 
 // learn notes the streams of the agent asked for (from their OPEN_REQ).
 func (s *Selector) learn(r *record.Record) {
-	if s.AgentID == "" || r.Msg == nil || r.Msg.Def == nil || r.Msg.Def.Name != "OPEN_REQ" {
+	if s.AgentID == "" || r.Msg == nil || r.Msg.Def == nil || r.Msg.Def.ID != dissect.MsgOpenReq {
 		return
 	}
 	if id, ok := r.Msg.String("AgentID"); ok && id == s.AgentID {
@@ -205,5 +205,3 @@ func (s *Selector) inCall(r *record.Record) bool {
 // isCallField reports whether a field names a call: CallID and its
 // relatives (ActiveCallID, HeldCallID, PrimaryCallID, NewCallID...).
 func isCallField(name string) bool { return strings.HasSuffix(name, "CallID") }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
