@@ -50,6 +50,9 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzSession -fuzztime=$(FUZZTIME) ./dissect
 	$(GO) test -run='^$$' -fuzz=FuzzReader -fuzztime=$(FUZZTIME) ./reassembly
 
+# The read views of the sample are pinned by one small file of line counts
+# and checksums (cmd/read/testdata/sample-views.golden): after a deliberate
+# change, `go test ./cmd/read -run TestSampleViews -update` rewrites it.
 sample: build
 	$(BIN) gen -w testdata/sample.pcap
 
