@@ -8,6 +8,7 @@ import (
 
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/record"
+	"github.com/ctishark/ctishark/dissect/record/recordtest"
 )
 
 func fields(t *testing.T, opts Options, fo FieldsOptions, recs ...*record.Record) string {
@@ -20,7 +21,7 @@ func fields(t *testing.T, opts Options, fo FieldsOptions, recs ...*record.Record
 func TestFieldsView(t *testing.T) {
 	req := openReq(t)
 	// AGENT_STATE_EVENT has a fixed CSQID (0 here) and repeated floating ones.
-	conf := build(t, "AGENT_STATE_EVENT", map[string]dissect.Value{"AgentState": u(3)}, "AgentID", s("mlopez"), "CSQID", u(1), "CSQID", u(2))
+	conf := recordtest.Build(t, "AGENT_STATE_EVENT", map[string]dissect.Value{"AgentState": recordtest.U(3)}, "AgentID", recordtest.S("mlopez"), "CSQID", recordtest.U(1), "CSQID", recordtest.U(2))
 	r1 := mkrec(req, 1, 1500*time.Millisecond)
 	r1.Response = &record.Response{Num: 2, Latency: 2500 * time.Microsecond}
 	r2 := mkrec(conf, 2, 1502500*time.Microsecond)
@@ -51,7 +52,7 @@ func TestFieldsView(t *testing.T) {
 }
 
 func TestFieldsQuoteAndLines(t *testing.T) {
-	m := build(t, "BEGIN_CALL_EVENT", map[string]dissect.Value{"CallID": u(5)}, "ANI", s("a\"b\nc"))
+	m := recordtest.Build(t, "BEGIN_CALL_EVENT", map[string]dissect.Value{"CallID": recordtest.U(5)}, "ANI", recordtest.S("a\"b\nc"))
 	got := fields(t, Options{}, FieldsOptions{Fields: []string{"cti.ANI", "cti.CallID"}, Quote: '"'}, mkrec(m, 1, 0))
 	if want := `"a""b\nc"` + "\t" + `"5"` + "\n"; got != want {
 		t.Errorf("got %q want %q", got, want)

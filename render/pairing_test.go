@@ -8,16 +8,17 @@ import (
 
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/record"
+	"github.com/ctishark/ctishark/dissect/record/recordtest"
 )
 
 // Every view shows a request's answer, an answer's request, and a request
 // that was never answered.
 func TestPairingInEveryView(t *testing.T) {
-	req := mkrec(build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": u(7)}), 3, time.Second)
+	req := mkrec(recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(7)}), 3, time.Second)
 	req.Response = &record.Response{Num: 4, Latency: 1500 * time.Microsecond}
-	conf := mkrec(build(t, "HEARTBEAT_CONF", map[string]dissect.Value{"InvokeID": u(7)}), 4, time.Second+1500*time.Microsecond)
+	conf := mkrec(recordtest.Build(t, "HEARTBEAT_CONF", map[string]dissect.Value{"InvokeID": recordtest.U(7)}), 4, time.Second+1500*time.Microsecond)
 	conf.Request = &record.Request{Num: 3, Latency: 1500 * time.Microsecond}
-	lost := mkrec(build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": u(8)}), 5, 2*time.Second)
+	lost := mkrec(recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(8)}), 5, 2*time.Second)
 	lost.Unanswered = true
 
 	lines := strings.Split(strings.TrimSpace(render(t, FormatJSONL, Options{}, req, conf, lost)), "\n")

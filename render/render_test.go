@@ -10,6 +10,7 @@ import (
 
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/record"
+	"github.com/ctishark/ctishark/dissect/record/recordtest"
 )
 
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -49,13 +50,13 @@ func writeAll(t *testing.T, w Writer, recs []*record.Record) {
 }
 
 func openReq(t *testing.T) *dissect.Message {
-	return build(t, "OPEN_REQ", map[string]dissect.Value{"InvokeID": u(1), "VersionNumber": u(13), "ServicesRequested": u(0x05)},
-		"ClientID", s("desk"), "ClientPassword", dissect.Bytes([]byte("hunter2")), "AgentID", s("1001"))
+	return recordtest.Build(t, "OPEN_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(1), "VersionNumber": recordtest.U(13), "ServicesRequested": recordtest.U(0x05)},
+		"ClientID", recordtest.S("desk"), "ClientPassword", dissect.Bytes([]byte("hunter2")), "AgentID", recordtest.S("1001"))
 }
 
 func TestJSONValues(t *testing.T) {
-	m := build(t, "BEGIN_CALL_EVENT", map[string]dissect.Value{"CallID": u(5), "CallType": u(1)},
-		"ANI", s("a\"b\\c\n\x01é"), "NamedVariable", dissect.NamedVar("user.x", "1"), "NamedArray", dissect.NamedArray(2, "arr", "v"))
+	m := recordtest.Build(t, "BEGIN_CALL_EVENT", map[string]dissect.Value{"CallID": recordtest.U(5), "CallType": recordtest.U(1)},
+		"ANI", recordtest.S("a\"b\\c\n\x01é"), "NamedVariable", dissect.NamedVar("user.x", "1"), "NamedArray", dissect.NamedArray(2, "arr", "v"))
 	out := render(t, FormatJSONL, Options{}, mkrec(m, 1, time.Second))
 	var obj struct {
 		Time   string
@@ -169,7 +170,7 @@ func TestHexDump(t *testing.T) {
 }
 
 func TestTimeFormats(t *testing.T) {
-	m := build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": u(1)})
+	m := recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(1)})
 	recs := []*record.Record{mkrec(m, 1, 1500*time.Millisecond), mkrec(m, 2, 2750*time.Millisecond)}
 	for _, tc := range []struct {
 		f    TimeFormat
@@ -191,8 +192,8 @@ func TestTimeFormats(t *testing.T) {
 }
 
 func TestTableColour(t *testing.T) {
-	fail := build(t, "FAILURE_CONF", map[string]dissect.Value{"InvokeID": u(1), "Status": u(13)})
-	hb := build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": u(1)})
+	fail := recordtest.Build(t, "FAILURE_CONF", map[string]dissect.Value{"InvokeID": recordtest.U(1), "Status": recordtest.U(13)})
+	hb := recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(1)})
 	out := render(t, FormatTable, Options{Color: true}, mkrec(fail, 1, 0), mkrec(hb, 2, 0))
 	lines := strings.Split(out, "\n")
 	if !strings.Contains(lines[0], "\x1b[31m") || !strings.Contains(lines[1], "\x1b[2m") {
@@ -214,7 +215,7 @@ func TestEventRecords(t *testing.T) {
 }
 
 func TestAlignedTable(t *testing.T) {
-	m := build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": u(1)})
+	m := recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(1)})
 	out := render(t, FormatTable, Options{Aligned: true}, mkrec(m, 1, 0), mkrec(m, 22, time.Second))
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
 	if len(lines) != 4 || !strings.Contains(lines[0], "No.") || !strings.Contains(lines[0], "Info") {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ctishark/ctishark/cmd/gen"
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record/recordtest"
 	"github.com/ctishark/ctishark/reassembly/ctitest"
 	"github.com/google/gopacket/pcapgo"
 )
@@ -92,26 +93,15 @@ func lostConfirm(t *testing.T, capture []byte, res gen.Result) (b []byte, reqNum
 // msg encodes a message with fixed numeric fields and floating strings.
 func msg(t *testing.T, name string, fixed map[string]uint64, floating ...string) []byte {
 	t.Helper()
-	d := dissect.LookupName(name)
-	if d == nil {
-		t.Fatalf("no message %s", name)
-	}
-	m := dissect.NewMessage(d)
+	fx := make(map[string]dissect.Value, len(fixed))
 	for k, v := range fixed {
-		if err := m.SetFixed(k, dissect.Uint(dissect.TypeUINT, v)); err != nil {
-			t.Fatalf("%s.%s: %v", name, k, err)
-		}
+		fx[k] = recordtest.U(v)
 	}
+	var fl []any
 	for i := 0; i+1 < len(floating); i += 2 {
-		if err := m.Add(floating[i], dissect.Str(floating[i+1])); err != nil {
-			t.Fatalf("%s.%s: %v", name, floating[i], err)
-		}
+		fl = append(fl, floating[i], recordtest.S(floating[i+1]))
 	}
-	b, err := dissect.Encode(m, dissect.Layout11)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return recordtest.Encode(t, name, fx, fl...)
 }
 
 // t0 is when the purpose-built captures start.

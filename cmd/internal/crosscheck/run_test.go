@@ -8,14 +8,30 @@ import (
 	"github.com/ctishark/ctishark/cmd/agents"
 	"github.com/ctishark/ctishark/cmd/calls"
 	"github.com/ctishark/ctishark/cmd/check"
+	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/fields"
 	"github.com/ctishark/ctishark/cmd/internal/testutil"
 	"github.com/ctishark/ctishark/cmd/ladder"
 	"github.com/ctishark/ctishark/cmd/read"
 	"github.com/ctishark/ctishark/cmd/stats"
+	"github.com/spf13/cobra"
 )
 
 // The commands, run as a user would (real run functions, test streams).
+
+// runJSON runs a command with -T json and decodes what it printed.
+func runJSON[T, O any](t *testing.T, newCmd func(*factory.Factory, func(*O) error) *cobra.Command, args ...string) T {
+	t.Helper()
+	var v T
+	out, errOut, err := testutil.Exec(t, newCmd, append([]string{"-T", "json"}, args...)...)
+	if err != nil {
+		t.Fatalf("%v: %v\n%s", args, err, errOut)
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatalf("%v: %v", args, err)
+	}
+	return v
+}
 
 func runRead(t *testing.T, args ...string) string {
 	t.Helper()
@@ -57,15 +73,7 @@ type statsDoc struct {
 
 func runStats(t *testing.T, args ...string) statsDoc {
 	t.Helper()
-	out, errOut, err := testutil.Exec(t, stats.NewCmdStats, append([]string{"-T", "json"}, args...)...)
-	if err != nil {
-		t.Fatalf("stats %v: %v\n%s", args, err, errOut)
-	}
-	var d statsDoc
-	if err := json.Unmarshal([]byte(out), &d); err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return runJSON[statsDoc](t, stats.NewCmdStats, args...)
 }
 
 // request is stats' row of one request type (zero when absent).
@@ -105,15 +113,7 @@ type callRow struct {
 
 func runCalls(t *testing.T, args ...string) []callRow {
 	t.Helper()
-	out, errOut, err := testutil.Exec(t, calls.NewCmdCalls, append([]string{"-T", "json"}, args...)...)
-	if err != nil {
-		t.Fatalf("calls %v: %v\n%s", args, err, errOut)
-	}
-	var rows []callRow
-	if err := json.Unmarshal([]byte(out), &rows); err != nil {
-		t.Fatal(err)
-	}
-	return rows
+	return runJSON[[]callRow](t, calls.NewCmdCalls, args...)
 }
 
 type timelineDoc struct {
@@ -128,15 +128,7 @@ type timelineDoc struct {
 
 func runTimeline(t *testing.T, args ...string) timelineDoc {
 	t.Helper()
-	out, errOut, err := testutil.Exec(t, calls.NewCmdCalls, append([]string{"-T", "json"}, args...)...)
-	if err != nil {
-		t.Fatalf("calls %v: %v\n%s", args, err, errOut)
-	}
-	var d timelineDoc
-	if err := json.Unmarshal([]byte(out), &d); err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return runJSON[timelineDoc](t, calls.NewCmdCalls, args...)
 }
 
 type ladderDoc struct {
@@ -150,15 +142,7 @@ type ladderDoc struct {
 
 func runLadder(t *testing.T, args ...string) ladderDoc {
 	t.Helper()
-	out, errOut, err := testutil.Exec(t, ladder.NewCmdLadder, append([]string{"-T", "json"}, args...)...)
-	if err != nil {
-		t.Fatalf("ladder %v: %v\n%s", args, err, errOut)
-	}
-	var d ladderDoc
-	if err := json.Unmarshal([]byte(out), &d); err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return runJSON[ladderDoc](t, ladder.NewCmdLadder, args...)
 }
 
 type agentDoc struct {
@@ -170,15 +154,7 @@ type agentDoc struct {
 
 func runAgents(t *testing.T, args ...string) []agentDoc {
 	t.Helper()
-	out, errOut, err := testutil.Exec(t, agents.NewCmdAgents, append([]string{"-T", "json"}, args...)...)
-	if err != nil {
-		t.Fatalf("agents %v: %v\n%s", args, err, errOut)
-	}
-	var d []agentDoc
-	if err := json.Unmarshal([]byte(out), &d); err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return runJSON[[]agentDoc](t, agents.NewCmdAgents, args...)
 }
 
 func runFields(t *testing.T, args ...string) string {
