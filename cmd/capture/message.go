@@ -102,6 +102,15 @@ func (m *Message) ResponseTime() (time.Duration, bool) {
 func (m *Message) Answered() bool   { return m.rec.Response != nil }
 func (m *Message) Unanswered() bool { return m.rec.Unanswered }
 
+// Agent is the agent the message is about: the AgentID it carries, else
+// the agent logged in on its connection (its OPEN_REQ's AgentID).
+func (m *Message) Agent() string { return m.rec.Agent() }
+
+// Calls are the calls the message names, its CallID's first, each as
+// `ctishark calls` counts calls: a CallID within one capture's server
+// session and time span (N tells a reused CallID's calls apart).
+func (m *Message) Calls() []record.CallRef { return m.rec.Calls }
+
 // IsFailure reports FAILURE_CONF, FAILURE_EVENT and CONTROL_FAILURE_CONF.
 func (m *Message) IsFailure() bool { return m.rec.Msg.IsFailure() }
 

@@ -119,6 +119,18 @@ type Session struct {
 	Layout       dissect.Layout
 	LayoutSource dissect.LayoutSource
 	Mode         dissect.ClientMode
+	Agent        string // the AgentID the connection's OPEN_REQ logged in ("" for none: bridge mode, or not seen)
+}
+
+// Agent is the agent a message is about: the AgentID it carries, else the
+// agent logged in on its connection; "" when neither.
+func (r *Record) Agent() string {
+	if r.Msg != nil {
+		if s, ok := r.Msg.String("AgentID"); ok && s != "" {
+			return s
+		}
+	}
+	return r.Session.Agent
 }
 
 // EventKind says what a stream event reports.

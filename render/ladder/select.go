@@ -3,7 +3,6 @@ package ladder
 import (
 	"strings"
 
-	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/record"
 )
 
@@ -26,7 +25,6 @@ type Selector struct {
 
 	calls map[int]bool // call numbers in scope: the asked CallID's and their linked legs
 
-	agentStreams map[int]bool // streams whose OPEN_REQ named AgentID
 	activeStream map[int]bool // streams with a selected message (their gaps are shown)
 	kept         map[int]bool // selected requests still waiting for their confirm
 	held         []*held
@@ -61,7 +59,6 @@ func (s *Selector) Push(r *record.Record, emit func(*record.Record) error) error
 	if !s.HasCall && s.AgentID == "" {
 		return emit(r) // --stream only: nothing to hold
 	}
-	s.learn(r)
 	h := &held{r: r}
 	switch {
 	case r.Event != nil:
@@ -142,26 +139,14 @@ func (s *Selector) out(h *held, emit func(*record.Record) error) error {
 	return emit(h.r)
 }
 
-// learn notes the streams of the agent asked for (from their OPEN_REQ).
-func (s *Selector) learn(r *record.Record) {
-	if s.AgentID == "" || r.Msg == nil || r.Msg.Def == nil || r.Msg.Def.ID != dissect.MsgOpenReq {
-		return
-	}
-	if id, ok := r.Msg.String("AgentID"); ok && id == s.AgentID {
-		if s.agentStreams == nil {
-			s.agentStreams = map[int]bool{}
-		}
-		s.agentStreams[r.Frame.Stream] = true
-	}
-}
-
 // matches reports whether a message is about the call or agent asked for.
 func (s *Selector) matches(r *record.Record) bool {
 	m := r.Msg
 	if m == nil {
 		return false
 	}
-	if s.AgentID != "" && s.agentStreams[r.Frame.Stream] {
+	// The agent's own sessions (their OPEN_REQ logged it in).
+	if s.AgentID != "" && r.Session.Agent == s.AgentID {
 		return true
 	}
 	if s.HasCall && s.inCall(r) {
@@ -173,7 +158,7 @@ func (s *Selector) matches(r *record.Record) bool {
 		case s.HasCall && isCallField(f.Name) && f.Value.Type.IsInteger() && f.Value.Num == s.CallID:
 			return true
 		case s.AgentID != "" && f.Name == "AgentID" && f.Value.Str == s.AgentID:
-			return true
+			return true // messages naming it (a bridge client's events, team members)
 		}
 	}
 	return false

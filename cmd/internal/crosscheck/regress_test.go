@@ -250,3 +250,39 @@ func TestRegressionConfigRequestsAreNoRequests(t *testing.T) {
 		t.Errorf("%d requests by InvokeID; stats sent %d; check:\n%s", want, total, out)
 	}
 }
+
+// The Go API names calls and agents as the commands do: the two calls
+// with CallID 7 of the reuse capture are two call numbers, and a bridge
+// session's messages are about no agent unless they name one.
+func TestAPICallAndAgentKeys(t *testing.T) {
+	msgs, err := capture.ReadAll(write(t, t.TempDir(), "reuse.pcap", reuse(t)), "cti.msg_type == BEGIN_CALL_EVENT")
+	if err != nil || len(msgs) != 2 {
+		t.Fatalf("%d BEGIN_CALL_EVENTs, %v", len(msgs), err)
+	}
+	a, b := msgs[0].Calls(), msgs[1].Calls()
+	if len(a) != 1 || len(b) != 1 || a[0].CallID != 7 || b[0].CallID != 7 || a[0].N == b[0].N {
+		t.Errorf("calls of the two BEGIN_CALL_EVENTs: %+v, %+v", a, b)
+	}
+	if ag := msgs[0].Agent(); ag != "" {
+		t.Errorf("bridge message about agent %q", ag)
+	}
+	// An agent desktop's heartbeats are about the agent it logged in.
+	path, _, res := sample(t, t.TempDir())
+	hbs, err := capture.ReadAll(path, "cti.msg_type == HEARTBEAT_REQ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, m := range hbs {
+		c := res.Connections[m.Stream()]
+		if m.Agent() != c.AgentID {
+			t.Errorf("#%d on a %s session of %q: agent %q", m.Num(), c.Mode, c.AgentID, m.Agent())
+		}
+		if c.AgentID != "" {
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Error("no agent-mode heartbeat checked")
+	}
+}

@@ -10,6 +10,7 @@ import (
 // connState is what the pipeline keeps per connection (in Conn.Context).
 type connState struct {
 	sess    *dissect.Session
+	agent   string             // AgentID of the connection's OPEN_REQ
 	pending map[uint32]pending // requests waiting for their confirm, by InvokeID
 }
 

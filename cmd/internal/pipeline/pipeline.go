@@ -181,11 +181,14 @@ func (p *Pipeline) frame(f *reassembly.Frame) error {
 	sess := cs.sess
 	m := sess.Decode(slices.Clone(f.Data))
 	p.num++
+	if m.Def != nil && m.Def.ID == dissect.MsgOpenReq {
+		cs.agent, _ = m.String("AgentID")
+	}
 	r := &Record{
 		Num:     p.num,
 		Frame:   p.frameInfo(f.Conn, f.Dir, f.LastPkt, f.Time),
 		Msg:     m,
-		Session: record.Session{Version: sess.Version, Layout: sess.Layout, LayoutSource: sess.LayoutSource, Mode: sess.Mode},
+		Session: record.Session{Version: sess.Version, Layout: sess.Layout, LayoutSource: sess.LayoutSource, Mode: sess.Mode, Agent: cs.agent},
 	}
 	r.Frame.Pkts = slices.Clone(f.Pkts)
 	r.Frame.Truncated = f.Truncated
