@@ -228,8 +228,8 @@ func (cs *Calls) consult(c *Call, from record.CallRef) {
 	}
 }
 
-// event updates the call an event is about; it returns the variables
-// that changed.
+// event updates the call an event is about; with a timeline, it returns
+// the variables that changed.
 func (cs *Calls) event(r *record.Record, c *Call) []Var {
 	m, t := r.Msg, r.Frame.Time
 	c.LastSeen = t
@@ -272,7 +272,7 @@ func (cs *Calls) event(r *record.Record, c *Call) []Var {
 			}
 		}
 	}
-	return c.setVars(m)
+	return c.setVars(m, cs.Timeline != 0)
 }
 
 // call is the Call of a reference, made at its first sight.
@@ -314,8 +314,9 @@ func (c *Call) link(l Link) {
 }
 
 // setVars records the message's call variables, returning those that
-// changed. Calls carry a handful, so a list does better than a map.
-func (c *Call) setVars(m *dissect.Message) []Var {
+// changed when asked to (for a timeline). Calls carry a handful, so a list
+// does better than a map.
+func (c *Call) setVars(m *dissect.Message, report bool) []Var {
 	var changed []Var
 	for i := range m.Fields {
 		name, val, ok := callVar(&m.Fields[i])
@@ -334,7 +335,9 @@ func (c *Call) setVars(m *dissect.Message) []Var {
 		default:
 			c.Vars[j].Value = val
 		}
-		changed = append(changed, Var{name, val})
+		if report {
+			changed = append(changed, Var{name, val})
+		}
 	}
 	return changed
 }
