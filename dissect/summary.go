@@ -81,23 +81,24 @@ const (
 // tagSlot is the summary slot a floating tag fills, -1 for none.
 func tagSlot(tag uint16) int {
 	switch tag {
-	case 194:
+	case TagAgentID:
 		return slotAgentID
-	case 4:
+	case TagAgentExtension:
 		return slotAgentExtension
-	case 6:
+	case TagAgentInstrument:
 		return slotAgentInstrument
-	case 8:
+	case TagANI:
 		return slotANI
-	case 10:
+	case TagDNIS:
 		return slotDNIS
-	case 11:
+	case TagDialedNumber:
 		return slotDialedNumber
-	case 7:
+	case TagText:
 		return slotText
-	case 25:
+	case TagConnectionDeviceID:
 		return slotConnectionDeviceID
-	case 31, 32, 33, 34, 35, 44, 45, 47, 50, 53:
+	case TagHoldingDeviceID, TagRetrievingDeviceID, TagReleasingDeviceID, TagFailingDeviceID, TagPrimaryDeviceID,
+		TagDivertingDeviceID, TagQueueDeviceID, TagNewConnectionDeviceID, TagActiveConnectionDeviceID, TagHeldConnectionDeviceID:
 		return slotOtherDeviceID
 	}
 	return -1

@@ -1,7 +1,6 @@
 package reassembly
 
 import (
-	"encoding/binary"
 	"errors"
 	"time"
 
@@ -160,6 +159,3 @@ func mapped4(dst *[16]byte, ip []byte) {
 		copy(dst[12:], ip)
 	}
 }
-
-// be32 reads a big-endian uint32; callers have checked the length.
-func be32(b []byte) uint32 { return binary.BigEndian.Uint32(b) }

@@ -39,7 +39,7 @@ func (s *LinuxSLL2) CanDecode() gopacket.LayerClass { return LayerTypeLinuxSLL2 
 // NextLayerType is the layer named by the protocol field.
 func (s *LinuxSLL2) NextLayerType() gopacket.LayerType { return s.Protocol.LayerType() }
 
-var errSLL2Short = errors.New("Linux SLL2 header too short")
+var errSLL2Short = errors.New("linux SLL2 header too short")
 
 // DecodeFromBytes decodes the header without allocating.
 func (s *LinuxSLL2) DecodeFromBytes(data []byte, df gopacket.DecodeFeedback) error {

@@ -7,9 +7,11 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
+	"github.com/ctishark/ctishark/dissect/record/recordtest"
 )
 
-func fields(t *testing.T, opts Options, fo FieldsOptions, recs ...*Record) string {
+func fields(t *testing.T, opts Options, fo FieldsOptions, recs ...*record.Record) string {
 	t.Helper()
 	var b bytes.Buffer
 	writeAll(t, NewFields(&b, opts, fo), recs)
@@ -19,10 +21,10 @@ func fields(t *testing.T, opts Options, fo FieldsOptions, recs ...*Record) strin
 func TestFieldsView(t *testing.T) {
 	req := openReq(t)
 	// AGENT_STATE_EVENT has a fixed CSQID (0 here) and repeated floating ones.
-	conf := build(t, "AGENT_STATE_EVENT", map[string]dissect.Value{"AgentState": u(3)}, "AgentID", s("mlopez"), "CSQID", u(1), "CSQID", u(2))
-	r1 := record(req, 1, 1500*time.Millisecond)
-	r1.Response = &Response{Num: 2, Latency: 2500 * time.Microsecond}
-	r2 := record(conf, 2, 1502500*time.Microsecond)
+	conf := recordtest.Build(t, "AGENT_STATE_EVENT", map[string]dissect.Value{"AgentState": recordtest.U(3)}, "AgentID", recordtest.S("mlopez"), "CSQID", recordtest.U(1), "CSQID", recordtest.U(2))
+	r1 := mkrec(req, 1, 1500*time.Millisecond)
+	r1.Response = &record.Response{Num: 2, Latency: 2500 * time.Microsecond}
+	r2 := mkrec(conf, 2, 1502500*time.Microsecond)
 	r2.Frame.Stream = 4
 	cols := []string{"cti.num", "cti.msg_type", "cti.time_relative", "cti.stream", "cti.AgentID", "cti.AgentState", "cti.CSQID", "cti.ClientPassword", "cti.response_time"}
 
@@ -50,13 +52,13 @@ func TestFieldsView(t *testing.T) {
 }
 
 func TestFieldsQuoteAndLines(t *testing.T) {
-	m := build(t, "BEGIN_CALL_EVENT", map[string]dissect.Value{"CallID": u(5)}, "ANI", s("a\"b\nc"))
-	got := fields(t, Options{}, FieldsOptions{Fields: []string{"cti.ANI", "cti.CallID"}, Quote: '"'}, record(m, 1, 0))
+	m := recordtest.Build(t, "BEGIN_CALL_EVENT", map[string]dissect.Value{"CallID": recordtest.U(5)}, "ANI", recordtest.S("a\"b\nc"))
+	got := fields(t, Options{}, FieldsOptions{Fields: []string{"cti.ANI", "cti.CallID"}, Quote: '"'}, mkrec(m, 1, 0))
 	if want := `"a""b\nc"` + "\t" + `"5"` + "\n"; got != want {
 		t.Errorf("got %q want %q", got, want)
 	}
 	// Header even without records; events give only capture fields.
-	ev := &Record{Frame: Frame{Pkt: 9, Stream: 2}, Event: &Event{Kind: "gap"}}
+	ev := &record.Record{Frame: record.Frame{Pkt: 9, Stream: 2}, Event: &record.Event{Kind: record.Gap}}
 	got = fields(t, Options{}, FieldsOptions{Fields: []string{"cti.num", "cti.event", "cti.stream"}, Header: true}, ev)
 	if want := "cti.num\tcti.event\tcti.stream\n\tgap\t2\n"; got != want {
 		t.Errorf("event: got %q want %q", got, want)

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // jsonWriter writes records as JSON objects with a fixed key order (see
@@ -27,7 +28,7 @@ func newJSON(w io.Writer, opts Options, array bool) *jsonWriter {
 	return &jsonWriter{bw: bufio.NewWriterSize(w, 64<<10), opts: opts, array: array}
 }
 
-func (j *jsonWriter) Write(r *Record) error {
+func (j *jsonWriter) Write(r *record.Record) error {
 	if j.array {
 		if j.n == 0 {
 			j.bw.WriteString("[\n  ")
@@ -71,11 +72,11 @@ var (
 
 // AppendJSON appends the compact JSON object of a record to b (the jsonl
 // form).
-func AppendJSON(b []byte, r *Record, showSecrets bool) []byte {
+func AppendJSON(b []byte, r *record.Record, showSecrets bool) []byte {
 	return appendRecord(b, r, showSecrets, compactStyle)
 }
 
-func appendRecord(b []byte, r *Record, showSecrets bool, st style) []byte {
+func appendRecord(b []byte, r *record.Record, showSecrets bool, st style) []byte {
 	fr := &r.Frame
 	key := func(b []byte, k string, first bool) []byte {
 		if !first {
@@ -102,7 +103,7 @@ func appendRecord(b []byte, r *Record, showSecrets bool, st style) []byte {
 	}
 	if r.Event != nil {
 		b = key(b, "event", true)
-		b = appendString(b, r.Event.Kind)
+		b = appendString(b, r.Event.Kind.String())
 	} else {
 		b = key(b, "num", true)
 		b = strconv.AppendInt(b, int64(r.Num), 10)
@@ -135,14 +136,14 @@ func appendRecord(b []byte, r *Record, showSecrets bool, st style) []byte {
 	b = key(b, "dst", false)
 	b = appendString(b, endpoint(fr.Dst))
 	b = key(b, "dir", false)
-	b = appendString(b, fr.Dir)
+	b = appendString(b, fr.Dir.String())
 	if e := r.Event; e != nil {
 		b = key(b, "bytes", false)
 		b = strconv.AppendInt(b, e.Bytes, 10)
 		b = key(b, "offset", false)
 		b = strconv.AppendInt(b, e.Offset, 10)
 		b = key(b, "info", false)
-		b = appendString(b, EventInfo(e, fr.Dir))
+		b = appendString(b, record.EventInfo(e, fr.Dir))
 		return closeObj(b, st)
 	}
 	m := r.Msg
@@ -184,7 +185,7 @@ func appendRecord(b []byte, r *Record, showSecrets bool, st style) []byte {
 	}
 	b = append(b, '}')
 	b = key(b, "info", false)
-	b = appendString(b, Info(m, showSecrets))
+	b = appendString(b, record.Info(m, showSecrets))
 	b = appendPairing(b, r, key)
 	b = key(b, "fields", false)
 	if len(m.Fields) == 0 {
@@ -245,9 +246,9 @@ func appendField(b []byte, f *dissect.Field, showSecrets bool, st style, mem fun
 		b = strconv.AppendInt(b, int64(f.Occurrence), 10)
 	}
 	b = mem(b, "value", false)
-	secret := IsSecret(f) && !showSecrets
+	secret := record.IsSecret(f) && !showSecrets
 	if secret {
-		b = appendString(b, Secret)
+		b = appendString(b, record.Secret)
 	} else {
 		b = appendValue(b, f.Value)
 		if d := f.Display(); d != "" && f.Value.Type != dissect.TypeBOOL {
@@ -360,7 +361,7 @@ func (j *jsonWriter) Flush() error { return j.bw.Flush() }
 // response_in / request_in / response_time: on an answer the request it
 // answers; on a request (when the pipeline looked ahead) its answer, or
 // "unanswered" when none came before the connection closed.
-func appendPairing(b []byte, r *Record, key func([]byte, string, bool) []byte) []byte {
+func appendPairing(b []byte, r *record.Record, key func([]byte, string, bool) []byte) []byte {
 	var lat time.Duration
 	switch {
 	case r.Request != nil:

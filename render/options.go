@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ctishark/ctishark/dissect/record"
 	"github.com/fatih/color"
 )
 
@@ -74,7 +75,7 @@ type Options struct {
 // Writer renders records one at a time. Close flushes what a view buffers
 // (the aligned table, the JSON array's closing bracket).
 type Writer interface {
-	Write(r *Record) error
+	Write(r *record.Record) error
 	Close() error
 }
 
@@ -114,7 +115,7 @@ func New(f Format, w io.Writer, opts Options) (Writer, error) {
 // message as soon as it is decoded.
 type liveWriter struct{ Writer }
 
-func (l liveWriter) Write(r *Record) error {
+func (l liveWriter) Write(r *record.Record) error {
 	if err := l.Writer.Write(r); err != nil {
 		return err
 	}
@@ -132,7 +133,7 @@ type clock struct {
 
 // format returns the time column of t; "" when the record has no time
 // (an event at the end of the capture).
-func (c *clock) format(fr *Frame) string {
+func (c *clock) format(fr *record.Frame) string {
 	t := fr.Time
 	if t.IsZero() {
 		return ""
@@ -142,31 +143,17 @@ func (c *clock) format(fr *Frame) string {
 	case TimeAbsolute:
 		s = t.In(c.opts.Location).Format("2006-01-02 15:04:05.000000")
 	case TimeEpoch:
-		s = seconds(t.Sub(time.Unix(0, 0)))
+		s = record.Seconds(t.Sub(time.Unix(0, 0)))
 	case TimeDelta:
 		if c.has {
-			s = seconds(t.Sub(c.prev))
+			s = record.Seconds(t.Sub(c.prev))
 		} else {
-			s = seconds(0)
+			s = record.Seconds(0)
 		}
 	default:
-		s = seconds(fr.Relative())
+		s = record.Seconds(fr.Relative())
 	}
 	c.prev, c.has = t, true
-	return s
-}
-
-// seconds renders d as seconds with microseconds, as tshark does.
-func seconds(d time.Duration) string {
-	neg := d < 0
-	if neg {
-		d = -d
-	}
-	us := d.Microseconds()
-	s := strconv.FormatInt(us/1e6, 10) + "." + pad6(us%1e6)
-	if neg {
-		s = "-" + s
-	}
 	return s
 }
 

@@ -7,16 +7,18 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
+	"github.com/ctishark/ctishark/dissect/record/recordtest"
 )
 
 // Every view shows a request's answer, an answer's request, and a request
 // that was never answered.
 func TestPairingInEveryView(t *testing.T) {
-	req := record(build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": u(7)}), 3, time.Second)
-	req.Response = &Response{Num: 4, Latency: 1500 * time.Microsecond}
-	conf := record(build(t, "HEARTBEAT_CONF", map[string]dissect.Value{"InvokeID": u(7)}), 4, time.Second+1500*time.Microsecond)
-	conf.Request = &Request{Num: 3, Latency: 1500 * time.Microsecond}
-	lost := record(build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": u(8)}), 5, 2*time.Second)
+	req := mkrec(recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(7)}), 3, time.Second)
+	req.Response = &record.Response{Num: 4, Latency: 1500 * time.Microsecond}
+	conf := mkrec(recordtest.Build(t, "HEARTBEAT_CONF", map[string]dissect.Value{"InvokeID": recordtest.U(7)}), 4, time.Second+1500*time.Microsecond)
+	conf.Request = &record.Request{Num: 3, Latency: 1500 * time.Microsecond}
+	lost := mkrec(recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(8)}), 5, 2*time.Second)
 	lost.Unanswered = true
 
 	lines := strings.Split(strings.TrimSpace(render(t, FormatJSONL, Options{}, req, conf, lost)), "\n")
@@ -49,7 +51,7 @@ func TestPairingInEveryView(t *testing.T) {
 		}
 	}
 	tree := render(t, FormatTree, Options{}, req, conf, lost)
-	for _, want := range []string{"[Response in: message 4]", "[Request in: message 3]", "[Response time: 1.500 ms]", UnansweredCode} {
+	for _, want := range []string{"[Response in: message 4]", "[Request in: message 3]", "[Response time: 1.500 ms]", record.UnansweredCode} {
 		if !strings.Contains(tree, want) {
 			t.Errorf("tree lacks %q:\n%s", want, tree)
 		}

@@ -9,20 +9,22 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
+	"github.com/ctishark/ctishark/dissect/record/recordtest"
 )
 
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
-func record(m *dissect.Message, num int, at time.Duration) *Record {
-	return &Record{
+func mkrec(m *dissect.Message, num int, at time.Duration) *record.Record {
+	return &record.Record{
 		Num: num, Msg: m,
-		Frame: Frame{Pkt: num + 3, Pkts: []int{num + 3}, Time: t0.Add(at), Start: t0, Stream: 0,
-			Src: netip.MustParseAddrPort("10.0.0.50:50123"), Dst: netip.MustParseAddrPort("10.0.0.5:42027"), Dir: "client->server"},
-		Session: Session{Version: 13, Layout: dissect.Layout11, LayoutSource: dissect.SourceVersion, Mode: dissect.ModeAgent},
+		Frame: record.Frame{Pkt: num + 3, Pkts: []int{num + 3}, Time: t0.Add(at), Start: t0, Stream: 0,
+			Src: netip.MustParseAddrPort("10.0.0.50:50123"), Dst: netip.MustParseAddrPort("10.0.0.5:42027"), Dir: record.ClientToServer},
+		Session: record.Session{Version: 13, Layout: dissect.Layout11, LayoutSource: dissect.SourceVersion, Mode: dissect.ModeAgent},
 	}
 }
 
-func render(t *testing.T, f Format, opts Options, recs ...*Record) string {
+func render(t *testing.T, f Format, opts Options, recs ...*record.Record) string {
 	t.Helper()
 	var b bytes.Buffer
 	opts.Location = time.UTC
@@ -35,7 +37,7 @@ func render(t *testing.T, f Format, opts Options, recs ...*Record) string {
 }
 
 // writeAll writes every record to w and closes it.
-func writeAll(t *testing.T, w Writer, recs []*Record) {
+func writeAll(t *testing.T, w Writer, recs []*record.Record) {
 	t.Helper()
 	for _, r := range recs {
 		if err := w.Write(r); err != nil {
@@ -48,14 +50,14 @@ func writeAll(t *testing.T, w Writer, recs []*Record) {
 }
 
 func openReq(t *testing.T) *dissect.Message {
-	return build(t, "OPEN_REQ", map[string]dissect.Value{"InvokeID": u(1), "VersionNumber": u(13), "ServicesRequested": u(0x05)},
-		"ClientID", s("desk"), "ClientPassword", dissect.Bytes([]byte("hunter2")), "AgentID", s("1001"))
+	return recordtest.Build(t, "OPEN_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(1), "VersionNumber": recordtest.U(13), "ServicesRequested": recordtest.U(0x05)},
+		"ClientID", recordtest.S("desk"), "ClientPassword", dissect.Bytes([]byte("hunter2")), "AgentID", recordtest.S("1001"))
 }
 
 func TestJSONValues(t *testing.T) {
-	m := build(t, "BEGIN_CALL_EVENT", map[string]dissect.Value{"CallID": u(5), "CallType": u(1)},
-		"ANI", s("a\"b\\c\n\x01é"), "NamedVariable", dissect.NamedVar("user.x", "1"), "NamedArray", dissect.NamedArray(2, "arr", "v"))
-	out := render(t, FormatJSONL, Options{}, record(m, 1, time.Second))
+	m := recordtest.Build(t, "BEGIN_CALL_EVENT", map[string]dissect.Value{"CallID": recordtest.U(5), "CallType": recordtest.U(1)},
+		"ANI", recordtest.S("a\"b\\c\n\x01é"), "NamedVariable", dissect.NamedVar("user.x", "1"), "NamedArray", dissect.NamedArray(2, "arr", "v"))
+	out := render(t, FormatJSONL, Options{}, mkrec(m, 1, time.Second))
 	var obj struct {
 		Time   string
 		Fields []struct {
@@ -106,7 +108,7 @@ func TestAppendStringInvalidUTF8(t *testing.T) {
 }
 
 func TestSecretsEverywhere(t *testing.T) {
-	r := record(openReq(t), 1, 0)
+	r := mkrec(openReq(t), 1, 0)
 	for _, f := range Formats {
 		out := render(t, f, Options{Hex: true}, r)
 		if strings.Contains(out, "hunter2") || strings.Contains(out, "68756e74657232") || strings.Contains(out, "68 75 6e 74") {
@@ -121,7 +123,7 @@ func TestSecretsEverywhere(t *testing.T) {
 
 func TestTree(t *testing.T) {
 	m := openReq(t)
-	r := record(m, 1, 1500*time.Microsecond)
+	r := mkrec(m, 1, 1500*time.Microsecond)
 	r.Request = nil
 	out := render(t, FormatTree, Options{Hex: true}, r)
 	for _, want := range []string{
@@ -146,7 +148,7 @@ func TestTreeExpertUnderField(t *testing.T) {
 	_ = m.AddTag(250, 0, dissect.Str("x"))
 	frame, _ := dissect.Encode(m, dissect.Layout11)
 	d := dissect.Decode(frame, dissect.Context{Version: 13, Layout: dissect.Layout11})
-	out := render(t, FormatTree, Options{}, record(d, 1, 0))
+	out := render(t, FormatTree, Options{}, mkrec(d, 1, 0))
 	want := "        [tag 250] tag 250: x\n            [Expert Warning (cti.unknown_tag): FieldDataID 250 is not in the catalog; data shown as text]\n"
 	if !strings.Contains(out, want) {
 		t.Errorf("tree lacks\n%s\nin\n%s", want, out)
@@ -168,8 +170,8 @@ func TestHexDump(t *testing.T) {
 }
 
 func TestTimeFormats(t *testing.T) {
-	m := build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": u(1)})
-	recs := []*Record{record(m, 1, 1500*time.Millisecond), record(m, 2, 2750*time.Millisecond)}
+	m := recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(1)})
+	recs := []*record.Record{mkrec(m, 1, 1500*time.Millisecond), mkrec(m, 2, 2750*time.Millisecond)}
 	for _, tc := range []struct {
 		f    TimeFormat
 		want []string
@@ -190,20 +192,20 @@ func TestTimeFormats(t *testing.T) {
 }
 
 func TestTableColour(t *testing.T) {
-	fail := build(t, "FAILURE_CONF", map[string]dissect.Value{"InvokeID": u(1), "Status": u(13)})
-	hb := build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": u(1)})
-	out := render(t, FormatTable, Options{Color: true}, record(fail, 1, 0), record(hb, 2, 0))
+	fail := recordtest.Build(t, "FAILURE_CONF", map[string]dissect.Value{"InvokeID": recordtest.U(1), "Status": recordtest.U(13)})
+	hb := recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(1)})
+	out := render(t, FormatTable, Options{Color: true}, mkrec(fail, 1, 0), mkrec(hb, 2, 0))
 	lines := strings.Split(out, "\n")
 	if !strings.Contains(lines[0], "\x1b[31m") || !strings.Contains(lines[1], "\x1b[2m") {
 		t.Errorf("failure not red or heartbeat not dim:\n%q", out)
 	}
-	if plain := render(t, FormatTable, Options{}, record(fail, 1, 0)); strings.Contains(plain, "\x1b") {
+	if plain := render(t, FormatTable, Options{}, mkrec(fail, 1, 0)); strings.Contains(plain, "\x1b") {
 		t.Error("colour without Options.Color")
 	}
 }
 
 func TestEventRecords(t *testing.T) {
-	r := &Record{Frame: Frame{Pkt: 9, Time: t0, Start: t0, Dir: "server->client"}, Event: &Event{Kind: "gap", Bytes: 100, Offset: 4000}}
+	r := &record.Record{Frame: record.Frame{Pkt: 9, Time: t0, Start: t0, Dir: record.ServerToClient}, Event: &record.Event{Kind: record.Gap, Bytes: 100, Offset: 4000}}
 	for _, f := range Formats {
 		out := render(t, f, Options{}, r)
 		if !strings.Contains(out, "100 bytes server->client missing from the capture at stream offset 4000") {
@@ -213,8 +215,8 @@ func TestEventRecords(t *testing.T) {
 }
 
 func TestAlignedTable(t *testing.T) {
-	m := build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": u(1)})
-	out := render(t, FormatTable, Options{Aligned: true}, record(m, 1, 0), record(m, 22, time.Second))
+	m := recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(1)})
+	out := render(t, FormatTable, Options{Aligned: true}, mkrec(m, 1, 0), mkrec(m, 22, time.Second))
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
 	if len(lines) != 4 || !strings.Contains(lines[0], "No.") || !strings.Contains(lines[0], "Info") {
 		t.Fatalf("aligned table:\n%s", out)
@@ -238,7 +240,7 @@ func TestForeignSecretMasked(t *testing.T) {
 	frame, _ := dissect.Encode(m, dissect.Layout11)
 	d := dissect.Decode(frame, dissect.Context{Version: 13, Layout: dissect.Layout11})
 	for _, f := range Formats {
-		out := render(t, f, Options{Hex: true}, record(d, 1, 0))
+		out := render(t, f, Options{Hex: true}, mkrec(d, 1, 0))
 		if strings.Contains(out, "68756e74657232") || strings.Contains(out, "hunter2") || strings.Contains(out, "68 75 6e 74") {
 			t.Errorf("%s shows a foreign ClientPassword:\n%s", f, out)
 		}

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
 	"github.com/ctishark/ctishark/render/termtext"
 	"github.com/fatih/color"
 	"github.com/olekukonko/tablewriter"
@@ -66,13 +66,13 @@ func newTable(w io.Writer, opts Options) *tableWriter {
 }
 
 // Row returns the seven cells of a record, uncoloured.
-func (t *tableWriter) row(r *Record) []string {
+func (t *tableWriter) row(r *record.Record) []string {
 	tm := t.clock.format(&r.Frame)
 	src, dst := endpoint(r.Frame.Src), endpoint(r.Frame.Dst)
 	if r.Event != nil {
-		return []string{"-", tm, src, dst, "[" + r.Event.Kind + "]", "", EventInfo(r.Event, r.Frame.Dir)}
+		return []string{"-", tm, src, dst, "[" + r.Event.Kind.String() + "]", "", record.EventInfo(r.Event, r.Frame.Dir)}
 	}
-	info := Info(r.Msg, t.opts.ShowSecrets)
+	info := record.Info(r.Msg, t.opts.ShowSecrets)
 	switch {
 	case r.Request != nil:
 		info += pairNote("request", r.Request.Num, r.Request.Latency)
@@ -84,7 +84,7 @@ func (t *tableWriter) row(r *Record) []string {
 	if r.Frame.Truncated {
 		info += " [truncated by the capture]"
 	}
-	return []string{strconv.Itoa(r.Num), tm, src, dst, r.Msg.Name(), MessageID(r.Msg), info}
+	return []string{strconv.Itoa(r.Num), tm, src, dst, r.Msg.Name(), record.MessageID(r.Msg), info}
 }
 
 func endpoint(a interface{ IsValid() bool }) string {
@@ -95,7 +95,7 @@ func endpoint(a interface{ IsValid() bool }) string {
 }
 
 // rowColor picks the colour of a whole row.
-func (t *tableWriter) paintRow(r *Record, cells []string) {
+func (t *tableWriter) paintRow(r *record.Record, cells []string) {
 	if !t.pal.on {
 		return
 	}
@@ -108,7 +108,7 @@ func (t *tableWriter) paintRow(r *Record, cells []string) {
 	}
 }
 
-func (t *tableWriter) Write(r *Record) error {
+func (t *tableWriter) Write(r *record.Record) error {
 	cells := t.row(r)
 	t.paintRow(r, cells)
 	if t.opts.Aligned {
@@ -189,9 +189,9 @@ func (t *tableWriter) Close() error {
 // rowStyle is the colour of a record's row, nil for none: red for failures
 // and expert errors, yellow for warnings and stream events, dim for
 // heartbeats.
-func rowStyle(p *palette, r *Record) *color.Color {
+func rowStyle(p *palette, r *record.Record) *color.Color {
 	if r.Event != nil {
-		if r.Event.Kind == "direction-changed" {
+		if r.Event.Kind == record.DirectionChanged {
 			return p.dim
 		}
 		return p.yellow
@@ -202,31 +202,10 @@ func rowStyle(p *palette, r *Record) *color.Color {
 		return p.red
 	case w == dissect.SeverityWarning:
 		return p.yellow
-	case m.Def != nil && strings.HasPrefix(m.Def.Name, "HEARTBEAT_"):
+	case m.Def != nil && (m.Def.ID == dissect.MsgHeartbeatReq || m.Def.ID == dissect.MsgHeartbeatConf):
 		return p.dim
 	}
 	return nil
-}
-
-// EventInfo is the Info text of a stream event.
-func EventInfo(e *Event, dir string) string {
-	var s string
-	switch e.Kind {
-	case "gap":
-		s = fmt.Sprintf("%d bytes %s missing from the capture at stream offset %d; any message in them is lost", e.Bytes, dir, e.Offset)
-	case "skipped":
-		s = fmt.Sprintf("%d bytes %s skipped at stream offset %d while looking for a message boundary", e.Bytes, dir, e.Offset)
-	case "overflow":
-		s = fmt.Sprintf("%d bytes %s dropped at stream offset %d: reassembly buffer limit reached", e.Bytes, dir, e.Offset)
-	case "direction-changed":
-		s = "client and server sides corrected: a client-only message came from the other side"
-	default:
-		s = e.Kind
-	}
-	if e.Text != "" {
-		s += " (" + e.Text + ")"
-	}
-	return s
 }
 
 // Flush writes out the rows streamed so far (the aligned table prints its

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
 	"github.com/fatih/color"
 )
 
@@ -56,7 +57,7 @@ func (t *treeWriter) line(depth int, s string) {
 	t.bw.WriteByte('\n')
 }
 
-func (t *treeWriter) Write(r *Record) error {
+func (t *treeWriter) Write(r *record.Record) error {
 	if t.n > 0 {
 		t.bw.WriteByte('\n')
 	}
@@ -89,7 +90,7 @@ func (t *treeWriter) Write(r *Record) error {
 		t.line(1, fmt.Sprintf("[Response in: message %d]", r.Response.Num))
 		t.line(1, fmt.Sprintf("[Response time: %s]", Millis(r.Response.Latency)))
 	case r.Unanswered:
-		t.line(1, t.pal.paint(t.pal.yellow, "[Expert Warning ("+UnansweredCode+"): no answer before the connection closed or the capture ended]"))
+		t.line(1, t.pal.paint(t.pal.yellow, "[Expert Warning ("+record.UnansweredCode+"): no answer before the connection closed or the capture ended]"))
 	}
 	if r.Frame.Truncated {
 		t.line(1, t.pal.paint(t.pal.red, "[Expert Error (cti.truncated): the capture cut this message short]"))
@@ -126,7 +127,7 @@ func (t *treeWriter) Write(r *Record) error {
 	return nil
 }
 
-func (t *treeWriter) frameLines(r *Record) {
+func (t *treeWriter) frameLines(r *record.Record) {
 	fr := &r.Frame
 	if !fr.Time.IsZero() {
 		abs := fr.Time.In(t.opts.Location).Format("2006-01-02 15:04:05.000000 MST")
@@ -151,8 +152,8 @@ func (t *treeWriter) frameLines(r *Record) {
 	}
 	if fr.Src.IsValid() || fr.Dst.IsValid() {
 		s := fmt.Sprintf("Stream %d: %s → %s", fr.Stream, endpoint(fr.Src), endpoint(fr.Dst))
-		if fr.Dir != "" {
-			s += " (" + fr.Dir + ")"
+		if fr.Dir != 0 {
+			s += " (" + fr.Dir.String() + ")"
 		}
 		t.line(1, s)
 	}
@@ -173,7 +174,7 @@ func joinInts(v []int) string {
 	return b.String()
 }
 
-func sessionLine(s *Session, m *dissect.Message) string {
+func sessionLine(s *record.Session, m *dissect.Message) string {
 	var parts []string
 	if s.Version > 0 {
 		parts = append(parts, "protocol version "+strconv.Itoa(s.Version))
@@ -235,7 +236,7 @@ func (t *treeWriter) field(depth int, f *dissect.Field, m *dissect.Message) {
 		b.WriteString(t.pal.paint(t.pal.dim, fmt.Sprintf("  [offset %d, %d bytes]", f.Offset, f.Size)))
 	}
 	t.line(depth, b.String())
-	if !IsSecret(f) || t.opts.ShowSecrets {
+	if !record.IsSecret(f) || t.opts.ShowSecrets {
 		switch {
 		case f.Def != nil && f.Def.Mask != nil && f.Value.Type.IsInteger():
 			t.maskBits(depth+1, f)
@@ -253,8 +254,8 @@ func (t *treeWriter) field(depth int, f *dissect.Field, m *dissect.Message) {
 
 // treeValue is a field's value in the detail pane.
 func treeValue(f *dissect.Field, showSecrets bool) string {
-	if IsSecret(f) && !showSecrets {
-		return Secret
+	if record.IsSecret(f) && !showSecrets {
+		return record.Secret
 	}
 	v := f.Value
 	switch {
@@ -342,11 +343,11 @@ func (t *treeWriter) expert(depth int, e dissect.Expert) {
 	t.line(depth, t.pal.paint(c, s))
 }
 
-func (t *treeWriter) writeEvent(r *Record) {
+func (t *treeWriter) writeEvent(r *record.Record) {
 	e := r.Event
 	t.line(0, t.pal.paint(t.pal.yellow, fmt.Sprintf("Stream event: %s", e.Kind)))
 	t.frameLines(r)
-	t.line(1, EventInfo(e, r.Frame.Dir))
+	t.line(1, record.EventInfo(e, r.Frame.Dir))
 }
 
 // hexDump writes the frame as offset, 16 bytes in hex (two groups of 8)

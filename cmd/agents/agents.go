@@ -34,7 +34,8 @@ reason code, start and duration, and the total time per state. A change
 reaches both the agent's own desktop and every bridge client; the agent's
 own (agent mode) connection is followed when there is one. The last state
 of each agent runs to the end of the capture (its last message) and is
-marked open.`,
+marked open. Timelines are built from every state change of the capture;
+-Y selects the changes shown and totalled.`,
 		Example: `  ctishark agents capture.pcap
   ctishark agents --agent jcarter -T json capture.pcap`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -58,6 +59,7 @@ marked open.`,
 
 func agentsRun(o *AgentsOptions) error {
 	at := analyze.NewAgents()
+	at.Select = o.Input.Match
 	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { at.Add(r) }, func() error {
 		return writeAgents(o, at.Result())
 	})

@@ -17,11 +17,12 @@ import (
 
 // CallsOptions are the flags and arguments of `ctishark calls`.
 type CallsOptions struct {
-	IO     *iostreams.IOStreams
-	Input  inputflags.Options
-	Files  []string
-	Format string
-	Call   string // --call: the CallID whose timeline is printed
+	IO       *iostreams.IOStreams
+	Input    inputflags.Options
+	Files    []string
+	Format   string
+	Call     string // --call: the CallID whose timeline is printed
+	NoLinked bool   // --no-linked: the timeline leaves out linked legs
 
 	callID uint32
 }
@@ -50,10 +51,14 @@ bridge client); their events are merged into one row per call:
                        ← N: call N merged into this one; consult: the call a
                        consult call was placed from (CONSULT_CALL_REQ/CONF)
 
---call ID prints that call's timeline instead: every message naming it
-(requests and confirms included), its stream and client mode, connection
-state, cause, the devices it names and the call variables (CallVariable1-10,
-named variables and arrays) that changed with it.`,
+A call is a CallID within one capture file's server session and time
+span: CCX reuses CallIDs, so the same CallID after the call ended, or in
+another capture, is another row (with several captures, FILE says which).
+--call ID prints that call's timeline instead: every message naming it or
+its linked consult, transfer and conference legs (--no-linked: the call
+only), requests and confirms included, with its stream and client mode,
+connection state, cause, the devices it names and the call variables
+(CallVariable1-10, named variables and arrays) that changed with it.`,
 		Example: `  ctishark calls capture.pcap
   ctishark calls --call 16777516 capture.pcap
   ctishark calls -T json capture.pcap | jq '.[] | select(.end == "abandoned")'`,
@@ -65,7 +70,7 @@ named variables and arrays) that changed with it.`,
 			if opts.Call != "" {
 				n, err := strconv.ParseUint(opts.Call, 10, 32)
 				if err != nil || n == 0 {
-					return factory.Usagef(fmt.Sprintf("invalid --call %q (want a CallID, 1-4294967295)", opts.Call))
+					return factory.Usagef("invalid --call %q (want a CallID, 1-4294967295)", opts.Call)
 				}
 				opts.callID = uint32(n)
 			}
@@ -78,14 +83,16 @@ named variables and arrays) that changed with it.`,
 	fl := cmd.Flags()
 	fl.SortFlags = false
 	report.AddFormatFlag(fl, &opts.Format)
-	fl.StringVar(&opts.Call, "call", "", "print the timeline of the call with this `CallID`")
+	fl.StringVar(&opts.Call, "call", "", "print the timeline of the call with this `CallID`, with its linked consult, transfer and conference legs")
+	fl.BoolVar(&opts.NoLinked, "no-linked", false, "with --call: only the call itself, without its linked legs")
 	opts.Input.AddFlags(fl)
 	return cmd
 }
 
 func callsRun(o *CallsOptions) error {
 	cs := analyze.NewCalls()
-	cs.Timeline = o.callID
+	cs.Timeline, cs.NoLinked = o.callID, o.NoLinked
+	cs.Select = o.Input.Match
 	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { cs.Add(r) }, func() error {
 		return writeCalls(o, cs)
 	})
@@ -96,23 +103,29 @@ func writeCalls(o *CallsOptions, cs *analyze.Calls) error {
 	calls := cs.Result()
 	switch {
 	case o.callID != 0:
-		var c *analyze.Call
-		for _, x := range calls {
-			if x.CallID == o.callID {
-				c = x
-			}
-		}
-		if c == nil {
+		tl := timelineCalls(cs.TimelineCalls(calls), o.callID)
+		if len(tl) == 0 {
 			fmt.Fprintf(o.IO.ErrOut, "ctishark: no call event names CallID %d\n", o.callID)
 			return &factory.SilentError{Code: factory.ExitError}
 		}
 		if o.Format == "json" {
-			return analyze.WriteCallTimelineJSON(o.IO.Out, c, cs.Events(), cs)
+			return analyze.WriteCallTimelineJSON(o.IO.Out, tl, cs.Events(), cs)
 		}
-		return analyze.WriteCallTimeline(o.IO.Out, c, cs.Events(), cs)
+		return analyze.WriteCallTimeline(o.IO.Out, tl, cs.Events(), cs)
 	case o.Format == "json":
 		return analyze.WriteCallsJSON(o.IO.Out, calls, cs)
 	default:
 		return analyze.WriteCallsTable(o.IO.Out, calls, cs)
 	}
+}
+
+// timelineCalls puts the first call with the asked CallID first; nil when
+// no call has it.
+func timelineCalls(calls []*analyze.Call, id uint32) []*analyze.Call {
+	for i, c := range calls {
+		if c.CallID == id {
+			return append(append([]*analyze.Call{c}, calls[:i]...), calls[i+1:]...)
+		}
+	}
+	return nil
 }

@@ -30,26 +30,29 @@ type Option func(*config) error
 
 type config struct {
 	popts   pipeline.Options
-	filter  string
+	filter  *filter.Filter // WithFilter's
+	extra   *filter.Filter // ReadAll's and Decode's filterExpr
 	secrets bool
 }
 
 // WithFilter keeps only the messages matching a display filter
 // (ctishark's -Y syntax, e.g. `cti.msg_type == "HEARTBEAT_REQ"`). Message
-// numbers still count every message.
+// numbers still count every message, and pairing sees every message.
+// Given to ReadAll or Decode with a filterExpr too, a message must match
+// both. The last WithFilter wins; "" removes it.
 func WithFilter(expr string) Option {
-	return func(c *config) error {
-		if expr == "" {
-			c.popts.Filter, c.filter = nil, ""
-			return nil
-		}
-		f, err := filter.Compile(expr)
-		if err != nil {
-			return err
-		}
-		c.popts.Filter, c.filter = pipeline.Matcher(f), expr
-		return nil
+	return func(c *config) (err error) {
+		c.filter, err = compile(expr)
+		return err
 	}
+}
+
+// compile compiles a filter expression; "" is no filter.
+func compile(expr string) (*filter.Filter, error) {
+	if expr == "" {
+		return nil, nil
+	}
+	return filter.Compile(expr)
 }
 
 // WithPorts sets the CTI server ports (default 42027 and 12028).
@@ -96,7 +99,7 @@ func Open(path string, opts ...Option) (*Capture, error) {
 	}
 	src, err := reassembly.OpenFile(path)
 	if err != nil {
-		return nil, errors.New(pipeline.FileError(path, err))
+		return nil, pipeline.NewFileError(path, err)
 	}
 	src.Close()
 	return c, nil
@@ -111,6 +114,15 @@ func (cfg *config) apply(opts []Option) error {
 		if err := o(cfg); err != nil {
 			return err
 		}
+	}
+	cfg.popts.Filter = nil
+	switch f, extra := cfg.filter, cfg.extra; {
+	case f != nil && extra != nil:
+		cfg.popts.Filter = func(r *pipeline.Record) bool { return f.Match(r) && extra.Match(r) }
+	case f != nil:
+		cfg.popts.Filter = f.Match
+	case extra != nil:
+		cfg.popts.Filter = extra.Match
 	}
 	return nil
 }
@@ -127,7 +139,7 @@ func (c *Capture) Messages() iter.Seq2[*Message, error] {
 	return func(yield func(*Message, error) bool) {
 		src, err := reassembly.OpenFile(c.path)
 		if err != nil {
-			yield(nil, errors.New(pipeline.FileError(c.path, err)))
+			yield(nil, pipeline.NewFileError(c.path, err))
 			return
 		}
 		defer src.Close()
@@ -140,7 +152,7 @@ func (c *Capture) Messages() iter.Seq2[*Message, error] {
 func (cfg *config) read(src *reassembly.Source, name string, yield func(*Message, error) bool) {
 	p := pipeline.New(cfg.popts)
 	stopped := errors.New("stopped")
-	err := p.Read(src, func(r *pipeline.Record) error {
+	err := p.ReadNamed(name, src, func(r *pipeline.Record) error {
 		if r.Msg == nil {
 			return nil
 		}
@@ -155,10 +167,11 @@ func (cfg *config) read(src *reassembly.Source, name string, yield func(*Message
 }
 
 // ReadAll decodes a whole capture and returns its messages matching
-// filterExpr ("" = all). On a damaged capture it returns the messages
-// decoded before the damage together with the error.
+// filterExpr ("" = all) and any WithFilter among opts. On a damaged
+// capture it returns the messages decoded before the damage together with
+// the error.
 func ReadAll(path, filterExpr string, opts ...Option) ([]*Message, error) {
-	c, err := Open(path, append(opts, WithFilter(filterExpr))...)
+	c, err := Open(path, append(opts, withExtra(filterExpr))...)
 	if err != nil {
 		return nil, err
 	}
@@ -170,13 +183,13 @@ func ReadAll(path, filterExpr string, opts ...Option) ([]*Message, error) {
 // "(reader)".
 func Decode(r io.Reader, filterExpr string, opts ...Option) ([]*Message, error) {
 	var cfg config
-	if err := cfg.apply(append(opts, WithFilter(filterExpr))); err != nil {
+	if err := cfg.apply(append(opts, withExtra(filterExpr))); err != nil {
 		return nil, err
 	}
 	const name = "(reader)"
 	src, err := reassembly.OpenReader(r)
 	if err != nil {
-		return nil, errors.New(pipeline.FileError(name, err))
+		return nil, pipeline.NewFileError(name, err)
 	}
 	return collect(func(yield func(*Message, error) bool) { cfg.read(src, name, yield) })
 }
@@ -191,4 +204,13 @@ func collect(seq iter.Seq2[*Message, error]) ([]*Message, error) {
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// withExtra sets ReadAll's and Decode's positional filter, which applies
+// together with WithFilter rather than replacing it.
+func withExtra(expr string) Option {
+	return func(c *config) (err error) {
+		c.extra, err = compile(expr)
+		return err
+	}
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/ctishark/ctishark/render"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // Message is one decoded CTI message with where it came from, and
@@ -29,7 +29,7 @@ func (m *Message) Type() string { return m.rec.Msg.Name() }
 func (m *Message) Time() time.Time { return m.rec.Frame.Time }
 
 // Relative is the time since the capture's first packet.
-func (m *Message) Relative() time.Duration { return m.rec.Frame.Time.Sub(m.rec.Frame.Start) }
+func (m *Message) Relative() time.Duration { return m.rec.Frame.Relative() }
 
 // Stream is the TCP connection index (0-based, in the order connections
 // were recognised as CTI).
@@ -40,13 +40,13 @@ func (m *Message) Src() netip.AddrPort { return m.rec.Frame.Src }
 func (m *Message) Dst() netip.AddrPort { return m.rec.Frame.Dst }
 
 // FromClient reports whether the client (desktop, wallboard) sent it.
-func (m *Message) FromClient() bool { return m.rec.Frame.Dir == "client->server" }
+func (m *Message) FromClient() bool { return m.rec.Frame.Dir == record.ClientToServer }
 
 // Packets are the capture packet numbers that carried the message.
 func (m *Message) Packets() []int { return m.rec.Frame.Pkts }
 
 // Info is the one-line summary of `ctishark read`'s table.
-func (m *Message) Info() string { return render.Info(m.rec.Msg, m.secrets) }
+func (m *Message) Info() string { return record.Info(m.rec.Msg, m.secrets) }
 
 // Field returns the first value of a field, by filter name (cti.AgentID,
 // also cti.num, cti.stream, cti.response_time...) or by the guide's field
@@ -62,13 +62,13 @@ func (m *Message) Field(name string) (string, bool) {
 
 // Fields returns every occurrence of a field (repeated floating fields).
 func (m *Message) Fields(name string) []string {
-	return render.FieldValues(nil, m.rec, filterName(name), false, m.secrets)
+	return record.FieldValues(nil, m.rec, filterName(name), false, m.secrets)
 }
 
 // Display returns a field's symbolic value: the enum name, the mask bit
 // names, a TIME as a date; the plain value when it has none.
 func (m *Message) Display(name string) (string, bool) {
-	vs := render.FieldValues(nil, m.rec, filterName(name), true, m.secrets)
+	vs := record.FieldValues(nil, m.rec, filterName(name), true, m.secrets)
 	if len(vs) == 0 {
 		return "", false
 	}
@@ -102,6 +102,15 @@ func (m *Message) ResponseTime() (time.Duration, bool) {
 func (m *Message) Answered() bool   { return m.rec.Response != nil }
 func (m *Message) Unanswered() bool { return m.rec.Unanswered }
 
+// Agent is the agent the message is about: the AgentID it carries, else
+// the agent logged in on its connection (its OPEN_REQ's AgentID).
+func (m *Message) Agent() string { return m.rec.Agent() }
+
+// Calls are the calls the message names, its CallID's first, each as
+// `ctishark calls` counts calls: a CallID within one capture's server
+// session and time span (N tells a reused CallID's calls apart).
+func (m *Message) Calls() []record.CallRef { return m.rec.Calls }
+
 // IsFailure reports FAILURE_CONF, FAILURE_EVENT and CONTROL_FAILURE_CONF.
 func (m *Message) IsFailure() bool { return m.rec.Msg.IsFailure() }
 
@@ -112,7 +121,7 @@ func (m *Message) Expert() []dissect.Expert { return m.rec.Msg.AllExpert() }
 func (m *Message) Decoded() *dissect.Message { return m.rec.Msg }
 
 // Record is the message as ctishark's renderers see it.
-func (m *Message) Record() *render.Record { return m.rec }
+func (m *Message) Record() *record.Record { return m.rec }
 
 // filterName accepts both cti.AgentID and AgentID. Guide names with spaces
 // ("Unified CCX Online") lose them, as filter names do.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // assertion watches the records its rule scopes, one at a time, and says
@@ -124,8 +125,8 @@ type pendingReq struct {
 
 func (a *answeredAssert) observe(r *pipeline.Record) {
 	m := r.Msg
-	if m == nil || m.Def == nil || m.Def.Kind != dissect.KindRequest {
-		return
+	if !record.IsRequest(m) {
+		return // nothing answers it by InvokeID (CONFIG_REQUEST_EVENT...)
 	}
 	a.requests++
 	switch {
@@ -272,7 +273,8 @@ func (a *expertAssert) finish(time.Time) outcome {
 // --- sequence ------------------------------------------------------------
 
 // seqAssert checks ordered steps per key. Messages are grouped by key:
-// per call = (TCP stream, call ID), per agent = (stream, AgentID), per
+// per call = (TCP stream, call) where a call is the pipeline's (a CallID
+// reused after its call ended is another call), per agent = (stream, AgentID), per
 // stream = the connection. Only messages of a step type count. A group
 // opens a cycle at the first step; each later step must come after the
 // one before it (a step beyond the next expected one is an ordering
@@ -291,6 +293,7 @@ type seqAssert struct {
 type seqKey struct {
 	stream int
 	id     string
+	call   int // per call: the call number (record.CallRef.N)
 }
 
 type seqState struct {
@@ -308,11 +311,11 @@ func (a *seqAssert) observe(r *pipeline.Record) {
 	if step < 0 {
 		return
 	}
-	id, ok := a.key(m)
+	id, call, ok := a.key(r)
 	if !ok {
 		return
 	}
-	k := seqKey{r.Frame.Stream, id}
+	k := seqKey{r.Frame.Stream, id, call}
 	st := a.open[k]
 	switch {
 	case st == nil && step == 0:
@@ -332,22 +335,22 @@ func (a *seqAssert) observe(r *pipeline.Record) {
 	}
 }
 
-func (a *seqAssert) key(m *dissect.Message) (string, bool) {
+func (a *seqAssert) key(r *pipeline.Record) (id string, call int, ok bool) {
+	m := r.Msg
 	switch a.per {
 	case "agent":
 		if f := m.Get("AgentID"); f != nil && f.Value.Str != "" {
-			return f.Value.Str, true
+			return f.Value.Str, 0, true
 		}
-		return "", false
+		return "", 0, false
 	case "stream":
-		return "", true
+		return "", 0, true
 	}
-	for _, name := range []string{"CallID", "PrimaryCallID", "ActiveCallID", "HeldCallID"} {
-		if v, ok := m.Uint(name); ok {
-			return strconv.FormatUint(v, 10), true
-		}
+	if len(r.Calls) > 0 {
+		c := r.Calls[0]
+		return strconv.FormatUint(uint64(c.CallID), 10), c.N, true
 	}
-	return "", false
+	return "", 0, false
 }
 
 func (a *seqAssert) describe(k seqKey) string {

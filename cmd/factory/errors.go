@@ -1,6 +1,6 @@
 package factory
 
-import "errors"
+import "fmt"
 
 // Exit codes, documented in the README.
 const (
@@ -15,8 +15,11 @@ type UsageError struct{ Err error }
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
 
-// Usagef makes a UsageError from a message.
-func Usagef(msg string) error { return &UsageError{Err: errors.New(msg)} }
+// Usagef makes a UsageError from a format and its arguments, as
+// fmt.Errorf does (vet checks the calls; %w wraps).
+func Usagef(format string, args ...any) error {
+	return &UsageError{Err: fmt.Errorf(format, args...)}
+}
 
 // ExitCoder lets a command choose its exit code (e.g. check's 1 for a failed
 // assertion) while still printing a message.

@@ -62,14 +62,6 @@ func (b *builder) at(i int, v uint64) *builder {
 	return b
 }
 
-// raw sets an UNSPEC fixed field.
-func (b *builder) raw(name string, v []byte) *builder {
-	if b.err == nil {
-		b.fail(b.m.SetFixed(name, dissect.Bytes(v)))
-	}
-	return b
-}
-
 // floatDef finds the first floating definition called name.
 func (b *builder) floatDef(name string) *dissect.FieldDef {
 	for i := range b.m.Def.Floating {

@@ -149,7 +149,6 @@ type gen struct {
 	frames int
 	msgs   int
 	counts [256]int
-	other  map[string]int
 
 	res *Result
 

@@ -415,7 +415,7 @@ func TestLoadMode(t *testing.T) {
 }
 
 func TestCommand(t *testing.T) {
-	ios, _, _, errOut := iostreams.Test()
+	ios, _, _, _ := iostreams.Test()
 	f := &factory.Factory{IOStreams: ios}
 	var got *GenOptions
 	cmd := NewCmdGen(f, func(o *GenOptions) error { got = o; return nil })

@@ -28,7 +28,6 @@ type flow struct {
 	nextSeq uint32
 	synSeen bool
 	buf     []byte
-	bufEnd  int // frame number of the last segment appended
 }
 
 type readMsg struct {

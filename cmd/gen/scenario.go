@@ -3,10 +3,11 @@ package gen
 import (
 	"fmt"
 
-	"github.com/ctishark/ctishark/dissect"
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/ctishark/ctishark/dissect"
 )
 
 // Enum values used by the scenario (names as in the catalog).
@@ -107,7 +108,6 @@ type scenario struct {
 	nextCallID uint32
 	nextPort   int
 	calls      []*Call
-	plan       int // calls planned so far
 }
 
 var (

@@ -64,8 +64,9 @@ expert warnings or errors are marked.
 
 Narrowing:
   --call ID    messages naming the call (CallID, ActiveCallID, HeldCallID,
-               PrimaryCallID, NewCallID...), with the requests and confirms
-               paired with them
+               PrimaryCallID, NewCallID...) and its linked consult,
+               transfer and conference legs (--no-linked: the call only),
+               with the requests and confirms paired with them
   --agent ID   messages of the sessions whose OPEN_REQ named the agent, and
                messages carrying AgentID ID (a bridge client's events), with
                their request/confirm partners
@@ -110,7 +111,8 @@ Columns appear only for endpoints that have an arrow in the selection.`,
 	fl.StringVarP(&opts.Output, "output", "o", "", "write to `FILE` instead of standard output")
 	fl.StringVarP(&opts.Output, "write", "w", "", "same as -o")
 	fl.IntVarP(&opts.Count, "count", "c", 0, "stop after `N` arrows")
-	fl.StringVar(&opts.Call, "call", "", "only messages about call `ID` (and their request/confirm partners)")
+	fl.StringVar(&opts.Call, "call", "", "only messages about call `ID`, its linked consult, transfer and conference legs, and their request/confirm partners")
+	fl.BoolVar(&opts.sel.NoLinked, "no-linked", false, "with --call: leave out the call's linked legs")
 	fl.StringVar(&opts.Agent, "agent", "", "only the sessions of agent `ID` and messages naming it")
 	fl.IntSliceVar(&opts.Streams, "stream", nil, "only TCP stream `N` (repeatable)")
 	fl.BoolVar(&opts.Force, "force", false, "draw an SVG of more than 20000 arrows")
@@ -125,7 +127,7 @@ func (o *LadderOptions) validate() error {
 	switch o.Format {
 	case "text", "svg", "json":
 	default:
-		return factory.Usagef(fmt.Sprintf("invalid -T %q: want text, svg or json", o.Format))
+		return factory.Usagef("invalid -T %q: want text, svg or json", o.Format)
 	}
 	if o.Count < 0 {
 		return factory.Usagef("-c must be a positive number of arrows")
@@ -133,7 +135,7 @@ func (o *LadderOptions) validate() error {
 	if o.Call != "" {
 		id, err := strconv.ParseUint(o.Call, 10, 32)
 		if err != nil {
-			return factory.Usagef(fmt.Sprintf("invalid --call %q: want a CallID (a number)", o.Call))
+			return factory.Usagef("invalid --call %q: want a CallID (a number)", o.Call)
 		}
 		o.sel.CallID, o.sel.HasCall = id, true
 	}
@@ -142,7 +144,7 @@ func (o *LadderOptions) validate() error {
 		o.sel.Streams = map[int]bool{}
 		for _, s := range o.Streams {
 			if s < 0 {
-				return factory.Usagef(fmt.Sprintf("invalid --stream %d", s))
+				return factory.Usagef("invalid --stream %d", s)
 			}
 			o.sel.Streams[s] = true
 		}
@@ -158,9 +160,12 @@ func (o *LadderOptions) validate() error {
 
 // pipelineOptions is the one place the pipeline is configured. Look-ahead
 // is on: requests then know their confirm (for latencies, --call partners
-// and UNANSWERED marks).
+// and UNANSWERED marks). -Y is not the pipeline's: every record is
+// observed and selected (sessions, call legs, pairs) before the filter
+// decides which arrows are drawn.
 func (o *LadderOptions) pipelineOptions() pipeline.Options {
 	p := o.Input.Pipeline()
+	p.Filter = nil
 	p.Lookahead = true
 	return p
 }
@@ -186,6 +191,9 @@ func ladderRun(o *LadderOptions) error {
 	b := ladder.NewBuilder(o.ShowSecrets)
 	drawn := 0
 	emit := func(r *pipeline.Record) error {
+		if o.Input.Match != nil && !o.Input.Match(r) {
+			return nil
+		}
 		a, fresh := b.Arrow(r)
 		if err := sink.arrow(&a, fresh, b.Endpoints()); err != nil {
 			return err

@@ -3,7 +3,6 @@
 package read
 
 import (
-	"fmt"
 	"os"
 
 	"github.com/ctishark/ctishark/cmd/factory"
@@ -133,7 +132,7 @@ func (o *ReadOptions) validate(cmd *cobra.Command) error {
 	if out := o.View.WriteFile; out != "" && out != "-" {
 		for _, f := range o.Files {
 			if sameFile(f, out) {
-				return factory.Usagef(fmt.Sprintf("-w %s would overwrite the capture being read", out))
+				return factory.Usagef("-w %s would overwrite the capture being read", out)
 			}
 		}
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
 	"github.com/ctishark/ctishark/reassembly"
 	"github.com/ctishark/ctishark/render"
 	"golang.org/x/sys/unix"
@@ -118,7 +119,7 @@ func decoded(recs []*pipeline.Record) map[string][]string {
 			continue
 		}
 		client, dir := r.Frame.Src, "c2s"
-		if r.Frame.Dir != "client->server" {
+		if r.Frame.Dir != record.ClientToServer {
 			client, dir = r.Frame.Dst, "s2c"
 		}
 		key := client.String() + " " + dir

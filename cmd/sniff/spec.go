@@ -1,7 +1,6 @@
 package sniff
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -22,17 +21,17 @@ func parseAutostop(vals []string) (autostop, error) {
 	for _, v := range vals {
 		k, s, ok := strings.Cut(v, ":")
 		if !ok {
-			return a, factory.Usagef(fmt.Sprintf("-a %q: want duration:SECONDS", v))
+			return a, factory.Usagef("-a %q: want duration:SECONDS", v)
 		}
 		switch k {
 		case "duration":
 			secs, err := strconv.ParseFloat(s, 64)
 			if err != nil || secs <= 0 || secs > 1e7 {
-				return a, factory.Usagef(fmt.Sprintf("-a duration:%s: want a positive number of seconds", s))
+				return a, factory.Usagef("-a duration:%s: want a positive number of seconds", s)
 			}
 			a.duration = time.Duration(secs * float64(time.Second))
 		default:
-			return a, factory.Usagef(fmt.Sprintf("-a %q: unknown condition (want duration:SECONDS; -c N stops after N messages)", v))
+			return a, factory.Usagef("-a %q: unknown condition (want duration:SECONDS; -c N stops after N messages)", v)
 		}
 	}
 	return a, nil
@@ -45,22 +44,22 @@ func parseRing(vals []string) (reassembly.RingOptions, error) {
 	for _, v := range vals {
 		k, s, ok := strings.Cut(v, ":")
 		if !ok {
-			return r, factory.Usagef(fmt.Sprintf("-b %q: want filesize:MB or files:N", v))
+			return r, factory.Usagef("-b %q: want filesize:MB or files:N", v)
 		}
 		n, err := strconv.ParseInt(s, 10, 64)
 		switch k {
 		case "filesize":
 			if err != nil || n <= 0 || n > 1<<20 {
-				return r, factory.Usagef(fmt.Sprintf("-b filesize:%s: want a size in MB (1 to 1048576)", s))
+				return r, factory.Usagef("-b filesize:%s: want a size in MB (1 to 1048576)", s)
 			}
 			r.FileSize = n << 20
 		case "files":
 			if err != nil || n <= 0 || n > 1e6 {
-				return r, factory.Usagef(fmt.Sprintf("-b files:%s: want a positive number of files", s))
+				return r, factory.Usagef("-b files:%s: want a positive number of files", s)
 			}
 			r.Files = int(n)
 		default:
-			return r, factory.Usagef(fmt.Sprintf("-b %q: unknown option (want filesize:MB or files:N)", v))
+			return r, factory.Usagef("-b %q: unknown option (want filesize:MB or files:N)", v)
 		}
 	}
 	if r.Files > 0 && r.FileSize == 0 {

@@ -33,8 +33,10 @@ func NewCmdStats(f *factory.Factory, runF func(*StatsOptions) error) *cobra.Comm
     p50, p95, max (milliseconds). Count, min, mean and max are exact; p50
     and p95 come from a fixed-size log-linear histogram, within 0.8% of the
     true value, so memory does not grow with the capture;
-  - requests never answered (before the capture ends, or before the
-    InvokeID was reused), per type;
+  - requests never answered (within 10 s of capture time, before their
+    connection closed or the capture ended, or before their InvokeID was
+    reused), per type; requests are those an answer names by InvokeID
+    (CONFIG_REQUEST_EVENT is none);
   - failures (FAILURE_CONF, FAILURE_EVENT, CONTROL_FAILURE_CONF) by status;
   - per session: endpoints, protocol version, client mode, client ID,
     services granted (OPEN_CONF), idle timeout (OPEN_REQ), heartbeat
@@ -42,6 +44,8 @@ func NewCmdStats(f *factory.Factory, runF func(*StatsOptions) error) *cobra.Comm
     client and how many silences exceeded the idle timeout;
   - expert items by code and severity, and TCP gaps and skipped bytes.
 
+Pairing and session facts cover the whole capture; -Y selects the messages
+counted (a selected request keeps its answer and latency whatever -Y shows).
 -T json prints one JSON document with stable keys; durations are integer
 microseconds in keys ending in _us. A progress bar is shown on standard
 error when it is a terminal and a file is larger than 4 MB.`,
@@ -67,6 +71,7 @@ error when it is a terminal and a file is larger than 4 MB.`,
 
 func statsRun(o *StatsOptions) error {
 	st := analyze.NewStats()
+	st.Select = o.Input.Match
 	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { st.Add(r) }, func() error {
 		if o.Format == "json" {
 			return analyze.WriteStatsJSON(o.IO.Out, st.Result())

@@ -15,11 +15,13 @@ import (
 // addresses, ports and direction), frame.time_relative and
 // frame.time_epoch, _ws.expert and _ws.expert.severity; cti.event reports
 // reassembly gaps, which TCP's expert items cover; cti.unanswered needs the
-// end of the capture, which a dissector never sees.
+// end of the capture, which a dissector never sees; cti.frame and cti.file
+// are frame.number and frame's file, and cti.info is Wireshark's Info
+// column (_ws.col.info).
 var leftToWireshark = []string{
 	"cti.addr", "cti.dir", "cti.dst", "cti.dstport", "cti.event", "cti.expert", "cti.expert.severity",
-	"cti.num", "cti.port", "cti.src", "cti.srcport", "cti.stream", "cti.time_epoch", "cti.time_relative",
-	"cti.unanswered",
+	"cti.file", "cti.frame", "cti.info", "cti.num", "cti.port", "cti.src", "cti.srcport", "cti.stream",
+	"cti.time_epoch", "cti.time_relative", "cti.unanswered",
 }
 
 // TestTsharkFieldRegistry checks the fields Wireshark registers for the

@@ -17,7 +17,7 @@ import (
 
 	"github.com/ctishark/ctishark/cmd/capture"
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/ctishark/ctishark/render"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // The captures both decoders read: the sample, and the conformance set
@@ -148,8 +148,8 @@ func appendField(items []item, f *dissect.Field) []item {
 }
 
 func wsValue(f *dissect.Field) string {
-	if render.IsSecret(f) {
-		return render.Secret
+	if record.IsSecret(f) {
+		return record.Secret
 	}
 	v := f.Value
 	switch {

@@ -539,7 +539,7 @@ C.msgs = {
    floating = {{name = "RecordType", filter = "cti.RecordType", type = "USHORT", tag = 183, max = 2, repeats = true, count = "NumRecords", count_filter = "cti.NumRecords", enum = "TerminalRecordType"}, {name = "TerminalType", filter = "cti.TerminalType", type = "USHORT", tag = 302, max = 2, repeats = true, count = "NumRecords", count_filter = "cti.NumRecords"}, {name = "TerminalDeviceName", filter = "cti.TerminalDeviceName", type = "STRING", tag = 303, max = 64, repeats = true, count = "NumRecords", count_filter = "cti.NumRecords"}, {name = "TerminalTypeName", filter = "cti.TerminalTypeName", type = "STRING", tag = 304, max = 100, repeats = true, count = "NumRecords", count_filter = "cti.NumRecords"}, {name = "NumInstruments", filter = "cti.NumInstruments", type = "USHORT", tag = 305, max = 2, repeats = true, count = "NumRecords", count_filter = "cti.NumRecords"}, {name = "Instrument", filter = "cti.Instrument", type = "STRING", tag = 6, max = 64, repeats = true, count = "NumInstruments", count_filter = "cti.NumInstruments"}, }},
 }
 
--- Info column specs (render.InfoSpecs).
+-- Info column specs (record.InfoSpecs).
 C.info = {
   ["AGENT_STATE_EVENT"] = {"agent {AgentID}", "(ext {AgentExtension})", "{AgentState:state}", "reason {EventReasonCode:nz}", "CSQs {numCSQs:nz}", "terminal {ActiveTerminal}", },
   ["ALTERNATE_CALL_CONF"] = {"invoke {InvokeID}", },

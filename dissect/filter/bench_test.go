@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // benchFilters are typical filters, from a metadata test to a scan of
@@ -32,7 +33,7 @@ func BenchmarkMatch(b *testing.B) {
 			dissect.Decode(frame, ctx)
 		}
 	})
-	tg := &Target{Msg: m, Num: 1, Dir: "client->server"}
+	tg := &Target{Msg: m, Num: 1, Frame: record.Frame{Dir: record.ClientToServer}}
 	for _, bf := range benchFilters {
 		f := mustCompile(b, bf.expr)
 		b.Run(bf.name, func(b *testing.B) {
@@ -59,7 +60,7 @@ func BenchmarkCompile(b *testing.B) {
 // TestMatchDoesNotAllocate keeps Match allocation-free for the benchmark
 // filters (testing.AllocsPerRun counts, it does not time).
 func TestMatchDoesNotAllocate(t *testing.T) {
-	tg := &Target{Msg: agentState(t), Num: 1, Dir: "client->server"}
+	tg := &Target{Msg: agentState(t), Num: 1, Frame: record.Frame{Dir: record.ClientToServer}}
 	for _, bf := range benchFilters {
 		f := mustCompile(t, bf.expr)
 		if n := testing.AllocsPerRun(100, func() { f.Match(tg) }); n != 0 {

@@ -1,29 +1,14 @@
 package filter
 
 import (
-	"net/netip"
 	"sort"
-	"time"
 
-	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
-// Target is what a filter is evaluated against: one decoded message plus
-// capture metadata.
-type Target struct {
-	Msg          *dissect.Message // nil for stream events (gap...): then only metadata fields exist
-	Num          int              // CTI message number
-	Stream       int              // TCP connection index
-	Dir          string           // "client->server" or "server->client"
-	Src, Dst     netip.AddrPort
-	Time         time.Time     // capture time
-	RelTime      time.Duration // since first packet
-	RequestIn    int           // on a confirm: message number of its request (0 = none)
-	ResponseIn   int           // on a request: message number of its confirm (0 = none)
-	ResponseTime time.Duration // latency of the pair (valid when RequestIn or ResponseIn != 0)
-	Unanswered   bool          // request never answered
-	Event        string        // for stream events: "gap", "skipped", "overflow", "direction-changed"; "" for messages
-}
+// Target is what a filter is evaluated against: a record (a decoded
+// message, or a stream event, with its capture and analysis metadata).
+type Target = record.Record
 
 // node is a compiled (sub)expression.
 type node func(t *Target) bool

@@ -3,6 +3,8 @@ package filter
 import (
 	"errors"
 	"testing"
+
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // FuzzCompile feeds arbitrary text to Compile: it must return a filter or a
@@ -33,6 +35,6 @@ func FuzzCompile(f *testing.F) {
 			return
 		}
 		flt.Match(&Target{Msg: msg, Num: 1})
-		flt.Match(&Target{Event: "gap"})
+		flt.Match(&Target{Event: &record.Event{Kind: record.Gap}})
 	})
 }

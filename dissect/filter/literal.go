@@ -200,7 +200,7 @@ func (p *parser) intLiteral(s *spec, name string, tok token) (lit, error) {
 		}
 		return l, p.errAt(tok.pos, "severity is note, warning or error, not "+strconv.Quote(text))
 	}
-	if s.meta == metaMsgTypeID {
+	if s.meta != nil && s.meta.Name == "cti.msg_type_id" {
 		if d := dissect.LookupName(text); d != nil {
 			if !d.IDKnown {
 				return l, p.errAt(tok.pos, text+" has no known type ID; use cti.msg_type == "+text)

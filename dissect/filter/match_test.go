@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 func TestOperatorsOnDecodedMessage(t *testing.T) {
@@ -220,11 +221,12 @@ func TestMetadata(t *testing.T) {
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	req := &Target{
 		Msg: agentState(t),
-		Num: 42, Stream: 3, Dir: "client->server",
-		Src:  netip.MustParseAddrPort("10.10.20.101:50001"),
-		Dst:  netip.MustParseAddrPort("10.10.20.5:42027"),
-		Time: start.Add(2500 * time.Millisecond), RelTime: 2500 * time.Millisecond,
-		ResponseIn: 43, ResponseTime: 12 * time.Millisecond,
+		Num: 42,
+		Frame: record.Frame{Stream: 3, Dir: record.ClientToServer,
+			Src:  netip.MustParseAddrPort("10.10.20.101:50001"),
+			Dst:  netip.MustParseAddrPort("10.10.20.5:42027"),
+			Time: start.Add(2500 * time.Millisecond), Start: start},
+		Response: &record.Response{Num: 43, Latency: 12 * time.Millisecond},
 	}
 	checkMatches(t, req, []matchCase{
 		{"cti.num == 42", true},
@@ -265,7 +267,7 @@ func TestMetadata(t *testing.T) {
 		{"cti.msg_type", true},
 		{"cti.expert", false}, // a clean message
 	})
-	conf := &Target{Msg: agentState(t), Num: 43, RequestIn: 42, ResponseTime: 12 * time.Millisecond, Dir: "server->client"}
+	conf := &Target{Msg: agentState(t), Num: 43, Request: &record.Request{Num: 42, Latency: 12 * time.Millisecond}, Frame: record.Frame{Dir: record.ServerToClient}}
 	checkMatches(t, conf, []matchCase{
 		{"cti.request_in == 42", true},
 		{"cti.response_in", false},
@@ -281,7 +283,7 @@ func TestMetadata(t *testing.T) {
 		{"cti.unanswered == false", false},
 		{"cti.response_time", false},
 	})
-	gap := &Target{Event: "gap", Stream: 1, Time: start, Dir: "server->client"}
+	gap := &Target{Event: &record.Event{Kind: record.Gap}, Frame: record.Frame{Stream: 1, Time: start, Dir: record.ServerToClient}}
 	checkMatches(t, gap, []matchCase{
 		{"cti.event == gap", true},
 		{`cti.event == "skipped"`, false},

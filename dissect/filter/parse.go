@@ -249,7 +249,7 @@ func kindName(k kind) string {
 }
 
 func (p *parser) accessor(s *spec, name string) eachFn {
-	if s.meta != metaNone {
+	if s.meta != nil {
 		return metaField(s.meta)
 	}
 	return messageField(name, s.parent)
@@ -266,7 +266,7 @@ func (p *parser) valueTok(s *spec, name, op string, t token) (lit, error) {
 	case tWord:
 		// Expert codes look like field names (cti.unknown_tag): for
 		// cti.expert a word is always a code.
-		if s.meta != metaExpert && lookupSpec(t.text) != nil {
+		if (s.meta == nil || s.meta.Name != "cti.expert") && lookupSpec(t.text) != nil {
 			return lit{}, p.errAt(t.pos, "comparing two fields is not supported; compare "+name+" with a value (quote text that looks like a field name)")
 		}
 		if isKeyword(t.text) || relops[t.text] != "" {

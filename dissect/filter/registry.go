@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // FieldInfo describes one filterable field, for `ctishark fields` and for
@@ -48,9 +49,9 @@ const (
 type spec struct {
 	info   FieldInfo
 	kind   kind
-	meta   metaID           // metaNone for message fields
-	parent string           // for children (X.primary, X.name...): the field that holds them
-	enums  []*dissect.Table // every enum table any message gives the field
+	meta   *record.MetaField // nil for message fields
+	parent string            // for children (X.primary, X.name...): the field that holds them
+	enums  []*dissect.Table  // every enum table any message gives the field
 	masks  []*dissect.Table
 }
 
@@ -180,8 +181,8 @@ func buildRegistry() {
 		}
 		reg[e.name] = &spec{kind: e.k, info: FieldInfo{Name: e.name, Type: e.typ, Description: e.desc}}
 	}
-	for _, m := range metaFields {
-		reg[m.name] = &spec{kind: m.kind, meta: m.id, info: FieldInfo{Name: m.name, Type: m.typ, Description: m.desc, Enum: m.enum}}
+	for _, m := range record.MetaFields() {
+		reg[m.Name] = metaSpec(record.LookupMeta(m.Name))
 	}
 
 	list := make([]FieldInfo, 0, len(reg))

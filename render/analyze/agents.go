@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/ctishark/ctishark/render"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // Agent is one agent's state timeline.
@@ -22,6 +22,7 @@ type StateSpan struct {
 	Start    time.Time
 	Duration time.Duration
 	Open     bool // the last state: it runs to the capture end
+	shown    bool // the event that began it passed Agents.Select
 }
 
 // StateTotal is the time spent in one state, all spans together.
@@ -35,7 +36,14 @@ type StateTotal struct {
 // change reaches the agent's own desktop and every bridge client: each
 // agent's timeline follows one connection, the agent's own (agent mode)
 // as soon as one is seen, else the first that reported the agent.
+//
+// Every AGENT_STATE_EVENT of the capture builds the timelines (a state
+// lasts until the next change, whatever the filter shows); Select then
+// says which spans are shown and totalled: those whose event it keeps.
 type Agents struct {
+	// Select says which state changes are shown; nil shows all.
+	Select func(*record.Record) bool
+
 	agents map[string]*agentTrack
 	order  []*agentTrack
 	last   time.Time
@@ -51,12 +59,12 @@ type agentTrack struct {
 func NewAgents() *Agents { return &Agents{agents: make(map[string]*agentTrack)} }
 
 // Add feeds one record.
-func (a *Agents) Add(r *render.Record) {
+func (a *Agents) Add(r *record.Record) {
 	if r.Frame.Time.After(a.last) {
 		a.last = r.Frame.Time
 	}
 	m := r.Msg
-	if m == nil || m.Def == nil || m.Def.Name != "AGENT_STATE_EVENT" {
+	if m == nil || m.Def == nil || m.Def.ID != dissect.MsgAgentStateEvent {
 		return
 	}
 	id := str(m, "AgentID")
@@ -87,6 +95,7 @@ func (a *Agents) Add(r *render.Record) {
 		State:  display(m.Get("AgentState")),
 		Reason: display(m.Get("EventReasonCode")),
 		Start:  now,
+		shown:  a.Select == nil || a.Select(r),
 	})
 }
 
@@ -96,10 +105,17 @@ func (a *Agents) Result() []Agent {
 	out := make([]Agent, 0, len(a.order))
 	for _, t := range a.order {
 		ag := t.Agent
-		ag.States = append([]StateSpan(nil), t.States...)
-		if n := len(ag.States); n > 0 {
-			ag.States[n-1].Duration = a.last.Sub(ag.States[n-1].Start)
-			ag.States[n-1].Open = true
+		ag.States = nil
+		for i, s := range t.States {
+			if i == len(t.States)-1 {
+				s.Duration, s.Open = a.last.Sub(s.Start), true
+			}
+			if s.shown {
+				ag.States = append(ag.States, s)
+			}
+		}
+		if len(ag.States) == 0 {
+			continue
 		}
 		idx := map[string]int{}
 		for _, s := range ag.States {

@@ -5,13 +5,18 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/ctishark/ctishark/render"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
-// Call is one call as seen by every session of the capture, merged by
-// CallID: an agent desktop and the bridge client get the same events.
+// Call is one call as seen by every session of the capture that carried
+// it, merged: an agent desktop and the bridge client get the same events.
+// A call is what the pipeline numbers as one (record.CallRef): a CallID
+// within one capture file's server session and time span, so a CallID
+// reused later or in another file is another Call.
 type Call struct {
-	CallID              uint32
+	N                   int    // call number (record.CallRef.N), in order of first sight
+	CallID              uint32 // CallID on the wire
+	File                string // capture file it was seen in
 	FirstSeen, LastSeen time.Time
 	ANI, DNIS, Dialed   string
 	CSQID               uint32
@@ -26,11 +31,10 @@ type Call struct {
 	Vars                []Var // call variables as last seen
 	Sessions            int   // connections that carried events of the call
 
-	streams  map[int]bool
-	vars     map[string]string
-	varOrder []string
-	alerting []string
-	endCall  time.Time // last END_CALL_EVENT
+	shown    bool     // a message of the call passed Calls.Select
+	streams  []int    // connections that carried events of the call
+	alerting []string // devices it rang (CALL_DELIVERED_EVENT), until it is summarised
+	endCall  time.Time
 }
 
 // Duration is how long the call lasted from answer (else from first sight)
@@ -50,6 +54,7 @@ func (c *Call) Duration(end time.Time) time.Duration {
 // transfer or conference merging the consult call into the original.
 type Link struct {
 	CallID uint32
+	N      int    // the other call's number
 	Kind   string // consult, transfer, conference
 	To     bool   // true: this call went into CallID (or consulted from it); false: CallID came into this one
 }
@@ -63,6 +68,7 @@ type Var struct {
 // CallEvent is one message of a call's timeline.
 type CallEvent struct {
 	Num     int
+	CallID  uint32 // the call of the timeline the message names (the asked one or a linked leg)
 	Time    time.Time
 	Stream  int
 	Mode    string
@@ -73,31 +79,55 @@ type CallEvent struct {
 	Changed []Var  // call variables that changed with it
 }
 
-// Calls merges call events by CallID. When Timeline is set, the messages
-// naming that call are kept in order too.
+// Calls merges call events into calls (as the pipeline numbers them).
+// When Timeline is set, the messages naming a call with that CallID, and
+// unless NoLinked those of its linked consult, transfer and conference
+// legs, are kept in order too.
+//
+// Every record of the capture builds the calls (analysis first); Select
+// says which are shown: those with a message it keeps, and in a timeline,
+// the messages it keeps.
+//
+// Memory: a call that ended is summarised callDone of capture time later
+// (its scratch state dropped); what stays is one row per call.
 type Calls struct {
-	Timeline   uint32 // CallID whose messages are kept (0 = none)
-	calls      map[uint32]*Call
-	order      []*Call
-	extAgent   map[string]string
-	consultReq map[int]uint32    // CONSULT_CALL_REQ number -> the active call
-	consultOf  map[uint32]uint32 // consult call -> the call consulted from
-	events     []CallEvent
-	last       time.Time
+	Timeline uint32 // CallID whose messages are kept (0 = none)
+	NoLinked bool   // the timeline leaves out linked legs
+	// Select says which records are shown; nil shows all.
+	Select func(*record.Record) bool
+
+	calls     map[int]*Call // by call number, until summarised
+	order     []*Call
+	extAgent  map[string]string
+	consultOf map[int]record.CallRef // consult call number -> the call consulted from, until the consult call is seen
+	tl        map[int]bool           // call numbers of the timeline
+	events    []CallEvent
+	files     map[string]bool
+	done      bitset // call numbers summarised: stragglers naming them are ignored
+	last      time.Time
+	swept     time.Time
 }
+
+// callDone is how long after its end a call still takes stragglers (the
+// END_CALL_EVENT of other sessions) before it is summarised.
+const callDone = time.Minute
+
+// maxConsults bounds the consult links waiting for their consult call.
+const maxConsults = 4096
 
 // NewCalls returns an empty call tracker.
 func NewCalls() *Calls {
 	return &Calls{
-		calls:      make(map[uint32]*Call),
-		extAgent:   make(map[string]string),
-		consultReq: make(map[int]uint32),
-		consultOf:  make(map[uint32]uint32),
+		calls:     make(map[int]*Call),
+		extAgent:  make(map[string]string),
+		consultOf: make(map[int]record.CallRef),
+		tl:        make(map[int]bool),
+		files:     make(map[string]bool),
 	}
 }
 
 // Add feeds one record.
-func (cs *Calls) Add(r *render.Record) {
+func (cs *Calls) Add(r *record.Record) {
 	if r.Frame.Time.After(cs.last) {
 		cs.last = r.Frame.Time
 	}
@@ -105,46 +135,105 @@ func (cs *Calls) Add(r *render.Record) {
 	if m == nil || m.Def == nil {
 		return
 	}
-	ids := callIDs(m)
-	switch m.Def.Name {
-	case "AGENT_STATE_EVENT":
+	sel := cs.Select == nil || cs.Select(r)
+	if m.Def.ID == dissect.MsgAgentStateEvent {
 		if ext, id := str(m, "AgentExtension"), str(m, "AgentID"); ext != "" && id != "" {
 			cs.extAgent[ext] = id
 		}
-	case "CONSULT_CALL_REQ":
-		if id, ok := m.Uint("ActiveCallID"); ok && len(cs.consultReq) < maxPendingPerStream {
-			cs.consultReq[r.Num] = uint32(id)
-		}
-	case "CONSULT_CALL_CONF":
-		if r.Request != nil {
-			if from, ok := cs.consultReq[r.Request.Num]; ok {
-				delete(cs.consultReq, r.Request.Num)
-				if id, ok := m.Uint("NewCallID"); ok && id != 0 {
-					cs.consultOf[uint32(id)] = from
-				}
+	}
+	ids := record.CallIDsOf(m)
+	if l := r.Link; l != nil {
+		cs.link(r, l)
+	}
+	var changed []Var
+	var main *Call
+	if m.Def.Kind == dissect.KindEvent && ids.Main != 0 && len(r.Calls) > 0 {
+		main = cs.call(r, r.Calls[0])
+		changed = cs.event(r, main)
+	}
+	if sel {
+		for _, ref := range r.Calls {
+			if c := cs.calls[ref.N]; c != nil {
+				c.shown = true
 			}
 		}
 	}
-	var changed []Var
-	if m.Def.Kind == dissect.KindEvent && ids.main != 0 {
-		changed = cs.event(r, ids)
+	if cs.Timeline != 0 {
+		cs.timeline(r, changed, main, sel)
 	}
-	if cs.Timeline != 0 && ids.has(cs.Timeline) {
-		cs.events = append(cs.events, CallEvent{
-			Num: r.Num, Time: r.Frame.Time, Stream: r.Frame.Stream, Mode: r.Session.Mode.String(),
-			Type: m.Def.Name, State: display(m.Get("LocalConnectionState")), Cause: cause(m),
-			Parties: parties(m), Changed: changed,
-		})
+	cs.sweep(r.Frame.Time)
+}
+
+// timeline keeps a message naming a call of the timeline.
+func (cs *Calls) timeline(r *record.Record, changed []Var, main *Call, sel bool) {
+	var in record.CallRef
+	for _, ref := range r.Calls {
+		if ref.CallID == cs.Timeline {
+			cs.tl[ref.N] = true
+		}
+		if in.N == 0 && cs.tl[ref.N] {
+			in = ref
+		}
+	}
+	if in.N == 0 || !sel {
+		return
+	}
+	if main == nil || main.N != in.N {
+		changed = nil // variables are reported for the call the event is about
+	}
+	m := r.Msg
+	cs.events = append(cs.events, CallEvent{
+		Num: r.Num, CallID: in.CallID, Time: r.Frame.Time, Stream: r.Frame.Stream, Mode: r.Session.Mode.String(),
+		Type: m.Def.Name, State: display(m.Get("LocalConnectionState")), Cause: cause(m),
+		Parties: parties(m), Changed: changed,
+	})
+}
+
+// link ties two calls a message reports; a timeline takes in the other
+// leg unless NoLinked.
+func (cs *Calls) link(r *record.Record, l *record.CallLink) {
+	if cs.Timeline != 0 && !cs.NoLinked && (cs.tl[l.From.N] || cs.tl[l.To.N] || l.From.CallID == cs.Timeline || l.To.CallID == cs.Timeline) {
+		cs.tl[l.From.N], cs.tl[l.To.N] = true, true
+	}
+	kind := l.Kind.String()
+	if l.Kind == record.LinkConsult {
+		// The consult call has no event yet: link it when it has.
+		if c := cs.calls[l.From.N]; c != nil {
+			cs.consult(c, l.To)
+		} else if len(cs.consultOf) < maxConsults {
+			cs.consultOf[l.From.N] = l.To
+		}
+		return
+	}
+	t := r.Frame.Time
+	sec, main := cs.call(r, l.From), cs.call(r, l.To)
+	sec.LastSeen = t
+	sec.addStream(r.Frame.Stream)
+	if sec.End == "" {
+		end := "transferred"
+		if l.Kind == record.LinkConference {
+			end = "conferenced"
+		}
+		sec.End, sec.Ended, sec.Cause = end, t, cause(r.Msg)
+	}
+	sec.link(Link{CallID: l.To.CallID, N: l.To.N, Kind: kind, To: true})
+	main.link(Link{CallID: l.From.CallID, N: l.From.N, Kind: kind})
+}
+
+// consult links consult call c to the call it was placed from.
+func (cs *Calls) consult(c *Call, from record.CallRef) {
+	c.link(Link{CallID: from.CallID, N: from.N, Kind: "consult", To: true})
+	if f := cs.calls[from.N]; f != nil {
+		f.link(Link{CallID: c.CallID, N: c.N, Kind: "consult"})
 	}
 }
 
-// event updates the calls an event names; it returns the variables of the
-// timeline call that changed.
-func (cs *Calls) event(r *render.Record, ids callRefs) []Var {
+// event updates the call an event is about; with a timeline, it returns
+// the variables that changed.
+func (cs *Calls) event(r *record.Record, c *Call) []Var {
 	m, t := r.Msg, r.Frame.Time
-	c := cs.call(ids.main, t)
 	c.LastSeen = t
-	c.streams[r.Frame.Stream] = true
+	c.addStream(r.Frame.Stream)
 	if c.ANI == "" {
 		c.ANI = str(m, "ANI")
 	}
@@ -157,58 +246,62 @@ func (cs *Calls) event(r *render.Record, ids callRefs) []Var {
 	if id, ok := m.Uint("CSQID"); ok && id != 0 && c.CSQID == 0 {
 		c.CSQID = uint32(id)
 	}
-	switch m.Def.Name {
-	case "CALL_QUEUED_EVENT":
+	switch m.Def.ID {
+	case dissect.MsgCallQueuedEvent:
 		if q := str(m, "QueueDeviceID"); q != "" && c.Queue == "" {
 			c.Queue = q
 		}
-	case "CALL_DELIVERED_EVENT":
-		if a := str(m, "AlertingDeviceID"); a != "" {
+	case dissect.MsgCallDeliveredEvent:
+		if a := str(m, "AlertingDeviceID"); a != "" && len(c.alerting) < 64 {
 			c.alerting = append(c.alerting, a)
 		}
-	case "CALL_ESTABLISHED_EVENT":
+	case dissect.MsgCallEstablishedEvent:
 		if c.Answered.IsZero() {
 			c.Answered = t
 			c.Extension = str(m, "AnsweringDeviceID")
 		}
-	case "END_CALL_EVENT":
+	case dissect.MsgEndCallEvent:
 		// Sent to each client as it leaves the call (a transferring
 		// agent gets one at the transfer): only an end of last resort.
 		c.endCall = t
-	case "CALL_CLEARED_EVENT":
+	case dissect.MsgCallClearedEvent:
 		if c.End == "" {
 			c.End, c.Ended, c.Cause = "cleared", t, cause(m)
 			if c.Answered.IsZero() {
 				c.End = "abandoned"
 			}
 		}
-	case "CALL_TRANSFERRED_EVENT", "CALL_CONFERENCED_EVENT":
-		kind, end := "transfer", "transferred"
-		if m.Def.Name == "CALL_CONFERENCED_EVENT" {
-			kind, end = "conference", "conferenced"
-		}
-		if ids.secondary != 0 && ids.secondary != ids.main {
-			sec := cs.call(ids.secondary, t)
-			sec.LastSeen = t
-			sec.streams[r.Frame.Stream] = true
-			if sec.End == "" {
-				sec.End, sec.Ended, sec.Cause = end, t, cause(m)
-			}
-			sec.link(Link{CallID: ids.main, Kind: kind, To: true})
-			c.link(Link{CallID: ids.secondary, Kind: kind})
-		}
 	}
-	return c.setVars(m, cs.Timeline == ids.main)
+	return c.setVars(m, cs.Timeline != 0)
 }
 
-func (cs *Calls) call(id uint32, t time.Time) *Call {
-	c := cs.calls[id]
+// call is the Call of a reference, made at its first sight.
+func (cs *Calls) call(r *record.Record, ref record.CallRef) *Call {
+	c := cs.calls[ref.N]
+	if c == nil && cs.done.has(ref.N) {
+		return &Call{N: ref.N, CallID: ref.CallID} // a straggler of a summarised call: counts nowhere
+	}
 	if c == nil {
-		c = &Call{CallID: id, FirstSeen: t, LastSeen: t, streams: map[int]bool{}, vars: map[string]string{}}
-		cs.calls[id] = c
+		t := r.Frame.Time
+		c = &Call{N: ref.N, CallID: ref.CallID, File: r.Frame.File, FirstSeen: t, LastSeen: t}
+		cs.calls[ref.N] = c
 		cs.order = append(cs.order, c)
+		cs.files[r.Frame.File] = true
+		if from, ok := cs.consultOf[ref.N]; ok {
+			delete(cs.consultOf, ref.N)
+			cs.consult(c, from)
+		}
 	}
 	return c
+}
+
+func (c *Call) addStream(s int) {
+	for _, x := range c.streams {
+		if x == s {
+			return
+		}
+	}
+	c.streams = append(c.streams, s)
 }
 
 func (c *Call) link(l Link) {
@@ -221,7 +314,8 @@ func (c *Call) link(l Link) {
 }
 
 // setVars records the message's call variables, returning those that
-// changed when asked to.
+// changed when asked to (for a timeline). Calls carry a handful, so a list
+// does better than a map.
 func (c *Call) setVars(m *dissect.Message, report bool) []Var {
 	var changed []Var
 	for i := range m.Fields {
@@ -229,14 +323,18 @@ func (c *Call) setVars(m *dissect.Message, report bool) []Var {
 		if !ok {
 			continue
 		}
-		old, seen := c.vars[name]
-		if seen && old == val {
+		j := 0
+		for j < len(c.Vars) && c.Vars[j].Name != name {
+			j++
+		}
+		switch {
+		case j == len(c.Vars):
+			c.Vars = append(c.Vars, Var{name, val})
+		case c.Vars[j].Value == val:
 			continue
+		default:
+			c.Vars[j].Value = val
 		}
-		if !seen {
-			c.varOrder = append(c.varOrder, name)
-		}
-		c.vars[name] = val
 		if report {
 			changed = append(changed, Var{name, val})
 		}
@@ -244,50 +342,106 @@ func (c *Call) setVars(m *dissect.Message, report bool) []Var {
 	return changed
 }
 
-// Result returns the calls in the order they were first seen; those not
-// ended are active, measured to the last record.
-func (cs *Calls) Result() []*Call {
-	for _, c := range cs.order {
-		if from, ok := cs.consultOf[c.CallID]; ok {
-			c.link(Link{CallID: from, Kind: "consult", To: true})
-			if f := cs.calls[from]; f != nil {
-				f.link(Link{CallID: c.CallID, Kind: "consult"})
-			}
+// sweep summarises, once a minute of capture time, the calls that ended
+// callDone ago: they leave the working set (only their row stays).
+func (cs *Calls) sweep(t time.Time) {
+	if t.Sub(cs.swept) < callDone {
+		return
+	}
+	cs.swept = t
+	for n, c := range cs.calls {
+		// END_CALL_EVENT alone ends only the session that got it: a
+		// call with no other end waits longer.
+		quiet := t.Sub(c.LastSeen)
+		if (c.End != "" && quiet > callDone || !c.endCall.IsZero() && quiet > 10*callDone) && !cs.tl[n] {
+			cs.summarise(c)
+			delete(cs.calls, n)
+			cs.done.set(n)
 		}
 	}
-	for _, c := range cs.order {
-		switch {
-		case c.End != "":
-		case !c.endCall.IsZero():
-			c.End, c.Ended = "cleared", c.endCall
-			if c.Answered.IsZero() {
-				c.End = "abandoned"
-			}
-		default:
-			c.End = "active"
-		}
-		if c.Extension == "" {
-			for i := len(c.alerting) - 1; i >= 0; i-- {
-				if _, ok := cs.extAgent[c.alerting[i]]; ok {
-					c.Extension = c.alerting[i]
-					break
-				}
-			}
-		}
-		c.AgentID = cs.extAgent[c.Extension]
-		c.Sessions = len(c.streams)
-		c.Vars = c.Vars[:0]
-		for _, n := range c.varOrder {
-			c.Vars = append(c.Vars, Var{n, c.vars[n]})
-		}
-		sort.SliceStable(c.Links, func(i, j int) bool { return c.Links[i].CallID < c.Links[j].CallID })
-	}
-	return cs.order
 }
+
+// summarise settles a call's row and drops its scratch state.
+func (cs *Calls) summarise(c *Call) {
+	switch {
+	case c.End != "":
+	case !c.endCall.IsZero():
+		c.End, c.Ended = "cleared", c.endCall
+		if c.Answered.IsZero() {
+			c.End = "abandoned"
+		}
+	default:
+		c.End = "active"
+	}
+	if c.Extension == "" {
+		for i := len(c.alerting) - 1; i >= 0; i-- {
+			if _, ok := cs.extAgent[c.alerting[i]]; ok {
+				c.Extension = c.alerting[i]
+				break
+			}
+		}
+	}
+	c.Sessions = len(c.streams)
+	c.streams, c.alerting = nil, nil
+	// By CallID; for one pair, the transfer or conference before the
+	// consult that led to it (as the calls table always listed them).
+	sort.SliceStable(c.Links, func(i, j int) bool {
+		a, b := c.Links[i], c.Links[j]
+		if a.CallID != b.CallID {
+			return a.CallID < b.CallID
+		}
+		return a.Kind != "consult" && b.Kind == "consult"
+	})
+}
+
+// Result returns the calls shown, in the order they were first seen;
+// those not ended are active, measured to the last record.
+func (cs *Calls) Result() []*Call {
+	for n, c := range cs.calls {
+		cs.summarise(c)
+		delete(cs.calls, n)
+	}
+	out := cs.order[:0:0]
+	for _, c := range cs.order {
+		c.AgentID = cs.extAgent[c.Extension]
+		if c.shown {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// MultiFile reports whether the calls come from more than one capture
+// file (views then show each call's file).
+func (cs *Calls) MultiFile() bool { return len(cs.files) > 1 }
 
 // End is the time of the last record seen (the capture end for calls
 // still active).
 func (cs *Calls) End() time.Time { return cs.last }
 
-// Events is the timeline of the Timeline call.
+// Events is the timeline of the Timeline call and its linked legs.
 func (cs *Calls) Events() []CallEvent { return cs.events }
+
+// TimelineCalls are the calls of the timeline (the asked CallID's and its
+// linked legs), in order of first sight, among calls.
+func (cs *Calls) TimelineCalls(calls []*Call) []*Call {
+	var out []*Call
+	for _, c := range calls {
+		if cs.tl[c.N] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// bitset is a set of small positive integers, one bit each.
+type bitset []uint64
+
+func (b *bitset) set(n int) {
+	for len(*b) <= n/64 {
+		*b = append(*b, 0)
+	}
+	(*b)[n/64] |= 1 << (n % 64)
+}
+
+func (b bitset) has(n int) bool { return n/64 < len(b) && b[n/64]&(1<<(n%64)) != 0 }

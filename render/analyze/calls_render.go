@@ -61,24 +61,51 @@ func agentText(c *Call) string {
 }
 
 // WriteCallsTable prints one row per call; end is the capture end (for
-// the duration of calls still active).
+// the duration of calls still active). Calls from several capture files
+// get a FILE column: the same CallID in two files is two calls.
 func WriteCallsTable(w io.Writer, calls []*Call, c0 *Calls) error {
 	end := c0.End()
+	multi := c0.MultiFile()
 	t := newTable(w)
-	t.row("CALLID", "FIRST", "LAST", "ANI", "DNIS", "DIALED", "CSQ", "AGENT", "ANSWERED", "DURATION", "END", "LINKS")
+	head := []string{"CALLID", "FIRST", "LAST", "ANI", "DNIS", "DIALED", "CSQ", "AGENT", "ANSWERED", "DURATION", "END", "LINKS"}
+	if multi {
+		head = append(head, "FILE")
+	}
+	t.row(head...)
 	for _, c := range calls {
-		t.row(strconv.FormatUint(uint64(c.CallID), 10), ts(c.FirstSeen), ts(c.LastSeen), dash(c.ANI), dash(c.DNIS), dash(c.Dialed),
-			dash(csqText(c)), dash(agentText(c)), ts(c.Answered), secs(c.Duration(end)), endText(c), dash(linkText(c.Links)))
+		cells := []string{strconv.FormatUint(uint64(c.CallID), 10), ts(c.FirstSeen), ts(c.LastSeen), dash(c.ANI), dash(c.DNIS), dash(c.Dialed),
+			dash(csqText(c)), dash(agentText(c)), ts(c.Answered), secs(c.Duration(end)), endText(c), dash(linkText(c.Links))}
+		if multi {
+			cells = append(cells, dash(c.File))
+		}
+		t.row(cells...)
 	}
 	return t.flush()
 }
 
-// WriteCallTimeline prints one call's messages in order, with its
-// variables as they changed.
-func WriteCallTimeline(w io.Writer, c *Call, evs []CallEvent, c0 *Calls) error {
-	fmt.Fprintf(w, "Call %d: ANI %s, DNIS %s, agent %s, %s, %s s\n\n", c.CallID, dash(c.ANI), dash(c.DNIS), dash(agentText(c)), endText(c), secs(c.Duration(c0.End())))
+// WriteCallTimeline prints the timeline's calls (the asked one first, then
+// its linked legs and any later call reusing its CallID), then their
+// messages in order, with the variables as they changed. With more than
+// one call, a CALL column says which each message names.
+func WriteCallTimeline(w io.Writer, calls []*Call, evs []CallEvent, c0 *Calls) error {
+	for _, c := range calls {
+		fmt.Fprintf(w, "Call %d: ANI %s, DNIS %s, agent %s, %s, %s s", c.CallID, dash(c.ANI), dash(c.DNIS), dash(agentText(c)), endText(c), secs(c.Duration(c0.End())))
+		if c0.MultiFile() {
+			fmt.Fprintf(w, ", %s", c.File)
+		}
+		if l := linkText(c.Links); l != "" && len(calls) > 1 {
+			fmt.Fprintf(w, ", %s", l)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w)
+	multi := len(calls) > 1
 	t := newTable(w)
-	t.row("NUM", "TIME", "STREAM", "MESSAGE", "STATE", "CAUSE", "PARTIES", "VARIABLES")
+	head := []string{"NUM", "TIME", "STREAM", "MESSAGE", "STATE", "CAUSE", "PARTIES", "VARIABLES"}
+	if multi {
+		head = append([]string{"NUM", "CALL"}, head[1:]...)
+	}
+	t.row(head...)
 	for _, e := range evs {
 		var ps, vs []string
 		for _, p := range e.Parties {
@@ -87,13 +114,18 @@ func WriteCallTimeline(w io.Writer, c *Call, evs []CallEvent, c0 *Calls) error {
 		for _, v := range e.Changed {
 			vs = append(vs, v.Name+"="+v.Value)
 		}
-		t.row(strconv.Itoa(e.Num), ts(e.Time), strconv.Itoa(e.Stream)+" "+e.Mode, e.Type, dash(e.State), dash(e.Cause), dash(strings.Join(ps, " ")), dash(strings.Join(vs, " ")))
+		cells := []string{strconv.Itoa(e.Num), ts(e.Time), strconv.Itoa(e.Stream) + " " + e.Mode, e.Type, dash(e.State), dash(e.Cause), dash(strings.Join(ps, " ")), dash(strings.Join(vs, " "))}
+		if multi {
+			cells = append([]string{cells[0], strconv.FormatUint(uint64(e.CallID), 10)}, cells[1:]...)
+		}
+		t.row(cells...)
 	}
 	return t.flush()
 }
 
 type callJ struct {
 	CallID    uint32  `json:"call_id"`
+	File      string  `json:"file"`
 	First     string  `json:"first_seen"`
 	Last      string  `json:"last_seen"`
 	ANI       string  `json:"ani"`
@@ -125,7 +157,7 @@ type varJ struct {
 }
 
 func callJSON(c *Call, end int64) callJ {
-	j := callJ{CallID: c.CallID, First: jsonTime(c.FirstSeen), Last: jsonTime(c.LastSeen), ANI: c.ANI, DNIS: c.DNIS,
+	j := callJ{CallID: c.CallID, File: c.File, First: jsonTime(c.FirstSeen), Last: jsonTime(c.LastSeen), ANI: c.ANI, DNIS: c.DNIS,
 		Dialed: c.Dialed, CSQID: c.CSQID, Queue: c.Queue, AgentID: c.AgentID, Extension: c.Extension,
 		Answered: jsonTime(c.Answered), Ended: jsonTime(c.Ended), Duration: end, End: c.End, Cause: c.Cause,
 		Sessions: c.Sessions, Links: []linkJ{}, Vars: varsJSON(c.Vars)}
@@ -142,7 +174,7 @@ func callJSON(c *Call, end int64) callJ {
 func varsJSON(vs []Var) []varJ {
 	out := []varJ{}
 	for _, v := range vs {
-		out = append(out, varJ{v.Name, v.Value})
+		out = append(out, varJ(v))
 	}
 	return out
 }
@@ -157,10 +189,13 @@ func WriteCallsJSON(w io.Writer, calls []*Call, c0 *Calls) error {
 	return writeJSON(w, out)
 }
 
-// WriteCallTimelineJSON prints one call with its events.
-func WriteCallTimelineJSON(w io.Writer, c *Call, evs []CallEvent, c0 *Calls) error {
+// WriteCallTimelineJSON prints the asked call ("call"), the other calls
+// of its timeline ("legs": linked consult/transfer/conference legs, later
+// calls reusing its CallID) and the messages naming them.
+func WriteCallTimelineJSON(w io.Writer, calls []*Call, evs []CallEvent, c0 *Calls) error {
 	type evJ struct {
 		Num     int    `json:"num"`
+		CallID  uint32 `json:"call_id"`
 		Time    string `json:"time"`
 		Stream  int    `json:"stream"`
 		Mode    string `json:"mode"`
@@ -171,11 +206,15 @@ func WriteCallTimelineJSON(w io.Writer, c *Call, evs []CallEvent, c0 *Calls) err
 		Changed []varJ `json:"variables_changed"`
 	}
 	doc := struct {
-		Call   callJ `json:"call"`
-		Events []evJ `json:"events"`
-	}{Call: callJSON(c, c.Duration(c0.End()).Microseconds()), Events: []evJ{}}
+		Call   callJ   `json:"call"`
+		Legs   []callJ `json:"legs"`
+		Events []evJ   `json:"events"`
+	}{Call: callJSON(calls[0], calls[0].Duration(c0.End()).Microseconds()), Legs: []callJ{}, Events: []evJ{}}
+	for _, c := range calls[1:] {
+		doc.Legs = append(doc.Legs, callJSON(c, c.Duration(c0.End()).Microseconds()))
+	}
 	for _, e := range evs {
-		doc.Events = append(doc.Events, evJ{e.Num, jsonTime(e.Time), e.Stream, e.Mode, e.Type, e.State, e.Cause, varsJSON(e.Parties), varsJSON(e.Changed)})
+		doc.Events = append(doc.Events, evJ{e.Num, e.CallID, jsonTime(e.Time), e.Stream, e.Mode, e.Type, e.State, e.Cause, varsJSON(e.Parties), varsJSON(e.Changed)})
 	}
 	return writeJSON(w, doc)
 }

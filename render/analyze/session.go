@@ -4,7 +4,8 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/ctishark/ctishark/render"
+	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // sessionStats accumulates SessionStats for one connection.
@@ -14,10 +15,10 @@ type sessionStats struct {
 	hbFirst        time.Time
 	hbLast         time.Time
 	lastClient     time.Time
-	pending        map[uint64]pendReq // requests waiting for their answer, by InvokeID
+	shown          int // messages Stats.Select kept
 }
 
-func (ss *sessionStats) add(r *render.Record) {
+func (ss *sessionStats) add(r *record.Record) {
 	m := r.Msg
 	t := r.Frame.Time
 	if ss.Messages == 0 {
@@ -28,7 +29,7 @@ func (ss *sessionStats) add(r *render.Record) {
 	ss.Version = r.Session.Version
 	ss.Mode = r.Session.Mode.String()
 	ss.Notes = append(ss.Notes, r.Session.Notes...)
-	if r.Frame.Dir == "client->server" {
+	if r.Frame.Dir == record.ClientToServer {
 		if !ss.lastClient.IsZero() {
 			gap := t.Sub(ss.lastClient)
 			ss.MaxClientGap = max(ss.MaxClientGap, gap)
@@ -41,16 +42,16 @@ func (ss *sessionStats) add(r *render.Record) {
 	if m.Def == nil {
 		return
 	}
-	switch m.Def.Name {
-	case "OPEN_REQ":
+	switch m.Def.ID {
+	case dissect.MsgOpenReq:
 		if v, ok := m.Uint("IdleTimeout"); ok && v > 0 && v < 1<<31 {
 			ss.IdleTimeout = time.Duration(v) * time.Second
 		}
 		ss.ClientID, _ = m.String("ClientID")
 		ss.ServicesRequested = display(m.Get("ServicesRequested"))
-	case "OPEN_CONF":
+	case dissect.MsgOpenConf:
 		ss.ServicesGranted = display(m.Get("ServicesGranted"))
-	case "HEARTBEAT_REQ":
+	case dissect.MsgHeartbeatReq:
 		if ss.Heartbeats == 0 {
 			ss.hbFirst = t
 		}
@@ -61,6 +62,7 @@ func (ss *sessionStats) add(r *render.Record) {
 
 func (ss *sessionStats) result() SessionStats {
 	out := ss.SessionStats
+	out.Messages = ss.shown
 	out.Client, out.Server = ss.client, ss.server
 	if ss.Heartbeats > 1 {
 		out.HeartbeatInterval = ss.hbLast.Sub(ss.hbFirst) / time.Duration(ss.Heartbeats-1)

@@ -5,10 +5,10 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/ctishark/ctishark/render"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
-func clientRecord(t *testing.T, name string, at time.Time, set ...any) *render.Record {
+func clientRecord(t *testing.T, name string, at time.Time, set ...any) *record.Record {
 	t.Helper()
 	m := dissect.NewMessage(dissect.LookupName(name))
 	for i := 0; i < len(set); i += 2 {
@@ -16,7 +16,8 @@ func clientRecord(t *testing.T, name string, at time.Time, set ...any) *render.R
 			t.Fatal(err)
 		}
 	}
-	return &render.Record{Msg: m, Frame: render.Frame{Time: at, Dir: "client->server"}}
+	// No answer follows: the pipeline would flag each request unanswered.
+	return &record.Record{Msg: m, Frame: record.Frame{Time: at, Dir: record.ClientToServer}, Unanswered: true}
 }
 
 // An idle timeout of 240 s and client messages at 0, 100, 400 and 640 s:

@@ -6,14 +6,23 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/ctishark/ctishark/render"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // Stats counts what a capture holds. Its memory depends on the number of
 // message types, request types, failure codes, expert codes and sessions,
 // never on the number of messages: response times go into fixed-size
-// histograms, and only requests still waiting for their confirm are kept.
+// histograms.
+//
+// Stats reads every record of the capture (analysis first) and counts
+// those Select keeps (filter after): a request's answer, latency and
+// unanswered verdict are the pipeline's (Record.Response, Unanswered),
+// found over the whole capture whatever the filter shows. Session facts
+// (heartbeat interval, client silences) are a session's whole life too.
 type Stats struct {
+	// Select says which records are counted; nil counts all.
+	Select func(*record.Record) bool
+
 	messages    int
 	first, last time.Time
 	types       map[typeKey]int
@@ -30,26 +39,11 @@ type expertKey struct {
 	code string
 	sev  dissect.Severity
 }
-type pendReq struct {
-	name string
-	num  int
-}
 
 type reqStats struct {
 	sent, failed, unanswered int
 	lat                      Histogram
 }
-
-// maxPendingPerStream mirrors the pipeline's bound: past it the pipeline
-// forgets a connection's waiting requests, so they can no longer be
-// answered and are counted unanswered at once.
-//
-// The pipeline pairs requests and answers, but an answer's Record.Request
-// names only the request's number, and a request displaced by a reused
-// InvokeID or by this bound is not flagged Record.Unanswered: each session
-// keeps its waiting requests (by InvokeID) for their type and to count
-// those the pipeline gives up on.
-const maxPendingPerStream = 4096
 
 // NewStats returns an empty collector.
 func NewStats() *Stats {
@@ -63,8 +57,17 @@ func NewStats() *Stats {
 	}
 }
 
-// Add counts one record.
-func (s *Stats) Add(r *render.Record) {
+// Add reads one record, counting it when Select keeps it.
+func (s *Stats) Add(r *record.Record) {
+	sel := s.Select == nil || s.Select(r)
+	var ss *sessionStats
+	if r.Msg != nil {
+		ss = s.session(r)
+		ss.add(r)
+	}
+	if !sel {
+		return
+	}
 	if s.first.IsZero() || r.Frame.Time.Before(s.first) {
 		s.first = r.Frame.Time
 	}
@@ -72,10 +75,10 @@ func (s *Stats) Add(r *render.Record) {
 		s.last = r.Frame.Time
 	}
 	if e := r.Event; e != nil {
-		ec := s.events[e.Kind]
+		ec := s.events[e.Kind.String()]
 		if ec == nil {
-			ec = &EventCount{Kind: e.Kind}
-			s.events[e.Kind] = ec
+			ec = &EventCount{Kind: e.Kind.String()}
+			s.events[e.Kind.String()] = ec
 		}
 		ec.Count++
 		ec.Bytes += e.Bytes
@@ -86,65 +89,31 @@ func (s *Stats) Add(r *render.Record) {
 		return
 	}
 	s.messages++
-	s.types[typeKey{m.Name(), r.Frame.Dir}]++
+	ss.shown++
+	s.types[typeKey{m.Name(), r.Frame.Dir.String()}]++
 	s.countExpert(m)
-	ss := s.session(r)
-	ss.add(r)
-	if m.Def == nil {
-		return
-	}
-	switch m.Def.Kind {
-	case dissect.KindRequest:
-		s.request(r, ss)
-	case dissect.KindConfirm:
-		s.confirm(r, ss)
+	if record.IsRequest(m) {
+		s.request(r)
 	}
 	if m.IsFailure() {
 		s.failure(m)
 	}
 }
 
-func (s *Stats) request(r *render.Record, ss *sessionStats) {
-	name := r.Msg.Def.Name
-	rs := s.req(name)
+// request counts a request with the pipeline's verdict on it. A request
+// released without a verdict (it held the look-ahead queue past its
+// record bound) is sent, neither answered nor unanswered.
+func (s *Stats) request(r *record.Record) {
+	rs := s.req(r.Msg.Def.Name)
 	rs.sent++
-	id, ok := r.Msg.Uint("InvokeID")
-	if !ok {
-		return
-	}
-	if ss.pending == nil {
-		ss.pending = make(map[uint64]pendReq)
-	}
-	if len(ss.pending) >= maxPendingPerStream {
-		// The pipeline has just forgotten this connection's requests.
-		for _, p := range ss.pending {
-			s.req(p.name).unanswered++
+	switch {
+	case r.Response != nil:
+		rs.lat.Add(r.Response.Latency)
+		if r.Response.Failure {
+			rs.failed++
 		}
-		clear(ss.pending)
-	}
-	if old, ok := ss.pending[id]; ok {
-		s.req(old.name).unanswered++ // its InvokeID was reused before any answer
-	}
-	ss.pending[id] = pendReq{name: name, num: r.Num}
-}
-
-func (s *Stats) confirm(r *render.Record, ss *sessionStats) {
-	if r.Request == nil {
-		return
-	}
-	id, _ := r.Msg.Uint("InvokeID")
-	name := r.Msg.Def.ConfirmsName
-	if p, ok := ss.pending[id]; ok && p.num == r.Request.Num {
-		name = p.name
-		delete(ss.pending, id)
-	}
-	if name == "" || name == "*" {
-		name = "(unknown request)"
-	}
-	rs := s.req(name)
-	rs.lat.Add(r.Request.Latency)
-	if r.Msg.IsFailure() {
-		rs.failed++
+	case r.Unanswered:
+		rs.unanswered++
 	}
 }
 
@@ -189,15 +158,10 @@ func (s *Stats) walkExpert(fs []dissect.Field) {
 	}
 }
 
-func (s *Stats) session(r *render.Record) *sessionStats {
+func (s *Stats) session(r *record.Record) *sessionStats {
 	ss := s.sessions[r.Frame.Stream]
 	if ss == nil {
-		ss = &sessionStats{SessionStats: SessionStats{Stream: r.Frame.Stream}}
-		if r.Frame.Dir == "client->server" {
-			ss.client, ss.server = r.Frame.Src, r.Frame.Dst
-		} else {
-			ss.client, ss.server = r.Frame.Dst, r.Frame.Src
-		}
+		ss = &sessionStats{SessionStats: SessionStats{Stream: r.Frame.Stream}, client: r.Frame.Client(), server: r.Frame.Server()}
 		s.sessions[r.Frame.Stream] = ss
 	}
 	return ss
@@ -223,17 +187,11 @@ func (s *Stats) Result() *StatsReport {
 		}
 		return a.Direction < b.Direction
 	})
-	unanswered := map[string]int{}
-	for _, ss := range s.sessions {
-		for _, p := range ss.pending {
-			unanswered[p.name]++
-		}
-	}
 	for name, rs := range s.reqs {
 		h := &rs.lat
 		rep.Requests = append(rep.Requests, RequestStats{
 			Type: name, Sent: rs.sent, Answered: int(h.Count()), Failed: rs.failed,
-			Unanswered: rs.unanswered + unanswered[name],
+			Unanswered: rs.unanswered,
 			Min:        h.Min(), Mean: h.Mean(), P50: h.Quantile(0.5), P95: h.Quantile(0.95), Max: h.Max(),
 		})
 	}
@@ -249,7 +207,9 @@ func (s *Stats) Result() *StatsReport {
 		return a.Code < b.Code
 	})
 	for _, ss := range s.sessions {
-		rep.Sessions = append(rep.Sessions, ss.result())
+		if ss.shown > 0 {
+			rep.Sessions = append(rep.Sessions, ss.result())
+		}
 	}
 	sort.Slice(rep.Sessions, func(i, j int) bool { return rep.Sessions[i].Stream < rep.Sessions[j].Stream })
 	for k, n := range s.expert {

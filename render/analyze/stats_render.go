@@ -161,14 +161,14 @@ func WriteStatsJSON(w io.Writer, r *StatsReport) error {
 	}{Messages: r.Messages, First: jsonTime(r.First), Last: jsonTime(r.Last), Quantiles: r.Quantiles,
 		Types: []typeJ{}, Requests: []reqJ{}, Failures: []failJ{}, Sessions: []sessJ{}, Expert: []expJ{}, Events: []evJ{}}
 	for _, c := range r.Types {
-		doc.Types = append(doc.Types, typeJ{c.Type, c.Direction, c.Count})
+		doc.Types = append(doc.Types, typeJ(c))
 	}
 	for _, q := range r.Requests {
 		doc.Requests = append(doc.Requests, reqJ{q.Type, q.Sent, q.Answered, q.Failed, q.Unanswered,
 			q.Min.Microseconds(), q.Mean.Microseconds(), q.P50.Microseconds(), q.P95.Microseconds(), q.Max.Microseconds()})
 	}
 	for _, f := range r.Failures {
-		doc.Failures = append(doc.Failures, failJ{f.Type, f.Code, f.Count})
+		doc.Failures = append(doc.Failures, failJ(f))
 	}
 	for _, s := range r.Sessions {
 		doc.Sessions = append(doc.Sessions, sessJ{s.Stream, s.Client.String(), s.Server.String(), s.Version, s.Mode, s.ClientID,
@@ -180,10 +180,10 @@ func WriteStatsJSON(w io.Writer, r *StatsReport) error {
 		}
 	}
 	for _, e := range r.Expert {
-		doc.Expert = append(doc.Expert, expJ{e.Code, e.Severity, e.Count})
+		doc.Expert = append(doc.Expert, expJ(e))
 	}
 	for _, e := range r.Events {
-		doc.Events = append(doc.Events, evJ{e.Kind, e.Count, e.Bytes})
+		doc.Events = append(doc.Events, evJ(e))
 	}
 	return writeJSON(w, doc)
 }

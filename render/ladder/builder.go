@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/ctishark/ctishark/render"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // Builder turns Records into Arrows. It learns every session's description
@@ -29,14 +29,14 @@ func NewBuilder(showSecrets bool) *Builder {
 func (b *Builder) Endpoints() []*Endpoint { return b.placed }
 
 // ends returns the server and client address of a record's connection.
-func ends(r *render.Record) (server, client netip.AddrPort) {
-	if r.Frame.Dir == "client->server" {
+func ends(r *record.Record) (server, client netip.AddrPort) {
+	if r.Frame.Dir == record.ClientToServer {
 		return r.Frame.Dst, r.Frame.Src
 	}
 	return r.Frame.Src, r.Frame.Dst
 }
 
-func (b *Builder) client(r *render.Record) *Endpoint {
+func (b *Builder) client(r *record.Record) *Endpoint {
 	e := b.clients[r.Frame.Stream]
 	if e == nil {
 		_, addr := ends(r)
@@ -46,7 +46,7 @@ func (b *Builder) client(r *render.Record) *Endpoint {
 	return e
 }
 
-func (b *Builder) server(r *render.Record) *Endpoint {
+func (b *Builder) server(r *record.Record) *Endpoint {
 	addr, _ := ends(r)
 	e := b.servers[addr]
 	if e == nil {
@@ -58,18 +58,18 @@ func (b *Builder) server(r *render.Record) *Endpoint {
 
 // Observe learns what a record says about its session: the client
 // signature, agent and mode of an OPEN_REQ, the mode the session settled on.
-func (b *Builder) Observe(r *render.Record) {
+func (b *Builder) Observe(r *record.Record) {
 	e := b.client(r)
 	if m := r.Session.Mode; m != dissect.ModeUnknown {
 		e.Mode = m.String()
 	}
-	if r.Msg == nil || r.Msg.Def == nil || r.Msg.Def.Name != "OPEN_REQ" {
+	if r.Msg == nil || r.Msg.Def == nil || r.Msg.Def.ID != dissect.MsgOpenReq {
 		return
 	}
-	if s, ok := r.Msg.String("ClientID"); ok && !render.IsSecret(r.Msg.Get("ClientID")) {
+	if s, ok := r.Msg.String("ClientID"); ok && !record.IsSecret(r.Msg.Get("ClientID")) {
 		e.ClientID = s
 	}
-	if s, ok := r.Msg.String("AgentID"); ok && !render.IsSecret(r.Msg.Get("AgentID")) {
+	if s, ok := r.Msg.String("AgentID"); ok && !record.IsSecret(r.Msg.Get("AgentID")) {
 		e.AgentID = s
 	}
 }
@@ -88,7 +88,7 @@ func (b *Builder) place(e *Endpoint, fresh []*Endpoint) []*Endpoint {
 // Arrow converts a record (after Observe) into an arrow, placing its
 // endpoints; fresh lists the endpoints that got a column just now, server
 // first, so a streaming renderer can introduce them before the arrow.
-func (b *Builder) Arrow(r *render.Record) (a Arrow, fresh []*Endpoint) {
+func (b *Builder) Arrow(r *record.Record) (a Arrow, fresh []*Endpoint) {
 	srv, cli := b.server(r), b.client(r)
 	fresh = b.place(srv, fresh)
 	fresh = b.place(cli, fresh)
@@ -96,13 +96,13 @@ func (b *Builder) Arrow(r *render.Record) (a Arrow, fresh []*Endpoint) {
 	if !r.Frame.Start.IsZero() {
 		a.Rel = r.Frame.Time.Sub(r.Frame.Start)
 	}
-	if r.Frame.Dir == "client->server" {
+	if r.Frame.Dir == record.ClientToServer {
 		a.From, a.To = cli.Index, srv.Index
 	}
 	if ev := r.Event; ev != nil {
-		a.Kind = ev.Kind
-		a.MsgType = strings.ToUpper(ev.Kind)
-		a.Label = render.EventInfo(ev, r.Frame.Dir)
+		a.Kind = ev.Kind.String()
+		a.MsgType = strings.ToUpper(ev.Kind.String())
+		a.Label = record.EventInfo(ev, r.Frame.Dir)
 		return a, fresh
 	}
 	m := r.Msg
@@ -111,7 +111,7 @@ func (b *Builder) Arrow(r *render.Record) (a Arrow, fresh []*Endpoint) {
 	if m.Def != nil {
 		a.Kind = m.Def.Kind.String()
 	}
-	a.Label = render.Info(m, b.ShowSecrets)
+	a.Label = record.Info(m, b.ShowSecrets)
 	if q := r.Request; q != nil {
 		a.Request, a.Latency, a.HasLatency = q.Num, q.Latency, true
 	}

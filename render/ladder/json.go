@@ -88,7 +88,6 @@ type JSONWriter struct {
 	w     *bufio.Writer
 	title string
 	n     int
-	eps   []*Endpoint
 	err   error
 }
 

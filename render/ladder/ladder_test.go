@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/ctishark/ctishark/render"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 const (
@@ -31,7 +31,7 @@ var (
 
 // record encodes a message, decodes it with the session as the pipeline
 // would, and wraps it in a Record.
-func record(t *testing.T, sess *dissect.Session, num int, at time.Duration, fromClient bool, name string, set func(m *dissect.Message)) *render.Record {
+func mkrec(t *testing.T, sess *dissect.Session, num int, at time.Duration, fromClient bool, name string, set func(m *dissect.Message)) *record.Record {
 	t.Helper()
 	def := dissect.LookupName(name)
 	if def == nil {
@@ -43,10 +43,10 @@ func record(t *testing.T, sess *dissect.Session, num int, at time.Duration, from
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	r := &render.Record{Num: num, Msg: sess.Decode(frame), Session: render.Session{Mode: sess.Mode}}
-	r.Frame = render.Frame{Time: t0.Add(at), Start: t0, Stream: 0, Src: server, Dst: client, Dir: "server->client"}
+	r := &record.Record{Num: num, Msg: sess.Decode(frame), Session: record.Session{Mode: sess.Mode}}
+	r.Frame = record.Frame{Time: t0.Add(at), Start: t0, Stream: 0, Src: server, Dst: client, Dir: record.ServerToClient}
 	if fromClient {
-		r.Frame.Src, r.Frame.Dst, r.Frame.Dir = client, server, "client->server"
+		r.Frame.Src, r.Frame.Dst, r.Frame.Dir = client, server, record.ClientToServer
 	}
 	return r
 }
@@ -61,9 +61,9 @@ func must(t *testing.T, err error) {
 // hostileRecords is a session whose strings try to break every output:
 // markup in the AgentID, an escape sequence in the ClientID, a failure
 // text closing the SVG element, and passwords.
-func hostileRecords(t *testing.T) []*render.Record {
+func hostileRecords(t *testing.T) []*record.Record {
 	sess := dissect.NewSession(dissect.Options{})
-	open := record(t, sess, 1, time.Millisecond, true, "OPEN_REQ", func(m *dissect.Message) {
+	open := mkrec(t, sess, 1, time.Millisecond, true, "OPEN_REQ", func(m *dissect.Message) {
 		must(t, m.SetFixed("InvokeID", dissect.Uint(dissect.TypeUINT, 1)))
 		must(t, m.SetFixed("VersionNumber", dissect.Uint(dissect.TypeUINT, 13)))
 		must(t, m.SetFixed("ServicesRequested", dissect.Uint(dissect.TypeUINT, 1)))
@@ -71,23 +71,23 @@ func hostileRecords(t *testing.T) []*render.Record {
 		must(t, m.Add("ClientPassword", dissect.Bytes([]byte(password))))
 		must(t, m.Add("AgentID", dissect.Str(hostileAgent)))
 	})
-	open.Response = &render.Response{Num: 2, Latency: 2462 * time.Microsecond}
-	conf := record(t, sess, 2, time.Millisecond+2462*time.Microsecond, false, "FAILURE_CONF", func(m *dissect.Message) {
+	open.Response = &record.Response{Num: 2, Latency: 2462 * time.Microsecond}
+	conf := mkrec(t, sess, 2, time.Millisecond+2462*time.Microsecond, false, "FAILURE_CONF", func(m *dissect.Message) {
 		must(t, m.SetFixed("InvokeID", dissect.Uint(dissect.TypeUINT, 1)))
 		must(t, m.SetFixed("Status", dissect.Uint(dissect.TypeUSHORT, 13)))
 		must(t, m.Add("Text", dissect.Str(hostileText)))
 	})
-	conf.Request = &render.Request{Num: 1, Latency: 2462 * time.Microsecond}
-	state := record(t, sess, 3, 5*time.Millisecond, true, "SET_AGENT_STATE_REQ", func(m *dissect.Message) {
+	conf.Request = &record.Request{Num: 1, Latency: 2462 * time.Microsecond}
+	state := mkrec(t, sess, 3, 5*time.Millisecond, true, "SET_AGENT_STATE_REQ", func(m *dissect.Message) {
 		must(t, m.SetFixed("InvokeID", dissect.Uint(dissect.TypeUINT, 2)))
 		must(t, m.Add("AgentID", dissect.Str(hostileAgent)))
 		must(t, m.Add("AgentPassword", dissect.Str(password)))
 	})
 	state.Unanswered = true
-	return []*render.Record{open, conf, state}
+	return []*record.Record{open, conf, state}
 }
 
-func build(t *testing.T, recs []*render.Record, showSecrets bool) *Diagram {
+func build(t *testing.T, recs []*record.Record, showSecrets bool) *Diagram {
 	b := NewBuilder(showSecrets)
 	d := &Diagram{Title: "hostile " + hostileAgent}
 	for _, r := range recs {

@@ -1,10 +1,9 @@
 package ladder
 
 import (
-	"strconv"
 	"strings"
 
-	"github.com/ctishark/ctishark/render"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // Selector narrows a ladder to some streams, one call or one agent. A
@@ -19,9 +18,13 @@ type Selector struct {
 	Streams map[int]bool // nil = every stream
 	CallID  uint64
 	HasCall bool
-	AgentID string
+	// NoLinked leaves out the call's linked consult, transfer and
+	// conference legs (record.CallLink), which --call shows by default.
+	NoLinked bool
+	AgentID  string
 
-	agentStreams map[int]bool // streams whose OPEN_REQ named AgentID
+	calls map[int]bool // call numbers in scope: the asked CallID's and their linked legs
+
 	activeStream map[int]bool // streams with a selected message (their gaps are shown)
 	kept         map[int]bool // selected requests still waiting for their confirm
 	held         []*held
@@ -29,7 +32,7 @@ type Selector struct {
 }
 
 type held struct {
-	r       *render.Record
+	r       *record.Record
 	decided bool
 	keep    bool
 }
@@ -46,7 +49,7 @@ func (s *Selector) Narrowing() bool { return s.Streams != nil || s.HasCall || s.
 
 // Push offers a record; emit is called, in capture order, for each record
 // that is selected, as soon as it can be decided.
-func (s *Selector) Push(r *render.Record, emit func(*render.Record) error) error {
+func (s *Selector) Push(r *record.Record, emit func(*record.Record) error) error {
 	if !s.Narrowing() {
 		return emit(r)
 	}
@@ -56,7 +59,6 @@ func (s *Selector) Push(r *render.Record, emit func(*render.Record) error) error
 	if !s.HasCall && s.AgentID == "" {
 		return emit(r) // --stream only: nothing to hold
 	}
-	s.learn(r)
 	h := &held{r: r}
 	switch {
 	case r.Event != nil:
@@ -104,9 +106,9 @@ func (s *Selector) Push(r *render.Record, emit func(*render.Record) error) error
 
 // Flush hands out what is still held (at the end of the input); requests
 // still undecided are dropped.
-func (s *Selector) Flush(emit func(*render.Record) error) error { return s.flush(emit, true) }
+func (s *Selector) Flush(emit func(*record.Record) error) error { return s.flush(emit, true) }
 
-func (s *Selector) flush(emit func(*render.Record) error, all bool) error {
+func (s *Selector) flush(emit func(*record.Record) error, all bool) error {
 	n := 0
 	for n < len(s.held) && (s.held[n].decided || all) {
 		h := s.held[n]
@@ -124,7 +126,7 @@ func (s *Selector) flush(emit func(*render.Record) error, all bool) error {
 	return nil
 }
 
-func (s *Selector) out(h *held, emit func(*render.Record) error) error {
+func (s *Selector) out(h *held, emit func(*record.Record) error) error {
 	if !h.decided || !h.keep {
 		return nil
 	}
@@ -137,26 +139,17 @@ func (s *Selector) out(h *held, emit func(*render.Record) error) error {
 	return emit(h.r)
 }
 
-// learn notes the streams of the agent asked for (from their OPEN_REQ).
-func (s *Selector) learn(r *render.Record) {
-	if s.AgentID == "" || r.Msg == nil || r.Msg.Def == nil || r.Msg.Def.Name != "OPEN_REQ" {
-		return
-	}
-	if id, ok := r.Msg.String("AgentID"); ok && id == s.AgentID {
-		if s.agentStreams == nil {
-			s.agentStreams = map[int]bool{}
-		}
-		s.agentStreams[r.Frame.Stream] = true
-	}
-}
-
 // matches reports whether a message is about the call or agent asked for.
-func (s *Selector) matches(r *render.Record) bool {
+func (s *Selector) matches(r *record.Record) bool {
 	m := r.Msg
 	if m == nil {
 		return false
 	}
-	if s.AgentID != "" && s.agentStreams[r.Frame.Stream] {
+	// The agent's own sessions (their OPEN_REQ logged it in).
+	if s.AgentID != "" && r.Session.Agent == s.AgentID {
+		return true
+	}
+	if s.HasCall && s.inCall(r) {
 		return true
 	}
 	for i := range m.Fields {
@@ -165,6 +158,29 @@ func (s *Selector) matches(r *render.Record) bool {
 		case s.HasCall && isCallField(f.Name) && f.Value.Type.IsInteger() && f.Value.Num == s.CallID:
 			return true
 		case s.AgentID != "" && f.Name == "AgentID" && f.Value.Str == s.AgentID:
+			return true // messages naming it (a bridge client's events, team members)
+		}
+	}
+	return false
+}
+
+// inCall reports whether a message names a call in scope: one with the
+// asked CallID, or (unless NoLinked) a leg linked to one, as the link goes
+// by (a consult call from its CONSULT_CALL_CONF on).
+func (s *Selector) inCall(r *record.Record) bool {
+	if s.calls == nil {
+		s.calls = map[int]bool{}
+	}
+	for _, c := range r.Calls {
+		if uint64(c.CallID) == s.CallID {
+			s.calls[c.N] = true
+		}
+	}
+	if l := r.Link; l != nil && !s.NoLinked && (s.calls[l.From.N] || s.calls[l.To.N]) {
+		s.calls[l.From.N], s.calls[l.To.N] = true, true
+	}
+	for _, c := range r.Calls {
+		if s.calls[c.N] {
 			return true
 		}
 	}
@@ -174,5 +190,3 @@ func (s *Selector) matches(r *render.Record) bool {
 // isCallField reports whether a field names a call: CallID and its
 // relatives (ActiveCallID, HeldCallID, PrimaryCallID, NewCallID...).
 func isCallField(name string) bool { return strings.HasSuffix(name, "CallID") }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -4,11 +4,12 @@ import (
 	"bufio"
 	"encoding/xml"
 	"fmt"
-	"github.com/ctishark/ctishark/render"
 	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ctishark/ctishark/render"
 )
 
 // SVG geometry, in user units (pixels at 100%).

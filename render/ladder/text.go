@@ -3,12 +3,13 @@ package ladder
 import (
 	"bufio"
 	"fmt"
-	"github.com/ctishark/ctishark/render"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ctishark/ctishark/render"
 
 	"github.com/ctishark/ctishark/render/termtext"
 )

@@ -49,7 +49,7 @@ func Filtered(w Writer, in pipeline.Inputs, popts pipeline.Options) (st Stats, f
 		var keep Set
 		src, oerr := reassembly.OpenFile(path)
 		if oerr != nil {
-			report(display, fmt.Errorf("%s", pipeline.FileError(display, oerr)))
+			report(display, pipeline.NewFileError(display, oerr))
 			continue
 		}
 		rerr := p.Read(src, func(r *pipeline.Record) error {
@@ -69,7 +69,7 @@ func Filtered(w Writer, in pipeline.Inputs, popts pipeline.Options) (st Stats, f
 		}
 		src, oerr = reassembly.OpenFile(path)
 		if oerr != nil {
-			report(display, fmt.Errorf("%s", pipeline.FileError(display, oerr)))
+			report(display, pipeline.NewFileError(display, oerr))
 			continue
 		}
 		n, cerr := Copy(w, src, &keep)

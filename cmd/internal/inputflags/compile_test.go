@@ -8,7 +8,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/ctishark/ctishark/render"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 func TestCompileFilter(t *testing.T) {
@@ -33,7 +33,7 @@ func TestCompileFilter(t *testing.T) {
 	if keep(r) {
 		t.Error("an unanswered heartbeat matched a response-time test")
 	}
-	r.Response = &render.Response{Num: 2, Latency: 600e6}
+	r.Response = &record.Response{Num: 2, Latency: 600e6}
 	if !keep(r) {
 		t.Error("a heartbeat answered in 0.6 s did not match")
 	}

@@ -6,7 +6,6 @@
 package inputflags
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -48,7 +47,7 @@ func (o *Options) Validate() error {
 		return err
 	}
 	if o.CTIVersion < 0 || o.CTIVersion > 999 {
-		return factory.Usagef(fmt.Sprintf("invalid --cti-version %d", o.CTIVersion))
+		return factory.Usagef("invalid --cti-version %d", o.CTIVersion)
 	}
 	o.Layout = 0
 	if o.FloatHeader != "" {
@@ -74,7 +73,7 @@ func ParsePorts(vals []string) ([]uint16, error) {
 			}
 			n, err := strconv.ParseUint(s, 10, 16)
 			if err != nil || n == 0 {
-				return nil, factory.Usagef(fmt.Sprintf("invalid port %q (want 1-65535)", s))
+				return nil, factory.Usagef("invalid port %q (want 1-65535)", s)
 			}
 			ports = append(ports, uint16(n))
 		}
@@ -122,7 +121,7 @@ func CompileFilter(expr string) (func(*pipeline.Record) bool, error) {
 	}
 	f, err := filter.Compile(expr)
 	if err != nil {
-		return nil, factory.Usagef("-Y: " + err.Error())
+		return nil, factory.Usagef("-Y: %w", err)
 	}
 	return pipeline.Matcher(f), nil
 }

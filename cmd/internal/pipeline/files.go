@@ -55,11 +55,11 @@ func (p *Pipeline) ReadFiles(in Inputs, fn func(*Record) error) (failed bool, er
 		if oerr != nil {
 			failed = true
 			if in.OnError != nil {
-				in.OnError(display, errors.New(FileError(display, oerr)))
+				in.OnError(display, NewFileError(display, oerr))
 			}
 			continue
 		}
-		rerr := p.Read(src, wrapped)
+		rerr := p.ReadNamed(name, src, wrapped)
 		src.Close()
 		if fnErr != nil {
 			return failed, fnErr
@@ -74,16 +74,28 @@ func (p *Pipeline) ReadFiles(in Inputs, fn func(*Record) error) (failed bool, er
 	return failed, nil
 }
 
-// FileError words an open error for a person: which file, and why.
-func FileError(name string, err error) string {
-	if errors.Is(err, reassembly.ErrUnknownFormat) {
-		return fmt.Sprintf("%s: not a pcap or pcapng capture", name)
-	}
-	if strings.Contains(err.Error(), name) {
-		return err.Error()
-	}
-	return name + ": " + err.Error()
+// FileError is a capture that could not be opened, worded for a person:
+// which file, and why. It wraps the cause, so errors.Is(err,
+// fs.ErrNotExist) and errors.Is(err, reassembly.ErrUnknownFormat) hold.
+type FileError struct {
+	Name string
+	Err  error
 }
+
+// NewFileError names the file an open error is about.
+func NewFileError(name string, err error) error { return &FileError{Name: name, Err: err} }
+
+func (e *FileError) Error() string {
+	if errors.Is(e.Err, reassembly.ErrUnknownFormat) {
+		return e.Name + ": not a pcap or pcapng capture"
+	}
+	if strings.Contains(e.Err.Error(), e.Name) {
+		return e.Err.Error()
+	}
+	return e.Name + ": " + e.Err.Error()
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
 
 // HasStdin reports whether the inputs read standard input, which makes
 // them a live stream: views then show each message at once.

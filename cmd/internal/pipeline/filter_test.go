@@ -9,8 +9,8 @@ import (
 	"github.com/ctishark/ctishark/cmd/gen"
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/filter"
+	"github.com/ctishark/ctishark/dissect/record"
 	"github.com/ctishark/ctishark/reassembly"
-	"github.com/ctishark/ctishark/render"
 )
 
 func compileFilter(t testing.TB, expr string) *filter.Filter {
@@ -63,7 +63,6 @@ func TestFilterGeneratedCapture(t *testing.T) {
 			byPkt[r.Frame.Pkt] = r
 		}
 	}
-	var tg filter.Target
 	checked := 0
 	for _, pr := range res.Pairs {
 		if pr.InvokeID == 0 {
@@ -76,13 +75,11 @@ func TestFilterGeneratedCapture(t *testing.T) {
 		lat := strconv.FormatFloat(pr.Latency.Seconds(), 'f', -1, 64)
 		fq := compileFilter(t, fmt.Sprintf("cti.num == %d && cti.response_in == %d && cti.response_time == %s && cti.msg_type == %s",
 			q.Num, a.Num, lat, pr.Request))
-		FilterTarget(q, &tg)
-		if !fq.Match(&tg) {
-			t.Errorf("request #%d: %s does not match %+v", q.Num, fq, tg)
+		if !fq.Match(q) {
+			t.Errorf("request #%d: %s does not match", q.Num, fq)
 		}
 		fa := compileFilter(t, fmt.Sprintf("cti.request_in == %d && cti.response_time == %s && !cti.response_in", q.Num, lat))
-		FilterTarget(a, &tg)
-		if !fa.Match(&tg) {
+		if !fa.Match(a) {
 			t.Errorf("answer #%d: %s does not match", a.Num, fa)
 		}
 		checked++
@@ -127,7 +124,7 @@ func TestMatcherReuse(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { m(q); m(other) }); n != 0 {
 		t.Errorf("%v allocations per call", n)
 	}
-	ev := &Record{Event: &render.Event{Kind: "gap"}}
+	ev := &Record{Event: &record.Event{Kind: record.Gap}}
 	if !Matcher(compileFilter(t, "cti.event == gap && !cti.msg_type"))(ev) {
 		t.Error("stream event")
 	}

@@ -4,12 +4,13 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/ctishark/ctishark/render"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // connState is what the pipeline keeps per connection (in Conn.Context).
 type connState struct {
 	sess    *dissect.Session
+	agent   string             // AgentID of the connection's OPEN_REQ
 	pending map[uint32]pending // requests waiting for their confirm, by InvokeID
 	notes   int                // session notes already handed out with a record
 }
@@ -31,7 +32,7 @@ const maxPending = 4096
 // with its queue slot s (nil when not looking ahead); pair reports whether
 // it now waits for its answer. An answer gets r.Request and, when its
 // request is still held, fills the request's Response.
-func (c *connState) pair(r *render.Record, s *slot) (waits bool) {
+func (c *connState) pair(r *record.Record, s *slot) (waits bool) {
 	m := r.Msg
 	if m.Def == nil || m.Def.Kind == dissect.KindEvent {
 		return false
@@ -41,17 +42,18 @@ func (c *connState) pair(r *render.Record, s *slot) (waits bool) {
 		return false
 	}
 	at := r.Frame.Time
-	if m.Def.Kind == dissect.KindRequest {
+	if record.IsRequest(m) {
 		if c.pending == nil {
 			c.pending = make(map[uint32]pending)
 		}
 		if len(c.pending) >= maxPending {
-			c.release(false)
-			clear(c.pending)
+			// Forgotten requests can no longer be answered.
+			c.release()
 		}
 		// A reused InvokeID replaces the older request, which can no
-		// longer be told apart from the new one.
-		if old, ok := c.pending[uint32(id)]; ok && old.slot != nil {
+		// longer be told apart from the new one: it went unanswered.
+		if old, ok := c.pending[uint32(id)]; ok && old.slot != nil && old.slot.wait {
+			old.slot.rec.Unanswered = true
 			old.slot.wait = false
 		}
 		c.pending[uint32(id)] = pending{num: r.Num, at: at, slot: s}
@@ -63,24 +65,22 @@ func (c *connState) pair(r *render.Record, s *slot) (waits bool) {
 	}
 	delete(c.pending, uint32(id))
 	lat := at.Sub(req.at)
-	r.Request = &render.Request{Num: req.num, Latency: lat}
+	r.Request = &record.Request{Num: req.num, Latency: lat}
 	if q := req.slot; q != nil && q.wait {
-		q.rec.Response = &render.Response{Num: r.Num, Latency: lat}
+		q.rec.Response = &record.Response{Num: r.Num, Latency: lat, Failure: m.IsFailure()}
 		q.wait = false
 	}
 	return false
 }
 
-// release lets every held request of the connection go; unanswered says
-// whether they are known never to be answered (the connection closed).
-func (c *connState) release(unanswered bool) {
-	for id, p := range c.pending {
+// release lets every held request of the connection go unanswered: the
+// connection closed, or its requests had to be forgotten.
+func (c *connState) release() {
+	for _, p := range c.pending {
 		if p.slot != nil && p.slot.wait {
-			p.slot.rec.Unanswered = unanswered
+			p.slot.rec.Unanswered = true
 			p.slot.wait = false
 		}
-		if unanswered {
-			delete(c.pending, id)
-		}
 	}
+	clear(c.pending)
 }

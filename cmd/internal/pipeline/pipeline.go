@@ -14,12 +14,12 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
 	"github.com/ctishark/ctishark/reassembly"
-	"github.com/ctishark/ctishark/render"
 )
 
 // Record is what the pipeline produces: a decoded message or a stream event.
-type Record = render.Record
+type Record = record.Record
 
 // PacketSource yields link-layer packets: a capture file
 // (*reassembly.Source) or a live interface. io.EOF ends it;
@@ -59,7 +59,10 @@ type Pipeline struct {
 	start      time.Time // first packet of the first capture
 	now        time.Time // capture time of the latest packet
 	done       bool
+	file       string // name of the capture being read (Frame.File)
+	files      int    // captures started so far
 	q          queue
+	calls      calls
 	fn         func(*Record) error
 }
 
@@ -82,6 +85,15 @@ var errCount = errors.New("pipeline: record count reached")
 // or corrupt; every record decodable before the damage has been handed
 // out.
 func (p *Pipeline) Read(src PacketSource, fn func(*Record) error) error {
+	return p.ReadNamed("", src, fn)
+}
+
+// ReadNamed is Read for a capture called name: its records carry the name
+// (cti.file) and its position among the captures read (Frame.FileIndex),
+// which tells calls with the same CallID in different files apart.
+func (p *Pipeline) ReadNamed(name string, src PacketSource, fn func(*Record) error) error {
+	p.file = name
+	p.files++
 	if p.done {
 		return nil
 	}
@@ -144,7 +156,7 @@ func (p *Pipeline) item(it *reassembly.Item) error {
 	case reassembly.Closed:
 		// Requests still waiting on this connection will never be answered.
 		if cs, _ := e.Conn.Context.(*connState); cs != nil {
-			cs.release(true)
+			cs.release()
 		}
 		return p.drain(false)
 	default:
@@ -152,7 +164,7 @@ func (p *Pipeline) item(it *reassembly.Item) error {
 	}
 	r := &Record{
 		Frame: p.frameInfo(e.Conn, e.Dir, e.Pkt, e.Time),
-		Event: &render.Event{Kind: e.Kind.String(), Bytes: e.Bytes, Offset: e.Offset, Text: e.Text},
+		Event: &record.Event{Kind: eventKind(e.Kind), Bytes: e.Bytes, Offset: e.Offset, Text: e.Text},
 	}
 	if e.Pkt > 0 {
 		r.Frame.Pkts = []int{e.Pkt}
@@ -169,11 +181,14 @@ func (p *Pipeline) frame(f *reassembly.Frame) error {
 	sess := cs.sess
 	m := sess.Decode(slices.Clone(f.Data))
 	p.num++
+	if m.Def != nil && m.Def.ID == dissect.MsgOpenReq {
+		cs.agent, _ = m.String("AgentID")
+	}
 	r := &Record{
 		Num:     p.num,
 		Frame:   p.frameInfo(f.Conn, f.Dir, f.LastPkt, f.Time),
 		Msg:     m,
-		Session: render.Session{Version: sess.Version, Layout: sess.Layout, LayoutSource: sess.LayoutSource, Mode: sess.Mode},
+		Session: record.Session{Version: sess.Version, Layout: sess.Layout, LayoutSource: sess.LayoutSource, Mode: sess.Mode, Agent: cs.agent},
 	}
 	if n := len(sess.Notes); n > cs.notes {
 		r.Session.Notes = sess.Notes[cs.notes:n:n]
@@ -184,33 +199,39 @@ func (p *Pipeline) frame(f *reassembly.Frame) error {
 	return p.emit(r, cs)
 }
 
-// emit pairs a record and queues it (looking ahead) or hands it out.
+// emit pairs a record, names its calls, and queues it (looking ahead) or hands it out.
 // Events (cs nil) are queued too, to keep their place in capture order.
 func (p *Pipeline) emit(r *Record, cs *connState) error {
 	if !p.opts.Lookahead {
 		if cs != nil {
 			cs.pair(r, nil)
+			p.calls.assign(r)
 		}
 		return p.hand(r)
 	}
 	s := &slot{rec: r}
 	if cs != nil {
 		s.wait = cs.pair(r, s)
+		p.calls.assign(r)
 	}
 	p.q.push(s)
 	return p.drain(false)
 }
 
 // drain hands out queued records up to the first request still waiting
-// for its answer; all of them when final. A request that has held the
-// queue too long (records or capture time) goes out without its answer;
-// it is not flagged, since the answer may still come.
+// for its answer; all of them when final. A request that got no answer
+// within holdTime of capture time is unanswered: every command reads
+// that one verdict (read -Y cti.unanswered, stats, check). One that holds
+// the queue past maxHeld records, though younger than holdTime, goes out
+// without a verdict: its answer may still come.
 func (p *Pipeline) drain(final bool) error {
 	for s := p.q.front(); s != nil; s = p.q.front() {
 		if s.wait {
-			if !final && p.q.len() <= maxHeld && p.now.Sub(s.rec.Frame.Time) <= holdTime {
+			late := p.now.Sub(s.rec.Frame.Time) > holdTime
+			if !final && p.q.len() <= maxHeld && !late {
 				return nil
 			}
+			s.rec.Unanswered = late
 			s.wait = false
 		}
 		p.q.pop()
@@ -240,12 +261,33 @@ func (p *Pipeline) hand(r *Record) error {
 	return nil
 }
 
-func (p *Pipeline) frameInfo(c *reassembly.Conn, dir reassembly.Direction, pkt int, t time.Time) render.Frame {
-	fr := render.Frame{Pkt: pkt, Time: t, Start: p.start, Stream: p.streamBase + c.Index, Dir: dir.String()}
+func (p *Pipeline) frameInfo(c *reassembly.Conn, dir reassembly.Direction, pkt int, t time.Time) record.Frame {
+	fr := record.Frame{File: p.file, FileIndex: p.files - 1, Pkt: pkt, Time: t, Start: p.start, Stream: p.streamBase + c.Index, Dir: direction(dir)}
 	if dir == reassembly.ClientToServer {
 		fr.Src, fr.Dst = c.Client, c.Server
 	} else {
 		fr.Src, fr.Dst = c.Server, c.Client
 	}
 	return fr
+}
+
+// direction is the reassembler's direction in the record model.
+func direction(d reassembly.Direction) record.Direction {
+	if d == reassembly.ClientToServer {
+		return record.ClientToServer
+	}
+	return record.ServerToClient
+}
+
+// eventKind maps the stream events the pipeline hands out.
+func eventKind(k reassembly.EventKind) record.EventKind {
+	switch k {
+	case reassembly.Gap:
+		return record.Gap
+	case reassembly.Skipped:
+		return record.Skipped
+	case reassembly.Overflow:
+		return record.Overflow
+	}
+	return record.DirectionChanged
 }

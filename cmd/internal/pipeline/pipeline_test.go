@@ -6,7 +6,7 @@ import (
 
 	"github.com/ctishark/ctishark/cmd/internal/testutil"
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/ctishark/ctishark/render"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 func decoded(t *testing.T, name string, invoke uint64) *dissect.Message {
@@ -14,12 +14,12 @@ func decoded(t *testing.T, name string, invoke uint64) *dissect.Message {
 	return dissect.Decode(testutil.Encode(t, name, invoke), dissect.Context{Version: 13, Layout: dissect.Layout11})
 }
 
-func rec(t *testing.T, num int, name string, invoke uint64) *render.Record {
-	return &render.Record{Num: num, Msg: decoded(t, name, invoke)}
+func rec(t *testing.T, num int, name string, invoke uint64) *record.Record {
+	return &record.Record{Num: num, Msg: decoded(t, name, invoke)}
 }
 
 // at sets the capture time of a record, which pairing measures latency by.
-func at(r *render.Record, t time.Time) *render.Record {
+func at(r *record.Record, t time.Time) *record.Record {
 	r.Frame.Time = t
 	return r
 }

@@ -1,7 +1,6 @@
 package view
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/ctishark/ctishark/cmd/factory"
@@ -29,21 +28,21 @@ func (o *Options) validateFields() error {
 	fo := render.FieldsOptions{Separator: "\t", Aggregator: ","}
 	for _, name := range o.Fields {
 		if !plainName(name) {
-			return factory.Usagef(fmt.Sprintf("-e %q: a field name such as cti.AgentID, not an expression", name))
+			return factory.Usagef("-e %q: a field name such as cti.AgentID, not an expression", name)
 		}
-		if _, err := filter.Compile(name); err != nil && !fieldsOnly[name] {
+		if _, err := filter.Compile(name); err != nil {
 			msg, _, _ := strings.Cut(err.Error(), "\n")
-			return factory.Usagef("-e: " + msg + " (ctishark fields lists the names)")
+			return factory.Usagef("-e: %s (ctishark fields lists the names)", msg)
 		}
 		fo.Fields = append(fo.Fields, name)
 	}
 	for _, kv := range o.FieldOpts {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
-			return factory.Usagef(fmt.Sprintf("-E %q: want key=value", kv))
+			return factory.Usagef("-E %q: want key=value", kv)
 		}
 		bad := func() error {
-			return factory.Usagef(fmt.Sprintf("-E %s: invalid value %q", k, v))
+			return factory.Usagef("-E %s: invalid value %q", k, v)
 		}
 		switch k {
 		case "separator", "aggregator":
@@ -78,17 +77,12 @@ func (o *Options) validateFields() error {
 				return bad()
 			}
 		default:
-			return factory.Usagef(fmt.Sprintf("-E %q: unknown option (want separator, aggregator, header, quote or display)", k))
+			return factory.Usagef("-E %q: unknown option (want separator, aggregator, header, quote or display)", k)
 		}
 	}
 	o.FieldsView = fo
 	return nil
 }
-
-// fieldsOnly are names -e knows beyond the filter fields: cti.frame, the
-// capture packet number (tshark's frame.number) of the message's last
-// segment.
-var fieldsOnly = map[string]bool{"cti.frame": true}
 
 // charOption reads a separator or aggregator: /t tab, /s space, else the
 // text itself (tshark's conventions).

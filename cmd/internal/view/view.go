@@ -5,8 +5,6 @@
 package view
 
 import (
-	"fmt"
-
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
@@ -71,7 +69,7 @@ func (o *Options) Validate(cmd *cobra.Command, ios *iostreams.IOStreams) error {
 	explicitFormat := cmd.Flags().Changed("format")
 	if o.Verbose || o.Hex {
 		if explicitFormat && o.View != render.FormatTree {
-			return factory.Usagef(fmt.Sprintf("-V and -x show the tree view; they cannot be combined with -T %s", o.View))
+			return factory.Usagef("-V and -x show the tree view; they cannot be combined with -T %s", o.View)
 		}
 		o.View = render.FormatTree
 	}

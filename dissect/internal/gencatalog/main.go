@@ -115,9 +115,58 @@ func main() {
 		p("{%d, %q, %s, %d},\n", t.Tag, t.Name, types[t.Type], t.Max)
 	}
 	p("}\n")
+	emitConstants(p, c)
 	src, err := format.Source(b.Bytes())
 	check(err)
 	check(os.WriteFile(*out, src, 0o644))
+}
+
+// emitConstants writes a constant per message type with a known ID
+// (MsgAgentStateEvent = 30) and per floating tag whose name the tag table
+// gives one number (TagAgentID = 194), so code compares IDs rather than
+// names and keeps no protocol numbers of its own.
+func emitConstants(p func(string, ...any), c catalog) {
+	p("\n// Message type IDs of the catalog.\nconst (\n")
+	seen := map[string]bool{}
+	for _, m := range c.Messages {
+		if m.ID == 0 {
+			continue
+		}
+		id := "Msg" + camel(m.Name)
+		if seen[id] {
+			check(fmt.Errorf("two messages make constant %s", id))
+		}
+		seen[id] = true
+		p("%s = %d // %s\n", id, m.ID, m.Name)
+	}
+	p(")\n\n// FieldDataIDs (floating tags) of the catalog whose name is unique in the tag table.\nconst (\n")
+	count := map[string]int{}
+	for _, t := range c.Tags {
+		count[ident(t.Name)]++
+	}
+	for _, t := range c.Tags {
+		if count[ident(t.Name)] != 1 || ident(t.Name) == "" {
+			continue
+		}
+		p("Tag%s = %d // %s\n", upperFirst(ident(t.Name)), t.Tag, t.Name)
+	}
+	p(")\n")
+}
+
+// camel turns AGENT_STATE_EVENT into AgentStateEvent.
+func camel(name string) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return r == '_' || r == ' ' }) {
+		b.WriteString(upperFirst(strings.ToLower(w)))
+	}
+	return b.String()
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // filterName mirrors dissect.FilterName (kept apart so the generator does not

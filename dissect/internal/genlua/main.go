@@ -20,8 +20,8 @@ import (
 
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/filter"
+	"github.com/ctishark/ctishark/dissect/record"
 	"github.com/ctishark/ctishark/reassembly"
-	"github.com/ctishark/ctishark/render"
 )
 
 //go:embed runtime.lua
@@ -118,7 +118,7 @@ func (g *gen) constants() {
 	}
 	g.p("C.header_len = %d\nC.max_frame_body = %d\nC.guide_max_body = %d\nC.ports = %s\n",
 		dissect.HeaderLen, dissect.MaxFrameBody, dissect.GuideMaxBody, q(strings.Join(ports, ",")))
-	g.p("C.secret_mask = %s\n\n", q(render.Secret))
+	g.p("C.secret_mask = %s\n\n", q(record.Secret))
 	// The fields the decoder makes outside the message layouts.
 	g.p("C.filters = {length = %s, msg_type_id = %s, msg_type = %s, reserved = %s, data = %s, unknown_tag = %s,\n",
 		g.filter("cti.length"), g.filter("cti.msg_type_id"), g.filter("cti.msg_type"), g.filter("cti.reserved"),
@@ -283,13 +283,13 @@ func (g *gen) messages() {
 }
 
 func (g *gen) info() {
-	specs := render.InfoSpecs()
+	specs := record.InfoSpecs()
 	names := make([]string, 0, len(specs))
 	for n := range specs {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	g.p("-- Info column specs (render.InfoSpecs).\nC.info = {\n")
+	g.p("-- Info column specs (record.InfoSpecs).\nC.info = {\n")
 	for _, n := range names {
 		g.p("  [%s] = {", q(n))
 		for _, s := range specs[n] {

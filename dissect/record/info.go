@@ -1,6 +1,7 @@
-package render
+package record
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -300,4 +301,37 @@ func MessageID(m *dissect.Message) string {
 		}
 	}
 	return ""
+}
+
+// EventInfo is the Info text of a stream event.
+func EventInfo(e *Event, dir Direction) string {
+	var s string
+	switch e.Kind {
+	case Gap:
+		s = fmt.Sprintf("%d bytes %s missing from the capture at stream offset %d; any message in them is lost", e.Bytes, dir, e.Offset)
+	case Skipped:
+		s = fmt.Sprintf("%d bytes %s skipped at stream offset %d while looking for a message boundary", e.Bytes, dir, e.Offset)
+	case Overflow:
+		s = fmt.Sprintf("%d bytes %s dropped at stream offset %d: reassembly buffer limit reached", e.Bytes, dir, e.Offset)
+	case DirectionChanged:
+		s = "client and server sides corrected: a client-only message came from the other side"
+	default:
+		s = e.Kind.String()
+	}
+	if e.Text != "" {
+		s += " (" + e.Text + ")"
+	}
+	return s
+}
+
+// Info is the record's one-line summary (the table's Info column and
+// cti.info): the message's, or the stream event's.
+func (r *Record) Info(showSecrets bool) string {
+	if r.Event != nil {
+		return EventInfo(r.Event, r.Frame.Dir)
+	}
+	if r.Msg == nil {
+		return ""
+	}
+	return Info(r.Msg, showSecrets)
 }

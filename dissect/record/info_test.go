@@ -1,40 +1,12 @@
-package render
+package record
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record/recordtest"
 )
-
-// build encodes a message with fixed values and floating fields, then
-// decodes it the way a capture would be.
-func build(t testing.TB, name string, fixed map[string]dissect.Value, floating ...any) *dissect.Message {
-	t.Helper()
-	def := dissect.LookupName(name)
-	if def == nil {
-		t.Fatalf("no message %s", name)
-	}
-	m := dissect.NewMessage(def)
-	for k, v := range fixed {
-		if err := m.SetFixed(k, v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i := 0; i+1 < len(floating); i += 2 {
-		if err := m.Add(floating[i].(string), floating[i+1].(dissect.Value)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	frame, err := dissect.Encode(m, dissect.Layout11)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dissect.Decode(frame, dissect.Context{Version: 13, Layout: dissect.Layout11, Source: dissect.SourceVersion})
-}
-
-func u(v uint64) dissect.Value { return dissect.Uint(dissect.TypeUINT, v) }
-func s(v string) dissect.Value { return dissect.Str(v) }
 
 // TestInfoSpecsMatchCatalog keeps the Info design honest: every spec names
 // a real message, every placeholder a field that message has, every
@@ -89,36 +61,36 @@ func TestInfo(t *testing.T) {
 		msg  *dissect.Message
 		want string
 	}{
-		{"agent state", build(t, "AGENT_STATE_EVENT", map[string]dissect.Value{"AgentState": u(3), "EventReasonCode": u(32760)},
-			"AgentExtension", s("1001"), "AgentID", s("1001")),
+		{"agent state", recordtest.Build(t, "AGENT_STATE_EVENT", map[string]dissect.Value{"AgentState": recordtest.U(3), "EventReasonCode": recordtest.U(32760)},
+			"AgentExtension", recordtest.S("1001"), "AgentID", recordtest.S("1001")),
 			"agent 1001 (ext 1001) READY reason AGT_LOGON"},
-		{"agent state, user reason code", build(t, "AGENT_STATE_EVENT", map[string]dissect.Value{"AgentState": u(2), "EventReasonCode": u(12)},
-			"AgentID", s("1001")),
+		{"agent state, user reason code", recordtest.Build(t, "AGENT_STATE_EVENT", map[string]dissect.Value{"AgentState": recordtest.U(2), "EventReasonCode": recordtest.U(12)},
+			"AgentID", recordtest.S("1001")),
 			"agent 1001 NOT_READY reason 12"},
-		{"begin call", build(t, "BEGIN_CALL_EVENT", map[string]dissect.Value{"CallID": u(16777217), "CallType": u(1)},
-			"ANI", s("4085551234"), "DNIS", s("5000")),
+		{"begin call", recordtest.Build(t, "BEGIN_CALL_EVENT", map[string]dissect.Value{"CallID": recordtest.U(16777217), "CallType": recordtest.U(1)},
+			"ANI", recordtest.S("4085551234"), "DNIS", recordtest.S("5000")),
 			"call 16777217 ANI 4085551234 DNIS 5000 CallType CALLTYPE_CCX_IN"},
-		{"failure", build(t, "FAILURE_CONF", map[string]dissect.Value{"InvokeID": u(7), "Status": u(13)}, "Text", s("no such call")),
+		{"failure", recordtest.Build(t, "FAILURE_CONF", map[string]dissect.Value{"InvokeID": recordtest.U(7), "Status": recordtest.U(13)}, "Text", recordtest.S("no such call")),
 			`E_CTI_INVALID_CALLID "no such call"`},
-		{"control failure", build(t, "CONTROL_FAILURE_CONF", map[string]dissect.Value{"InvokeID": u(7), "FailureCode": u(11), "Unified CCX ErrorCode": u(88012)}),
+		{"control failure", recordtest.Build(t, "CONTROL_FAILURE_CONF", map[string]dissect.Value{"InvokeID": recordtest.U(7), "FailureCode": recordtest.U(11), "Unified CCX ErrorCode": recordtest.U(88012)}),
 			"CF_INVALID_CSTA_CALL_ID CCX_CALL_ID_NULL"},
-		{"open req", build(t, "OPEN_REQ", map[string]dissect.Value{"InvokeID": u(1), "VersionNumber": u(13), "IdleTimeout": u(60), "ServicesRequested": u(0x05)},
-			"ClientID", s("desk"), "ClientPassword", dissect.Bytes([]byte("pw")), "AgentExtension", s("1001"), "AgentID", s("1001")),
+		{"open req", recordtest.Build(t, "OPEN_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(1), "VersionNumber": recordtest.U(13), "IdleTimeout": recordtest.U(60), "ServicesRequested": recordtest.U(0x05)},
+			"ClientID", recordtest.S("desk"), "ClientPassword", dissect.Bytes([]byte("pw")), "AgentExtension", recordtest.S("1001"), "AgentID", recordtest.S("1001")),
 			"v13 agent mode client desk agent 1001 ext 1001 idle 60s"},
-		{"set agent state", build(t, "SET_AGENT_STATE_REQ", map[string]dissect.Value{"InvokeID": u(3), "AgentState": u(2), "EventReasonCode": u(12)},
-			"AgentInstrument", s("1001"), "AgentPassword", s("secret"), "AgentID", s("1001")),
+		{"set agent state", recordtest.Build(t, "SET_AGENT_STATE_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(3), "AgentState": recordtest.U(2), "EventReasonCode": recordtest.U(12)},
+			"AgentInstrument", recordtest.S("1001"), "AgentPassword", recordtest.S("secret"), "AgentID", recordtest.S("1001")),
 			"agent 1001 to NOT_READY reason 12 on 1001"},
-		{"call event", build(t, "CALL_DELIVERED_EVENT", map[string]dissect.Value{"CallID": u(16777217), "LocalConnectionState": u(2), "EventCause": u(22)},
-			"ConnectionDeviceID", s("1001"), "CallingDeviceID", s("4085551234"), "CalledDeviceID", s("5000")),
+		{"call event", recordtest.Build(t, "CALL_DELIVERED_EVENT", map[string]dissect.Value{"CallID": recordtest.U(16777217), "LocalConnectionState": recordtest.U(2), "EventCause": recordtest.U(22)},
+			"ConnectionDeviceID", recordtest.S("1001"), "CallingDeviceID", recordtest.S("4085551234"), "CalledDeviceID", recordtest.S("5000")),
 			"call 16777217 dev 1001 LCS_ALERTING CEC_NEW_CALL from 4085551234 to 5000"},
-		{"heartbeat", build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": u(42)}), "invoke 42"},
-		{"unnamed enum value", build(t, "SYSTEM_EVENT", map[string]dissect.Value{"SystemEventID": u(99), "CCXStatus": u(1024)}),
+		{"heartbeat", recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(42)}), "invoke 42"},
+		{"unnamed enum value", recordtest.Build(t, "SYSTEM_EVENT", map[string]dissect.Value{"SystemEventID": recordtest.U(99), "CCXStatus": recordtest.U(1024)}),
 			"SystemEventID=99 CCX_IN_SERVICE"},
-		{"config records", build(t, "CONFIG_CSQ_EVENT", map[string]dissect.Value{"NumRecords": u(2)},
-			"RecordType", dissect.Uint(dissect.TypeUSHORT, 0), "CSQName", s("Sales"),
-			"RecordType", dissect.Uint(dissect.TypeUSHORT, 2), "CSQName", s("Old")),
+		{"config records", recordtest.Build(t, "CONFIG_CSQ_EVENT", map[string]dissect.Value{"NumRecords": recordtest.U(2)},
+			"RecordType", dissect.Uint(dissect.TypeUSHORT, 0), "CSQName", recordtest.S("Sales"),
+			"RecordType", dissect.Uint(dissect.TypeUSHORT, 2), "CSQName", recordtest.S("Old")),
 			"2 records: Add Sales, Delete Old"},
-		{"confirm", build(t, "SET_AGENT_STATE_CONF", map[string]dissect.Value{"InvokeID": u(3)}), "invoke 3"},
+		{"confirm", recordtest.Build(t, "SET_AGENT_STATE_CONF", map[string]dissect.Value{"InvokeID": recordtest.U(3)}), "invoke 3"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -144,7 +116,7 @@ func TestInfoEveryMessage(t *testing.T) {
 }
 
 func TestInfoExpert(t *testing.T) {
-	m := build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": u(1)})
+	m := recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(1)})
 	frame := append(append([]byte(nil), m.Frame...), 0xde, 0xad) // bytes beyond BodyLength
 	d := dissect.Decode(frame, dissect.Context{Version: 13, Layout: dissect.Layout11})
 	got := Info(d, false)
@@ -162,13 +134,13 @@ func TestInfoUnknownMessage(t *testing.T) {
 }
 
 func TestMessageID(t *testing.T) {
-	if got := MessageID(build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": u(9)})); got != "9" {
+	if got := MessageID(recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(9)})); got != "9" {
 		t.Errorf("InvokeID: %q", got)
 	}
-	if got := MessageID(build(t, "END_CALL_EVENT", map[string]dissect.Value{"CallID": u(77)})); got != "77" {
+	if got := MessageID(recordtest.Build(t, "END_CALL_EVENT", map[string]dissect.Value{"CallID": recordtest.U(77)})); got != "77" {
 		t.Errorf("CallID: %q", got)
 	}
-	if got := MessageID(build(t, "SYSTEM_EVENT", nil)); got != "" {
+	if got := MessageID(recordtest.Build(t, "SYSTEM_EVENT", nil)); got != "" {
 		t.Errorf("none: %q", got)
 	}
 }

@@ -1,4 +1,4 @@
-package render
+package record
 
 // The Info column: what a person needs from each message type without the
 // guide at hand. Each message lists segments; a segment is literal text with

@@ -1,0 +1,99 @@
+package record
+
+import "github.com/ctishark/ctishark/dissect"
+
+// CallRef names a call as users think of it: a CallID within one capture
+// file's server session and time span. CCX reuses CallIDs, so the same
+// CallID in another capture, on another server, or after the call ended
+// (END_CALL_EVENT on every session that saw it, or CALL_CLEARED_EVENT) is
+// another call with another N.
+type CallRef struct {
+	N      int    // call number: 1-based, in order of first sight across the captures read
+	CallID uint32 // the CallID on the wire
+}
+
+// LinkKind says how two calls are tied.
+type LinkKind uint8
+
+// Link kinds.
+const (
+	LinkConsult    LinkKind = iota + 1 // From was placed as a consult call from To (CONSULT_CALL_REQ/CONF)
+	LinkTransfer                       // From (the consult call) was transferred into To (CALL_TRANSFERRED_EVENT)
+	LinkConference                     // From was conferenced into To (CALL_CONFERENCED_EVENT)
+)
+
+func (k LinkKind) String() string {
+	switch k {
+	case LinkConsult:
+		return "consult"
+	case LinkTransfer:
+		return "transfer"
+	case LinkConference:
+		return "conference"
+	}
+	return ""
+}
+
+// CallLink is a tie between two calls a message reports.
+type CallLink struct {
+	Kind     LinkKind
+	From, To CallRef
+}
+
+// CallIDs are the CallIDs a message names: Main is the call it is about
+// (CallID, else PrimaryCallID), Secondary the consult call of a transfer
+// or conference, Others any further reference (NewCallID, ActiveCallID,
+// HeldCallID, in message order).
+type CallIDs struct {
+	Main, Secondary uint32
+	Others          [3]uint32
+}
+
+// Has reports whether id is among them.
+func (c CallIDs) Has(id uint32) bool {
+	return id != 0 && (c.Main == id || c.Secondary == id || c.Others[0] == id || c.Others[1] == id || c.Others[2] == id)
+}
+
+// CallIDsOf reads the call references of a message. They are fixed fields
+// (a floating CallID counts too).
+func CallIDsOf(m *dissect.Message) CallIDs {
+	var c CallIDs
+	if m == nil {
+		return c
+	}
+	n := 0
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		if f.Tag >= 0 && f.Name != "CallID" {
+			continue
+		}
+		if !f.Value.Type.IsInteger() {
+			continue
+		}
+		id := uint32(f.Value.Num)
+		switch f.Name {
+		case "CallID", "PrimaryCallID":
+			if c.Main == 0 {
+				c.Main = id
+			}
+		case "SecondaryCallID":
+			c.Secondary = id
+		case "NewCallID", "ActiveCallID", "HeldCallID":
+			if n < len(c.Others) {
+				c.Others[n] = id
+				n++
+			}
+		}
+	}
+	return c
+}
+
+// Names reports whether the record names call n (any of its references).
+func (r *Record) Names(n int) bool {
+	for _, c := range r.Calls {
+		if c.N == n {
+			return true
+		}
+	}
+	return false
+}
