@@ -18,6 +18,8 @@ type segment struct {
 	seq, ack         uint32
 	syn, ackf        bool
 	fin, rst         bool
+	win              uint16 // window field, unscaled
+	wscale           int8   // window scale option of a SYN, -1 when absent
 	payload          []byte
 	missing          int // payload bytes on the wire beyond the capture (snaplen cut)
 	pkt              int
@@ -124,6 +126,10 @@ func (d *decoder) decode(p *Packet, seg *segment) (isTCP bool, err error) {
 	seg.srcPort, seg.dstPort = uint16(tcp.SrcPort), uint16(tcp.DstPort)
 	seg.seq, seg.ack = tcp.Seq, tcp.Ack
 	seg.syn, seg.ackf, seg.fin, seg.rst = tcp.SYN, tcp.ACK, tcp.FIN, tcp.RST
+	seg.win, seg.wscale = tcp.Window, -1
+	if tcp.SYN {
+		seg.wscale = windowScale(tcp.Options)
+	}
 	seg.payload = tcp.Payload
 	seg.missing = 0
 	hdr := int(tcp.DataOffset) * 4
@@ -152,6 +158,17 @@ func (d *decoder) decode(p *Packet, seg *segment) (isTCP bool, err error) {
 	}
 	seg.pkt, seg.ts = p.Num, p.Time
 	return true, nil
+}
+
+// windowScale returns the shift of a SYN's window scale option (RFC 7323
+// caps it at 14), or -1 without one.
+func windowScale(opts []layers.TCPOption) int8 {
+	for i := range opts {
+		if o := &opts[i]; o.OptionType == layers.TCPOptionKindWindowScale && len(o.OptionData) == 1 {
+			return int8(min(o.OptionData[0], 14))
+		}
+	}
+	return -1
 }
 
 func mapped4(dst *[16]byte, ip []byte) {

@@ -194,6 +194,12 @@ func (r *Reassembler) tcp(seg *segment) {
 			c.setClient(side, DirBySYN)
 		}
 	}
+	if seg.rst && !r.acceptRST(c, side, seg) {
+		return // a receiving stack drops it whole: no data, no ACK
+	}
+	if seg.ackf {
+		c.noteAck(side, seg)
+	}
 	// Holes this packet proves lost go first: the frames behind them
 	// completed before it.
 	r.settleHoles(c, side, seg)
@@ -233,7 +239,7 @@ func (r *Reassembler) newConn(key connKey, side int, seg *segment, onServerPort 
 	c.ep[side] = addrPort(&seg.srcIP, seg.is4, seg.srcPort)
 	c.ep[1-side] = addrPort(&seg.dstIP, seg.is4, seg.dstPort)
 	for s := range c.half {
-		c.half[s].hint = -1
+		c.half[s].hint, c.half[s].wscale = -1, -1
 	}
 	r.table.add(c, r.nowNS)
 	switch {

@@ -17,6 +17,7 @@ type Stats struct {
 	Overflows    int64 // Overflow events
 	Retransmits  int64 // segments whose bytes had all been seen already
 	OutOfOrder   int64 // segments buffered because they arrived early
+	IgnoredRSTs  int64 // RSTs a receiver would have dropped (not at the next expected sequence number)
 	// DecodeErrors counts packets that could not be decoded down to TCP
 	// because a header was malformed, per link type. Non-TCP traffic is not
 	// an error.

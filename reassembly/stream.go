@@ -30,6 +30,13 @@ type half struct {
 	skipped int64  // resync: bytes passed over so far
 	skipOff int64  // resync: stream offset where skipping began
 	hint    int64  // resync: stream offset of a known frame boundary, or -1
+
+	// What the receiver of this direction last said in its ACKs, to judge
+	// RSTs as it would (rst.go).
+	wscale   int8   // window scale shift from this side's SYN; -1: none seen
+	rcvAck   uint32 // latest acknowledgement number the peer sent
+	rcvWin   uint16 // latest window the peer advertised, unscaled
+	rcvKnown bool   // rcvAck and rcvWin are meaningful
 }
 
 // oooSeg is data that arrived before the bytes preceding it. It is copied:
@@ -62,6 +69,9 @@ func (r *Reassembler) segment(c *conn, s int, seg *segment) {
 	h := &c.half[s]
 	seq := seg.seq
 	if seg.syn {
+		if seg.wscale >= 0 {
+			h.wscale = seg.wscale
+		}
 		if !h.started {
 			h.started, h.synSeen, h.isn = true, true, seg.seq
 			h.nextSeq = seg.seq + 1

@@ -140,7 +140,7 @@ func (p *Pipeline) item(it *reassembly.Item) error {
 		return nil
 	}
 	switch e.Kind {
-	case reassembly.Gap, reassembly.Skipped, reassembly.Overflow, reassembly.DirectionChanged:
+	case reassembly.Gap, reassembly.Skipped, reassembly.Overflow, reassembly.DirectionChanged, reassembly.Ignored:
 	case reassembly.Closed:
 		// Requests still waiting on this connection will never be answered.
 		if cs, _ := e.Conn.Context.(*connState); cs != nil {
