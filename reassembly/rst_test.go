@@ -99,7 +99,7 @@ func TestRSTValidation(t *testing.T) {
 				rst(c, false, c.CSeq)  // FIN+1: genuine
 				return c.Segs
 			},
-			want: []string{opened, "c0 c>s t3 n28 p[4]", "c0 s>c ignored 0@0 RST at sequence 5008 inside", "c0 closed rst"},
+			want:   []string{opened, "c0 c>s t3 n28 p[4]", "c0 s>c ignored 0@0 RST at sequence 5008 inside", "c0 closed rst"},
 			ignore: 1,
 		},
 	}
