@@ -28,6 +28,15 @@ type Options struct {
 	// MaxConns caps the connection table; the least recently active entry
 	// is flushed to make room. Zero means DefaultMaxConns.
 	MaxConns int
+	// MaxFragBytes bounds the memory held by IP fragments waiting for the
+	// rest of their datagram, in bytes (fragment data plus bookkeeping);
+	// the oldest incomplete datagram is dropped to make room. Zero means
+	// DefaultMaxFragBytes.
+	MaxFragBytes int
+	// FragTimeout drops a datagram still incomplete this long, in capture
+	// time, after its first fragment. Zero means DefaultFragTimeout;
+	// negative waits until the end of the capture.
+	FragTimeout time.Duration
 }
 
 // Defaults for Options fields left zero.
@@ -62,6 +71,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.HoleTimeout == 0 {
 		o.HoleTimeout = DefaultHoleTimeout
+	}
+	if o.MaxFragBytes <= 0 {
+		o.MaxFragBytes = DefaultMaxFragBytes
+	}
+	if o.FragTimeout == 0 {
+		o.FragTimeout = DefaultFragTimeout
 	}
 	if o.MaxConns <= 0 {
 		o.MaxConns = DefaultMaxConns

@@ -52,6 +52,7 @@ const holeCheckEvery = int64(100 * time.Millisecond)
 func New(p Protocol, opts Options) *Reassembler {
 	r := &Reassembler{proto: p, opts: opts.withDefaults(), hl: headerLen(p), dec: newDecoder()}
 	r.table.init()
+	r.dec.frags.init(r.opts.MaxFragBytes, r.opts.FragTimeout, &r.stats)
 	for _, port := range r.opts.ServerPorts {
 		r.isServer[port/64] |= 1 << (port % 64)
 	}
@@ -98,13 +99,12 @@ func (r *Reassembler) Packet(p *Packet, fn func(*Item) error) error {
 	r.stats.Bytes += int64(len(p.Data))
 	r.setClock(p.Time)
 	seg := &r.seg
-	isTCP, err := r.dec.decode(p, seg)
+	isTCP, err := r.dec.decode(p, seg, r.nowNS)
 	if err != nil {
 		switch err {
 		case errUnsupportedLink:
 			r.stats.UnsupportedLinkType++
-		case errFragment:
-			r.stats.Fragments++
+		case errFragment: // held until its datagram completes
 		default:
 			r.stats.decodeError(p.LinkType)
 		}
@@ -344,6 +344,7 @@ func (r *Reassembler) Close(fn func(*Item) error) error {
 	for _, c := range all {
 		r.closeConn(c, ReasonEnd, 0, r.now)
 	}
+	r.dec.frags.flush() // datagrams still missing fragments never complete
 	return r.cbErr
 }
 
