@@ -103,7 +103,7 @@ func (r *Reassembler) Packet(p *Packet, fn func(*Item) error) error {
 	if err != nil {
 		switch err {
 		case errUnsupportedLink:
-			r.stats.UnsupportedLinkType++
+			r.stats.unsupported(p.LinkType)
 		case errFragment: // held until its datagram completes
 		default:
 			r.stats.decodeError(p.LinkType)

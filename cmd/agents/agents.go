@@ -10,6 +10,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/report"
 	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/reassembly"
 	"github.com/ctishark/ctishark/render/analyze"
 	"github.com/spf13/cobra"
 )
@@ -58,7 +59,7 @@ marked open.`,
 
 func agentsRun(o *AgentsOptions) error {
 	at := analyze.NewAgents()
-	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { at.Add(r) }, func() error {
+	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { at.Add(r) }, func(reassembly.Stats) error {
 		return writeAgents(o, at.Result())
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/report"
 	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/reassembly"
 	"github.com/ctishark/ctishark/render/analyze"
 	"github.com/spf13/cobra"
 )
@@ -86,7 +87,7 @@ named variables and arrays) that changed with it.`,
 func callsRun(o *CallsOptions) error {
 	cs := analyze.NewCalls()
 	cs.Timeline = o.callID
-	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { cs.Add(r) }, func() error {
+	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { cs.Add(r) }, func(reassembly.Stats) error {
 		return writeCalls(o, cs)
 	})
 }

@@ -228,7 +228,7 @@ func checkRun(o *CheckOptions) error {
 	in := pipeline.Inputs{Names: o.Files, Stdin: o.IO.In, OnError: func(name string, err error) {
 		fmt.Fprintf(o.IO.ErrOut, "ctishark: %v\n", err)
 		captureErr = true
-	}}
+	}, OnWarning: pipeline.WarnTo(o.IO.ErrOut)}
 	_, err = p.ReadFiles(in, func(r *pipeline.Record) error {
 		if r.Frame.Time.After(end) {
 			end = r.Frame.Time

@@ -27,7 +27,7 @@ func writeRun(o *ReadOptions) error {
 	w := export.NewWriter(out, export.FormatFor(name))
 	in := pipeline.Inputs{Names: o.Files, Stdin: o.IO.In, OnError: func(_ string, err error) {
 		fmt.Fprintf(o.IO.ErrOut, "ctishark: %v\n", err)
-	}}
+	}, OnWarning: pipeline.WarnTo(o.IO.ErrOut)}
 	popts := o.View.Pipeline()
 	popts.Lookahead = true // filters on cti.response_time / cti.unanswered need it
 	_, failed, err := export.Filtered(w, in, popts)

@@ -60,6 +60,7 @@ func Filtered(w Writer, in pipeline.Inputs, popts pipeline.Options) (st Stats, f
 			return nil
 		})
 		src.Close()
+		in.Warn(p, display)
 		if rerr != nil {
 			// Packets before the damage are still written below.
 			report(display, fmt.Errorf("%s: %w", display, rerr))

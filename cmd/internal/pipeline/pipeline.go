@@ -61,6 +61,7 @@ type Pipeline struct {
 	done       bool
 	q          queue
 	fn         func(*Record) error
+	packets    packetStats
 }
 
 // New returns a pipeline.
@@ -122,6 +123,7 @@ func (p *Pipeline) Read(src PacketSource, fn func(*Record) error) error {
 		err = p.drain(true)
 	}
 	p.streamBase += int(ra.Stats().Connections)
+	p.packets.add(ra.Stats())
 	if errors.Is(err, errCount) {
 		return nil
 	}

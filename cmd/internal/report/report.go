@@ -10,6 +10,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/progress"
 	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/reassembly"
 	"github.com/spf13/pflag"
 )
 
@@ -33,12 +34,13 @@ func Validate(in *inputflags.Options, files []string, format string) error {
 }
 
 // Run decodes every file through one pipeline (with a progress bar on a
-// terminal), hands each record to add, then calls write. A file that could
+// terminal), hands each record to add, then calls write with the packet
+// counters of all files. A file that could
 // not be read in full is reported on ErrOut and, once the report of what
 // was decoded is written, makes the command exit 1.
-func Run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), write func() error) error {
-	ok := progress.ReadAll(ios, in.Pipeline(), files, add)
-	if err := write(); err != nil {
+func Run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), write func(packets reassembly.Stats) error) error {
+	ok, packets := progress.ReadAll(ios, in.Pipeline(), files, add)
+	if err := write(packets); err != nil {
 		return err
 	}
 	if !ok {
