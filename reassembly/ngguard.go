@@ -21,6 +21,8 @@ type ngGuard struct {
 	remain    int64  // bytes of the current block to forward unexamined
 	bigEndian bool
 	ifaces    int    // interfaces declared in the current section
+	ifBytes   int    // what pcapgo's table of them costs, as charged by ifaceCost
+	maxIf     int    // bound on ifBytes (Source.SetMaxInterfaceBytes)
 	snap0     uint32 // snap length of interface 0 after clamping
 	err       error
 }
@@ -37,11 +39,22 @@ const (
 	maxNgBlock = 16 << 20
 	// maxNgMeta bounds the metadata blocks we buffer whole to check options.
 	maxNgMeta = 1 << 20
+
+	// ifaceCost is what one interface costs in pcapgo's table besides its
+	// block's bytes (its NgInterface record, about 200 bytes, and the
+	// slack of the growing slice), so a file of tiny interface blocks is
+	// bounded too.
+	ifaceCost = 512
 )
+
+// DefaultMaxInterfaceBytes bounds the interface table of one pcapng
+// section (about 30,000 interfaces of typical size); a file that declares
+// more stops with ErrLimit.
+const DefaultMaxInterfaceBytes = 16 << 20
 
 var errNgCorrupt = errors.New("pcapng: corrupt block")
 
-func newNgGuard(r *bufio.Reader) *ngGuard { return &ngGuard{r: r} }
+func newNgGuard(r *bufio.Reader) *ngGuard { return &ngGuard{r: r, maxIf: DefaultMaxInterfaceBytes} }
 
 func (g *ngGuard) u16(b []byte) uint16 {
 	if g.bigEndian {
@@ -109,7 +122,7 @@ func (g *ngGuard) nextBlock() error {
 		default:
 			return fmt.Errorf("%w: section header byte order", errNgCorrupt)
 		}
-		g.ifaces, g.snap0 = 0, 0
+		g.ifaces, g.snap0, g.ifBytes = 0, 0, 0
 	} else {
 		typ = g.u32(hdr[0:4])
 	}
@@ -165,6 +178,9 @@ func (g *ngGuard) meta_(typ uint32, total int) error {
 		return err
 	}
 	if typ == ngIDB {
+		if g.ifBytes += total + ifaceCost; g.ifBytes > g.maxIf {
+			return fmt.Errorf("%w: pcapng interface table of %d interfaces exceeds %d bytes (raise it with --max-interface-table)", ErrLimit, g.ifaces+1, g.maxIf)
+		}
 		// Clamp the snap length: pcapgo sizes its packet buffer from it.
 		snap := g.u32(b[12:16])
 		if snap == 0 || snap > maxPacket {

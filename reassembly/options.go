@@ -19,6 +19,11 @@ type Options struct {
 	// single incomplete frame would exceed it the frame is dropped (an
 	// Overflow). Zero means DefaultMaxBuffered.
 	MaxBuffered int
+	// MaxBufferedTotal caps the out-of-order bytes buffered behind holes
+	// across all connections. When a segment would exceed it, the holes of
+	// the connection whose buffered data is oldest are given up (Gap
+	// events saying so) until it fits. Zero means DefaultMaxBufferedTotal.
+	MaxBufferedTotal int
 	// HoleTimeout declares a hole in a stream lost once data after it has
 	// waited this long in capture time for a retransmission. (A hole the
 	// peer has acknowledged past is declared lost at once: the receiver
@@ -43,7 +48,10 @@ type Options struct {
 const (
 	DefaultIdleTimeout = 5 * time.Minute
 	DefaultMaxBuffered = 1 << 20
-	DefaultMaxConns    = 1 << 16
+	// Without a global cap, 65,536 connections × 2 directions × 1 MiB
+	// could be held behind holes.
+	DefaultMaxBufferedTotal = 64 << 20
+	DefaultMaxConns         = 1 << 16
 	// A sender retransmits within a second or two (Linux's minimum RTO is
 	// 200 ms); waiting longer only delays the frames behind the hole.
 	DefaultHoleTimeout = 3 * time.Second
@@ -68,6 +76,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxBuffered < minBuffered {
 		o.MaxBuffered = minBuffered
+	}
+	if o.MaxBufferedTotal <= 0 {
+		o.MaxBufferedTotal = DefaultMaxBufferedTotal
 	}
 	if o.HoleTimeout == 0 {
 		o.HoleTimeout = DefaultHoleTimeout

@@ -42,6 +42,7 @@ type Reassembler struct {
 	// connection's frames do not wait for its next packet.
 	holey         []*conn
 	nextHoleCheck int64
+	oooTotal      int // out-of-order bytes buffered across all connections
 }
 
 // holeCheckEvery spaces the scans of holey connections in capture time.
@@ -296,6 +297,7 @@ func (r *Reassembler) closeConn(c *conn, reason string, pkt int, ts time.Time) {
 	for s := range c.half {
 		h := &c.half[s]
 		r.putBuf(h.buf)
+		r.oooTotal -= h.oooLen
 		h.buf, h.marks, h.ooo, h.oooLen = nil, nil, nil, 0
 	}
 	c.state = stClosed

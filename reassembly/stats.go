@@ -27,6 +27,7 @@ type Stats struct {
 	GapBytes         int64 // bytes reported missing by Gap events
 	SkippedBytes     int64 // bytes passed over while resynchronising
 	Overflows        int64 // Overflow events
+	BudgetGaps       int64 // connections whose holes were given up to stay within MaxBufferedTotal
 	Retransmits      int64 // segments whose bytes had all been seen already
 	OutOfOrder       int64 // segments buffered because they arrived early
 	IgnoredRSTs      int64 // RSTs a receiver would have dropped (not at the next expected sequence number)

@@ -155,6 +155,7 @@ func (r *Reassembler) drainOOO(c *conn, s int) {
 			r.deliver(c, s, o.data[h.off-o.off:], o.pkt, o.ts)
 		}
 		h.oooLen -= len(o.data)
+		r.oooTotal -= len(o.data)
 		o.data = nil
 	}
 	if i > 0 {
@@ -168,6 +169,7 @@ func (r *Reassembler) drainOOO(c *conn, s int) {
 func (r *Reassembler) storeOOO(c *conn, s int, start int64, seg *segment) {
 	h := &c.half[s]
 	data := seg.payload
+	r.reserveOOO(len(data), seg.pkt, seg.ts)
 	for h.oooLen+len(data) > r.opts.MaxBuffered && len(h.ooo) > 0 {
 		r.skipHole(c, s, seg.pkt, seg.ts, "segment never captured")
 	}
@@ -180,7 +182,7 @@ func (r *Reassembler) storeOOO(c *conn, s int, start int64, seg *segment) {
 		r.drainOOO(c, s)
 		return
 	}
-	if h.oooLen+len(data) > r.opts.MaxBuffered {
+	if h.oooLen+len(data) > r.opts.MaxBuffered || r.oooTotal+len(data) > r.opts.MaxBufferedTotal {
 		// Still too big with nothing buffered: the hole before it is lost.
 		r.gap(c, s, start-h.off, seg.pkt, seg.ts, "segment never captured")
 		r.deliver(c, s, data, seg.pkt, seg.ts)
@@ -213,6 +215,7 @@ func (r *Reassembler) storeOOO(c *conn, s int, start int64, seg *segment) {
 		copy(h.ooo[i+1:], h.ooo[i:])
 		h.ooo[i] = oooSeg{off: pos, data: piece, pkt: seg.pkt, ts: seg.ts}
 		h.oooLen += len(piece)
+		r.oooTotal += len(piece)
 		i++
 		pos = stop
 	}

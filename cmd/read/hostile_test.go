@@ -2,9 +2,12 @@ package read
 
 import (
 	"encoding/binary"
+	"io"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ctishark/ctishark/reassembly/ctitest"
 )
 
 // A forged RST (far outside the window, or inside it but not at the next
@@ -56,5 +59,25 @@ func TestUnknownLinkTypeReported(t *testing.T) {
 	}
 	if want := "20 packets of link type 147 (LinkType(147)) not decoded: unsupported link type"; !strings.Contains(res.err, want) {
 		t.Errorf("stderr %q lacks %q", res.err, want)
+	}
+}
+
+// The pcapng interface table is bounded: a file declaring too many
+// interfaces stops with a message naming --max-interface-table, and the
+// flag lets it through.
+func TestInterfaceTableFlag(t *testing.T) {
+	in := ctitest.InterfaceFlood(40000)
+	defer in.Close()
+	b, err := io.ReadAll(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := writeCapture(t, b)
+	res := run(t, false, nil, path)
+	if res.e == nil || !strings.Contains(res.err, "raise it with --max-interface-table") {
+		t.Errorf("default bound: error %v, stderr %q; want a failure naming the flag", res.e, res.err)
+	}
+	if res = run(t, false, nil, "--max-interface-table", "64M", path); res.e != nil || res.err != "" {
+		t.Errorf("raised bound: error %v, stderr %q; want neither", res.e, res.err)
 	}
 }

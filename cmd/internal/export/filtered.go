@@ -73,6 +73,7 @@ func Filtered(w Writer, in pipeline.Inputs, popts pipeline.Options) (st Stats, f
 			report(display, fmt.Errorf("%s", pipeline.FileError(display, oerr)))
 			continue
 		}
+		popts.Limits.ApplySource(src)
 		n, cerr := Copy(w, src, &keep)
 		src.Close()
 		st.Packets += n

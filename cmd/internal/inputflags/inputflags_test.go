@@ -58,3 +58,16 @@ func TestUsageErrors(t *testing.T) {
 		t.Error("CheckFiles")
 	}
 }
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int{"": 0, "4096": 4096, "64K": 64 << 10, "512m": 512 << 20, "1G": 1 << 30} {
+		if got, err := ParseSize(in); err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"0", "-1", "2G", "12X", "M", "1.5M"} {
+		if _, err := ParseSize(in); err == nil {
+			t.Errorf("ParseSize(%q) accepted", in)
+		}
+	}
+}

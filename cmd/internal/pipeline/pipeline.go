@@ -47,6 +47,10 @@ type Options struct {
 	// closed or the capture ended first. Output is delayed by as much;
 	// live views leave it off.
 	Lookahead bool
+
+	// Limits raise (or lower) the reassembler's byte bounds; zero keeps
+	// its defaults.
+	Limits Limits
 }
 
 // Pipeline decodes one capture after another, numbering messages and
@@ -88,7 +92,8 @@ func (p *Pipeline) Read(src PacketSource, fn func(*Record) error) error {
 	}
 	p.fn = fn
 	// Nil Ports means the default server ports to the reassembler too.
-	ra := reassembly.New(dissect.Framing{}, reassembly.Options{ServerPorts: p.opts.Ports, NoHeuristics: p.opts.NoHeuristics})
+	ra := reassembly.New(dissect.Framing{}, p.opts.Limits.apply(reassembly.Options{ServerPorts: p.opts.Ports, NoHeuristics: p.opts.NoHeuristics}))
+	p.opts.Limits.ApplySource(src)
 	cb := p.item
 	var err error
 	for {
