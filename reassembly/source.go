@@ -103,6 +103,13 @@ func OpenReader(r io.Reader) (*Source, error) {
 		}
 		s.format = ".gz"
 	}
+	if m := binary.BigEndian.Uint32(magic); m == kuznetzovMagic || m == kuznetzovSwapped {
+		br = bufio.NewReaderSize(newKuznetzovReader(br, m == kuznetzovMagic), readBufSize)
+		if magic, err = br.Peek(4); err != nil {
+			return nil, fmt.Errorf("modified pcap: %w", err)
+		}
+		s.format = "-modified" + s.format
+	}
 	switch m := binary.BigEndian.Uint32(magic); m {
 	case 0x0a0d0d0a:
 		// pcapgo's pcapng reader trusts block and snap lengths for
@@ -146,8 +153,9 @@ func OpenReader(r io.Reader) (*Source, error) {
 	return s, nil
 }
 
-// Format names the container: "pcap", "pcapng", with ".gz" appended when
-// the input was gzip-compressed.
+// Format names the container: "pcap", "pcap-modified" (Kuznetzov's
+// variant) or "pcapng", with ".gz" appended when the input was
+// gzip-compressed.
 func (s *Source) Format() string { return s.format }
 
 // Close closes the file opened by OpenFile; it is a no-op for OpenReader.
