@@ -8,6 +8,7 @@ package inputflags
 import (
 	"fmt"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 
@@ -169,6 +170,35 @@ func CheckFiles(files []string) error {
 	}
 	if stdin > 1 {
 		return factory.Usagef("standard input (-) can be read only once")
+	}
+	return nil
+}
+
+// CheckOutput refuses an output file that is one of the inputs, so a flag
+// that writes (read -w, ladder -o, check --junit) never overwrites what it
+// reads. Names are compared as files (os.SameFile), so a symbolic or hard
+// link to an input is refused too. "" and "-" (standard output) are fine,
+// as is an output that does not exist yet; flag names the option in the
+// message.
+func CheckOutput(flag, out string, inputs ...string) error {
+	if out == "" || out == "-" {
+		return nil
+	}
+	so, err := os.Stat(out)
+	if err != nil {
+		return nil
+	}
+	for _, in := range inputs {
+		if in == "-" {
+			continue
+		}
+		if si, err := os.Stat(in); err == nil && os.SameFile(so, si) {
+			what := "the capture being read"
+			if in != out {
+				what = fmt.Sprintf("%s, which is being read", in)
+			}
+			return factory.Usagef(fmt.Sprintf("%s %s would overwrite %s", flag, out, what))
+		}
 	}
 	return nil
 }
