@@ -6,7 +6,7 @@ CONFORM   := ../shared/conformance
 FUZZTIME  ?= 60s
 BENCHTIME ?= 1s
 
-.PHONY: all build test race check lint generate generate-check conformance bench fuzz sample clean
+.PHONY: all build test race check lint generate generate-check conformance bench fuzz sample memrun clean
 
 all: build
 
@@ -45,6 +45,18 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./dissect
 	$(GO) test -run='^$$' -fuzz=FuzzSession -fuzztime=$(FUZZTIME) ./dissect
 	$(GO) test -run='^$$' -fuzz=FuzzReader -fuzztime=$(FUZZTIME) ./reassembly
+
+# Peak RSS of `read` and `stats` on generated memory floods (holes across
+# 500 connections, 2M pcapng interface blocks, incomplete IP fragments),
+# for the binary built at BASE and the one built from the working tree.
+BASE      ?= 0b57036
+MEMDIR    ?= /tmp/ctishark-memrun
+memrun: build
+	rm -rf $(MEMDIR) && mkdir -p $(MEMDIR)/base
+	git archive $(BASE) | tar -x -C $(MEMDIR)/base
+	cd $(MEMDIR)/base && $(GO) build -o $(MEMDIR)/ctishark-base .
+	cp $(BIN) $(MEMDIR)/ctishark-new
+	$(GO) run ./reassembly/internal/memrun -dir $(MEMDIR) $(MEMDIR)/ctishark-base $(MEMDIR)/ctishark-new
 
 sample: build
 	$(BIN) gen -w testdata/sample.pcap

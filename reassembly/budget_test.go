@@ -31,7 +31,7 @@ func TestBufferBudgetAcrossConnections(t *testing.T) {
 	for i := range 3 {
 		segs = append(segs, holeConv(i, 3, 10)...)
 	}
-	res := runBytes(t, Pcap(Ethernet, segs), reassembly.Options{MaxBufferedTotal: 100, HoleTimeout: -1})
+	res := runBytes(t, Pcap(Ethernet, segs), reassembly.Options{MaxBufferedTotal: 600, HoleTimeout: -1})
 	if res.err != nil {
 		t.Fatal(res.err)
 	}
@@ -41,7 +41,7 @@ func TestBufferBudgetAcrossConnections(t *testing.T) {
 			budget = append(budget, fmt.Sprintf("c%d %d@%d pkt %d", e.Conn.Index, e.Bytes, e.Offset, e.Pkt))
 		}
 	}
-	// 54 bytes wait behind each hole: the second connection's third
+	// 3 × (18 + 96) bytes wait behind each hole: the second connection's third
 	// segment gives up the first's hole, the third's gives up the second's.
 	want := []string{"c0 48@0 pkt 12", "c1 48@0 pkt 18"}
 	if strings.Join(budget, ",") != strings.Join(want, ",") {
@@ -105,5 +105,38 @@ func TestBufferBudgetPeakHeap(t *testing.T) {
 	}
 	if st := r.Stats(); st.BudgetGaps == 0 {
 		t.Error("no hole was given up for the budget")
+	}
+}
+
+// Tiny segments are charged their bookkeeping too: 200,000 one-byte
+// segments behind a hole would hold some 16 MB of records for 200 KB of
+// data; the per-direction cap keeps it near MaxBuffered.
+func TestTinySegmentsBehindHole(t *testing.T) {
+	c := conv()
+	c.Handshake()
+	c.Send(false, Msg(30, 40)) // lost
+	r := reassembly.New(Proto{}, reassembly.Options{HoleTimeout: -1, MaxBuffered: 1 << 20})
+	base := liveHeap()
+	segs := c.Segs
+	num := 0
+	feed := func(s Seg) {
+		num++
+		p := reassembly.Packet{Data: s.Bytes(Ethernet), Time: s.Time, Num: num, LinkType: reassembly.LinkTypeEthernet}
+		r.Packet(&p, func(*reassembly.Item) error { return nil })
+	}
+	for i, s := range segs {
+		if i != 3 {
+			feed(s)
+		}
+	}
+	for range 200_000 {
+		feed(*c.Send(false, []byte{0x55}))
+	}
+	heap := liveHeap()
+	heap -= min(base, heap)
+	runtime.KeepAlive(r)
+	t.Logf("live heap %d KiB", heap>>10)
+	if heap > 4<<20 {
+		t.Errorf("live heap %d KiB behind one hole, want at most 4 MiB", heap>>10)
 	}
 }

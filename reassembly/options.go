@@ -14,7 +14,8 @@ type Options struct {
 	// capture time. Zero means DefaultIdleTimeout; negative disables.
 	IdleTimeout time.Duration
 	// MaxBuffered caps the bytes one direction of one connection may hold
-	// (out-of-order segments plus an incomplete frame). When out-of-order
+	// (out-of-order segments, each charged 96 bytes more for its
+	// bookkeeping, plus an incomplete frame). When out-of-order
 	// data would exceed it the oldest hole is declared lost (a Gap); when a
 	// single incomplete frame would exceed it the frame is dropped (an
 	// Overflow). Zero means DefaultMaxBuffered.

@@ -24,7 +24,7 @@ type half struct {
 	synSeen bool   // the stream starts at a SYN, so offset 0 is a frame boundary
 	isn     uint32 // initial sequence number, when synSeen
 	finOff  int64  // stream offset of the FIN
-	oooLen  int
+	oooLen  int    // what ooo costs: its bytes plus oooSegCost per segment
 	marks   []mark // which packets the bytes in buf came from
 	scan    int    // resync: next index in buf to try as a frame start
 	skipped int64  // resync: bytes passed over so far
@@ -49,6 +49,13 @@ type oooSeg struct {
 }
 
 func (s *oooSeg) end() int64 { return s.off + int64(len(s.data)) }
+
+// oooSegCost is what buffering a segment costs besides its bytes (the
+// oooSeg record and allocation rounding), charged against MaxBuffered and
+// MaxBufferedTotal so a flood of tiny segments is bounded like big ones.
+const oooSegCost = 96
+
+func oooCost(n int) int { return n + oooSegCost }
 
 // mark attributes buffered bytes to packets: bytes before end came from pkt
 // (or from earlier marks), captured at ts.
@@ -154,8 +161,8 @@ func (r *Reassembler) drainOOO(c *conn, s int) {
 		if o.end() > h.off {
 			r.deliver(c, s, o.data[h.off-o.off:], o.pkt, o.ts)
 		}
-		h.oooLen -= len(o.data)
-		r.oooTotal -= len(o.data)
+		h.oooLen -= oooCost(len(o.data))
+		r.oooTotal -= oooCost(len(o.data))
 		o.data = nil
 	}
 	if i > 0 {
@@ -169,8 +176,9 @@ func (r *Reassembler) drainOOO(c *conn, s int) {
 func (r *Reassembler) storeOOO(c *conn, s int, start int64, seg *segment) {
 	h := &c.half[s]
 	data := seg.payload
-	r.reserveOOO(len(data), seg.pkt, seg.ts)
-	for h.oooLen+len(data) > r.opts.MaxBuffered && len(h.ooo) > 0 {
+	cost := oooCost(len(data))
+	r.reserveOOO(cost, seg.pkt, seg.ts)
+	for h.oooLen+cost > r.opts.MaxBuffered && len(h.ooo) > 0 {
 		r.skipHole(c, s, seg.pkt, seg.ts, "segment never captured")
 	}
 	if start <= h.off {
@@ -182,7 +190,7 @@ func (r *Reassembler) storeOOO(c *conn, s int, start int64, seg *segment) {
 		r.drainOOO(c, s)
 		return
 	}
-	if h.oooLen+len(data) > r.opts.MaxBuffered || r.oooTotal+len(data) > r.opts.MaxBufferedTotal {
+	if h.oooLen+cost > r.opts.MaxBuffered || r.oooTotal+cost > r.opts.MaxBufferedTotal {
 		// Still too big with nothing buffered: the hole before it is lost.
 		r.gap(c, s, start-h.off, seg.pkt, seg.ts, "segment never captured")
 		r.deliver(c, s, data, seg.pkt, seg.ts)
@@ -214,8 +222,8 @@ func (r *Reassembler) storeOOO(c *conn, s int, start int64, seg *segment) {
 		h.ooo = append(h.ooo, oooSeg{})
 		copy(h.ooo[i+1:], h.ooo[i:])
 		h.ooo[i] = oooSeg{off: pos, data: piece, pkt: seg.pkt, ts: seg.ts}
-		h.oooLen += len(piece)
-		r.oooTotal += len(piece)
+		h.oooLen += oooCost(len(piece))
+		r.oooTotal += oooCost(len(piece))
 		i++
 		pos = stop
 	}
