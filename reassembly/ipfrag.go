@@ -1,6 +1,9 @@
 package reassembly
 
-import "time"
+import (
+	"container/list"
+	"time"
+)
 
 // IP fragments of TCP are put back together before the segment is decoded,
 // as tshark does: in any arrival order, with overlapping bytes taken from
@@ -48,28 +51,30 @@ type fragPiece struct {
 
 func (p *fragPiece) end() int { return p.off + len(p.data) }
 
+func fragSpan(p *fragPiece) (int64, int64) { return int64(p.off), int64(p.end()) }
+
 // fragDgram is a datagram being reassembled.
 type fragDgram struct {
-	key        fragKey
-	pieces     []fragPiece // sorted by offset, disjoint
-	held       int         // bytes held below total (all of them while total < 0)
-	total      int         // payload length once the last fragment came; -1 before
-	nh         uint8       // IPv6: the header after the fragment header, from the first fragment
-	born       int64       // capture time of the first fragment, Unix ns
-	cost       int
-	prev, next *fragDgram // in order of creation
+	key    fragKey
+	pieces []fragPiece // sorted by offset, disjoint
+	held   int         // bytes held below total (all of them while total < 0)
+	total  int         // payload length once the last fragment came; -1 before
+	nh     uint8       // IPv6: the header after the fragment header, from the first fragment
+	born   int64       // capture time of the first fragment, Unix ns
+	cost   int
+	elem   *list.Element // in fragTable.order
 }
 
 // fragTable holds the datagrams being reassembled.
 type fragTable struct {
-	m          map[fragKey]*fragDgram
-	head, tail *fragDgram
-	bytes      int // cost of everything held
-	max        int
-	timeout    int64
-	buf        []byte // the last completed datagram; valid until the next one
-	lastNH     uint8  // its IPv6 next header (from its first fragment)
-	stats      *Stats
+	m       map[fragKey]*fragDgram
+	order   list.List // of *fragDgram, oldest first
+	bytes   int       // cost of everything held
+	max     int
+	timeout int64
+	buf     []byte // the last completed datagram; valid until the next one
+	lastNH  uint8  // its IPv6 next header (from its first fragment)
+	stats   *Stats
 }
 
 func (t *fragTable) init(max int, timeout time.Duration, st *Stats) {
@@ -92,8 +97,8 @@ func (t *fragTable) add(k *fragKey, off int, more bool, data []byte, nh uint8, n
 	}
 	d := t.m[*k]
 	if d == nil {
-		for t.bytes+fragDgramCost > t.max && t.head != nil {
-			t.drop(t.head)
+		for t.bytes+fragDgramCost > t.max && t.order.Len() > 0 {
+			t.drop(t.oldest())
 		}
 		if t.max < fragDgramCost {
 			return nil, false
@@ -101,7 +106,7 @@ func (t *fragTable) add(k *fragKey, off int, more bool, data []byte, nh uint8, n
 		d = &fragDgram{key: *k, total: -1, born: now, cost: fragDgramCost}
 		t.m[*k] = d
 		t.bytes += d.cost
-		t.push(d)
+		d.elem = t.order.PushBack(d)
 	}
 	if !more && d.total < 0 {
 		// The first last fragment sets the length; bytes beyond it no
@@ -116,7 +121,7 @@ func (t *fragTable) add(k *fragKey, off int, more bool, data []byte, nh uint8, n
 	if off == 0 {
 		d.nh = nh
 	}
-	t.insert(d, off, data, now)
+	t.insert(d, off, data)
 	if t.m[*k] != d {
 		return nil, false // dropped to make room
 	}
@@ -141,63 +146,54 @@ func (t *fragTable) add(k *fragKey, off int, more bool, data []byte, nh uint8, n
 // insert copies the bytes of [off, off+len(data)) that no earlier fragment
 // supplied (first seen wins on overlap), making room within the budget by
 // dropping the oldest datagrams first.
-func (t *fragTable) insert(d *fragDgram, off int, data []byte, now int64) {
-	pos, end := off, off+len(data)
-	i := 0
-	for pos < end {
-		for i < len(d.pieces) && d.pieces[i].end() <= pos {
-			i++
-		}
-		stop := end
-		if i < len(d.pieces) {
-			if d.pieces[i].off <= pos {
-				pos = d.pieces[i].end() // covered
-				continue
-			}
-			stop = min(stop, d.pieces[i].off)
-		}
-		n := stop - pos
+func (t *fragTable) insert(d *fragDgram, off int, data []byte) {
+	insertUncovered(&d.pieces, fragSpan, int64(off), int64(off+len(data)), func(a, b int64) (fragPiece, bool) {
+		n := int(b - a)
 		cost := n + fragPieceCost
 		if len(d.pieces) >= maxFragPieces || d.cost+cost > t.max {
 			t.drop(d)
-			return
+			return fragPiece{}, false
 		}
-		for t.bytes+cost > t.max && t.head != nil && t.head != d {
-			t.drop(t.head)
+		for t.bytes+cost > t.max && t.oldest() != d {
+			t.drop(t.oldest())
 		}
 		if t.bytes+cost > t.max {
 			t.drop(d)
-			return
+			return fragPiece{}, false
 		}
 		piece := make([]byte, n)
-		copy(piece, data[pos-off:stop-off])
-		d.pieces = append(d.pieces, fragPiece{})
-		copy(d.pieces[i+1:], d.pieces[i:])
-		d.pieces[i] = fragPiece{off: pos, data: piece}
+		copy(piece, data[int(a)-off:int(b)-off])
 		d.cost += cost
 		t.bytes += cost
 		if d.total < 0 {
 			d.held += n
 		} else {
-			d.held += max(0, min(stop, d.total)-pos)
+			d.held += max(0, min(int(b), d.total)-int(a))
 		}
-		i++
-		pos = stop
-	}
+		return fragPiece{off: int(a), data: piece}, true
+	})
 }
 
 // expire drops datagrams whose first fragment is older than the timeout.
 func (t *fragTable) expire(now int64) {
-	for t.head != nil && t.timeout > 0 && t.head.born < now-t.timeout {
-		t.drop(t.head)
+	for d := t.oldest(); d != nil && t.timeout > 0 && d.born < now-t.timeout; d = t.oldest() {
+		t.drop(d)
 	}
 }
 
 // flush drops every incomplete datagram (end of capture).
 func (t *fragTable) flush() {
-	for t.head != nil {
-		t.drop(t.head)
+	for d := t.oldest(); d != nil; d = t.oldest() {
+		t.drop(d)
 	}
+}
+
+// oldest is the datagram whose first fragment came first, nil when none.
+func (t *fragTable) oldest() *fragDgram {
+	if e := t.order.Front(); e != nil {
+		return e.Value.(*fragDgram)
+	}
+	return nil
 }
 
 // drop gives up on an incomplete datagram, counting what it held.
@@ -212,25 +208,6 @@ func (t *fragTable) drop(d *fragDgram) {
 func (t *fragTable) remove(d *fragDgram) {
 	delete(t.m, d.key)
 	t.bytes -= d.cost
-	if d.prev != nil {
-		d.prev.next = d.next
-	} else {
-		t.head = d.next
-	}
-	if d.next != nil {
-		d.next.prev = d.prev
-	} else {
-		t.tail = d.prev
-	}
-	d.prev, d.next, d.pieces = nil, nil, nil
-}
-
-func (t *fragTable) push(d *fragDgram) {
-	d.prev = t.tail
-	if t.tail != nil {
-		t.tail.next = d
-	} else {
-		t.head = d
-	}
-	t.tail = d
+	t.order.Remove(d.elem)
+	d.elem, d.pieces = nil, nil
 }

@@ -50,6 +50,8 @@ type oooSeg struct {
 
 func (s *oooSeg) end() int64 { return s.off + int64(len(s.data)) }
 
+func oooSpan(s *oooSeg) (int64, int64) { return s.off, s.end() }
+
 // oooSegCost is what buffering a segment costs besides its bytes (the
 // oooSeg record and allocation rounding), charged against MaxBuffered and
 // MaxBufferedTotal so a flood of tiny segments is bounded like big ones.
@@ -199,34 +201,14 @@ func (r *Reassembler) storeOOO(c *conn, s int, start int64, seg *segment) {
 	if len(c.half[0].ooo)+len(c.half[1].ooo) == 0 {
 		r.holey = append(r.holey, c) // its first hole
 	}
-	// Insert the parts of [start, end) not covered by existing segments.
-	pos := start
-	end := start + int64(len(data))
-	i := 0
-	for pos < end {
-		for i < len(h.ooo) && h.ooo[i].end() <= pos {
-			i++
-		}
-		stop := end
-		if i < len(h.ooo) {
-			if h.ooo[i].off <= pos {
-				pos = h.ooo[i].end() // covered: first-seen bytes win
-				continue
-			}
-			if h.ooo[i].off < stop {
-				stop = h.ooo[i].off
-			}
-		}
-		piece := make([]byte, stop-pos)
-		copy(piece, data[pos-start:stop-start])
-		h.ooo = append(h.ooo, oooSeg{})
-		copy(h.ooo[i+1:], h.ooo[i:])
-		h.ooo[i] = oooSeg{off: pos, data: piece, pkt: seg.pkt, ts: seg.ts}
+	// Buffer the parts of the segment no earlier one supplied.
+	insertUncovered(&h.ooo, oooSpan, start, start+int64(len(data)), func(a, b int64) (oooSeg, bool) {
+		piece := make([]byte, b-a)
+		copy(piece, data[a-start:b-start])
 		h.oooLen += oooCost(len(piece))
 		r.oooTotal += oooCost(len(piece))
-		i++
-		pos = stop
-	}
+		return oooSeg{off: a, data: piece, pkt: seg.pkt, ts: seg.ts}, true
+	})
 	if seg.missing > 0 {
 		// The cut-off tail will never arrive; it becomes a gap when the
 		// stream reaches it (via the hole logic), which is good enough for
