@@ -22,43 +22,18 @@ const (
 )
 
 type kuznetzovReader struct {
-	r   *bufio.Reader
-	bo  binary.ByteOrder
-	out []byte // rewritten bytes not yet returned
-	rem int    // packet bytes of the current record still to pass through
-	hdr bool   // the file header went out
-	err error
+	blockForwarder // out: a rewritten header; rem: its packet bytes
+	bo             binary.ByteOrder
+	hdr            bool // the file header went out
 }
 
 func newKuznetzovReader(r *bufio.Reader, bigEndian bool) *kuznetzovReader {
-	k := &kuznetzovReader{r: r, bo: binary.LittleEndian}
+	k := &kuznetzovReader{bo: binary.LittleEndian}
 	if bigEndian {
 		k.bo = binary.BigEndian
 	}
+	k.blockForwarder = blockForwarder{r: r, next: k.next}
 	return k
-}
-
-func (k *kuznetzovReader) Read(p []byte) (int, error) {
-	if len(k.out) > 0 {
-		n := copy(p, k.out)
-		k.out = k.out[n:]
-		return n, nil
-	}
-	if k.rem > 0 {
-		n, err := k.r.Read(p[:min(len(p), k.rem)])
-		k.rem -= n
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
-		return n, err
-	}
-	if k.err != nil {
-		return 0, k.err
-	}
-	if k.err = k.next(); k.err != nil {
-		return 0, k.err
-	}
-	return k.Read(p)
 }
 
 // next sets up the file header, or the next record header without its
@@ -85,6 +60,6 @@ func (k *kuznetzovReader) next() error {
 	if caplen > maxPacket {
 		return fmt.Errorf("modified pcap: record of %d bytes", caplen)
 	}
-	k.out, k.rem = h[:16], int(caplen)
+	k.out, k.rem = h[:16], int64(caplen)
 	return nil
 }
