@@ -9,7 +9,7 @@ BENCHTIME ?= 1s
 # tool installed beforehand and every machine checks with the same rules.
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: all build test race check lint generate generate-check conformance bench bench-e2e fuzz sample clean
+.PHONY: all build test race check lint generate generate-check conformance bench bench-e2e fuzz sample memrun clean
 
 all: build
 
@@ -62,6 +62,18 @@ fuzz:
 # The read views of the sample are pinned by one small file of line counts
 # and checksums (cmd/read/testdata/sample-views.golden): after a deliberate
 # change, `go test ./cmd/read -run TestSampleViews -update` rewrites it.
+# Peak RSS of `read` and `stats` on generated memory floods (holes across
+# 500 connections, 2M pcapng interface blocks, incomplete IP fragments),
+# for the binary built at BASE and the one built from the working tree.
+BASE      ?= 0b57036
+MEMDIR    ?= /tmp/ctishark-memrun
+memrun: build
+	rm -rf $(MEMDIR) && mkdir -p $(MEMDIR)/base
+	git archive $(BASE) | tar -x -C $(MEMDIR)/base
+	cd $(MEMDIR)/base && $(GO) build -o $(MEMDIR)/ctishark-base .
+	cp $(BIN) $(MEMDIR)/ctishark-new
+	$(GO) run ./reassembly/internal/memrun -dir $(MEMDIR) $(MEMDIR)/ctishark-base $(MEMDIR)/ctishark-new
+
 sample: build
 	$(BIN) gen -w testdata/sample.pcap
 

@@ -83,7 +83,7 @@ func BenchmarkBaseline(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if ok, _ := d.decode(&p, &seg); ok {
+			if ok, _ := d.decode(&p, &seg, 0); ok {
 				n++
 				pay += len(seg.payload)
 			}

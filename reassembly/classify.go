@@ -62,6 +62,7 @@ func (r *Reassembler) ignore(c *conn) {
 		h := &c.half[s]
 		h.mode = modeIgnore
 		r.putBuf(h.buf)
+		r.oooTotal -= h.oooLen
 		h.buf, h.marks, h.ooo, h.oooLen = nil, nil, nil, 0
 	}
 }

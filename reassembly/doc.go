@@ -23,6 +23,13 @@
 //     [Protocol] the caller supplies (header length and plausibility); it
 //     knows nothing about message layouts.
 //
+// RSTs are judged as the receiving stack would (RFC 5961): only one at the
+// next expected sequence number ends a connection; others are reported as
+// [Ignored] events. IP fragments are reassembled and IPv6 extension headers
+// walked before TCP is decoded. Packets that cannot be decoded (unknown link
+// types, malformed headers) are counted in [Stats], which also words them
+// for a person (Stats.Warnings).
+//
 // Which connections are CTI: TCP on a server port (Options.ServerPorts), or
 // any other connection whose first bytes in a direction form a chain of at
 // least two plausible headers (or one plausible header that exactly fills the
@@ -38,7 +45,13 @@
 //
 // Resources are bounded: connections idle for Options.IdleTimeout of capture
 // time are flushed, each direction buffers at most Options.MaxBuffered bytes,
-// the connection table holds at most Options.MaxConns entries, and no length
+// out-of-order data of all connections together at most
+// Options.MaxBufferedTotal (the oldest holes are given up as Gaps), IP
+// fragments at most Options.MaxFragBytes (the oldest incomplete datagrams
+// are dropped and counted), a pcapng section's interface table at most
+// DefaultMaxInterfaceBytes (Source.SetMaxInterfaceBytes; reading stops with
+// ErrLimit), the connection table holds at most Options.MaxConns entries,
+// and no length
 // read from the capture (pcap record lengths, frame lengths) is used to size
 // an allocation beyond what was actually received or a fixed cap.
 package reassembly

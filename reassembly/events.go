@@ -37,6 +37,12 @@ const (
 	// Closed: the connection ended; Text says why (fin, rst, idle, reused,
 	// evicted, end of capture). No further items refer to it.
 	Closed
+	// Ignored: a segment a receiving TCP stack would have dropped was
+	// dropped: an RST not at the next expected sequence number (RFC 5961;
+	// Text says whether it was inside the receive window, where the stack
+	// answers with a challenge ACK, or outside it). Bytes is its payload.
+	// The connection goes on.
+	Ignored
 )
 
 var eventKindNames = [...]string{
@@ -45,6 +51,7 @@ var eventKindNames = [...]string{
 	Skipped:          "skipped",
 	Overflow:         "overflow",
 	DirectionChanged: "direction-changed",
+	Ignored:          "ignored",
 	Closed:           "closed",
 }
 

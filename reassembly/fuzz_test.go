@@ -22,6 +22,16 @@ func FuzzReader(f *testing.F) {
 		f.Add(PcapNG(l, c.Segs))
 	}
 	f.Add(Gzip(Pcap(Ethernet, segs)))
+	f.Add(modified(Pcap(Ethernet, segs), true))
+	ip := c.Segs[3].IP()
+	var frags []Packet
+	for _, fr := range Frag6(Ext6(ip, DestOptions), 8, 1) {
+		frags = append(frags, Packet{Time: t0, Data: Ethernet.Wrap(fr)})
+	}
+	for _, fr := range Frag4(segs[3].IP(), 16, 2) {
+		frags = append(frags, Packet{Time: t0, Data: Ethernet.Wrap(fr)})
+	}
+	f.Add(PcapRaw(1, frags))
 	f.Add(Gzip(PcapNG(SLL2, segs)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		src, err := reassembly.OpenReader(bytes.NewReader(data))

@@ -41,6 +41,8 @@ func describe(it *reassembly.Item) string {
 	switch e.Kind {
 	case reassembly.Gap, reassembly.Skipped, reassembly.Overflow:
 		return fmt.Sprintf("c%d %s %s %d@%d", e.Conn.Index, dirShort(e.Dir), e.Kind, e.Bytes, e.Offset)
+	case reassembly.Ignored:
+		return fmt.Sprintf("c%d %s %s %d@%d %s", e.Conn.Index, dirShort(e.Dir), e.Kind, e.Bytes, e.Offset, e.Text)
 	case reassembly.Opened:
 		return fmt.Sprintf("c%d opened %s %s->%s", e.Conn.Index, e.Text, e.Conn.Client, e.Conn.Server)
 	}

@@ -15,14 +15,13 @@ import (
 // gigabytes or panic. The guard only checks and forwards bytes; parsing
 // stays in pcapgo.
 type ngGuard struct {
-	r         *bufio.Reader
-	meta      []byte // validated bytes of the current block still to forward
-	pending   []byte // meta[:0] of a reused buffer
-	remain    int64  // bytes of the current block to forward unexamined
-	bigEndian bool
-	ifaces    int    // interfaces declared in the current section
-	snap0     uint32 // snap length of interface 0 after clamping
-	err       error
+	blockForwarder        // r: the file; out: validated bytes of the current block
+	pending        []byte // out[:0] of a reused buffer
+	bigEndian      bool
+	ifaces         int    // interfaces declared in the current section
+	ifBytes        int    // what pcapgo's table of them costs, as charged by ifaceCost
+	maxIf          int    // bound on ifBytes (Source.SetMaxInterfaceBytes)
+	snap0          uint32 // snap length of interface 0 after clamping
 }
 
 const (
@@ -37,11 +36,26 @@ const (
 	maxNgBlock = 16 << 20
 	// maxNgMeta bounds the metadata blocks we buffer whole to check options.
 	maxNgMeta = 1 << 20
+
+	// ifaceCost is what one interface costs in pcapgo's table besides its
+	// block's bytes (its NgInterface record, about 200 bytes, and the
+	// slack of the growing slice), so a file of tiny interface blocks is
+	// bounded too.
+	ifaceCost = 512
 )
+
+// DefaultMaxInterfaceBytes bounds the interface table of one pcapng
+// section (about 30,000 interfaces of typical size); a file that declares
+// more stops with ErrLimit.
+const DefaultMaxInterfaceBytes = 16 << 20
 
 var errNgCorrupt = errors.New("pcapng: corrupt block")
 
-func newNgGuard(r *bufio.Reader) *ngGuard { return &ngGuard{r: r} }
+func newNgGuard(r *bufio.Reader) *ngGuard {
+	g := &ngGuard{maxIf: DefaultMaxInterfaceBytes}
+	g.blockForwarder = blockForwarder{r: r, next: g.nextBlock}
+	return g
+}
 
 func (g *ngGuard) u16(b []byte) uint16 {
 	if g.bigEndian {
@@ -57,37 +71,8 @@ func (g *ngGuard) u32(b []byte) uint32 {
 	return binary.LittleEndian.Uint32(b)
 }
 
-func (g *ngGuard) Read(p []byte) (int, error) {
-	if len(g.meta) > 0 {
-		n := copy(p, g.meta)
-		g.meta = g.meta[n:]
-		return n, nil
-	}
-	if g.remain > 0 {
-		if int64(len(p)) > g.remain {
-			p = p[:g.remain]
-		}
-		n, err := g.r.Read(p)
-		g.remain -= int64(n)
-		if err == io.EOF {
-			// The file ended inside a block.
-			err = io.ErrUnexpectedEOF
-			g.err = err
-		}
-		return n, err
-	}
-	if g.err != nil {
-		return 0, g.err
-	}
-	if err := g.nextBlock(); err != nil {
-		g.err = err
-		return 0, err
-	}
-	return g.Read(p)
-}
-
 // nextBlock validates the next block header (and, for small metadata
-// blocks, the whole block) and sets up meta/remain to forward it.
+// blocks, the whole block) and sets up out/rem to forward it.
 func (g *ngGuard) nextBlock() error {
 	hdr, err := g.r.Peek(12)
 	if len(hdr) == 0 && err == io.EOF {
@@ -109,7 +94,7 @@ func (g *ngGuard) nextBlock() error {
 		default:
 			return fmt.Errorf("%w: section header byte order", errNgCorrupt)
 		}
-		g.ifaces, g.snap0 = 0, 0
+		g.ifaces, g.snap0, g.ifBytes = 0, 0, 0
 	} else {
 		typ = g.u32(hdr[0:4])
 	}
@@ -129,7 +114,7 @@ func (g *ngGuard) nextBlock() error {
 		return g.simpleBlock(int(total))
 	default:
 		// pcapgo skips other blocks by their length; nothing to check.
-		g.remain = int64(total)
+		g.rem = int64(total)
 		return nil
 	}
 }
@@ -165,6 +150,9 @@ func (g *ngGuard) meta_(typ uint32, total int) error {
 		return err
 	}
 	if typ == ngIDB {
+		if g.ifBytes += total + ifaceCost; g.ifBytes > g.maxIf {
+			return fmt.Errorf("%w: pcapng interface table of %d interfaces exceeds %d bytes (raise it with --max-interface-table)", ErrLimit, g.ifaces+1, g.maxIf)
+		}
 		// Clamp the snap length: pcapgo sizes its packet buffer from it.
 		snap := g.u32(b[12:16])
 		if snap == 0 || snap > maxPacket {
@@ -180,7 +168,7 @@ func (g *ngGuard) meta_(typ uint32, total int) error {
 		}
 		g.ifaces++
 	}
-	g.meta = b
+	g.out = b
 	return nil
 }
 
@@ -273,7 +261,7 @@ func (g *ngGuard) forwardHeader(n, total int, check func([]byte) error) error {
 	if err := check(h); err != nil {
 		return err
 	}
-	g.meta = h
-	g.remain = int64(total - n)
+	g.out = h
+	g.rem = int64(total - n)
 	return nil
 }

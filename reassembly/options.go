@@ -14,11 +14,17 @@ type Options struct {
 	// capture time. Zero means DefaultIdleTimeout; negative disables.
 	IdleTimeout time.Duration
 	// MaxBuffered caps the bytes one direction of one connection may hold
-	// (out-of-order segments plus an incomplete frame). When out-of-order
+	// (out-of-order segments, each charged 96 bytes more for its
+	// bookkeeping, plus an incomplete frame). When out-of-order
 	// data would exceed it the oldest hole is declared lost (a Gap); when a
 	// single incomplete frame would exceed it the frame is dropped (an
 	// Overflow). Zero means DefaultMaxBuffered.
 	MaxBuffered int
+	// MaxBufferedTotal caps the out-of-order bytes buffered behind holes
+	// across all connections. When a segment would exceed it, the holes of
+	// the connection whose buffered data is oldest are given up (Gap
+	// events saying so) until it fits. Zero means DefaultMaxBufferedTotal.
+	MaxBufferedTotal int
 	// HoleTimeout declares a hole in a stream lost once data after it has
 	// waited this long in capture time for a retransmission. (A hole the
 	// peer has acknowledged past is declared lost at once: the receiver
@@ -28,13 +34,25 @@ type Options struct {
 	// MaxConns caps the connection table; the least recently active entry
 	// is flushed to make room. Zero means DefaultMaxConns.
 	MaxConns int
+	// MaxFragBytes bounds the memory held by IP fragments waiting for the
+	// rest of their datagram, in bytes (fragment data plus bookkeeping);
+	// the oldest incomplete datagram is dropped to make room. Zero means
+	// DefaultMaxFragBytes.
+	MaxFragBytes int
+	// FragTimeout drops a datagram still incomplete this long, in capture
+	// time, after its first fragment. Zero means DefaultFragTimeout;
+	// negative waits until the end of the capture.
+	FragTimeout time.Duration
 }
 
 // Defaults for Options fields left zero.
 const (
 	DefaultIdleTimeout = 5 * time.Minute
 	DefaultMaxBuffered = 1 << 20
-	DefaultMaxConns    = 1 << 16
+	// Without a global cap, 65,536 connections × 2 directions × 1 MiB
+	// could be held behind holes.
+	DefaultMaxBufferedTotal = 64 << 20
+	DefaultMaxConns         = 1 << 16
 	// A sender retransmits within a second or two (Linux's minimum RTO is
 	// 200 ms); waiting longer only delays the frames behind the hole.
 	DefaultHoleTimeout = 3 * time.Second
@@ -60,8 +78,17 @@ func (o Options) withDefaults() Options {
 	if o.MaxBuffered < minBuffered {
 		o.MaxBuffered = minBuffered
 	}
+	if o.MaxBufferedTotal <= 0 {
+		o.MaxBufferedTotal = DefaultMaxBufferedTotal
+	}
 	if o.HoleTimeout == 0 {
 		o.HoleTimeout = DefaultHoleTimeout
+	}
+	if o.MaxFragBytes <= 0 {
+		o.MaxFragBytes = DefaultMaxFragBytes
+	}
+	if o.FragTimeout == 0 {
+		o.FragTimeout = DefaultFragTimeout
 	}
 	if o.MaxConns <= 0 {
 		o.MaxConns = DefaultMaxConns

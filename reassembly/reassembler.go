@@ -45,6 +45,7 @@ type Reassembler struct {
 	// connection's frames do not wait for its next packet.
 	holey         []*conn
 	nextHoleCheck int64
+	oooTotal      int // out-of-order bytes buffered across all connections
 }
 
 // holeCheckEvery spaces the scans of holey connections in capture time.
@@ -55,6 +56,7 @@ const holeCheckEvery = int64(100 * time.Millisecond)
 func New(p Protocol, opts Options) *Reassembler {
 	r := &Reassembler{proto: p, opts: opts.withDefaults(), hl: headerLen(p), syncLen: inSyncLen(p), dec: newDecoder()}
 	r.table.init()
+	r.dec.frags.init(r.opts.MaxFragBytes, r.opts.FragTimeout, &r.stats)
 	for _, port := range r.opts.ServerPorts {
 		r.isServer[port/64] |= 1 << (port % 64)
 	}
@@ -101,13 +103,12 @@ func (r *Reassembler) Packet(p *Packet, fn func(*Item) error) error {
 	r.stats.Bytes += int64(len(p.Data))
 	r.setClock(p.Time)
 	seg := &r.seg
-	isTCP, err := r.dec.decode(p, seg)
+	isTCP, err := r.dec.decode(p, seg, r.nowNS)
 	if err != nil {
 		switch err {
 		case errUnsupportedLink:
-			r.stats.UnsupportedLinkType++
-		case errFragment:
-			r.stats.Fragments++
+			r.stats.unsupported(p.LinkType)
+		case errFragment: // held until its datagram completes
 		default:
 			r.stats.decodeError(p.LinkType)
 		}
@@ -197,6 +198,12 @@ func (r *Reassembler) tcp(seg *segment) {
 			c.setClient(side, DirBySYN)
 		}
 	}
+	if seg.rst && !r.acceptRST(c, side, seg) {
+		return // a receiving stack drops it whole: no data, no ACK
+	}
+	if seg.ackf {
+		c.noteAck(side, seg)
+	}
 	// Holes this packet proves lost go first: the frames behind them
 	// completed before it.
 	r.settleHoles(c, side, seg)
@@ -236,7 +243,7 @@ func (r *Reassembler) newConn(key connKey, side int, seg *segment, onServerPort 
 	c.ep[side] = addrPort(&seg.srcIP, seg.is4, seg.srcPort)
 	c.ep[1-side] = addrPort(&seg.dstIP, seg.is4, seg.dstPort)
 	for s := range c.half {
-		c.half[s].hint = -1
+		c.half[s].hint, c.half[s].wscale = -1, -1
 	}
 	r.table.add(c, r.nowNS)
 	switch {
@@ -293,6 +300,7 @@ func (r *Reassembler) closeConn(c *conn, reason string, pkt int, ts time.Time) {
 	for s := range c.half {
 		h := &c.half[s]
 		r.putBuf(h.buf)
+		r.oooTotal -= h.oooLen
 		h.buf, h.marks, h.ooo, h.oooLen = nil, nil, nil, 0
 	}
 	c.state = stClosed
@@ -341,6 +349,7 @@ func (r *Reassembler) Close(fn func(*Item) error) error {
 	for _, c := range all {
 		r.closeConn(c, ReasonEnd, 0, r.now)
 	}
+	r.dec.frags.flush() // datagrams still missing fragments never complete
 	return r.cbErr
 }
 

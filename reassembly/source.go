@@ -31,8 +31,24 @@ type Source struct {
 	ng     *pcapgo.NgReader
 	lt     LinkType // file-wide link type (pcap only)
 	format string
+	guard  *ngGuard // pcapng only
 	num    int
 	err    error // sticky: once reading failed, it keeps failing
+}
+
+// ErrLimit says reading stopped at a documented limit on what the input
+// may make us hold, not at damage; the error names the limit and the flag
+// that raises it.
+var ErrLimit = errors.New("limit reached")
+
+// SetMaxInterfaceBytes bounds the memory a pcapng section's interface
+// table may take (DefaultMaxInterfaceBytes unless set; n <= 0 keeps it).
+// Interfaces are read as packets refer to them, so calling it after
+// opening, before the first ReadPacket, is in time.
+func (s *Source) SetMaxInterfaceBytes(n int) {
+	if s.guard != nil && n > 0 {
+		s.guard.maxIf = n
+	}
 }
 
 // maxPacket bounds the captured length of one packet. Record lengths come
@@ -87,12 +103,20 @@ func OpenReader(r io.Reader) (*Source, error) {
 		}
 		s.format = ".gz"
 	}
+	if m := binary.BigEndian.Uint32(magic); m == kuznetzovMagic || m == kuznetzovSwapped {
+		br = bufio.NewReaderSize(newKuznetzovReader(br, m == kuznetzovMagic), readBufSize)
+		if magic, err = br.Peek(4); err != nil {
+			return nil, fmt.Errorf("modified pcap: %w", err)
+		}
+		s.format = "-modified" + s.format
+	}
 	switch m := binary.BigEndian.Uint32(magic); m {
 	case 0x0a0d0d0a:
 		// pcapgo's pcapng reader trusts block and snap lengths for
 		// allocations and divides by a resolution read from the file; the
 		// guard validates each block before pcapgo sees it.
-		ng, err := pcapgo.NewNgReader(newNgGuard(br), pcapgo.NgReaderOptions{WantMixedLinkType: true})
+		s.guard = newNgGuard(br)
+		ng, err := pcapgo.NewNgReader(s.guard, pcapgo.NgReaderOptions{WantMixedLinkType: true})
 		if err != nil {
 			return nil, fmt.Errorf("pcapng: %w", err)
 		}
@@ -129,8 +153,9 @@ func OpenReader(r io.Reader) (*Source, error) {
 	return s, nil
 }
 
-// Format names the container: "pcap", "pcapng", with ".gz" appended when
-// the input was gzip-compressed.
+// Format names the container: "pcap", "pcap-modified" (Kuznetzov's
+// variant) or "pcapng", with ".gz" appended when the input was
+// gzip-compressed.
 func (s *Source) Format() string { return s.format }
 
 // Close closes the file opened by OpenFile; it is a no-op for OpenReader.
@@ -153,9 +178,12 @@ func (s *Source) ReadPacket() (Packet, error) {
 	p, err := s.read()
 	if err != nil {
 		if err != io.EOF {
-			if errors.Is(err, io.ErrUnexpectedEOF) {
+			switch {
+			case errors.Is(err, ErrLimit):
+				err = fmt.Errorf("reading stopped after packet %d: %w", s.num, err)
+			case errors.Is(err, io.ErrUnexpectedEOF):
 				err = fmt.Errorf("capture truncated after packet %d: %w", s.num, err)
-			} else {
+			default:
 				err = fmt.Errorf("corrupt capture after packet %d: %w", s.num, err)
 			}
 		}

@@ -24,12 +24,19 @@ type half struct {
 	synSeen bool   // the stream starts at a SYN, so offset 0 is a frame boundary
 	isn     uint32 // initial sequence number, when synSeen
 	finOff  int64  // stream offset of the FIN
-	oooLen  int
+	oooLen  int    // what ooo costs: its bytes plus oooSegCost per segment
 	marks   []mark // which packets the bytes in buf came from
 	scan    int    // resync: next index in buf to try as a frame start
 	skipped int64  // resync: bytes passed over so far
 	skipOff int64  // resync: stream offset where skipping began
 	hint    int64  // resync: stream offset of a known frame boundary, or -1
+
+	// What the receiver of this direction last said in its ACKs, to judge
+	// RSTs as it would (rst.go).
+	wscale   int8   // window scale shift from this side's SYN; -1: none seen
+	rcvAck   uint32 // latest acknowledgement number the peer sent
+	rcvWin   uint16 // latest window the peer advertised, unscaled
+	rcvKnown bool   // rcvAck and rcvWin are meaningful
 }
 
 // oooSeg is data that arrived before the bytes preceding it. It is copied:
@@ -42,6 +49,15 @@ type oooSeg struct {
 }
 
 func (s *oooSeg) end() int64 { return s.off + int64(len(s.data)) }
+
+func oooSpan(s *oooSeg) (int64, int64) { return s.off, s.end() }
+
+// oooSegCost is what buffering a segment costs besides its bytes (the
+// oooSeg record and allocation rounding), charged against MaxBuffered and
+// MaxBufferedTotal so a flood of tiny segments is bounded like big ones.
+const oooSegCost = 96
+
+func oooCost(n int) int { return n + oooSegCost }
 
 // mark attributes buffered bytes to packets: bytes before end came from pkt
 // (or from earlier marks), captured at ts.
@@ -62,6 +78,9 @@ func (r *Reassembler) segment(c *conn, s int, seg *segment) {
 	h := &c.half[s]
 	seq := seg.seq
 	if seg.syn {
+		if seg.wscale >= 0 {
+			h.wscale = seg.wscale
+		}
 		if !h.started {
 			h.started, h.synSeen, h.isn = true, true, seg.seq
 			h.nextSeq = seg.seq + 1
@@ -144,7 +163,8 @@ func (r *Reassembler) drainOOO(c *conn, s int) {
 		if o.end() > h.off {
 			r.deliver(c, s, o.data[h.off-o.off:], o.pkt, o.ts)
 		}
-		h.oooLen -= len(o.data)
+		h.oooLen -= oooCost(len(o.data))
+		r.oooTotal -= oooCost(len(o.data))
 		o.data = nil
 	}
 	if i > 0 {
@@ -158,7 +178,9 @@ func (r *Reassembler) drainOOO(c *conn, s int) {
 func (r *Reassembler) storeOOO(c *conn, s int, start int64, seg *segment) {
 	h := &c.half[s]
 	data := seg.payload
-	for h.oooLen+len(data) > r.opts.MaxBuffered && len(h.ooo) > 0 {
+	cost := oooCost(len(data))
+	r.reserveOOO(cost, seg.pkt, seg.ts)
+	for h.oooLen+cost > r.opts.MaxBuffered && len(h.ooo) > 0 {
 		r.skipHole(c, s, seg.pkt, seg.ts, "segment never captured")
 	}
 	if start <= h.off {
@@ -170,7 +192,7 @@ func (r *Reassembler) storeOOO(c *conn, s int, start int64, seg *segment) {
 		r.drainOOO(c, s)
 		return
 	}
-	if h.oooLen+len(data) > r.opts.MaxBuffered {
+	if h.oooLen+cost > r.opts.MaxBuffered || r.oooTotal+cost > r.opts.MaxBufferedTotal {
 		// Still too big with nothing buffered: the hole before it is lost.
 		r.gap(c, s, start-h.off, seg.pkt, seg.ts, "segment never captured")
 		r.deliver(c, s, data, seg.pkt, seg.ts)
@@ -179,33 +201,14 @@ func (r *Reassembler) storeOOO(c *conn, s int, start int64, seg *segment) {
 	if len(c.half[0].ooo)+len(c.half[1].ooo) == 0 {
 		r.holey = append(r.holey, c) // its first hole
 	}
-	// Insert the parts of [start, end) not covered by existing segments.
-	pos := start
-	end := start + int64(len(data))
-	i := 0
-	for pos < end {
-		for i < len(h.ooo) && h.ooo[i].end() <= pos {
-			i++
-		}
-		stop := end
-		if i < len(h.ooo) {
-			if h.ooo[i].off <= pos {
-				pos = h.ooo[i].end() // covered: first-seen bytes win
-				continue
-			}
-			if h.ooo[i].off < stop {
-				stop = h.ooo[i].off
-			}
-		}
-		piece := make([]byte, stop-pos)
-		copy(piece, data[pos-start:stop-start])
-		h.ooo = append(h.ooo, oooSeg{})
-		copy(h.ooo[i+1:], h.ooo[i:])
-		h.ooo[i] = oooSeg{off: pos, data: piece, pkt: seg.pkt, ts: seg.ts}
-		h.oooLen += len(piece)
-		i++
-		pos = stop
-	}
+	// Buffer the parts of the segment no earlier one supplied.
+	insertUncovered(&h.ooo, oooSpan, start, start+int64(len(data)), func(a, b int64) (oooSeg, bool) {
+		piece := make([]byte, b-a)
+		copy(piece, data[a-start:b-start])
+		h.oooLen += oooCost(len(piece))
+		r.oooTotal += oooCost(len(piece))
+		return oooSeg{off: a, data: piece, pkt: seg.pkt, ts: seg.ts}, true
+	})
 	if seg.missing > 0 {
 		// The cut-off tail will never arrive; it becomes a gap when the
 		// stream reaches it (via the hole logic), which is good enough for

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -121,6 +122,8 @@ func TestAgainstTshark(t *testing.T) {
 	c.Send(false, Msg(6, 1))
 	segs = append(append(append(segs, a.Segs...), b.Segs...), c.Segs...)
 	write("mixed.pcapng", PcapNG(Ethernet, segs))
+	write("hostile.pcap", hostileCapture())
+	write("modified.pcap", modified(Pcap(Ethernet, simpleConv(cli, srv)), true)) // Kuznetzov's variant
 
 	for _, p := range paths {
 		t.Run(filepath.Base(p), func(t *testing.T) {
@@ -171,6 +174,50 @@ func TestAgainstTshark(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hostileCapture holds what once made us lose messages tshark decodes:
+// IPv4 fragments reversed and overlapping, IPv6 destination options and
+// routing headers, IPv6 fragments, and a forged RST mid-connection.
+func hostileCapture() []byte {
+	var pkts []Packet
+	add := func(c *Conv, split map[int]func([]byte) [][]byte) {
+		for i, s := range c.Segs {
+			f := split[i]
+			if f == nil {
+				pkts = append(pkts, Packet{Time: s.Time, Data: s.Bytes(Ethernet)})
+				continue
+			}
+			for _, ip := range f(s.IP()) {
+				pkts = append(pkts, Packet{Time: s.Time, Data: Ethernet.Wrap(ip)})
+			}
+		}
+	}
+	v4 := NewConv("10.9.0.1:41000", "10.9.0.2:42027", 100, 200, t0)
+	v4.Handshake()
+	v4.Send(true, Msg(3, 3000))
+	v4.Send(false, Msg(4, 1500))
+	v4.T = v4.T.Add(v4.Step)
+	v4.Segs = append(v4.Segs, Seg{Src: v4.Server, Dst: v4.Client, Seq: v4.SSeq + 1<<30, Flags: RST, Time: v4.T})
+	v4.Send(true, Msg(5, 0))
+	add(v4, map[int]func([]byte) [][]byte{
+		3: func(ip []byte) [][]byte { f := Frag4(ip, 800, 11); slices.Reverse(f); return f },
+		4: func(ip []byte) [][]byte {
+			hdr, pay := ip[:20], ip[20:]
+			return [][]byte{Frag4Piece(hdr, pay[:1000], 0, true, 12), Frag4Piece(hdr, pay[512:], 512, false, 12)}
+		},
+	})
+	v6 := NewConv("[2001:db8::7]:41000", "[2001:db8::8]:42027", 300, 400, t0.Add(1e9))
+	v6.Handshake()
+	v6.Send(true, Msg(3, 2500))
+	v6.Send(false, Msg(4, 20))
+	v6.Send(true, Msg(5, 10))
+	add(v6, map[int]func([]byte) [][]byte{
+		3: func(ip []byte) [][]byte { f := Frag6(Ext6(ip, DestOptions), 1000, 13); slices.Reverse(f); return f },
+		4: func(ip []byte) [][]byte { return [][]byte{Ext6(ip, Routing, DestOptions)} },
+		5: func(ip []byte) [][]byte { return [][]byte{Ext6(ip, HopByHop, DestOptions)} },
+	})
+	return PcapRaw(1, pkts)
 }
 
 func dirExists(p string) bool {

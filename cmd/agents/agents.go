@@ -10,6 +10,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/report"
 	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/reassembly"
 	"github.com/ctishark/ctishark/render/analyze"
 	"github.com/spf13/cobra"
 )
@@ -60,7 +61,7 @@ marked open. Timelines are built from every state change of the capture;
 func agentsRun(o *AgentsOptions) error {
 	at := analyze.NewAgents()
 	at.Select = o.Input.Match
-	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { at.Add(r) }, func() error {
+	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { at.Add(r) }, func(reassembly.Stats) error {
 		return writeAgents(o, at.Result())
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/report"
 	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/reassembly"
 	"github.com/ctishark/ctishark/render/analyze"
 	"github.com/spf13/cobra"
 )
@@ -93,7 +94,7 @@ func callsRun(o *CallsOptions) error {
 	cs := analyze.NewCalls()
 	cs.Timeline, cs.NoLinked = o.callID, o.NoLinked
 	cs.Select = o.Input.Match
-	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { cs.Add(r) }, func() error {
+	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { cs.Add(r) }, func(reassembly.Stats) error {
 		return writeCalls(o, cs)
 	})
 }

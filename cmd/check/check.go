@@ -115,7 +115,10 @@ func (o *CheckOptions) validate() error {
 	if err := o.IO.SetColorMode(o.Color); err != nil {
 		return &factory.UsageError{Err: err}
 	}
-	return inputflags.CheckFiles(o.Files)
+	if err := inputflags.CheckFiles(o.Files); err != nil {
+		return err
+	}
+	return inputflags.CheckOutput("--junit", o.JUnit, append([]string{o.Rules}, o.Files...)...)
 }
 
 // pipelineOptions is the one place the pipeline is configured. Look-ahead
@@ -228,7 +231,7 @@ func checkRun(o *CheckOptions) error {
 	in := pipeline.Inputs{Names: o.Files, Stdin: o.IO.In, OnError: func(name string, err error) {
 		fmt.Fprintf(o.IO.ErrOut, "ctishark: %v\n", err)
 		captureErr = true
-	}}
+	}, OnWarning: pipeline.WarnTo(o.IO.ErrOut)}
 	_, err = p.ReadFiles(in, func(r *pipeline.Record) error {
 		if r.Frame.Time.After(end) {
 			end = r.Frame.Time

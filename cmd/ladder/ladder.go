@@ -155,7 +155,10 @@ func (o *LadderOptions) validate() error {
 	if err := o.IO.SetColorMode(o.Color); err != nil {
 		return &factory.UsageError{Err: err}
 	}
-	return inputflags.CheckFiles(o.Files)
+	if err := inputflags.CheckFiles(o.Files); err != nil {
+		return err
+	}
+	return inputflags.CheckOutput("-o", o.Output, o.Files...)
 }
 
 // pipelineOptions is the one place the pipeline is configured. Look-ahead

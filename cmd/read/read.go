@@ -3,9 +3,8 @@
 package read
 
 import (
-	"os"
-
 	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/progress"
 	"github.com/ctishark/ctishark/cmd/internal/view"
@@ -129,24 +128,7 @@ func (o *ReadOptions) validate(cmd *cobra.Command) error {
 	if stdin > 1 {
 		return factory.Usagef("standard input (-) can be read only once")
 	}
-	if out := o.View.WriteFile; out != "" && out != "-" {
-		for _, f := range o.Files {
-			if sameFile(f, out) {
-				return factory.Usagef("-w %s would overwrite the capture being read", out)
-			}
-		}
-	}
-	return nil
-}
-
-// sameFile reports whether two names are the same existing file.
-func sameFile(a, b string) bool {
-	sa, err := os.Stat(a)
-	if err != nil {
-		return false
-	}
-	sb, err := os.Stat(b)
-	return err == nil && os.SameFile(sa, sb)
+	return inputflags.CheckOutput("-w", o.View.WriteFile, o.Files...)
 }
 
 func readRun(o *ReadOptions) error {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -80,14 +81,7 @@ func replay(t testing.TB, ln net.Listener, frames []sentFrame) map[string][]stri
 	for _, f := range frames {
 		p, ok := conns[f.conn]
 		if !ok {
-			c, err := net.Dial("tcp", ln.Addr().String())
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := ln.Accept()
-			if err != nil {
-				t.Fatal(err)
-			}
+			c, s := dialListener(t, ln)
 			// Nobody reads the other direction's data otherwise.
 			go io.Copy(io.Discard, c)
 			go io.Copy(io.Discard, s)
@@ -109,6 +103,40 @@ func replay(t testing.TB, ln net.Listener, frames []sentFrame) map[string][]stri
 		p.server.Close()
 	}
 	return sent
+}
+
+// dialAttempts bounds dialListener: a link still coming up refuses or
+// drops the first attempts, a broken one never stops doing so.
+const dialAttempts = 50
+
+// dialListener connects to ln and accepts the connection. A refused or
+// unreachable dial (a link not carrying traffic yet) is retried, at most
+// dialAttempts times with a growing pause; success does not depend on
+// how long any of this takes, only on the link coming up at all.
+func dialListener(t testing.TB, ln net.Listener) (client, server net.Conn) {
+	t.Helper()
+	pause := time.Millisecond
+	for attempt := 1; ; attempt++ {
+		c, err := net.DialTimeout("tcp", ln.Addr().String(), 5*time.Second)
+		if err == nil {
+			s, err := ln.Accept()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c, s
+		}
+		if attempt == dialAttempts || !transient(err) {
+			t.Fatalf("dial %s, attempt %d: %v", ln.Addr(), attempt, err)
+		}
+		time.Sleep(pause)
+		pause = min(2*pause, 200*time.Millisecond)
+	}
+}
+
+// transient says whether a dial error is one a link coming up gives.
+func transient(err error) bool {
+	return errors.Is(err, unix.ECONNREFUSED) || errors.Is(err, unix.EHOSTUNREACH) ||
+		errors.Is(err, unix.ENETUNREACH) || errors.Is(err, os.ErrDeadlineExceeded)
 }
 
 // decoded groups the messages of records like replay's result.

@@ -53,6 +53,12 @@ func TestSniffVeth(t *testing.T) {
 	}
 	ln := listenInNetns(t, ns, "10.231.77.2:0")
 	defer ln.Close()
+	// A fresh veth link takes a moment to carry traffic: probe until the
+	// listener answers, before the capture starts, so the replay's
+	// connections find it.
+	c, s := dialListener(t, ln)
+	c.Close()
+	s.Close()
 	sniffReplay(t, near, ln)
 }
 

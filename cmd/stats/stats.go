@@ -3,11 +3,15 @@
 package stats
 
 import (
+	"fmt"
+	"io"
+
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/report"
 	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/reassembly"
 	"github.com/ctishark/ctishark/render/analyze"
 	"github.com/spf13/cobra"
 )
@@ -72,10 +76,29 @@ error when it is a terminal and a file is larger than 4 MB.`,
 func statsRun(o *StatsOptions) error {
 	st := analyze.NewStats()
 	st.Select = o.Input.Match
-	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { st.Add(r) }, func() error {
+	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { st.Add(r) }, func(packets reassembly.Stats) error {
 		if o.Format == "json" {
 			return analyze.WriteStatsJSON(o.IO.Out, st.Result())
 		}
-		return analyze.WriteStatsTable(o.IO.Out, st.Result())
+		if err := analyze.WriteStatsTable(o.IO.Out, st.Result()); err != nil {
+			return err
+		}
+		return writeUndecoded(o.IO.Out, &packets)
 	})
+}
+
+// writeUndecoded adds a line for the packets no record speaks for: of
+// unsupported link types, with malformed headers, or fragments of IP
+// datagrams that never completed. Nothing when there were none.
+func writeUndecoded(w io.Writer, st *reassembly.Stats) error {
+	var bad int64
+	for _, n := range st.DecodeErrors {
+		bad += n
+	}
+	if st.UnsupportedLinkType+bad+st.FragDropped == 0 {
+		return nil
+	}
+	_, err := fmt.Fprintf(w, "\nPackets not decoded: %d of unsupported link types, %d malformed; %d IP datagrams dropped incomplete (%d bytes)\n",
+		st.UnsupportedLinkType, bad, st.FragDropped, st.FragDroppedBytes)
+	return err
 }

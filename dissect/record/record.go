@@ -145,9 +145,10 @@ const (
 	Skipped
 	Overflow
 	DirectionChanged
+	Ignored // a segment a receiving stack would drop (a forged or stale RST)
 )
 
-var eventKindNames = [...]string{Gap: "gap", Skipped: "skipped", Overflow: "overflow", DirectionChanged: "direction-changed"}
+var eventKindNames = [...]string{Gap: "gap", Skipped: "skipped", Overflow: "overflow", DirectionChanged: "direction-changed", Ignored: "ignored"}
 
 // String is the kind as the views and the filter (cti.event) spell it.
 func (k EventKind) String() string {

@@ -66,8 +66,20 @@ func (l Link) String() string {
 
 // Bytes encodes s with link-layer encapsulation l.
 func (s *Seg) Bytes(l Link) []byte {
-	ip := s.ipTCP()
-	v6 := !s.Src.Addr().Is4()
+	out := l.Wrap(s.ipTCP())
+	if s.Snap > 0 && s.Snap < len(out) {
+		out = out[:s.Snap]
+	}
+	return out
+}
+
+// IP returns the IP packet of s (header, TCP header, payload).
+func (s *Seg) IP() []byte { return s.ipTCP() }
+
+// Wrap puts an IP packet (version from its first nibble) in a link-layer
+// frame of encapsulation l.
+func (l Link) Wrap(ip []byte) []byte {
+	v6 := len(ip) > 0 && ip[0]>>4 == 6
 	etype := uint16(0x0800)
 	if v6 {
 		etype = 0x86dd
@@ -105,9 +117,6 @@ func (s *Seg) Bytes(l Link) []byte {
 	out := append(hdr, ip...)
 	if l == Ethernet && len(out) < 60 {
 		out = append(out, make([]byte, 60-len(out))...) // padding must be ignored
-	}
-	if s.Snap > 0 && s.Snap < len(out) {
-		out = out[:s.Snap]
 	}
 	return out
 }

@@ -14,14 +14,16 @@ import (
 type Stats struct {
 	Messages int // messages kept by the pipeline (its filter and count)
 	Packets  int // capture packets written
+	Inputs   int // inputs that opened as captures
 }
 
 // Filtered writes the capture packets that carried the messages the
 // pipeline hands out (every segment of each, in capture order, unchanged)
 // to w. Each input is read twice: once through the pipeline to learn which
 // packet numbers carried matching messages, once raw to copy those
-// packets. Standard input cannot be read twice, so it is first spooled to
-// a temporary file. Inputs that cannot be read are reported through
+// packets. Standard input, a FIFO or any other input that is not a
+// regular file cannot be read twice, so it is first spooled to a
+// temporary file. Inputs that cannot be read are reported through
 // in.OnError and make failed true; the others are still written.
 func Filtered(w Writer, in pipeline.Inputs, popts pipeline.Options) (st Stats, failed bool, err error) {
 	p := pipeline.New(popts)
@@ -38,9 +40,17 @@ func Filtered(w Writer, in pipeline.Inputs, popts pipeline.Options) (st Stats, f
 		path, display := name, name
 		if name == "-" {
 			display = "standard input"
-			tmp, terr := spool(in.Stdin)
+		}
+		r, done, oerr := oneShot(name, in.Stdin)
+		if oerr != nil {
+			report(display, pipeline.NewFileError(display, oerr))
+			continue
+		}
+		if r != nil {
+			tmp, terr := spool(r)
+			done()
 			if terr != nil {
-				report(display, fmt.Errorf("standard input: %w", terr))
+				report(display, fmt.Errorf("%s: %w", display, terr))
 				continue
 			}
 			defer os.Remove(tmp)
@@ -52,6 +62,7 @@ func Filtered(w Writer, in pipeline.Inputs, popts pipeline.Options) (st Stats, f
 			report(display, pipeline.NewFileError(display, oerr))
 			continue
 		}
+		st.Inputs++
 		rerr := p.Read(src, func(r *pipeline.Record) error {
 			if r.Msg != nil {
 				st.Messages++
@@ -60,6 +71,7 @@ func Filtered(w Writer, in pipeline.Inputs, popts pipeline.Options) (st Stats, f
 			return nil
 		})
 		src.Close()
+		in.Warn(p, display)
 		if rerr != nil {
 			// Packets before the damage are still written below.
 			report(display, fmt.Errorf("%s: %w", display, rerr))
@@ -72,6 +84,7 @@ func Filtered(w Writer, in pipeline.Inputs, popts pipeline.Options) (st Stats, f
 			report(display, pipeline.NewFileError(display, oerr))
 			continue
 		}
+		popts.Limits.ApplySource(src)
 		n, cerr := Copy(w, src, &keep)
 		src.Close()
 		st.Packets += n
@@ -84,6 +97,27 @@ func Filtered(w Writer, in pipeline.Inputs, popts pipeline.Options) (st Stats, f
 		}
 	}
 	return st, failed, nil
+}
+
+// oneShot opens the inputs that can be read only once (standard input,
+// FIFOs, character devices) so they can be spooled, and says how to close
+// them; r is nil for a regular file, which is read in place.
+func oneShot(name string, stdin io.Reader) (r io.Reader, done func(), err error) {
+	if name == "-" {
+		return stdin, func() {}, nil
+	}
+	fi, err := os.Stat(name)
+	if err != nil || fi.Mode().IsRegular() {
+		return nil, nil, err
+	}
+	if fi.IsDir() {
+		return nil, nil, errors.New("is a directory")
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
 }
 
 // spool copies r to a temporary file and returns its name.

@@ -6,6 +6,9 @@
 package inputflags
 
 import (
+	"fmt"
+	"math"
+	"os"
 	"strconv"
 	"strings"
 
@@ -13,6 +16,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/filter"
+	"github.com/ctishark/ctishark/reassembly"
 	"github.com/spf13/pflag"
 )
 
@@ -24,7 +28,13 @@ type Options struct {
 	FloatHeader string
 	Filter      string // -Y
 
+	// Byte bounds of the reassembler, as given ("64M"); "" keeps the default.
+	MaxBufferTotal    string
+	MaxFragBuffer     string
+	MaxInterfaceTable string
+
 	// Resolved by Validate.
+	Limits   pipeline.Limits
 	PortList []uint16
 	Layout   dissect.Layout
 	Match    func(*pipeline.Record) bool // nil = keep every record
@@ -38,6 +48,9 @@ func (o *Options) AddFlags(fl *pflag.FlagSet) {
 	fl.IntVar(&o.CTIVersion, "cti-version", 0, "force protocol version `N` instead of reading it from OPEN_REQ")
 	fl.StringVar(&o.FloatHeader, "float-header", "", "force the floating field header `layout`: 1+1, 2+1 or 2+2 (tag+length bytes)")
 	fl.StringVarP(&o.Filter, "display-filter", "Y", "", filterUsage)
+	fl.StringVar(&o.MaxBufferTotal, "max-buffer-total", "", fmt.Sprintf("bound on out-of-order TCP data held behind holes, all connections together (`BYTES`, K/M/G suffixes; default %s): past it the oldest holes are given up as gaps", sizeString(reassembly.DefaultMaxBufferedTotal)))
+	fl.StringVar(&o.MaxFragBuffer, "max-frag-buffer", "", fmt.Sprintf("bound on IP fragments held for reassembly (`BYTES`; default %s): past it the oldest incomplete datagrams are dropped", sizeString(reassembly.DefaultMaxFragBytes)))
+	fl.StringVar(&o.MaxInterfaceTable, "max-interface-table", "", fmt.Sprintf("bound on a pcapng section's interface table (`BYTES`; default %s): past it reading stops", sizeString(reassembly.DefaultMaxInterfaceBytes)))
 }
 
 // Validate resolves the flags, returning usage errors.
@@ -58,7 +71,58 @@ func (o *Options) Validate() error {
 	if o.Match, err = CompileFilter(o.Filter); err != nil {
 		return err
 	}
+	for _, l := range []struct {
+		flag string
+		val  string
+		dst  *int
+	}{
+		{"--max-buffer-total", o.MaxBufferTotal, &o.Limits.BufferTotal},
+		{"--max-frag-buffer", o.MaxFragBuffer, &o.Limits.FragBuffer},
+		{"--max-interface-table", o.MaxInterfaceTable, &o.Limits.InterfaceTable},
+	} {
+		if *l.dst, err = ParseSize(l.val); err != nil {
+			return factory.Usagef("%s: %v", l.flag, err)
+		}
+	}
 	return nil
+}
+
+// ParseSize reads a byte count with an optional K, M or G suffix (powers
+// of 1024); "" is 0 (the default).
+func ParseSize(s string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	mult := 1
+	switch strings.ToUpper(s[len(s)-1:]) {
+	case "K":
+		mult = 1 << 10
+	case "M":
+		mult = 1 << 20
+	case "G":
+		mult = 1 << 30
+	}
+	num := s
+	if mult > 1 {
+		num = s[:len(s)-1]
+	}
+	n, err := strconv.ParseUint(num, 10, 31)
+	if err != nil || n == 0 || n > math.MaxInt32/uint64(mult) {
+		return 0, fmt.Errorf("invalid size %q (want a positive number of bytes, e.g. 512M, below 2G)", s)
+	}
+	return int(n) * mult, nil
+}
+
+func sizeString(n int) string {
+	switch {
+	case n%(1<<30) == 0:
+		return fmt.Sprintf("%dG", n>>30)
+	case n%(1<<20) == 0:
+		return fmt.Sprintf("%dM", n>>20)
+	case n%(1<<10) == 0:
+		return fmt.Sprintf("%dK", n>>10)
+	}
+	return strconv.Itoa(n)
 }
 
 // ParsePorts reads -p values (repeatable, comma-separated). The result is
@@ -89,6 +153,7 @@ func (o *Options) Pipeline() pipeline.Options {
 		Version:      o.CTIVersion,
 		Layout:       o.Layout,
 		Filter:       o.Match,
+		Limits:       o.Limits,
 	}
 }
 
@@ -105,6 +170,35 @@ func CheckFiles(files []string) error {
 	}
 	if stdin > 1 {
 		return factory.Usagef("standard input (-) can be read only once")
+	}
+	return nil
+}
+
+// CheckOutput refuses an output file that is one of the inputs, so a flag
+// that writes (read -w, ladder -o, check --junit) never overwrites what it
+// reads. Names are compared as files (os.SameFile), so a symbolic or hard
+// link to an input is refused too. "" and "-" (standard output) are fine,
+// as is an output that does not exist yet; flag names the option in the
+// message.
+func CheckOutput(flag, out string, inputs ...string) error {
+	if out == "" || out == "-" {
+		return nil
+	}
+	so, err := os.Stat(out)
+	if err != nil {
+		return nil
+	}
+	for _, in := range inputs {
+		if in == "-" {
+			continue
+		}
+		if si, err := os.Stat(in); err == nil && os.SameFile(so, si) {
+			what := "the capture being read"
+			if in != out {
+				what = fmt.Sprintf("%s, which is being read", in)
+			}
+			return factory.Usagef("%s %s would overwrite %s", flag, out, what)
+		}
 	}
 	return nil
 }

@@ -2,6 +2,8 @@ package inputflags
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -56,5 +58,47 @@ func TestUsageErrors(t *testing.T) {
 	}
 	if CheckFiles(nil) == nil || CheckFiles([]string{"-", "-"}) == nil || CheckFiles([]string{"a", "-"}) != nil {
 		t.Error("CheckFiles")
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int{"": 0, "4096": 4096, "64K": 64 << 10, "512m": 512 << 20, "1G": 1 << 30} {
+		if got, err := ParseSize(in); err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"0", "-1", "2G", "12X", "M", "1.5M"} {
+		if _, err := ParseSize(in); err == nil {
+			t.Errorf("ParseSize(%q) accepted", in)
+		}
+	}
+}
+
+func TestCheckOutput(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.pcap")
+	other := filepath.Join(dir, "other.pcap")
+	for _, p := range []string{in, other} {
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sym, hard := filepath.Join(dir, "sym"), filepath.Join(dir, "hard")
+	if err := os.Symlink(in, sym); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(in, hard); err != nil {
+		t.Fatal(err)
+	}
+	dotted := filepath.Join(dir, ".", "in.pcap")
+	for _, out := range []string{in, sym, hard, dotted} {
+		if err := CheckOutput("-w", out, "-", other, in); err == nil || !strings.Contains(err.Error(), "would overwrite") {
+			t.Errorf("CheckOutput(%s) = %v, want a refusal", out, err)
+		}
+	}
+	for _, out := range []string{"", "-", other, filepath.Join(dir, "new.pcap")} {
+		if err := CheckOutput("-w", out, "-", in); err != nil {
+			t.Errorf("CheckOutput(%q) = %v, want nil", out, err)
+		}
 	}
 }

@@ -22,6 +22,23 @@ type Inputs struct {
 	// damage (everything before the damage has been handed out); reading
 	// goes on with the next file. Nil discards.
 	OnError func(name string, err error)
+
+	// OnWarning is told what a file's packets lost without a record saying
+	// so (packets not decoded, IP datagrams dropped); it does not make the
+	// read fail. Nil discards.
+	OnWarning func(name, warning string)
+}
+
+// Warn hands the pipeline's warnings about the file it read last to
+// in.OnWarning (ReadFiles does so after each file; readers that drive
+// Pipeline.Read themselves call it).
+func (in Inputs) Warn(p *Pipeline, name string) {
+	if in.OnWarning == nil {
+		return
+	}
+	for _, w := range p.Warnings() {
+		in.OnWarning(name, w)
+	}
 }
 
 // ReadFiles reads every input in order with one pipeline, so message and
@@ -64,6 +81,7 @@ func (p *Pipeline) ReadFiles(in Inputs, fn func(*Record) error) (failed bool, er
 		if fnErr != nil {
 			return failed, fnErr
 		}
+		in.Warn(p, display)
 		if rerr != nil {
 			failed = true
 			if in.OnError != nil {
@@ -80,6 +98,12 @@ func (p *Pipeline) ReadFiles(in Inputs, fn func(*Record) error) (failed bool, er
 type FileError struct {
 	Name string
 	Err  error
+}
+
+// WarnTo is an OnWarning that writes each warning to w as
+// "ctishark: NAME: WARNING".
+func WarnTo(w io.Writer) func(name, warning string) {
+	return func(name, warning string) { fmt.Fprintf(w, "ctishark: %s: %s\n", name, warning) }
 }
 
 // NewFileError names the file an open error is about.

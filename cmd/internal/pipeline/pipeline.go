@@ -47,6 +47,10 @@ type Options struct {
 	// closed or the capture ended first. Output is delayed by as much;
 	// live views leave it off.
 	Lookahead bool
+
+	// Limits raise (or lower) the reassembler's byte bounds; zero keeps
+	// its defaults.
+	Limits Limits
 }
 
 // Pipeline decodes one capture after another, numbering messages and
@@ -64,6 +68,7 @@ type Pipeline struct {
 	q          queue
 	calls      calls
 	fn         func(*Record) error
+	packets    packetStats
 }
 
 // New returns a pipeline.
@@ -99,7 +104,8 @@ func (p *Pipeline) ReadNamed(name string, src PacketSource, fn func(*Record) err
 	}
 	p.fn = fn
 	// Nil Ports means the default server ports to the reassembler too.
-	ra := reassembly.New(dissect.Framing{}, reassembly.Options{ServerPorts: p.opts.Ports, NoHeuristics: p.opts.NoHeuristics})
+	ra := reassembly.New(dissect.Framing{}, p.opts.Limits.apply(reassembly.Options{ServerPorts: p.opts.Ports, NoHeuristics: p.opts.NoHeuristics}))
+	p.opts.Limits.ApplySource(src)
 	cb := p.item
 	var err error
 	for {
@@ -134,6 +140,7 @@ func (p *Pipeline) ReadNamed(name string, src PacketSource, fn func(*Record) err
 		err = p.drain(true)
 	}
 	p.streamBase += int(ra.Stats().Connections)
+	p.packets.add(ra.Stats())
 	if errors.Is(err, errCount) {
 		return nil
 	}
@@ -152,7 +159,7 @@ func (p *Pipeline) item(it *reassembly.Item) error {
 		return nil
 	}
 	switch e.Kind {
-	case reassembly.Gap, reassembly.Skipped, reassembly.Overflow, reassembly.DirectionChanged:
+	case reassembly.Gap, reassembly.Skipped, reassembly.Overflow, reassembly.DirectionChanged, reassembly.Ignored:
 	case reassembly.Closed:
 		// Requests still waiting on this connection will never be answered.
 		if cs, _ := e.Conn.Context.(*connState); cs != nil {
@@ -288,6 +295,8 @@ func eventKind(k reassembly.EventKind) record.EventKind {
 		return record.Skipped
 	case reassembly.Overflow:
 		return record.Overflow
+	case reassembly.Ignored:
+		return record.Ignored
 	}
 	return record.DirectionChanged
 }

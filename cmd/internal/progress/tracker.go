@@ -38,6 +38,10 @@ func (t *Tracker) inputs(files []string) pipeline.Inputs {
 			t.done()
 			fmt.Fprintf(t.ios.ErrOut, "ctishark: %v\n", err)
 		},
+		OnWarning: func(name, warning string) {
+			t.done()
+			pipeline.WarnTo(t.ios.ErrOut)(name, warning)
+		},
 	}
 }
 
@@ -60,10 +64,14 @@ func (t *Tracker) done() {
 func (t *Tracker) Read(p *pipeline.Pipeline, files []string, flush func(), fn func(*pipeline.Record) error) (failed bool, err error) {
 	in := t.inputs(files)
 	if flush != nil {
-		report := in.OnError
+		report, warn := in.OnError, in.OnWarning
 		in.OnError = func(name string, err error) {
 			flush()
 			report(name, err)
+		}
+		in.OnWarning = func(name, warning string) {
+			flush()
+			warn(name, warning)
 		}
 	}
 	defer t.done()
@@ -77,10 +85,12 @@ func (t *Tracker) Read(p *pipeline.Pipeline, files []string, flush func(), fn fu
 // numbered across files), calling fn for each record, with a progress bar
 // on a terminal. Unreadable or damaged files are reported on ErrOut and
 // make it return false; what was decoded before the damage was handed out.
-func ReadAll(ios *iostreams.IOStreams, opts pipeline.Options, files []string, fn func(*pipeline.Record)) (ok bool) {
-	failed, _ := NewTracker(ios, true).Read(pipeline.New(opts), files, nil, func(r *pipeline.Record) error {
+// The packet counters of all files come back too.
+func ReadAll(ios *iostreams.IOStreams, opts pipeline.Options, files []string, fn func(*pipeline.Record)) (ok bool, packets reassembly.Stats) {
+	p := pipeline.New(opts)
+	failed, _ := NewTracker(ios, true).Read(p, files, nil, func(r *pipeline.Record) error {
 		fn(r)
 		return nil
 	})
-	return !failed
+	return !failed, p.Packets()
 }

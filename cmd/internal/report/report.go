@@ -10,6 +10,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/progress"
 	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/reassembly"
 	"github.com/spf13/pflag"
 )
 
@@ -33,17 +34,17 @@ func Validate(in *inputflags.Options, files []string, format string) error {
 }
 
 // Run decodes every file through one pipeline (with a progress bar on a
-// terminal), hands every record to add, then calls write. Analysis comes
-// first: the pipeline looks ahead (requests know their answer) and does
-// not apply -Y; the commands give in.Match to their report, which counts
-// or shows only what it keeps. A file that could
-// not be read in full is reported on ErrOut and, once the report of what
-// was decoded is written, makes the command exit 1.
-func Run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), write func() error) error {
+// terminal), hands every record to add, then calls write with the packet
+// counters of all files. Analysis comes first: the pipeline looks ahead
+// (requests know their answer) and does not apply -Y; the commands give
+// in.Match to their report, which counts or shows only what it keeps. A
+// file that could not be read in full is reported on ErrOut and, once the
+// report of what was decoded is written, makes the command exit 1.
+func Run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), write func(packets reassembly.Stats) error) error {
 	opts := in.Pipeline()
 	opts.Filter, opts.Lookahead = nil, true
-	ok := progress.ReadAll(ios, opts, files, add)
-	if err := write(); err != nil {
+	ok, packets := progress.ReadAll(ios, opts, files, add)
+	if err := write(packets); err != nil {
 		return err
 	}
 	if !ok {
