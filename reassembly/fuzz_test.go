@@ -2,6 +2,7 @@ package reassembly_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"testing"
 	"time"
 
@@ -34,21 +35,39 @@ func FuzzReader(f *testing.F) {
 	f.Add(PcapRaw(1, frags))
 	f.Add(Gzip(PcapNG(SLL2, segs)))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		src, err := reassembly.OpenReader(bytes.NewReader(data))
-		if err != nil {
-			return
-		}
-		r := reassembly.New(Proto{}, reassembly.Options{MaxBuffered: 4096, IdleTimeout: time.Second, MaxConns: 8})
-		n := 0
-		_ = r.Run(src, func(it *reassembly.Item) error {
-			n++
-			if it.Frame != nil && (len(it.Frame.Data) == 0 || len(it.Frame.Pkts) == 0) {
-				t.Fatalf("empty frame %+v", it.Frame)
+		// Both framing rules: the strict one alone, and a protocol that
+		// takes any sane header at a known boundary (as dissect.Framing).
+		for _, p := range []reassembly.Protocol{Proto{}, inSyncProto{}} {
+			src, err := reassembly.OpenReader(bytes.NewReader(data))
+			if err != nil {
+				return
 			}
-			return nil
-		})
-		if st := r.Stats(); st.Frames > st.TCPBytes {
-			t.Fatalf("more frames than payload bytes: %+v", st)
+			r := reassembly.New(p, reassembly.Options{MaxBuffered: 4096, IdleTimeout: time.Second, MaxConns: 8})
+			_ = r.Run(src, func(it *reassembly.Item) error {
+				if it.Frame != nil && (len(it.Frame.Data) == 0 || len(it.Frame.Pkts) == 0) {
+					t.Fatalf("empty frame %+v", it.Frame)
+				}
+				return nil
+			})
+			if st := r.Stats(); st.Frames > st.TCPBytes {
+				t.Fatalf("more frames than payload bytes: %+v", st)
+			}
 		}
 	})
+}
+
+// inSyncProto frames like ctitest's Proto when hunting for a boundary and,
+// at a known boundary, takes any type with a sane length, as the CTI
+// dissector does (reassembly.InSyncFramer).
+type inSyncProto struct{ Proto }
+
+func (inSyncProto) FrameLenInSync(h []byte) (int, bool) {
+	if len(h) < 8 {
+		return 0, false
+	}
+	body := binary.BigEndian.Uint32(h[0:4])
+	if typ := binary.BigEndian.Uint32(h[4:8]); typ == 0 || body > MaxBody {
+		return 0, false
+	}
+	return int(body) + 8, true
 }
