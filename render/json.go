@@ -375,6 +375,11 @@ func appendPairing(b []byte, r *record.Record, key func([]byte, string, bool) []
 	case r.Unanswered:
 		b = key(b, "unanswered", false)
 		return append(b, "true"...)
+	case r.Released:
+		// Shown before its answer (the look-ahead bound): its verdict is
+		// reported at the end, not guessed here.
+		b = key(b, "released", false)
+		return append(b, "true"...)
 	default:
 		return b
 	}

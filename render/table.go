@@ -80,6 +80,8 @@ func (t *tableWriter) row(r *record.Record) []string {
 		info += pairNote("response", r.Response.Num, r.Response.Latency)
 	case r.Unanswered:
 		info += " [unanswered]"
+	case r.Released:
+		info += " [released before its answer]"
 	}
 	if r.Frame.Truncated {
 		info += " [truncated by the capture]"

@@ -91,6 +91,8 @@ func (t *treeWriter) Write(r *record.Record) error {
 		t.line(1, fmt.Sprintf("[Response time: %s]", Millis(r.Response.Latency)))
 	case r.Unanswered:
 		t.line(1, t.pal.paint(t.pal.yellow, "[Expert Warning ("+record.UnansweredCode+"): no answer before the connection closed or the capture ended]"))
+	case r.Released:
+		t.line(1, "[Released by the look-ahead bound before its answer; the verdict is reported at the end]")
 	}
 	if r.Frame.Truncated {
 		t.line(1, t.pal.paint(t.pal.red, "[Expert Error (cti.truncated): the capture cut this message short]"))

@@ -115,6 +115,36 @@ type answeredAssert struct {
 	lost     offenders
 	pending  []pendingReq // unanswered requests too close to the capture end to judge
 	requests int
+	released map[int]bool // observed requests released by the look-ahead before their verdict
+}
+
+// verdictHearer is an assertion that judges requests the look-ahead
+// released before their answer, when their late verdict arrives.
+type verdictHearer interface{ verdict(record.Verdict) }
+
+func (a *answeredAssert) verdict(v record.Verdict) {
+	if !a.released[v.Num] {
+		return
+	}
+	delete(a.released, v.Num)
+	switch {
+	case v.Response != nil:
+		if v.Response.Latency > a.within {
+			a.slow.add(v.Num, fmt.Sprintf("#%d %s answered by #%d after %s", v.Num, v.Type, v.Response.Num, v.Response.Latency))
+		}
+	case v.Unanswered:
+		a.unanswered(v.Num, v.Type, v.Time)
+	}
+}
+
+// unanswered judges an unanswered request at the end: one sent just before
+// the capture ended may well have been answered after it.
+func (a *answeredAssert) unanswered(num int, name string, at time.Time) {
+	if len(a.pending) < 4*maxOffenders {
+		a.pending = append(a.pending, pendingReq{num, name, at})
+	} else {
+		a.lost.add(num, fmt.Sprintf("#%d %s never answered", num, name))
+	}
 }
 
 type pendingReq struct {
@@ -134,14 +164,13 @@ func (a *answeredAssert) observe(r *pipeline.Record) {
 		if r.Response.Latency > a.within {
 			a.slow.add(r.Num, fmt.Sprintf("#%d %s answered by #%d after %s", r.Num, m.Name(), r.Response.Num, r.Response.Latency))
 		}
-	case r.Unanswered:
-		// Judged at the end: a request sent just before the capture ended
-		// may well have been answered after it.
-		if len(a.pending) < 4*maxOffenders {
-			a.pending = append(a.pending, pendingReq{r.Num, m.Name(), r.Frame.Time})
-		} else {
-			a.lost.add(r.Num, fmt.Sprintf("#%d %s never answered", r.Num, m.Name()))
+	case r.Released:
+		if a.released == nil {
+			a.released = make(map[int]bool)
 		}
+		a.released[r.Num] = true
+	case r.Unanswered:
+		a.unanswered(r.Num, m.Name(), r.Frame.Time)
 	}
 }
 

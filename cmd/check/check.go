@@ -5,6 +5,7 @@ package check
 import (
 	"errors"
 	"fmt"
+	"github.com/ctishark/ctishark/dissect/record"
 	"path/filepath"
 	"time"
 
@@ -225,7 +226,17 @@ func checkRun(o *CheckOptions) error {
 	if err != nil {
 		return rulesError(err)
 	}
-	p := pipeline.New(o.pipelineOptions())
+	popts := o.pipelineOptions()
+	popts.OnVerdict = func(v record.Verdict) {
+		// A request the look-ahead released before its answer: the rules
+		// that observed it hear how it ended.
+		for _, ru := range rules {
+			if vr, ok := ru.a.(verdictHearer); ok {
+				vr.verdict(v)
+			}
+		}
+	}
+	p := pipeline.New(popts)
 	var end time.Time
 	captureErr := false
 	in := pipeline.Inputs{Names: o.Files, Stdin: o.IO.In, OnError: func(name string, err error) {

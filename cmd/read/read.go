@@ -152,6 +152,11 @@ func readRun(o *ReadOptions) error {
 	// From a file, hold each request until its answer so it can name it
 	// (response_in); from a pipe, show messages as they come instead.
 	popts.Lookahead = !live
+	// Requests the look-ahead had to release before their answer were
+	// printed without a verdict; say at the end how they ended, so read
+	// agrees with stats and check.
+	late := lateVerdicts{limit: popts.Limits.Lookahead}
+	popts.OnVerdict = late.add
 	// A progress bar for large files, unless the rows go to the same
 	// terminal.
 	tr := progress.NewTracker(o.IO, !o.IO.IsStdoutTTY())
@@ -159,6 +164,7 @@ func readRun(o *ReadOptions) error {
 	if err := w.Close(); err != nil && writeErr == nil {
 		writeErr = err
 	}
+	late.report(o.IO.ErrOut)
 	if writeErr == nil {
 		writeErr = flushErr
 	}

@@ -76,7 +76,7 @@ error when it is a terminal and a file is larger than 4 MB.`,
 func statsRun(o *StatsOptions) error {
 	st := analyze.NewStats()
 	st.Select = o.Input.Match
-	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { st.Add(r) }, func(packets reassembly.Stats) error {
+	return report.RunVerdicts(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { st.Add(r) }, st.Verdict, func(packets reassembly.Stats) error {
 		if o.Format == "json" {
 			return analyze.WriteStatsJSON(o.IO.Out, st.Result())
 		}

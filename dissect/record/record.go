@@ -31,6 +31,10 @@ type Record struct {
 	// Set only when the pipeline looks ahead (pipeline.Options.Lookahead):
 	Response   *Response // for a request: the confirm (or failure) that answered it
 	Unanswered bool      // for a request: no answer in time, before its connection closed or before the capture ended
+	// Released: the request was handed out before its verdict, because it
+	// held the look-ahead queue past its bound; the verdict follows as a
+	// Verdict (pipeline.Options.OnVerdict), never silently as "answered".
+	Released bool
 	// The calls the message names (its CallID first, then the others it
 	// refers to), and the tie between two calls it reports, if any.
 	Calls []CallRef
@@ -43,6 +47,17 @@ type Response struct {
 	Num     int           // message number of the confirm
 	Latency time.Duration // confirm time minus request time
 	Failure bool          // the answer is a failure (FAILURE_CONF, CONTROL_FAILURE_CONF)
+}
+
+// A Verdict is the late word on a request that was Released: whether it was
+// answered after all (Response set) or not (Unanswered).
+type Verdict struct {
+	Num        int    // the request's message number
+	Type       string // its message type
+	Time       time.Time
+	Stream     int
+	Response   *Response
+	Unanswered bool
 }
 
 // Request links a confirm (or a FAILURE_CONF) to the request with the same

@@ -31,6 +31,7 @@ type Stats struct {
 	sessions    map[int]*sessionStats
 	expert      map[expertKey]int
 	events      map[string]*EventCount
+	released    map[int]bool // counted requests the look-ahead released before their verdict
 }
 
 type typeKey struct{ name, dir string }
@@ -54,6 +55,7 @@ func NewStats() *Stats {
 		sessions: make(map[int]*sessionStats),
 		expert:   make(map[expertKey]int),
 		events:   make(map[string]*EventCount),
+		released: make(map[int]bool),
 	}
 }
 
@@ -113,6 +115,28 @@ func (s *Stats) request(r *record.Record) {
 			rs.failed++
 		}
 	case r.Unanswered:
+		rs.unanswered++
+	case r.Released:
+		s.released[r.Num] = true // the verdict comes later (Verdict)
+	}
+}
+
+// Verdict counts the late verdict on a request the pipeline released
+// before its answer (pipeline.Options.OnVerdict), if that request was
+// counted: a released request is never taken for an answered one.
+func (s *Stats) Verdict(v record.Verdict) {
+	if !s.released[v.Num] {
+		return
+	}
+	delete(s.released, v.Num)
+	rs := s.req(v.Type)
+	switch {
+	case v.Response != nil:
+		rs.lat.Add(v.Response.Latency)
+		if v.Response.Failure {
+			rs.failed++
+		}
+	case v.Unanswered:
 		rs.unanswered++
 	}
 }

@@ -31,6 +31,7 @@ type Options struct {
 	// Byte bounds of the reassembler, as given ("64M"); "" keeps the default.
 	MaxBufferTotal    string
 	MaxFragBuffer     string
+	MaxLookahead      string
 	MaxInterfaceTable string
 
 	// Resolved by Validate.
@@ -50,6 +51,7 @@ func (o *Options) AddFlags(fl *pflag.FlagSet) {
 	fl.StringVarP(&o.Filter, "display-filter", "Y", "", filterUsage)
 	fl.StringVar(&o.MaxBufferTotal, "max-buffer-total", "", fmt.Sprintf("bound on out-of-order TCP data held behind holes, all connections together (`BYTES`, K/M/G suffixes; default %s): past it the oldest holes are given up as gaps", sizeString(reassembly.DefaultMaxBufferedTotal)))
 	fl.StringVar(&o.MaxFragBuffer, "max-frag-buffer", "", fmt.Sprintf("bound on IP fragments held for reassembly (`BYTES`; default %s): past it the oldest incomplete datagrams are dropped", sizeString(reassembly.DefaultMaxFragBytes)))
+	fl.StringVar(&o.MaxLookahead, "max-lookahead", "", fmt.Sprintf("bound on decoded messages held behind a request waiting for its answer (`BYTES`; default %s): past it the request is shown before its answer and its verdict reported later", sizeString(pipeline.DefaultMaxHeldBytes)))
 	fl.StringVar(&o.MaxInterfaceTable, "max-interface-table", "", fmt.Sprintf("bound on a pcapng section's interface table (`BYTES`; default %s): past it reading stops", sizeString(reassembly.DefaultMaxInterfaceBytes)))
 }
 
@@ -79,6 +81,7 @@ func (o *Options) Validate() error {
 		{"--max-buffer-total", o.MaxBufferTotal, &o.Limits.BufferTotal},
 		{"--max-frag-buffer", o.MaxFragBuffer, &o.Limits.FragBuffer},
 		{"--max-interface-table", o.MaxInterfaceTable, &o.Limits.InterfaceTable},
+		{"--max-lookahead", o.MaxLookahead, &o.Limits.Lookahead},
 	} {
 		if *l.dst, err = ParseSize(l.val); err != nil {
 			return factory.Usagef("%s: %v", l.flag, err)

@@ -8,6 +8,7 @@ type Limits struct {
 	BufferTotal    int // reassembly.Options.MaxBufferedTotal
 	FragBuffer     int // reassembly.Options.MaxFragBytes
 	InterfaceTable int // reassembly.Source.SetMaxInterfaceBytes
+	Lookahead      int // bytes of records held behind an unanswered request (DefaultMaxHeldBytes)
 }
 
 func (l Limits) apply(o reassembly.Options) reassembly.Options {

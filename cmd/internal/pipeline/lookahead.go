@@ -1,22 +1,55 @@
 package pipeline
 
-import "time"
+import (
+	"time"
+	"unsafe"
+
+	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
+)
 
 // The pipeline hands records out in capture order. When it looks ahead, a
 // request is held (and every record after it with it) until its answer
 // arrives, so the request can name its response; a request whose
-// connection closes unanswered is flagged. Holding is bounded in records
-// and in capture time, so memory stays flat whatever the server does.
+// connection closes unanswered is flagged. Holding is bounded in records,
+// in bytes and in capture time, so memory stays flat whatever the server
+// does; a request the bound pushes out before its answer is Released, and
+// its verdict follows later (Options.OnVerdict).
 const (
-	maxHeld  = 4096             // records queued behind an unanswered request (~8 KB each)
+	maxHeld  = 4096             // records queued behind an unanswered request
 	holdTime = 10 * time.Second // capture time a request may hold the queue
+
+	// DefaultMaxHeldBytes bounds the decoded records held behind an
+	// unanswered request (Limits.Lookahead raises it). Records are
+	// counted by their frame and field tree, so a few huge frames
+	// (thousands of empty floating fields each) cannot take gigabytes.
+	DefaultMaxHeldBytes = 64 << 20
 )
 
 // slot is one queued record; wait is true while it is a request whose
-// answer may still come.
+// answer may still come; released once it left the queue before that.
 type slot struct {
-	rec  *Record
-	wait bool
+	rec      *Record
+	wait     bool
+	released bool
+	bytes    int             // what the record costs while held (recordBytes)
+	late     *record.Verdict // once released: what its verdict will say
+}
+
+// fieldBytes is the size of one decoded field, for the held-bytes count.
+var fieldBytes = int(unsafe.Sizeof(dissect.Field{}))
+
+// recordBytes estimates the memory a held record keeps alive: its frame,
+// its fields and their children, and the record itself.
+func recordBytes(r *Record) int {
+	n := 256
+	if m := r.Msg; m != nil {
+		n += cap(m.Frame) + (len(m.Header)+len(m.Fields))*fieldBytes
+		for i := range m.Fields {
+			n += len(m.Fields[i].Children) * fieldBytes
+		}
+	}
+	return n
 }
 
 // queue is a FIFO of records in capture order.

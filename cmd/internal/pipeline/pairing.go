@@ -13,6 +13,7 @@ type connState struct {
 	agent   string             // AgentID of the connection's OPEN_REQ
 	pending map[uint32]pending // requests waiting for their confirm, by InvokeID
 	notes   int                // session notes already handed out with a record
+	verdict func(record.Verdict)
 }
 
 // pending is a request waiting for its answer. slot is set when the
@@ -52,9 +53,8 @@ func (c *connState) pair(r *record.Record, s *slot) (waits bool) {
 		}
 		// A reused InvokeID replaces the older request, which can no
 		// longer be told apart from the new one: it went unanswered.
-		if old, ok := c.pending[uint32(id)]; ok && old.slot != nil && old.slot.wait {
-			old.slot.rec.Unanswered = true
-			old.slot.wait = false
+		if old, ok := c.pending[uint32(id)]; ok {
+			c.unanswered(old.slot)
 		}
 		c.pending[uint32(id)] = pending{num: r.Num, at: at, slot: s}
 		return s != nil
@@ -66,21 +66,48 @@ func (c *connState) pair(r *record.Record, s *slot) (waits bool) {
 	delete(c.pending, uint32(id))
 	lat := at.Sub(req.at)
 	r.Request = &record.Request{Num: req.num, Latency: lat}
-	if q := req.slot; q != nil && q.wait {
-		q.rec.Response = &record.Response{Num: r.Num, Latency: lat, Failure: m.IsFailure()}
+	resp := &record.Response{Num: r.Num, Latency: lat, Failure: m.IsFailure()}
+	switch q := req.slot; {
+	case q == nil:
+	case q.wait:
+		q.rec.Response = resp
 		q.wait = false
+	case q.released && lat > holdTime:
+		c.unanswered(q) // answered too late, as a held request would be judged
+	case q.released:
+		v := *q.late
+		v.Response = resp
+		q.released = false
+		if c.verdict != nil {
+			c.verdict(v)
+		}
 	}
 	return false
 }
 
-// release lets every held request of the connection go unanswered: the
+// unanswered gives a request's slot the verdict "unanswered": on the
+// record while it is held, as a late verdict once it was released.
+func (c *connState) unanswered(q *slot) {
+	switch {
+	case q == nil:
+	case q.wait:
+		q.rec.Unanswered = true
+		q.wait = false
+	case q.released:
+		v := *q.late
+		v.Unanswered = true
+		q.released = false
+		if c.verdict != nil {
+			c.verdict(v)
+		}
+	}
+}
+
+// release lets every pending request of the connection go unanswered: the
 // connection closed, or its requests had to be forgotten.
 func (c *connState) release() {
 	for _, p := range c.pending {
-		if p.slot != nil && p.slot.wait {
-			p.slot.rec.Unanswered = true
-			p.slot.wait = false
-		}
+		c.unanswered(p.slot)
 	}
 	clear(c.pending)
 }

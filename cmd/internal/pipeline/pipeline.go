@@ -47,6 +47,11 @@ type Options struct {
 	// closed or the capture ended first. Output is delayed by as much;
 	// live views leave it off.
 	Lookahead bool
+	// OnVerdict, when set, hears the late verdict on each request the
+	// look-ahead bound released before its answer (Record.Released):
+	// answered after all, or not. Counting views use it so that a
+	// released request is never taken for an answered one.
+	OnVerdict func(record.Verdict)
 
 	// Limits raise (or lower) the reassembler's byte bounds; zero keeps
 	// its defaults.
@@ -66,6 +71,7 @@ type Pipeline struct {
 	file       string // name of the capture being read (Frame.File)
 	files      int    // captures started so far
 	q          queue
+	held       int // bytes of the records in q (recordBytes)
 	calls      calls
 	fn         func(*Record) error
 	packets    packetStats
@@ -182,7 +188,7 @@ func (p *Pipeline) item(it *reassembly.Item) error {
 func (p *Pipeline) frame(f *reassembly.Frame) error {
 	cs, _ := f.Conn.Context.(*connState)
 	if cs == nil {
-		cs = &connState{sess: dissect.NewSession(dissect.Options{Version: p.opts.Version, Layout: p.opts.Layout})}
+		cs = &connState{sess: dissect.NewSession(dissect.Options{Version: p.opts.Version, Layout: p.opts.Layout}), verdict: p.verdict}
 		f.Conn.Context = cs
 	}
 	sess := cs.sess
@@ -216,33 +222,59 @@ func (p *Pipeline) emit(r *Record, cs *connState) error {
 		}
 		return p.hand(r)
 	}
-	s := &slot{rec: r}
+	s := &slot{rec: r, bytes: recordBytes(r)}
 	if cs != nil {
 		s.wait = cs.pair(r, s)
 		p.calls.assign(r)
 	}
 	p.q.push(s)
+	p.held += s.bytes
 	return p.drain(false)
+}
+
+// verdict passes a released request's late verdict on.
+func (p *Pipeline) verdict(v record.Verdict) {
+	if p.opts.OnVerdict != nil {
+		p.opts.OnVerdict(v)
+	}
+}
+
+// maxHeldBytes is the look-ahead's byte bound.
+func (p *Pipeline) maxHeldBytes() int {
+	if n := p.opts.Limits.Lookahead; n > 0 {
+		return n
+	}
+	return DefaultMaxHeldBytes
 }
 
 // drain hands out queued records up to the first request still waiting
 // for its answer; all of them when final. A request that got no answer
 // within holdTime of capture time is unanswered: every command reads
 // that one verdict (read -Y cti.unanswered, stats, check). One that holds
-// the queue past maxHeld records, though younger than holdTime, goes out
-// without a verdict: its answer may still come.
+// the queue past maxHeld records or maxHeldBytes, though younger than
+// holdTime, goes out Released: its answer may still come, and its verdict
+// follows through OnVerdict (the slot keeps only what the verdict needs).
 func (p *Pipeline) drain(final bool) error {
 	for s := p.q.front(); s != nil; s = p.q.front() {
 		if s.wait {
 			late := p.now.Sub(s.rec.Frame.Time) > holdTime
-			if !final && p.q.len() <= maxHeld && !late {
+			if !final && !late && p.q.len() <= maxHeld && p.held <= p.maxHeldBytes() {
 				return nil
 			}
 			s.rec.Unanswered = late
+			if !late && !final {
+				s.rec.Released, s.released = true, true
+			}
 			s.wait = false
 		}
 		p.q.pop()
-		if err := p.hand(s.rec); err != nil {
+		p.held -= s.bytes
+		r := s.rec
+		if s.released {
+			s.late = &record.Verdict{Num: r.Num, Type: r.Msg.Name(), Time: r.Frame.Time, Stream: r.Frame.Stream}
+			s.rec = nil // the record is the consumer's now
+		}
+		if err := p.hand(r); err != nil {
 			return err
 		}
 	}

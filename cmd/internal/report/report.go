@@ -10,6 +10,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/progress"
 	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/dissect/record"
 	"github.com/ctishark/ctishark/reassembly"
 	"github.com/spf13/pflag"
 )
@@ -41,8 +42,15 @@ func Validate(in *inputflags.Options, files []string, format string) error {
 // file that could not be read in full is reported on ErrOut and, once the
 // report of what was decoded is written, makes the command exit 1.
 func Run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), write func(packets reassembly.Stats) error) error {
+	return RunVerdicts(ios, in, files, add, nil, write)
+}
+
+// RunVerdicts is Run for a report that counts requests: verdict hears the
+// late verdict on each request the look-ahead released before its answer
+// (pipeline.Options.OnVerdict).
+func RunVerdicts(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), verdict func(record.Verdict), write func(packets reassembly.Stats) error) error {
 	opts := in.Pipeline()
-	opts.Filter, opts.Lookahead = nil, true
+	opts.Filter, opts.Lookahead, opts.OnVerdict = nil, true, verdict
 	ok, packets := progress.ReadAll(ios, opts, files, add)
 	if err := write(packets); err != nil {
 		return err
