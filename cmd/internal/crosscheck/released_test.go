@@ -1,0 +1,50 @@
+package crosscheck
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ctishark/ctishark/cmd/internal/testutil"
+	"github.com/ctishark/ctishark/cmd/read"
+	"github.com/ctishark/ctishark/reassembly/ctitest"
+)
+
+// A request with more than the look-ahead window of traffic after it
+// (here 5,000 messages within a second) leaves the window before its
+// verdict. It used to pass as answered: check's answered_within passed
+// ("1 requests answered") and read flagged nothing. Now every command says
+// it went unanswered: check fails, stats counts it, read -T jsonl marks it
+// released and says at the end how it ended.
+func TestRegressionReleasedRequestIsNotAnswered(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	c := ctitest.NewConv("10.0.0.1:50000", "10.0.0.5:42027", 100, 900, t0)
+	c.Handshake()
+	c.Send(true, testutil.Encode(t, "HEARTBEAT_REQ", 7)) // #1, never answered
+	for range 5000 {
+		c.T = c.T.Add(100 * time.Microsecond)
+		c.Send(false, testutil.Encode(t, "HEARTBEAT_CONF", 99)) // answers nothing
+	}
+	c.T = c.T.Add(10 * time.Second)
+	c.Send(false, testutil.Encode(t, "HEARTBEAT_CONF", 99)) // answers nothing
+	path := write(t, t.TempDir(), "released.pcap", ctitest.Pcap(ctitest.Ethernet, c.Segs))
+
+	out, code := runCheck(t, "rules:\n  - filter: cti.msg_type == HEARTBEAT_REQ\n    answered_within: 5s\n", path)
+	if code != 1 || !strings.Contains(out, "#1 HEARTBEAT_REQ never answered") {
+		t.Errorf("check passed a request that was never answered (exit %d):\n%s", code, out)
+	}
+	if sent, answered, _, unanswered := runStats(t, path).request("HEARTBEAT_REQ"); sent != 1 || answered != 0 || unanswered != 1 {
+		t.Errorf("stats: %d sent, %d answered, %d unanswered; want 1, 0, 1", sent, answered, unanswered)
+	}
+	stdout, stderr, err := testutil.Exec(t, read.NewCmdRead, "-T", "jsonl", "-c", "1", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, `"released":true`) || strings.Contains(stdout, `"response_in"`) {
+		t.Errorf("read shows the request as %s", stdout)
+	}
+	_, stderr, _ = testutil.Exec(t, read.NewCmdRead, "-T", "jsonl", path)
+	if !strings.Contains(stderr, "0 answered later, 1 unanswered (#1)") {
+		t.Errorf("read's stderr lacks the late verdict: %q", stderr)
+	}
+}
