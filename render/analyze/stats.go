@@ -103,21 +103,29 @@ func (s *Stats) Add(r *record.Record) {
 }
 
 // request counts a request with the pipeline's verdict on it. A request
-// released without a verdict (it held the look-ahead queue past its
-// record bound) is sent, neither answered nor unanswered.
+// released before its verdict (it held the look-ahead past its bound) is
+// judged when the late verdict comes (Verdict).
 func (s *Stats) request(r *record.Record) {
 	rs := s.req(r.Msg.Def.Name)
 	rs.sent++
+	if r.Released {
+		s.released[r.Num] = true // the verdict comes later (Verdict)
+		return
+	}
+	rs.judge(r.Response, r.Unanswered)
+}
+
+// judge counts a request's verdict: answered (with its latency, maybe by a
+// failure) or unanswered.
+func (rs *reqStats) judge(resp *record.Response, unanswered bool) {
 	switch {
-	case r.Response != nil:
-		rs.lat.Add(r.Response.Latency)
-		if r.Response.Failure {
+	case resp != nil:
+		rs.lat.Add(resp.Latency)
+		if resp.Failure {
 			rs.failed++
 		}
-	case r.Unanswered:
+	case unanswered:
 		rs.unanswered++
-	case r.Released:
-		s.released[r.Num] = true // the verdict comes later (Verdict)
 	}
 }
 
@@ -129,16 +137,7 @@ func (s *Stats) Verdict(v record.Verdict) {
 		return
 	}
 	delete(s.released, v.Num)
-	rs := s.req(v.Type)
-	switch {
-	case v.Response != nil:
-		rs.lat.Add(v.Response.Latency)
-		if v.Response.Failure {
-			rs.failed++
-		}
-	case v.Unanswered:
-		rs.unanswered++
-	}
+	s.req(v.Type).judge(v.Response, v.Unanswered)
 }
 
 func (s *Stats) req(name string) *reqStats {

@@ -75,14 +75,20 @@ func (c *connState) pair(r *record.Record, s *slot) (waits bool) {
 	case q.released && lat > holdTime:
 		c.unanswered(q) // answered too late, as a held request would be judged
 	case q.released:
-		v := *q.late
-		v.Response = resp
-		q.released = false
-		if c.verdict != nil {
-			c.verdict(v)
-		}
+		c.late(q, resp)
 	}
 	return false
+}
+
+// late passes a released request's verdict on: answered by resp, or
+// unanswered when resp is nil.
+func (c *connState) late(q *slot, resp *record.Response) {
+	v := *q.late
+	v.Response, v.Unanswered = resp, resp == nil
+	q.released = false
+	if c.verdict != nil {
+		c.verdict(v)
+	}
 }
 
 // unanswered gives a request's slot the verdict "unanswered": on the
@@ -94,12 +100,7 @@ func (c *connState) unanswered(q *slot) {
 		q.rec.Unanswered = true
 		q.wait = false
 	case q.released:
-		v := *q.late
-		v.Unanswered = true
-		q.released = false
-		if c.verdict != nil {
-			c.verdict(v)
-		}
+		c.late(q, nil)
 	}
 }
 
