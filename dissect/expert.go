@@ -57,4 +57,5 @@ const (
 	ExpOpenReqLayout     = "cti.doubt.open_req_reserved"   // which OPEN_REQ fixed layout matched
 	ExpVersionAbsent     = "cti.version.field_absent"      // trailing version-marked fixed fields absent
 	ExpLargeMessage      = "cti.large_message"             // body above the guide's 12,500-byte cap
+	ExpTimeBackwards     = "cti.time.backwards"            // an answer stamped before its request (pairing)
 )

@@ -175,6 +175,11 @@ func worstField(w Severity, fs []Field) Severity {
 	return w
 }
 
+// AddExpert attaches an expert item about the message as a whole found by
+// analysis outside the decoder (pairing, diagnosis), so every view and
+// filter sees it like the decoder's own.
+func (m *Message) AddExpert(sev Severity, code, msg string) { m.addExpert(sev, code, "", msg) }
+
 func (m *Message) addExpert(sev Severity, code, field, msg string) {
 	m.Expert = append(m.Expert, Expert{Severity: sev, Code: code, Message: msg, Field: field})
 }

@@ -48,3 +48,17 @@ func TestRegressionReleasedRequestIsNotAnswered(t *testing.T) {
 		t.Errorf("read's stderr lacks the late verdict: %q", stderr)
 	}
 }
+
+// An answer stamped before its request (clocks going backwards) gave a
+// negative response time in read and the ladder and 0.000 in stats. Now
+// every view counts it as 0, and the answer carries cti.time.backwards.
+func TestRegressionBackwardsTimeIsNoNegativeLatency(t *testing.T) {
+	path := write(t, t.TempDir(), "backwards.pcap", backwards(t))
+	out := runRead(t, "-T", "fields", "-e", "cti.num", "-e", "cti.response_time", "-e", "cti.expert", "-Y", "cti.msg_type == HEARTBEAT_CONF", path)
+	if strings.Contains(out, "-") || !strings.Contains(out, "cti.time.backwards") {
+		t.Errorf("read: %q", out)
+	}
+	if strings.Contains(runRead(t, "-T", "fields", "-e", "cti.response_time", path), "-") {
+		t.Error("a request shows a negative response time")
+	}
+}

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
@@ -65,6 +66,13 @@ func (c *connState) pair(r *record.Record, s *slot) (waits bool) {
 	}
 	delete(c.pending, uint32(id))
 	lat := at.Sub(req.at)
+	if lat < 0 {
+		// Capture clocks do go backwards (merged or reordered files): one
+		// answer, one rule for every view: no negative response time.
+		m.AddExpert(dissect.SeverityWarning, dissect.ExpTimeBackwards, fmt.Sprintf(
+			"the capture stamps this answer %s before its request #%d: its response time counts as 0", -lat, req.num))
+		lat = 0
+	}
 	r.Request = &record.Request{Num: req.num, Latency: lat}
 	resp := &record.Response{Num: r.Num, Latency: lat, Failure: m.IsFailure()}
 	switch q := req.slot; {
