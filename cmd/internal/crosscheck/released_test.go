@@ -36,14 +36,14 @@ func TestRegressionReleasedRequestIsNotAnswered(t *testing.T) {
 	if sent, answered, _, unanswered := runStats(t, path).request("HEARTBEAT_REQ"); sent != 1 || answered != 0 || unanswered != 1 {
 		t.Errorf("stats: %d sent, %d answered, %d unanswered; want 1, 0, 1", sent, answered, unanswered)
 	}
-	stdout, stderr, err := testutil.Exec(t, read.NewCmdRead, "-T", "jsonl", "-c", "1", path)
+	stdout, _, err := testutil.Exec(t, read.NewCmdRead, "-T", "jsonl", "-c", "1", path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(stdout, `"released":true`) || strings.Contains(stdout, `"response_in"`) {
 		t.Errorf("read shows the request as %s", stdout)
 	}
-	_, stderr, _ = testutil.Exec(t, read.NewCmdRead, "-T", "jsonl", path)
+	_, stderr, _ := testutil.Exec(t, read.NewCmdRead, "-T", "jsonl", path)
 	if !strings.Contains(stderr, "0 answered later, 1 unanswered (#1)") {
 		t.Errorf("read's stderr lacks the late verdict: %q", stderr)
 	}
