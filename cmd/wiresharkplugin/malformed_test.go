@@ -97,9 +97,7 @@ func TestTsharkMalformedAndHeuristic(t *testing.T) {
 		}
 	}
 	got := tsharkMessages(t, tshark, dir, script, path)
-	msgs, fields := compareMessages(t, want, got)
-	infos := compareInfo(t, want, tsharkInfo(t, tshark, dir, script, path))
-	t.Logf("crafted session: %d messages, %d field values, %d Info columns agree", msgs, fields, infos)
+	agree(t, "crafted session", want, got, tsharkInfo(t, tshark, dir, script, path))
 }
 
 // TestTsharkShowSecrets checks the preference that unmasks passwords: off,
