@@ -115,47 +115,30 @@ func TestTsharkShowSecrets(t *testing.T) {
 	}
 }
 
-// TestTsharkBadFrames checks what the plugin shows for frames ctishark's
-// reassembler does not hand to its decoder today: it resynchronises past a
-// header with an unknown message type or a body shorter than the message's
-// fixed part (a "skipped" event), while Wireshark's TCP layer has already
-// cut the stream at BodyLength, so the plugin decodes such a frame as far as
-// it goes. The plugin must say what is wrong with it, as ctishark's decoder
-// does for the same bytes, and carry on with the next frame.
+// TestTsharkBadFrames compares both decoders on frames that are well
+// framed but bad inside, sent in one segment between good ones: a type the
+// catalog lacks (UNKNOWN_250, body kept as data) and a body shorter than
+// its message's fixed part. At a known frame boundary ctishark's framer
+// takes any type with a sane BodyLength (dissect.Framing.FrameLenInSync),
+// as Wireshark's TCP layer cuts the stream at BodyLength, so both show
+// them and carry on with the next frame.
 func TestTsharkBadFrames(t *testing.T) {
 	unknown := []byte{0, 0, 0, 5, 0, 0, 0, 250, 1, 2, 3, 4, 5}
 	short := []byte{0, 0, 0, 6, 0, 0, 0, byte(dissect.LookupName("AGENT_STATE_EVENT").ID), 0, 3, 0, 0, 0, 0}
 	tshark, dir, script, path := setup(t, malformedCapture(t, unknown, short))
-	got := tsharkMessages(t, tshark, dir, script, path)
+	want := ctisharkMessages(t, path)
 	var names []string
-	for _, m := range got {
-		names = append(names, m.items[2].val)
+	for _, m := range want {
+		names = append(names, m.name)
 	}
-	if want := "OPEN_REQ OPEN_CONF AGENT_STATE_EVENT UNKNOWN_250 AGENT_STATE_EVENT HEARTBEAT_REQ HEARTBEAT_CONF"; strings.Join(names, " ") != want {
-		t.Fatalf("tshark shows %s, want %s", strings.Join(names, " "), want)
+	if w := "OPEN_REQ OPEN_CONF AGENT_STATE_EVENT UNKNOWN_250 AGENT_STATE_EVENT HEARTBEAT_REQ HEARTBEAT_CONF"; strings.Join(names, " ") != w {
+		t.Fatalf("ctishark decodes %s, want %s", strings.Join(names, " "), w)
 	}
-	for i, frame := range [][]byte{unknown, short} {
-		m := got[3+i]
-		want := dissect.Decode(frame, dissect.Context{Version: 18, Layout: dissect.Layout21, Source: dissect.SourceVersion, OpenReqExtra: 0})
-		var exp []string
-		for _, e := range want.AllExpert() {
-			exp = append(exp, e.Severity.String()+" "+e.Code+": "+e.Message)
-		}
-		if strings.Join(m.experts, "\n") != strings.Join(exp, "\n") || len(exp) == 0 {
-			t.Errorf("%s: tshark expert items\n  %s\nctishark's decoder\n  %s", want.Name(), strings.Join(m.experts, "\n  "), strings.Join(exp, "\n  "))
-		}
-		var items []item
-		for j := range want.Fields {
-			items = appendField(items, &want.Fields[j])
-		}
-		body := m.items[3:]
-		if len(body) != len(items) {
-			t.Fatalf("%s: tshark shows %v, ctishark's decoder %v", want.Name(), body, items)
-		}
-		for j := range items {
-			if body[j].key != items[j].key || !sameValue(items[j].key, body[j].val, items[j].val) {
-				t.Errorf("%s: tshark %v, ctishark's decoder %v", want.Name(), body[j], items[j])
-			}
+	for _, m := range want[3:5] {
+		if len(m.experts) == 0 {
+			t.Errorf("ctishark flags nothing in %s; the test would not check it", m.name)
 		}
 	}
+	got := tsharkMessages(t, tshark, dir, script, path)
+	agree(t, "bad frames", want, got, tsharkInfo(t, tshark, dir, script, path))
 }
