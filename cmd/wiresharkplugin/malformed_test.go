@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ctishark/ctishark/cmd/capture"
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/reassembly/ctitest"
 )
@@ -141,4 +142,40 @@ func TestTsharkBadFrames(t *testing.T) {
 	}
 	got := tsharkMessages(t, tshark, dir, script, path)
 	agree(t, "bad frames", want, got, tsharkInfo(t, tshark, dir, script, path))
+}
+
+// TestTsharkForcedVersionAndLayout compares both decoders with the
+// protocol version or the floating header layout forced (the plugin's
+// preferences, ctishark's --cti-version and --float-header) on the crafted
+// version-18 session and the independent UCCE vectors: a forced layout that
+// does not fit, a settled version layout that a message cannot parse under
+// (cti.layout.mismatch), fixed parts shorter than the forced version wants
+// (cti.version.field_absent), and passwords decoded under other names,
+// which must stay masked by their bytes.
+func TestTsharkForcedVersionAndLayout(t *testing.T) {
+	indep, _ := independentCapture(t)
+	for _, c := range []struct {
+		name string
+		pcap []byte
+	}{{"crafted", malformedCapture(t)}, {"independent", indep}} {
+		tshark, dir, script, path := setup(t, c.pcap)
+		for _, force := range []struct {
+			pref string
+			opt  capture.Option
+		}{
+			{"cti.version:13", capture.WithVersion(13)},
+			{"cti.version:18", capture.WithVersion(18)},
+			{"cti.version:20", capture.WithVersion(20)},
+			{"cti.layout:1+1 (" + dissect.Layout11.Describe() + ")", capture.WithLayout("1+1")},
+			{"cti.layout:2+1 (" + dissect.Layout21.Describe() + ")", capture.WithLayout("2+1")},
+			{"cti.layout:2+2 (" + dissect.Layout22.Describe() + ")", capture.WithLayout("2+2")},
+		} {
+			name := c.name + " " + strings.SplitN(force.pref, " ", 2)[0]
+			t.Run(name, func(t *testing.T) {
+				want := ctisharkMessages(t, path, force.opt)
+				got := tsharkMessages(t, tshark, dir, script, path, "-o", force.pref)
+				agree(t, name, want, got, tsharkInfo(t, tshark, dir, script, path, "-o", force.pref))
+			})
+		}
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/ctishark/ctishark/cmd/capture"
 	"github.com/ctishark/ctishark/dissect"
@@ -104,9 +105,9 @@ type ctiMessage struct {
 	notes   []string
 }
 
-func ctisharkMessages(t *testing.T, path string) []ctiMessage {
+func ctisharkMessages(t *testing.T, path string, opts ...capture.Option) []ctiMessage {
 	t.Helper()
-	all, err := capture.ReadAll(path, "")
+	all, err := capture.ReadAll(path, "", opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,9 +274,11 @@ func (n node) get(key string) (node, bool) {
 
 var wsSeverity = map[string]string{"4194304": "note", "6291456": "warning", "8388608": "error"}
 
-func tsharkMessages(t *testing.T, tshark, home, script, path string) []wsMessage {
+// tsharkMessages reads the CTI trees of tshark's decode; prefs are extra
+// tshark arguments (-o cti.version:20).
+func tsharkMessages(t *testing.T, tshark, home, script, path string, prefs ...string) []wsMessage {
 	t.Helper()
-	out := run(t, tsharkCmd(tshark, home, script, path, "-T", "json", "-Y", "cti"))
+	out := run(t, tsharkCmd(tshark, home, script, path, append([]string{"-T", "json", "-Y", "cti"}, prefs...)...))
 	root, err := parseValue(json.NewDecoder(bytes.NewReader(out)))
 	if err != nil {
 		t.Fatalf("tshark JSON: %v", err)
@@ -301,7 +304,7 @@ func tsharkMessages(t *testing.T, tshark, home, script, path string) []wsMessage
 		}
 	}
 	// tshark's JSON drops the text of text items; its PDML keeps it.
-	notes := tsharkNotes(t, tshark, home, script, path)
+	notes := tsharkNotes(t, tshark, home, script, path, prefs...)
 	if len(notes) != len(msgs) {
 		t.Fatalf("tshark PDML has %d CTI trees, its JSON %d", len(notes), len(msgs))
 	}
@@ -316,10 +319,11 @@ const notePrefix = "Session note ("
 
 // tsharkNotes returns the session notes of each CTI tree of tshark's PDML,
 // in document order, as "code: text".
-func tsharkNotes(t *testing.T, tshark, home, script, path string) [][]string {
+func tsharkNotes(t *testing.T, tshark, home, script, path string, prefs ...string) [][]string {
 	t.Helper()
-	out := run(t, tsharkCmd(tshark, home, script, path, "-T", "pdml", "-Y", "cti"))
-	dec := xml.NewDecoder(bytes.NewReader(out))
+	out := run(t, tsharkCmd(tshark, home, script, path, append([]string{"-T", "pdml", "-Y", "cti"}, prefs...)...))
+	// PDML copies wire strings as they are; the notes are ASCII.
+	dec := xml.NewDecoder(bytes.NewReader(bytes.ToValidUTF8(out, []byte("\uFFFD"))))
 	var trees [][]string
 	depth, in := 0, -1 // element depth; depth of the current cti proto (-1 none)
 	for {
@@ -399,6 +403,11 @@ func sameValue(key, ws, want string) bool {
 		// Both are the difference of two microsecond capture times.
 		return err1 == nil && err2 == nil && math.Abs(a-b) < 1.5e-6
 	}
+	// Wireshark shows a string that is not UTF-8 with replacement
+	// characters (both decoders flag it: cti.string.utf8).
+	if !utf8.ValidString(want) && ws == strings.ToValidUTF8(want, "\uFFFD") {
+		return true
+	}
 	// Mask fields are shown in hex (0x00040010).
 	if n, err := strconv.ParseInt(ws, 0, 64); err == nil && strings.HasPrefix(ws, "0x") {
 		return strconv.FormatInt(n, 10) == want
@@ -456,9 +465,9 @@ func compareMessages(t *testing.T, want []ctiMessage, got []wsMessage) (msgs, fi
 }
 
 // tsharkInfo returns the Info column by frame number, for frames with CTI.
-func tsharkInfo(t *testing.T, tshark, home, script, path string) map[int]string {
+func tsharkInfo(t *testing.T, tshark, home, script, path string, prefs ...string) map[int]string {
 	t.Helper()
-	out := run(t, tsharkCmd(tshark, home, script, path, "-Y", "cti", "-o", `gui.column.format:"No.","%m","Info","%i"`))
+	out := run(t, tsharkCmd(tshark, home, script, path, append([]string{"-Y", "cti", "-o", `gui.column.format:"No.","%m","Info","%i"`}, prefs...)...))
 	info := map[int]string{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 0, 1<<16), 1<<20)
