@@ -179,3 +179,48 @@ func TestTsharkForcedVersionAndLayout(t *testing.T) {
 		}
 	}
 }
+
+// ucce18Capture is a version-18 session written in the 1+1 layout, as a
+// UCCE server speaks version 18: the version map leaves the layout open
+// (UCCX 2+1, UCCE 1+1), so OPEN_REQ's own floating part sets the lean and
+// the connection's evidence settles it.
+func ucce18Capture(t *testing.T) []byte {
+	u := func(v uint64) dissect.Value { return dissect.Uint(dissect.TypeUINT, v) }
+	us := func(v uint64) dissect.Value { return dissect.Uint(dissect.TypeUSHORT, v) }
+	l := dissect.Layout11
+	c := ctitest.NewConv("10.0.0.7:40001", "10.0.0.2:42027", 500, 7000, time.Unix(1772443000, 0).UTC())
+	c.Handshake()
+	c.Send(true, build(t, "OPEN_REQ", l, map[string]dissect.Value{"InvokeID": u(1), "VersionNumber": u(18), "IdleTimeout": u(60), "ServicesRequested": u(0x01)},
+		[][2]any{{"ClientID", dissect.Str("agent-desktop")}, {"ClientPassword", dissect.Bytes([]byte("hunter2"))},
+			{"AgentExtension", dissect.Str("4001")}, {"AgentID", dissect.Str("1001")}}))
+	c.Send(false, build(t, "OPEN_CONF", l, map[string]dissect.Value{"InvokeID": u(1), "ServicesGranted": u(0x01)},
+		[][2]any{{"AgentExtension", dissect.Str("4001")}, {"AgentID", dissect.Str("1001")}}))
+	for i, st := range []uint64{3, 2, 3} {
+		c.Send(false, build(t, "AGENT_STATE_EVENT", l, map[string]dissect.Value{"AgentState": us(st), "StateDuration": u(uint64(10 * i))},
+			[][2]any{{"AgentID", dissect.Str("1001")}, {"AgentExtension", dissect.Str("4001")}, {"CTIClientSignature", dissect.Str("agent-desktop")}}))
+	}
+	c.Send(true, build(t, "HEARTBEAT_REQ", l, map[string]dissect.Value{"InvokeID": u(2)}, nil))
+	c.Send(false, build(t, "HEARTBEAT_CONF", l, map[string]dissect.Value{"InvokeID": u(2)}, nil))
+	c.Fin(true)
+	c.Fin(false)
+	return ctitest.Pcap(ctitest.Ethernet, c.Segs)
+}
+
+// TestTsharkVersion18Detected compares both decoders on the UCCE-style
+// version-18 session: the same layout, settled at the same message, with
+// the same note.
+func TestTsharkVersion18Detected(t *testing.T) {
+	tshark, dir, script, path := setup(t, ucce18Capture(t))
+	want := ctisharkMessages(t, path)
+	detected := false
+	for _, m := range want {
+		for _, n := range m.notes {
+			detected = detected || strings.HasPrefix(n, dissect.ExpLayoutDetected+": floating header layout 1+1")
+		}
+	}
+	if !detected {
+		t.Errorf("ctishark does not detect 1+1 in the version-18 UCCE session; the test would not check it")
+	}
+	got := tsharkMessages(t, tshark, dir, script, path)
+	agree(t, "version-18 UCCE session", want, got, tsharkInfo(t, tshark, dir, script, path))
+}
