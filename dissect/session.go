@@ -108,6 +108,10 @@ type layoutTally struct {
 // records of the message's own tags more than any other reading explains.
 const settleMargin = 6
 
+// contenderMissRatio: a layout stays a contender while it misses at most
+// one message in this many of those it reads exactly.
+const contenderMissRatio = 8
+
 // NewSession returns a session with nothing known yet but what opts force.
 func NewSession(opts Options) *Session {
 	s := &Session{opts: opts, OpenReqExtra: -1}
@@ -236,7 +240,7 @@ func (s *Session) learnShape(ev evidence, olderThan int) {
 	}
 	// Contenders read (nearly) every message exactly; one odd message in
 	// eight does not rule a layout out.
-	contender := func(l Layout) bool { t := s.tally[l]; return t.fit > 0 && t.miss*8 <= t.fit }
+	contender := func(l Layout) bool { t := s.tally[l]; return t.fit > 0 && t.miss*contenderMissRatio <= t.fit }
 	leader := LayoutUnknown
 	for _, l := range s.leanOrder() {
 		if contender(l) && (leader == LayoutUnknown || s.tally[l].score > s.tally[leader].score) {

@@ -21,6 +21,7 @@ import (
 	"iter"
 
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
+	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/filter"
 	"github.com/ctishark/ctishark/reassembly"
 )
@@ -73,6 +74,20 @@ func WithVersion(v int) Option {
 			return fmt.Errorf("capture: invalid protocol version %d", v)
 		}
 		c.popts.Version = v
+		return nil
+	}
+}
+
+// WithLayout forces the floating header layout ("1+1", "2+1" or "2+2"),
+// as --float-header does, instead of taking it from the version or the
+// bytes.
+func WithLayout(layout string) Option {
+	return func(c *config) error {
+		l, err := dissect.ParseLayout(layout)
+		if err != nil {
+			return fmt.Errorf("capture: %w", err)
+		}
+		c.popts.Layout = l
 		return nil
 	}
 }

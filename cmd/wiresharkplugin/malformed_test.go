@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ctishark/ctishark/cmd/capture"
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/reassembly/ctitest"
 )
@@ -97,9 +98,7 @@ func TestTsharkMalformedAndHeuristic(t *testing.T) {
 		}
 	}
 	got := tsharkMessages(t, tshark, dir, script, path)
-	msgs, fields := compareMessages(t, want, got)
-	infos := compareInfo(t, want, tsharkInfo(t, tshark, dir, script, path))
-	t.Logf("crafted session: %d messages, %d field values, %d Info columns agree", msgs, fields, infos)
+	agree(t, "crafted session", want, got, tsharkInfo(t, tshark, dir, script, path))
 }
 
 // TestTsharkShowSecrets checks the preference that unmasks passwords: off,
@@ -117,47 +116,111 @@ func TestTsharkShowSecrets(t *testing.T) {
 	}
 }
 
-// TestTsharkBadFrames checks what the plugin shows for frames ctishark's
-// reassembler does not hand to its decoder today: it resynchronises past a
-// header with an unknown message type or a body shorter than the message's
-// fixed part (a "skipped" event), while Wireshark's TCP layer has already
-// cut the stream at BodyLength, so the plugin decodes such a frame as far as
-// it goes. The plugin must say what is wrong with it, as ctishark's decoder
-// does for the same bytes, and carry on with the next frame.
+// TestTsharkBadFrames compares both decoders on frames that are well
+// framed but bad inside, sent in one segment between good ones: a type the
+// catalog lacks (UNKNOWN_250, body kept as data) and a body shorter than
+// its message's fixed part. At a known frame boundary ctishark's framer
+// takes any type with a sane BodyLength (dissect.Framing.FrameLenInSync),
+// as Wireshark's TCP layer cuts the stream at BodyLength, so both show
+// them and carry on with the next frame.
 func TestTsharkBadFrames(t *testing.T) {
 	unknown := []byte{0, 0, 0, 5, 0, 0, 0, 250, 1, 2, 3, 4, 5}
 	short := []byte{0, 0, 0, 6, 0, 0, 0, byte(dissect.LookupName("AGENT_STATE_EVENT").ID), 0, 3, 0, 0, 0, 0}
 	tshark, dir, script, path := setup(t, malformedCapture(t, unknown, short))
-	got := tsharkMessages(t, tshark, dir, script, path)
+	want := ctisharkMessages(t, path)
 	var names []string
-	for _, m := range got {
-		names = append(names, m.items[2].val)
+	for _, m := range want {
+		names = append(names, m.name)
 	}
-	if want := "OPEN_REQ OPEN_CONF AGENT_STATE_EVENT UNKNOWN_250 AGENT_STATE_EVENT HEARTBEAT_REQ HEARTBEAT_CONF"; strings.Join(names, " ") != want {
-		t.Fatalf("tshark shows %s, want %s", strings.Join(names, " "), want)
+	if w := "OPEN_REQ OPEN_CONF AGENT_STATE_EVENT UNKNOWN_250 AGENT_STATE_EVENT HEARTBEAT_REQ HEARTBEAT_CONF"; strings.Join(names, " ") != w {
+		t.Fatalf("ctishark decodes %s, want %s", strings.Join(names, " "), w)
 	}
-	for i, frame := range [][]byte{unknown, short} {
-		m := got[3+i]
-		want := dissect.Decode(frame, dissect.Context{Version: 18, Layout: dissect.Layout21, Source: dissect.SourceVersion, OpenReqExtra: 0})
-		var exp []string
-		for _, e := range want.AllExpert() {
-			exp = append(exp, e.Severity.String()+" "+e.Code+": "+e.Message)
-		}
-		if strings.Join(m.experts, "\n") != strings.Join(exp, "\n") || len(exp) == 0 {
-			t.Errorf("%s: tshark expert items\n  %s\nctishark's decoder\n  %s", want.Name(), strings.Join(m.experts, "\n  "), strings.Join(exp, "\n  "))
-		}
-		var items []item
-		for j := range want.Fields {
-			items = appendField(items, &want.Fields[j])
-		}
-		body := m.items[3:]
-		if len(body) != len(items) {
-			t.Fatalf("%s: tshark shows %v, ctishark's decoder %v", want.Name(), body, items)
-		}
-		for j := range items {
-			if body[j].key != items[j].key || !sameValue(items[j].key, body[j].val, items[j].val) {
-				t.Errorf("%s: tshark %v, ctishark's decoder %v", want.Name(), body[j], items[j])
-			}
+	for _, m := range want[3:5] {
+		if len(m.experts) == 0 {
+			t.Errorf("ctishark flags nothing in %s; the test would not check it", m.name)
 		}
 	}
+	got := tsharkMessages(t, tshark, dir, script, path)
+	agree(t, "bad frames", want, got, tsharkInfo(t, tshark, dir, script, path))
+}
+
+// TestTsharkForcedVersionAndLayout compares both decoders with the
+// protocol version or the floating header layout forced (the plugin's
+// preferences, ctishark's --cti-version and --float-header) on the crafted
+// version-18 session and the independent UCCE vectors: a forced layout that
+// does not fit, a settled version layout that a message cannot parse under
+// (cti.layout.mismatch), fixed parts shorter than the forced version wants
+// (cti.version.field_absent), and passwords decoded under other names,
+// which must stay masked by their bytes.
+func TestTsharkForcedVersionAndLayout(t *testing.T) {
+	indep, _ := independentCapture(t)
+	for _, c := range []struct {
+		name string
+		pcap []byte
+	}{{"crafted", malformedCapture(t)}, {"independent", indep}} {
+		tshark, dir, script, path := setup(t, c.pcap)
+		for _, force := range []struct {
+			pref string
+			opt  capture.Option
+		}{
+			{"cti.version:13", capture.WithVersion(13)},
+			{"cti.version:18", capture.WithVersion(18)},
+			{"cti.version:20", capture.WithVersion(20)},
+			{"cti.layout:1+1 (" + dissect.Layout11.Describe() + ")", capture.WithLayout("1+1")},
+			{"cti.layout:2+1 (" + dissect.Layout21.Describe() + ")", capture.WithLayout("2+1")},
+			{"cti.layout:2+2 (" + dissect.Layout22.Describe() + ")", capture.WithLayout("2+2")},
+		} {
+			name := c.name + " " + strings.SplitN(force.pref, " ", 2)[0]
+			t.Run(name, func(t *testing.T) {
+				want := ctisharkMessages(t, path, force.opt)
+				got := tsharkMessages(t, tshark, dir, script, path, "-o", force.pref)
+				agree(t, name, want, got, tsharkInfo(t, tshark, dir, script, path, "-o", force.pref))
+			})
+		}
+	}
+}
+
+// ucce18Capture is a version-18 session written in the 1+1 layout, as a
+// UCCE server speaks version 18: the version map leaves the layout open
+// (UCCX 2+1, UCCE 1+1), so OPEN_REQ's own floating part sets the lean and
+// the connection's evidence settles it.
+func ucce18Capture(t *testing.T) []byte {
+	u := func(v uint64) dissect.Value { return dissect.Uint(dissect.TypeUINT, v) }
+	us := func(v uint64) dissect.Value { return dissect.Uint(dissect.TypeUSHORT, v) }
+	l := dissect.Layout11
+	c := ctitest.NewConv("10.0.0.7:40001", "10.0.0.2:42027", 500, 7000, time.Unix(1772443000, 0).UTC())
+	c.Handshake()
+	c.Send(true, build(t, "OPEN_REQ", l, map[string]dissect.Value{"InvokeID": u(1), "VersionNumber": u(18), "IdleTimeout": u(60), "ServicesRequested": u(0x01)},
+		[][2]any{{"ClientID", dissect.Str("agent-desktop")}, {"ClientPassword", dissect.Bytes([]byte("hunter2"))},
+			{"AgentExtension", dissect.Str("4001")}, {"AgentID", dissect.Str("1001")}}))
+	c.Send(false, build(t, "OPEN_CONF", l, map[string]dissect.Value{"InvokeID": u(1), "ServicesGranted": u(0x01)},
+		[][2]any{{"AgentExtension", dissect.Str("4001")}, {"AgentID", dissect.Str("1001")}}))
+	for i, st := range []uint64{3, 2, 3} {
+		c.Send(false, build(t, "AGENT_STATE_EVENT", l, map[string]dissect.Value{"AgentState": us(st), "StateDuration": u(uint64(10 * i))},
+			[][2]any{{"AgentID", dissect.Str("1001")}, {"AgentExtension", dissect.Str("4001")}, {"CTIClientSignature", dissect.Str("agent-desktop")}}))
+	}
+	c.Send(true, build(t, "HEARTBEAT_REQ", l, map[string]dissect.Value{"InvokeID": u(2)}, nil))
+	c.Send(false, build(t, "HEARTBEAT_CONF", l, map[string]dissect.Value{"InvokeID": u(2)}, nil))
+	c.Fin(true)
+	c.Fin(false)
+	return ctitest.Pcap(ctitest.Ethernet, c.Segs)
+}
+
+// TestTsharkVersion18Detected compares both decoders on the UCCE-style
+// version-18 session: the same layout, settled at the same message, with
+// the same note.
+func TestTsharkVersion18Detected(t *testing.T) {
+	tshark, dir, script, path := setup(t, ucce18Capture(t))
+	want := ctisharkMessages(t, path)
+	detected := false
+	for _, m := range want {
+		for _, n := range m.notes {
+			detected = detected || strings.HasPrefix(n, dissect.ExpLayoutDetected+": floating header layout 1+1")
+		}
+	}
+	if !detected {
+		t.Errorf("ctishark does not detect 1+1 in the version-18 UCCE session; the test would not check it")
+	}
+	got := tsharkMessages(t, tshark, dir, script, path)
+	agree(t, "version-18 UCCE session", want, got, tsharkInfo(t, tshark, dir, script, path))
 }

@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -14,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/ctishark/ctishark/cmd/capture"
 	"github.com/ctishark/ctishark/dissect"
@@ -44,11 +47,18 @@ func TestTsharkAgreesWithCtishark(t *testing.T) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			want := ctisharkMessages(t, path)
 			got := tsharkMessages(t, tshark, dir, script, path)
-			msgs, fields := compareMessages(t, want, got)
-			infos := compareInfo(t, want, tsharkInfo(t, tshark, dir, script, path))
-			t.Logf("%s: %d messages, %d field values, %d Info columns agree", filepath.Base(path), msgs, fields, infos)
+			agree(t, filepath.Base(path), want, got, tsharkInfo(t, tshark, dir, script, path))
 		})
 	}
+}
+
+// agree compares both decoders' messages and Info columns and logs the
+// figures.
+func agree(t *testing.T, name string, want []ctiMessage, got []wsMessage, info map[int]string) {
+	t.Helper()
+	msgs, fields, notes := compareMessages(t, want, got)
+	infos := compareInfo(t, want, info)
+	t.Logf("%s: %d messages, %d field values, %d Info columns, %d session notes agree", name, msgs, fields, infos, notes)
 }
 
 // setup finds tshark (skipping the test without it) and writes the plugin
@@ -83,6 +93,7 @@ type wsMessage struct {
 	frame   int
 	items   []item
 	experts []string
+	notes   []string // session notes, "code: text", in tree order
 }
 
 type ctiMessage struct {
@@ -91,11 +102,12 @@ type ctiMessage struct {
 	info    string
 	items   []item
 	experts []string
+	notes   []string
 }
 
-func ctisharkMessages(t *testing.T, path string) []ctiMessage {
+func ctisharkMessages(t *testing.T, path string, opts ...capture.Option) []ctiMessage {
 	t.Helper()
-	all, err := capture.ReadAll(path, "")
+	all, err := capture.ReadAll(path, "", opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,6 +139,10 @@ func ctisharkMessages(t *testing.T, path string) []ctiMessage {
 			c.experts = append(c.experts, e.Severity.String()+" "+e.Code+": "+e.Message)
 		}
 		sort.Strings(c.experts)
+		// What the session learnt at this message, said once.
+		for _, n := range rec.Session.Notes {
+			c.notes = append(c.notes, n.Code+": "+n.Text)
+		}
 		out = append(out, c)
 	}
 	// Wireshark shows messages in the frame that completes them, in wire
@@ -258,9 +274,11 @@ func (n node) get(key string) (node, bool) {
 
 var wsSeverity = map[string]string{"4194304": "note", "6291456": "warning", "8388608": "error"}
 
-func tsharkMessages(t *testing.T, tshark, home, script, path string) []wsMessage {
+// tsharkMessages reads the CTI trees of tshark's decode; prefs are extra
+// tshark arguments (-o cti.version:20).
+func tsharkMessages(t *testing.T, tshark, home, script, path string, prefs ...string) []wsMessage {
 	t.Helper()
-	out := run(t, tsharkCmd(tshark, home, script, path, "-T", "json", "-Y", "cti"))
+	out := run(t, tsharkCmd(tshark, home, script, path, append([]string{"-T", "json", "-Y", "cti"}, prefs...)...))
 	root, err := parseValue(json.NewDecoder(bytes.NewReader(out)))
 	if err != nil {
 		t.Fatalf("tshark JSON: %v", err)
@@ -285,7 +303,63 @@ func tsharkMessages(t *testing.T, tshark, home, script, path string) []wsMessage
 			msgs = append(msgs, m)
 		}
 	}
+	// tshark's JSON drops the text of text items; its PDML keeps it.
+	notes := tsharkNotes(t, tshark, home, script, path, prefs...)
+	if len(notes) != len(msgs) {
+		t.Fatalf("tshark PDML has %d CTI trees, its JSON %d", len(notes), len(msgs))
+	}
+	for i := range msgs {
+		msgs[i].notes = notes[i]
+	}
 	return msgs
+}
+
+// notePrefix starts the plugin's text item for a session note.
+const notePrefix = "Session note ("
+
+// tsharkNotes returns the session notes of each CTI tree of tshark's PDML,
+// in document order, as "code: text".
+func tsharkNotes(t *testing.T, tshark, home, script, path string, prefs ...string) [][]string {
+	t.Helper()
+	out := run(t, tsharkCmd(tshark, home, script, path, append([]string{"-T", "pdml", "-Y", "cti"}, prefs...)...))
+	// PDML copies wire strings as they are; the notes are ASCII.
+	dec := xml.NewDecoder(bytes.NewReader(bytes.ToValidUTF8(out, []byte("\uFFFD"))))
+	var trees [][]string
+	depth, in := 0, -1 // element depth; depth of the current cti proto (-1 none)
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("tshark PDML: %v", err)
+		}
+		switch el := tok.(type) {
+		case xml.StartElement:
+			depth++
+			attr := map[string]string{}
+			for _, a := range el.Attr {
+				attr[a.Name.Local] = a.Value
+			}
+			switch {
+			case el.Name.Local == "proto" && attr["name"] == "cti":
+				in = depth
+				trees = append(trees, nil)
+			case in >= 0 && el.Name.Local == "field" && attr["name"] == "_ws.lua.text" && strings.HasPrefix(attr["showname"], notePrefix):
+				code, text, ok := strings.Cut(strings.TrimPrefix(attr["showname"], notePrefix), "): ")
+				if !ok {
+					t.Fatalf("session note item %q", attr["showname"])
+				}
+				trees[len(trees)-1] = append(trees[len(trees)-1], code+": "+text)
+			}
+		case xml.EndElement:
+			if depth == in {
+				in = -1
+			}
+			depth--
+		}
+	}
+	return trees
 }
 
 func walk(m *wsMessage, kids []node) {
@@ -305,6 +379,8 @@ func walk(m *wsMessage, kids []node) {
 				}
 			}
 			m.experts = append(m.experts, sev+" "+code+": "+msg)
+		case k.key == "_ws.lua.text":
+			// A text item: the session notes, compared from the PDML.
 		case k.key == "_ws.malformed":
 			// tshark's JSON marks an item of the Malformed expert group
 			// with this key after it; the item itself was compared.
@@ -327,6 +403,11 @@ func sameValue(key, ws, want string) bool {
 		// Both are the difference of two microsecond capture times.
 		return err1 == nil && err2 == nil && math.Abs(a-b) < 1.5e-6
 	}
+	// Wireshark shows a string that is not UTF-8 with replacement
+	// characters (both decoders flag it: cti.string.utf8).
+	if !utf8.ValidString(want) && ws == strings.ToValidUTF8(want, "\uFFFD") {
+		return true
+	}
 	// Mask fields are shown in hex (0x00040010).
 	if n, err := strconv.ParseInt(ws, 0, 64); err == nil && strings.HasPrefix(ws, "0x") {
 		return strconv.FormatInt(n, 10) == want
@@ -338,7 +419,7 @@ func sameValue(key, ws, want string) bool {
 	return false
 }
 
-func compareMessages(t *testing.T, want []ctiMessage, got []wsMessage) (msgs, fields int) {
+func compareMessages(t *testing.T, want []ctiMessage, got []wsMessage) (msgs, fields, notes int) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Errorf("tshark shows %d CTI messages, ctishark decodes %d", len(got), len(want))
@@ -370,17 +451,23 @@ func compareMessages(t *testing.T, want []ctiMessage, got []wsMessage) (msgs, fi
 			t.Errorf("%s: expert items differ\ntshark:\n  %s\nctishark:\n  %s", where, strings.Join(g.experts, "\n  "), strings.Join(w.experts, "\n  "))
 			bad = true
 		}
+		if strings.Join(g.notes, "\n") != strings.Join(w.notes, "\n") {
+			t.Errorf("%s: session notes differ\ntshark:\n  %s\nctishark:\n  %s", where, strings.Join(g.notes, "\n  "), strings.Join(w.notes, "\n  "))
+			bad = true
+		} else {
+			notes += len(w.notes)
+		}
 		if !bad {
 			msgs++
 		}
 	}
-	return msgs, fields
+	return msgs, fields, notes
 }
 
 // tsharkInfo returns the Info column by frame number, for frames with CTI.
-func tsharkInfo(t *testing.T, tshark, home, script, path string) map[int]string {
+func tsharkInfo(t *testing.T, tshark, home, script, path string, prefs ...string) map[int]string {
 	t.Helper()
-	out := run(t, tsharkCmd(tshark, home, script, path, "-Y", "cti", "-o", `gui.column.format:"No.","%m","Info","%i"`))
+	out := run(t, tsharkCmd(tshark, home, script, path, append([]string{"-Y", "cti", "-o", `gui.column.format:"No.","%m","Info","%i"`}, prefs...)...))
 	info := map[int]string{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 0, 1<<16), 1<<20)

@@ -40,8 +40,11 @@ func NewCmdWiresharkPlugin(f *factory.Factory, runF func(*WiresharkPluginOptions
 		Long: `Wireshark-plugin prints a Lua dissector for Wireshark 3.6 and later (one
 self-contained file), generated from the same catalog as ctishark: the same
 messages, fields and filter names (cti.AgentID, cti.msg_type...), the same
-floating-header rules, expert items and Info column, and request/confirm
-pairing by InvokeID (cti.response_in, cti.request_in, cti.response_time).
+floating-header rules (per-dialect version map, layout evidence per
+connection), expert items and Info column, the session's notes (said once,
+as a text item under the message at which the connection learnt them), and
+request/confirm pairing by InvokeID (cti.response_in, cti.request_in,
+cti.response_time).
 
 It decodes the CTI server ports (default 42027 and 12028) and finds CTI on
 other TCP ports heuristically. Preferences (Edit > Preferences > Protocols >

@@ -15,15 +15,21 @@ C.secret_mask = "********"
 C.filters = {length = "cti.length", msg_type_id = "cti.msg_type_id", msg_type = "cti.msg_type", reserved = "cti.reserved", data = "cti.data", unknown_tag = "cti.unknown_tag",
   response_in = "cti.response_in", request_in = "cti.request_in", response_time = "cti.response_time"}
 
--- Floating header layout by protocol version (dissect.LayoutForVersion).
-C.layouts = {
-  {from = 1, to = 17, layout = "1+1"},
-  {from = 18, to = 18, layout = "2+1"},
-  {from = 19, to = 19, layout = "1+1"},
-  {from = 20, to = 999, layout = "2+2"},
+-- Floating header layout by dialect and protocol version (dissect.VersionLayouts;
+-- to = 0: no upper bound).
+C.version_layouts = {
+  {dialect = "uccx", from = 0, to = 17, layout = "1+1"},
+  {dialect = "uccx", from = 18, to = 18, layout = "2+1"},
+  {dialect = "ucce", from = 0, to = 19, layout = "1+1"},
+  {dialect = "ucce", from = 20, to = 0, layout = "2+2"},
 }
+C.dialects = {"uccx", "ucce"}
 C.layout_names = {"1+1", "2+1", "2+2", }
 C.layout_describe = {["1+1"] = "1-byte tag, 1-byte length", ["2+1"] = "2-byte tag, 1-byte length", ["2+2"] = "2-byte tag, 2-byte length", }
+C.max_version = 999
+-- Shape scores and session settling (dissect.Rules).
+C.rules = {own_tag = 4, table_tag = 1, unknown_tag = -4, bad_length = -3, missing = -2,
+  settle_margin = 6, miss_ratio = 8, max_notes = 8, max_fixed_options = 5}
 
 C.enums = {
   ["AgentInternalState"] = {},
@@ -310,6 +316,7 @@ C.msgs = {
    fixed = {{name = "InvokeID", filter = "cti.InvokeID", type = "UINT", size = 4}, {name = "VersionNumber", filter = "cti.VersionNumber", type = "UINT", size = 4}, {name = "IdleTimeout", filter = "cti.IdleTimeout", type = "UINT", size = 4}, {name = "reserved", filter = "cti.reserved", type = "UINT", size = 4}, {name = "ServicesRequested", filter = "cti.ServicesRequested", type = "UINT", size = 4, mask = "CTIServiceMask"}, {name = "CallMsgMask", filter = "cti.CallMsgMask", type = "UINT", size = 4, mask = "CallMsgMask"}, {name = "AgentStateMask", filter = "cti.AgentStateMask", type = "UINT", size = 4, mask = "AgentStateMask"}, {name = "ConfigMsgMask", filter = "cti.ConfigMsgMask", type = "UINT", size = 4, mask = "ConfigMsgMask"}, },
    floating = {{name = "ClientID", filter = "cti.ClientID", type = "STRING", tag = 1, max = 64, required = true}, {name = "ClientPassword", filter = "cti.ClientPassword", type = "UNSPEC", tag = 2, max = 64, required = true, secret = true}, {name = "AgentExtension", filter = "cti.AgentExtension", type = "STRING", tag = 4, max = 16}, {name = "AgentInstrument", filter = "cti.AgentInstrument", type = "STRING", tag = 6, max = 64}, {name = "AgentID", filter = "cti.AgentID", type = "STRING", tag = 194, max = 129}, }},
   {id = 4, known = true, name = "OPEN_CONF", kind = "confirm", sender = "server", confirms = "OPEN_REQ",
+   trailer = {name = "DepartmentID", filter = "cti.DepartmentID", type = "UINT", size = 4, version = 20},
    fixed = {{name = "InvokeID", filter = "cti.InvokeID", type = "UINT", size = 4}, {name = "ServicesGranted", filter = "cti.ServicesGranted", type = "UINT", size = 4, mask = "CTIServiceMask"}, {name = "reserved", filter = "cti.reserved", type = "UINT", size = 4}, {name = "reserved", filter = "cti.reserved", type = "UINT", size = 4}, {name = "reserved", filter = "cti.reserved", type = "TIME", size = 4}, {name = "Unified CCX Online", filter = "cti.UnifiedCCXOnline", type = "BOOL", size = 2}, {name = "reserved", filter = "cti.reserved", type = "USHORT", size = 2}, {name = "AgentState", filter = "cti.AgentState", type = "USHORT", size = 2, enum = "AgentState"}, },
    floating = {{name = "AgentExtension", filter = "cti.AgentExtension", type = "STRING", tag = 4, max = 16}, {name = "reserved", filter = "cti.reserved", type = "STRING", tag = 5, max = 12}, {name = "AgentInstrument", filter = "cti.AgentInstrument", type = "STRING", tag = 6, max = 64}, {name = "AgentID", filter = "cti.AgentID", type = "STRING", tag = 194, max = 129}, {name = "NumPeripherals", filter = "cti.NumPeripherals", type = "USHORT", tag = 228, max = 2, version = 14}, {name = "FltPeripheralID", filter = "cti.FltPeripheralID", type = "UINT", tag = 208, max = 4, repeats = true, count = "NumPeripherals", count_filter = "cti.NumPeripherals", version = 14}, {name = "MultilineAgentControl", filter = "cti.MultilineAgentControl", type = "USHORT", tag = 224, max = 2, repeats = true, count = "NumPeripherals", count_filter = "cti.NumPeripherals", version = 14}, {name = "ConfigMsgMaskGranted", filter = "cti.ConfigMsgMaskGranted", type = "USHORT", tag = 248, max = 2, mask = "ConfigMsgMask", version = 18}, }},
   {id = 5, known = true, name = "HEARTBEAT_REQ", kind = "request", sender = "client",
@@ -379,6 +386,7 @@ C.msgs = {
    fixed = {{name = "InvokeID", filter = "cti.InvokeID", type = "UINT", size = 4}, },
    floating = {}},
   {id = 30, known = true, name = "AGENT_STATE_EVENT", kind = "event", sender = "server",
+   trailer = {name = "DepartmentID", filter = "cti.DepartmentID", type = "UINT", size = 4, version = 20},
    fixed = {{name = "reserved", filter = "cti.reserved", type = "UINT", size = 4}, {name = "reserved", filter = "cti.reserved", type = "UINT", size = 4}, {name = "reserved", filter = "cti.reserved", type = "UINT", size = 4}, {name = "reserved", filter = "cti.reserved", type = "USHORT", size = 2}, {name = "CSQState", filter = "cti.CSQState", type = "USHORT", size = 2, enum = "AgentState"}, {name = "StateDuration", filter = "cti.StateDuration", type = "UINT", size = 4}, {name = "CSQID", filter = "cti.CSQID", type = "UINT", size = 4}, {name = "reserved", filter = "cti.reserved", type = "UINT", size = 4}, {name = "reserved", filter = "cti.reserved", type = "USHORT", size = 2}, {name = "AgentState", filter = "cti.AgentState", type = "USHORT", size = 2, enum = "AgentState"}, {name = "EventReasonCode", filter = "cti.EventReasonCode", type = "USHORT", size = 2, enum = "AgentStateReasonCode"}, {name = "reserved", filter = "cti.reserved", type = "INT", size = 4}, {name = "reserved", filter = "cti.reserved", type = "UINT", size = 4}, {name = "reserved", filter = "cti.reserved", type = "USHORT", size = 2}, {name = "reserved", filter = "cti.reserved", type = "UINT", size = 4}, {name = "reserved", filter = "cti.reserved", type = "INT", size = 4}, {name = "reserved", filter = "cti.reserved", type = "INT", size = 4}, {name = "numCSQs", filter = "cti.numCSQs", type = "USHORT", size = 2}, },
    floating = {{name = "CTIClientSignature", filter = "cti.CTIClientSignature", type = "STRING", tag = 23, max = 64}, {name = "reserved", filter = "cti.reserved", type = "STRING", tag = 5, max = 12}, {name = "AgentExtension", filter = "cti.AgentExtension", type = "STRING", tag = 4, max = 16}, {name = "AgentID", filter = "cti.AgentID", type = "STRING", tag = 194, max = 129}, {name = "ActiveTerminal", filter = "cti.ActiveTerminal", type = "STRING", tag = 303, max = 64, version = 18}, {name = "Duration", filter = "cti.Duration", type = "UINT", tag = 150, max = 4}, {name = "CSQID", filter = "cti.CSQID", type = "UINT", tag = 62, max = 4, repeats = true, count = "numCSQs", count_filter = "cti.numCSQs"}, {name = "reserved", filter = "cti.reserved", type = "UINT", tag = 63, max = 4, repeats = true, count = "numCSQs", count_filter = "cti.numCSQs"}, {name = "reserved", filter = "cti.reserved", type = "USHORT", tag = 64, max = 2, repeats = true, count = "numCSQs", count_filter = "cti.numCSQs"}, {name = "CSQState", filter = "cti.CSQState", type = "USHORT", tag = 65, max = 2, repeats = true, count = "numCSQs", count_filter = "cti.numCSQs", enum = "AgentState"}, }},
   {id = 31, known = true, name = "SYSTEM_EVENT", kind = "event", sender = "server",
@@ -630,7 +638,7 @@ C.experts = {
   {code = "cti.malformed.trailing", severity = "error"},
   {code = "cti.unknown_message", severity = "warning"},
   {code = "cti.unknown_tag", severity = "warning"},
-  {code = "cti.field.not_allowed", severity = "warning"},
+  {code = "cti.field.not_allowed", severity = "note"},
   {code = "cti.field.too_long", severity = "warning"},
   {code = "cti.field.size", severity = "warning"},
   {code = "cti.field.version", severity = "note"},
@@ -644,9 +652,7 @@ C.experts = {
   {code = "cti.enum.unknown_value", severity = "note"},
   {code = "cti.mask.unknown_bits", severity = "note"},
   {code = "cti.bool.value", severity = "note"},
-  {code = "cti.layout.detected", severity = "note"},
   {code = "cti.layout.mismatch", severity = "warning"},
-  {code = "cti.doubt.open_req_reserved", severity = "note"},
   {code = "cti.version.field_absent", severity = "note"},
   {code = "cti.large_message", severity = "warning"},
 }
@@ -756,12 +762,31 @@ local function read_header(l, s, pos) -- floating header at s[pos]; nil when too
   return be(s, pos, l.tag), be(s, pos + l.tag, l.len)
 end
 
-local function layout_for_version(v)
-  for _, r in ipairs(C.layouts) do
-    if v >= r.from and v <= r.to then return LAYOUT[r.layout] end
+-- layouts_for_version lists the distinct layouts the dialects give a
+-- protocol version, UCCX's first (dissect.LayoutsForVersion): one settles
+-- the layout, two leave it to the bytes.
+local function layouts_for_version(v)
+  local ls = {}
+  for _, d in ipairs(C.dialects) do
+    for _, vl in ipairs(C.version_layouts) do
+      if vl.dialect == d and v >= vl.from and (vl.to == 0 or v <= vl.to) then
+        local l = LAYOUT[vl.layout]
+        if #ls == 0 or (#ls == 1 and ls[1] ~= l) then ls[#ls + 1] = l end
+      end
+    end
   end
-  if v < C.layouts[1].from then return LAYOUT[C.layouts[1].layout] end
-  return LAYOUT[C.layouts[#C.layouts].layout]
+  return ls
+end
+
+-- version_layouts_text spells out the layouts the dialects give version v.
+local function version_layouts_text(v)
+  local parts = {}
+  for _, vl in ipairs(C.version_layouts) do
+    if v >= vl.from and (vl.to == 0 or v <= vl.to) then
+      parts[#parts + 1] = string.format("%s (%s)", vl.layout, vl.dialect:upper())
+    end
+  end
+  return table.concat(parts, " or ")
 end
 
 local ENUM, MASK = {}, {}
@@ -785,10 +810,19 @@ for _, m in ipairs(C.msgs) do
     if not m.fixed[i].version then break end
     m.min_fixed = m.min_fixed - m.fixed[i].size
   end
-  m.tags = {}
-  for _, f in ipairs(m.floating) do
+  -- For the shape scan: the first definition of each tag, the definitions
+  -- sharing each one's tag, the required ones.
+  m.tags, m.tag_idx, m.same_tag, m.required = {}, {}, {}, {}
+  for i, f in ipairs(m.floating) do
     f.floating = true
     m.tags[f.tag] = (m.tags[f.tag] or 0) + 1
+    m.tag_idx[f.tag] = m.tag_idx[f.tag] or i
+    if f.required then m.required[#m.required + 1] = i end
+    m.has_secret = m.has_secret or f.secret
+    m.same_tag[i] = {}
+    for j, g in ipairs(m.floating) do
+      if g.tag == f.tag then m.same_tag[i][#m.same_tag[i] + 1] = j end
+    end
   end
   for _, list in ipairs({m.fixed, m.floating}) do
     for _, f in ipairs(list) do
@@ -830,33 +864,79 @@ local function raw_field(data, off)
           value = {t = "UNSPEC", bytes = data}}
 end
 
-local function scan_floating(def, b, l)
-  local r = {fits = false, known = 0, unknown = 0}
+-- length_fits: can the n bytes of b at i be a value of type t with
+-- maximum max (numbers have their size, strings end in their NUL).
+local function length_fits(t, max, b, i, n)
+  max = max or 0
+  if t == "UCHAR" or t == "CHAR" then return n == 1 end
+  if t == "USHORT" or t == "SHORT" or t == "BOOL" then return n == 2 or (max > 0 and n == max) end
+  if t == "UINT" or t == "INT" or t == "TIME" then return n == 4 end
+  if t == "STRING" then
+    if n == 0 then return true end
+    return b:byte(i + n - 1) == 0 and (max == 0 or n <= max + 1)
+  end
+  return true
+end
+
+-- scan_floating reads b as floating records under layout l and scores the
+-- reading (dissect's scanFloating, with its weights in C.rules).
+local R = C.rules
+local function scan_floating(def, b, l, version)
+  local r = {exact = false, records = 0, foreign = 0, score = 0, flawed = false}
+  local seen = {}
   local pos = 1
   while pos <= #b do
     local tag, n = read_header(l, b, pos)
     if not tag or pos - 1 + l.hdr + n > #b then return r end
-    if def.tags[tag] then r.known = r.known + 1 else r.unknown = r.unknown + 1 end
-    pos = pos + l.hdr + n
+    local at = pos + l.hdr
+    r.records = r.records + 1
+    local i = def.tag_idx[tag]
+    if i then
+      local fd = def.floating[i]
+      r.score = r.score + R.own_tag
+      if not length_fits(fd.type, fd.max, b, at, n) then
+        r.score, r.flawed = r.score + R.bad_length, true
+      end
+      for _, j in ipairs(def.same_tag[i]) do seen[j] = true end
+    elseif TAG[tag] then
+      local td = TAG[tag]
+      r.foreign, r.score = r.foreign + 1, r.score + R.table_tag
+      if not length_fits(td.type, td.max, b, at, n) then r.score = r.score + R.bad_length end
+    else
+      r.foreign, r.score = r.foreign + 1, r.score + R.unknown_tag
+    end
+    pos = at + n
   end
-  r.fits = true
+  r.exact = true
+  for _, i in ipairs(def.required) do
+    local fd = def.floating[i]
+    if not seen[i] and (not fd.version or version == 0 or fd.version <= version) then
+      r.score, r.flawed = r.score + R.missing, true
+    end
+  end
   return r
 end
 
-local function clean(r) return r.fits and r.unknown == 0 end
+local function clean(r) return r.exact and r.foreign == 0 end
+local function perfect(r) return clean(r) and not r.flawed end
 
+-- better ranks scan results: exact structure first, then the score.
 local function better(r, o)
-  if r.fits ~= o.fits then return r.fits end
-  if r.unknown ~= o.unknown then return r.unknown < o.unknown end
-  return r.known > o.known
+  if r.exact ~= o.exact then return r.exact end
+  return r.score > o.score
 end
 
+-- fixed_options lists the candidate fixed parts of def, most likely first:
+-- {n catalog fields, extra UINTs (OPEN_REQ's reserved ones, or def's UCCE
+-- trailer)}.
 local function fixed_options(def, ctx)
   local full = #def.fixed
   if def.name == "OPEN_REQ" then
     if ctx.open_req_extra == 3 then return {{n = full, extra = 3}, {n = full, extra = 0}} end
     return {{n = full, extra = 0}, {n = full, extra = 3}}
   end
+  -- Trailing version-marked fields may be missing from older versions'
+  -- messages; which count is most likely depends on the session version.
   local first = full
   while first > 0 and def.fixed[first].version do first = first - 1 end
   local pref = full
@@ -864,12 +944,16 @@ local function fixed_options(def, ctx)
     pref = first
     while pref < full and (def.fixed[pref + 1].version or 0) <= ctx.version do pref = pref + 1 end
   end
-  local out = {{n = pref, extra = 0}}
+  local out = {}
+  local t = def.trailer
+  if t and ctx.version >= t.version then out[#out + 1] = {n = full, extra = 1} end -- a UCCE version: expected
+  out[#out + 1] = {n = pref, extra = 0}
   local n = full
-  while n >= first and #out < 4 do
+  while n >= first and #out < R.max_fixed_options - 1 do
     if n ~= pref then out[#out + 1] = {n = n, extra = 0} end
     n = n - 1
   end
+  if t and ctx.version == 0 then out[#out + 1] = {n = full, extra = 1} end -- no version known: the bytes decide
   return out
 end
 
@@ -879,47 +963,93 @@ local function size_of(def, o)
   return s + 4 * o.extra
 end
 
-local function choose_shape(def, body, ctx)
-  local opts = fixed_options(def, ctx)
-  local pref, pref_src = ctx.layout, ctx.source
-  if def.name == "OPEN_REQ" and pref_src ~= "forced" and #body >= 8 then
-    pref, pref_src = layout_for_version(be(body, 5, 4)), "version"
-  end
-  local lays = {}
-  if pref then lays[1] = pref end
-  if pref_src ~= "forced" then
-    for _, l in ipairs(LAYOUTS) do if l ~= pref then lays[#lays + 1] = l end end
-  end
-  local best, best_scan
+-- read_as finds the fixed option under which body reads best with layout
+-- l (nil when none fits); one that leaves no floating part reads exactly.
+local function read_as(def, body, opts, l, version)
+  local best
   for _, o in ipairs(opts) do
     local size = size_of(def, o)
     if size <= #body then
-      local rest = body:sub(size + 1)
-      if #rest == 0 then
-        local src = "none"
-        if pref then src = pref_src end
-        return {n = o.n, extra = o.extra, size = size, layout = pref, source = src, clean = true, fits = true, clean_by = 0}
-      end
-      local cand, cand_scan
-      local clean_count = 0
-      for _, l in ipairs(lays) do
-        local r = scan_floating(def, rest, l)
-        if clean(r) then clean_count = clean_count + 1 end
-        if not cand or better(r, cand_scan) then
-          local src = "detected"
-          if l == pref then src = pref_src end
-          cand, cand_scan = {n = o.n, extra = o.extra, size = size, layout = l, source = src, clean = clean(r), fits = true}, r
-        end
-      end
-      cand.clean_by = clean_count
-      if cand.clean then return cand end
-      if not best or better(cand_scan, best_scan) then best, best_scan = cand, cand_scan end
+      local r = {exact = true, records = 0, foreign = 0, score = 0, flawed = false}
+      if size < #body then r = scan_floating(def, body:sub(size + 1), l, version) end
+      if not best or better(r, best.scan) then best = {opt = o, size = size, scan = r} end
+      if perfect(r) and size < #body then break end
     end
   end
-  if best then return best end
-  local l, src = pref, pref_src
+  return best
+end
+
+local function shape_of(rd, l, src)
+  return {n = rd.opt.n, extra = rd.opt.extra, size = rd.size, layout = l, source = src,
+          clean = clean(rd.scan), fits = true, records = rd.scan.records}
+end
+
+-- truncated_shape: not even the shortest fixed part fits; decode what is there.
+local function truncated_shape(def, opts, l, src)
   if not l then l, src = LAYOUT["1+1"], "none" end
-  return {n = opts[1].n, extra = opts[1].extra, size = size_of(def, opts[1]), layout = l, source = src, clean_by = 0}
+  return {n = opts[1].n, extra = opts[1].extra, size = size_of(def, opts[1]), layout = l, source = src}
+end
+
+-- clamp16 is the int16 a message's evidence keeps of a score.
+local function clamp16(v)
+  if v > 32767 then return 32767 end
+  if v < -32768 then return -32768 end
+  return v
+end
+
+-- choose_shape picks the fixed part and floating layout for body
+-- (dissect's chooseShape): a settled session layout is kept whenever the
+-- floating part parses exactly under it (a forced one always); otherwise
+-- every layout is scored, ties going to the session's lean, and the scores
+-- are the message's evidence for the session.
+local function choose_shape(def, body, ctx)
+  local opts = fixed_options(def, ctx)
+  local pref, src, lean, version = ctx.layout, ctx.source, ctx.lean, ctx.version
+  if def.name == "OPEN_REQ" and src ~= "forced" and #body >= 8 then
+    -- OPEN_REQ states its own version: that decides its layout when the
+    -- dialects agree on it, and is the lean where they differ.
+    version = be(body, 5, 4)
+    local ls = layouts_for_version(version)
+    if #ls == 1 then pref, src = ls[1], "version"
+    elseif #ls == 2 then pref, src, lean = nil, "none", ls[1] end
+  end
+  if pref then
+    local rd = read_as(def, body, opts, pref, version)
+    if not rd then return truncated_shape(def, opts, pref, src) end
+    if rd.size == #body or rd.scan.exact or src == "forced" then return shape_of(rd, pref, src) end
+    -- The settled layout cannot read this floating part at all: take the
+    -- best other layout that can, and say so.
+    local alt, alt_l
+    for _, l in ipairs(LAYOUTS) do
+      if l ~= pref then
+        local r = read_as(def, body, opts, l, version)
+        if r and r.scan.exact and (not alt or better(r.scan, alt.scan)) then alt, alt_l = r, l end
+      end
+    end
+    if not alt_l then return shape_of(rd, pref, src) end
+    local sh = shape_of(alt, alt_l, "detected")
+    sh.switched = true
+    return sh
+  end
+  local order = {}
+  if lean then order[1] = lean end
+  for _, l in ipairs(LAYOUTS) do if l ~= lean then order[#order + 1] = l end end
+  local best, best_l
+  local ev = {compared = false, fit = {}, score = {}}
+  for _, l in ipairs(order) do
+    local r = read_as(def, body, opts, l, version)
+    if not r then return truncated_shape(def, opts, lean, "none") end
+    if r.size < #body then ev.fit[l.name], ev.score[l.name] = r.scan.exact, clamp16(r.scan.score) end
+    if not best_l or better(r.scan, best.scan) then best, best_l = r, l end
+  end
+  if best.size == #body then
+    -- No floating part: the layout does not matter.
+    return {n = best.opt.n, extra = best.opt.extra, size = best.size, source = "none", clean = true, fits = true, records = 0}
+  end
+  ev.compared = true
+  local sh = shape_of(best, best_l, "detected")
+  sh.ev = ev
+  return sh
 end
 
 local function after_nul(f, extra, what)
@@ -1185,7 +1315,9 @@ local function decode_floating(m, def, b, base, l)
     elseif TAG[tag] then
       local fd = TAG[tag]
       f.def, f.name, f.filter, f.secret, typ = fd, fd.name, fd.filter, fd.secret, fd.type
-      field_expert(f, "warning", "cti.field.not_allowed", string.format("tag %d (%s) is not defined for %s", tag, fd.name, def.name))
+      -- Decoded by the tag table's name and type: a server may well send
+      -- more than the guide lists for a message.
+      field_expert(f, "note", "cti.field.not_allowed", string.format("tag %d (%s) is not defined for %s; decoded by the tag table", tag, fd.name, def.name))
     else
       f.name, f.filter = "tag " .. tag, C.filters.unknown_tag
       f.value = guess_text(data)
@@ -1208,30 +1340,27 @@ local function decode_floating(m, def, b, base, l)
   check_counts(m, def, seen)
 end
 
+-- shape_notes says what the message's shape shows that the session did
+-- not expect; what the session assumes once is its note, not the message's.
 local function shape_notes(m, def, sh, ctx)
-  if def.name == "OPEN_REQ" and sh.fits then
-    if sh.extra > 0 then
-      expert_add(m.expert, "note", "cti.doubt.open_req_reserved", "OPEN_REQ carries three reserved UINTs after ConfigMsgMask (the UCCE layout); its floating part fits only that way")
-    else
-      expert_add(m.expert, "note", "cti.doubt.open_req_reserved", "OPEN_REQ ends its fixed part at ConfigMsgMask (no reserved UINTs after it)")
-    end
+  if sh.n < #def.fixed and sh.fits and ctx.version == 0 then
+    -- With no version known, the session says once that its server
+    -- speaks an older version.
+    m.older_than = def.fixed[sh.n + 1].version
   end
-  if sh.n < #def.fixed and sh.fits then
+  if sh.n < #def.fixed and sh.fits and ctx.version > 0 and (def.fixed[sh.n + 1].version or 0) <= ctx.version then
     local names = {}
     for i = sh.n + 1, #def.fixed do
       names[#names + 1] = string.format("%s (version %d)", def.fixed[i].name, def.fixed[i].version or 0)
     end
     expert_add(m.expert, "note", "cti.version.field_absent", "fixed part ends before " .. table.concat(names, ", ") .. ": a message of an older protocol version")
   end
-  if sh.size >= #m.frame - HL or not sh.layout then return end
-  if sh.source == "detected" and not ctx.layout and sh.clean then
-    local msg = string.format("floating header layout %s (%s) inferred: the floating part parses exactly with known tags", sh.layout.name, sh.layout.describe)
-    if sh.clean_by > 1 then msg = msg .. string.format("; %d layouts fit, the first was kept", sh.clean_by) end
-    expert_add(m.expert, "note", "cti.layout.detected", msg)
-  elseif sh.source == "detected" and ctx.layout and sh.layout ~= ctx.layout and sh.clean then
+  if sh.switched then
+    local was = "unknown"
+    if ctx.layout then was = ctx.layout.name end
     expert_add(m.expert, "warning", "cti.layout.mismatch", string.format(
       "the session's floating header layout %s does not fit this message; %s (%s) does and was used",
-      ctx.layout.name, sh.layout.name, sh.layout.describe))
+      was, sh.layout.name, sh.layout.describe))
   end
 end
 
@@ -1239,7 +1368,7 @@ local function decode_body(m, def, frame, ctx)
   local body = frame:sub(HL + 1)
   if def.name == "OPEN_REQ" and #body >= 8 and ctx.source ~= "forced" then m.version = be(body, 5, 4) end
   local sh = choose_shape(def, body, ctx)
-  m.layout, m.layout_source, m.fixed_size = sh.layout, sh.source, sh.size
+  m.layout, m.layout_source, m.fixed_size, m.ev = sh.layout, sh.source, sh.size, sh.ev
   local pos = 0
   for i = 1, sh.n do
     local fd = def.fixed[i]
@@ -1256,14 +1385,112 @@ local function decode_body(m, def, frame, ctx)
     decode_value(m, f, fd.type, body:sub(pos + 1, pos + fd.size))
     pos = pos + fd.size
   end
+  local xd = def.trailer or EXTRA_UINT
   for _ = 1, sh.extra do
-    local f = {def = EXTRA_UINT, name = EXTRA_UINT.name, filter = EXTRA_UINT.filter, tag = -1, offset = HL + pos, size = 4}
+    local f = {def = xd, name = xd.name, filter = xd.filter, tag = -1, offset = HL + pos, size = 4}
     m.fields[#m.fields + 1] = f
     decode_value(m, f, "UINT", body:sub(pos + 1, pos + 4))
     pos = pos + 4
   end
   shape_notes(m, def, sh, ctx)
-  decode_floating(m, def, body:sub(pos + 1), HL + pos, sh.layout)
+  decode_floating(m, def, body:sub(pos + 1), HL + pos, sh.layout or LAYOUT["1+1"])
+end
+
+---------------------------------------------------------------------------
+-- Secrets by their bytes (dissect.SecretMask, maskSecretOverlaps): a wrong
+-- or forced layout may decode a password's bytes under another name.
+---------------------------------------------------------------------------
+
+-- floating_clean: the floating part was read to its end with only tags
+-- its message declares, so its decoded fields say where the secrets are.
+local UNCLEAN = {["cti.malformed.floating"] = true, ["cti.field.not_allowed"] = true, ["cti.unknown_tag"] = true}
+local function floating_clean(m)
+  for _, f in ipairs(m.fields) do
+    if f.tag and f.tag >= 0 and (not f.def or not m.def.tag_idx[f.tag]) then return false end
+    for _, e in ipairs(f.expert or {}) do
+      if UNCLEAN[e.code] then return false end
+    end
+  end
+  for _, e in ipairs(m.expert) do
+    if e.code == "cti.malformed.fixed_truncated" or e.code == "cti.malformed.length" then return false end
+  end
+  return true
+end
+
+-- mark_secret_tags marks the data of secret tags in b (at frame offset
+-- base) if b parses exactly as floating records under l.
+local function mark_secret_tags(def, b, base, l, mark)
+  local pos = 1
+  while pos <= #b do
+    local _, n = read_header(l, b, pos)
+    if not n or pos - 1 + l.hdr + n > #b then return false end
+    pos = pos + l.hdr + n
+  end
+  local found = false
+  pos = 1
+  while pos <= #b do
+    local tag, n = read_header(l, b, pos)
+    local i = def.tag_idx[tag]
+    if i and def.floating[i].secret then
+      mark(base + pos - 1 + l.hdr, base + pos - 1 + l.hdr + n)
+      found = true
+    end
+    pos = pos + l.hdr + n
+  end
+  return found
+end
+
+-- secret_mask marks (by 0-based frame offset) the bytes holding a secret.
+local function secret_mask(m)
+  local mask
+  local function mark(from, to)
+    if from < 0 then from = 0 end
+    if to > #m.frame then to = #m.frame end
+    for i = from, to - 1 do
+      mask = mask or {}
+      mask[i] = true
+    end
+  end
+  local found = false
+  for _, f in ipairs(m.fields) do
+    if f.secret or (f.def and f.def.secret) then
+      mark(f.offset, f.offset + f.size)
+      found = true
+    end
+  end
+  local def = m.def
+  if not def or not def.has_secret or #m.frame < HL or floating_clean(m) then return mask end
+  local body = m.frame:sub(HL + 1)
+  local n = be(m.frame, 1, 4)
+  if n < #body then body = body:sub(1, n) end
+  local opts = fixed_options(def, {version = 0, open_req_extra = -1})
+  for _, l in ipairs(LAYOUTS) do
+    for _, o in ipairs(opts) do
+      local size = size_of(def, o)
+      if size < #body then
+        found = mark_secret_tags(def, body:sub(size + 1), HL + size, l, mark) or found
+      end
+    end
+  end
+  if not found then mark(HL + math.min(m.fixed_size, #body), HL + #body) end
+  return mask
+end
+
+-- mask_secret_overlaps marks as secret every field whose bytes the mask covers.
+local function mask_secret_overlaps(m)
+  local mask = secret_mask(m)
+  if not mask then return end
+  local function walk(fs)
+    for _, f in ipairs(fs or {}) do
+      local j = math.max(f.offset, 0)
+      while j < f.offset + f.size and j < #m.frame do
+        if mask[j] then f.secret = true; break end
+        j = j + 1
+      end
+      walk(f.children)
+    end
+  end
+  walk(m.fields)
 end
 
 -- match_lost_id: the catalog message without a known type ID whose layout
@@ -1316,6 +1543,7 @@ local function decode(frame, ctx)
     m.def = def
     decode_body(m, def, frame:sub(1, HL + #body), ctx)
   end
+  if def and def.has_secret then mask_secret_overlaps(m) end
   if trailing then
     local f = raw_field(trailing, HL + m.body_length)
     field_expert(f, "error", "cti.malformed.trailing", string.format("%d bytes follow the BodyLength of %d", #trailing, m.body_length))
@@ -1347,35 +1575,121 @@ end
 -- Sessions (dissect.Session): version and layout learnt from OPEN_REQ.
 ---------------------------------------------------------------------------
 
+-- session_version_layout settles the layout from a protocol version where
+-- the dialects agree on it; where they do not, the bytes decide, leaning
+-- to the first (UCCX's).
+local function session_version_layout(s, v)
+  local ls = layouts_for_version(v)
+  if #ls == 1 then
+    s.layout, s.source, s.ambiguous = ls[1], "version", false
+  elseif #ls == 2 then
+    s.layout, s.source, s.lean, s.ambiguous = nil, "none", ls[1], true
+    for _, l in ipairs(LAYOUTS) do s.tally[l.name] = {fit = 0, miss = 0, score = 0} end
+  end
+end
+
 local function new_session(opts)
-  local s = {version = opts.version, layout = nil, source = "none", open_req_extra = -1, pending = {}, npending = 0}
+  local s = {opts = opts, version = opts.version, layout = nil, source = "none", lean = nil, open_req_extra = -1,
+             notes = {}, told = 0, tally = {}, ambiguous = false, pending = {}, npending = 0}
+  for _, l in ipairs(LAYOUTS) do s.tally[l.name] = {fit = 0, miss = 0, score = 0} end
   if opts.layout then
     s.layout, s.source = opts.layout, "forced"
   elseif opts.version ~= 0 then
-    s.layout, s.source = layout_for_version(opts.version), "version"
+    session_version_layout(s, opts.version)
   end
-  s.opts = opts
   return s
 end
 
 local function session_context(s)
-  return {version = s.version, layout = s.layout, source = s.source, open_req_extra = s.open_req_extra}
+  return {version = s.version, layout = s.layout, source = s.source, lean = s.lean, open_req_extra = s.open_req_extra}
 end
 
-local function session_observe(s, m)
-  if not m.def or not m.def.known then return end
-  if m.def.name == "OPEN_REQ" then
-    local v = msg_uint(m, "VersionNumber") or 0
-    if s.opts.version == 0 and v > 0 and v < 1000 then
-      s.version = v
-      if not s.opts.layout then s.layout, s.source = layout_for_version(v), "version" end
+-- session_note records an assumption once (at most C.rules.max_notes).
+local function session_note(s, code, text)
+  for _, n in ipairs(s.notes) do
+    if n.code == code and n.text == text then return end
+  end
+  if #s.notes < R.max_notes then s.notes[#s.notes + 1] = {code = code, text = text} end
+end
+
+local function learn_open_req(s, version, extra_bytes, used)
+  if s.opts.version == 0 and version > 0 and version <= C.max_version then
+    s.version = version
+    if not s.opts.layout then
+      session_version_layout(s, version)
+      if s.ambiguous and used then s.lean = used end -- OPEN_REQ's own floating part already voted
     end
-    local extra = m.fixed_size - m.def.fixed_size
-    if extra >= 0 then s.open_req_extra = math.floor(extra / 4) end
   end
-  if m.layout_source == "detected" and s.source == "none" and m.layout then
-    s.layout, s.source = m.layout, "detected"
+  if extra_bytes >= 0 then
+    s.open_req_extra = math.floor(extra_bytes / 4)
+    if s.open_req_extra > 0 then
+      session_note(s, "cti.doubt.open_req_reserved", "OPEN_REQ carries three reserved UINTs after ConfigMsgMask (the UCCE layout)")
+    else
+      session_note(s, "cti.doubt.open_req_reserved", "OPEN_REQ ends its fixed part at ConfigMsgMask (no reserved UINTs after it)")
+    end
   end
+end
+
+local function lean_order(s)
+  local order = {}
+  if s.lean then order[1] = s.lean end
+  for _, l in ipairs(LAYOUTS) do if l ~= s.lean then order[#order + 1] = l end end
+  return order
+end
+
+-- learn_shape adds one message's layout evidence and settles the layout
+-- once one layout clearly explains the connection's bytes best.
+local function learn_shape(s, ev, older_than)
+  if older_than and older_than > 0 and s.version == 0 then
+    session_note(s, "cti.version.field_absent", string.format(
+      "fixed parts end before their version-%d fields: the server speaks an older protocol version", older_than))
+  end
+  if not ev or not ev.compared or s.source ~= "none" then return end
+  for _, l in ipairs(LAYOUTS) do
+    local t = s.tally[l.name]
+    if ev.fit[l.name] then
+      t.fit, t.score = t.fit + 1, t.score + ev.score[l.name]
+    else
+      t.miss = t.miss + 1
+    end
+  end
+  -- Contenders read (nearly) every message exactly.
+  local function contender(l)
+    local t = s.tally[l.name]
+    return t.fit > 0 and t.miss * R.miss_ratio <= t.fit
+  end
+  local leader
+  for _, l in ipairs(lean_order(s)) do
+    if contender(l) and (not leader or s.tally[l.name].score > s.tally[leader.name].score) then leader = l end
+  end
+  if not leader then return end
+  s.lean = leader
+  local runner = 0
+  for _, l in ipairs(LAYOUTS) do
+    if l ~= leader and contender(l) then runner = math.max(runner, s.tally[l.name].score) end
+  end
+  if s.tally[leader.name].score - runner < R.settle_margin then return end
+  s.layout, s.source = leader, "detected"
+  local why = string.format("floating header layout %s (%s) inferred from the bytes: %d message(s) read exactly under it",
+    leader.name, leader.describe, s.tally[leader.name].fit)
+  if s.ambiguous then
+    why = why .. string.format("; protocol version %d allows %s", s.version, version_layouts_text(s.version))
+  end
+  session_note(s, "cti.layout.detected", why)
+end
+
+-- session_observe learns from a decoded message; it returns the notes the
+-- session took at it.
+local function session_observe(s, m)
+  -- A type ID outside the catalog teaches nothing but its shape.
+  if m.def and m.def.known and m.def.name == "OPEN_REQ" then
+    learn_open_req(s, msg_uint(m, "VersionNumber") or 0, m.fixed_size - m.def.fixed_size, m.layout)
+  end
+  learn_shape(s, m.ev, m.older_than)
+  local new = {}
+  for i = s.told + 1, #s.notes do new[#new + 1] = s.notes[i] end
+  s.told = #s.notes
+  return new
 end
 
 ---------------------------------------------------------------------------
@@ -1687,6 +2001,7 @@ for _, m in ipairs(C.msgs) do
   for _, list in ipairs({m.fixed, m.floating}) do
     for _, fd in ipairs(list) do make_def_fields(fd) end
   end
+  if m.trailer then make_def_fields(m.trailer) end
 end
 for _, t in ipairs(C.tags) do make_def_fields(TAG[t.tag]) end
 
@@ -1836,6 +2151,11 @@ local function add_message(tree, tvb, pinfo, m, st)
   item:set_text(string.format("Cisco CTI, %s, %d bytes", name, tvb:len()))
   for _, f in ipairs(m.header) do add_field(item, tvb, f) end
   item:add(PF[pf_key(C.filters.msg_type, "string")], range(tvb, 4, 4), name):set_generated()
+  -- What the session learnt at this message, said once, as ctishark's tree
+  -- does under its Session line: assumptions, not faults on the wire.
+  for _, n in ipairs(st.notes or {}) do
+    item:add(tvb(), "Session note (" .. n.code .. "): " .. n.text):set_generated()
+  end
   for _, f in ipairs(m.fields) do add_field(item, tvb, f) end
   if st.response then
     item:add(PF_RESPONSE_IN, st.response.frame):set_generated()
@@ -1864,7 +2184,7 @@ local function dissect_pdu(tvb, pinfo, tree)
     st.ctx = session_context(s)
     pdus[key] = st
     m = decode(frame, st.ctx)
-    session_observe(s, m)
+    st.notes = session_observe(s, m)
     pair(s, m, st, pinfo)
   else
     m = decode(frame, st.ctx)

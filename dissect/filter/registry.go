@@ -108,7 +108,12 @@ func buildRegistry() {
 		return c
 	}
 	for _, m := range dissect.Messages() {
-		for _, list := range [][]dissect.FieldDef{m.Fixed, m.Floating} {
+		fixed := m.Fixed
+		if t := m.Trailer(); t != nil {
+			// The UCCE field the decoder may read after the fixed part.
+			fixed = append(slices.Clip(fixed), *t)
+		}
+		for _, list := range [][]dissect.FieldDef{fixed, m.Floating} {
 			for i := range list {
 				fd := &list[i]
 				c := get(fd.Filter)

@@ -32,7 +32,10 @@ var runtime string
 const maxVersion = 999
 
 // experts lists every expert code with the severities the decoder gives it;
-// the Lua side registers one ProtoExpert per pair.
+// the Lua side registers one ProtoExpert per pair. The session's notes
+// (cti.doubt.open_req_reserved, cti.layout.detected, and
+// cti.version.field_absent when no version is known) are not expert items:
+// the plugin shows them as text, as ctishark's tree does.
 var experts = []struct {
 	code string
 	sevs []dissect.Severity
@@ -44,7 +47,7 @@ var experts = []struct {
 	{dissect.ExpTrailing, []dissect.Severity{dissect.SeverityError}},
 	{dissect.ExpUnknownMessage, []dissect.Severity{dissect.SeverityWarning}},
 	{dissect.ExpUnknownTag, []dissect.Severity{dissect.SeverityWarning}},
-	{dissect.ExpNotAllowed, []dissect.Severity{dissect.SeverityWarning}},
+	{dissect.ExpNotAllowed, []dissect.Severity{dissect.SeverityNote}},
 	{dissect.ExpTooLong, []dissect.Severity{dissect.SeverityWarning}},
 	{dissect.ExpFieldSize, []dissect.Severity{dissect.SeverityWarning}},
 	{dissect.ExpFieldVersion, []dissect.Severity{dissect.SeverityNote}},
@@ -57,9 +60,7 @@ var experts = []struct {
 	{dissect.ExpEnumValue, []dissect.Severity{dissect.SeverityNote}},
 	{dissect.ExpMaskBits, []dissect.Severity{dissect.SeverityNote}},
 	{dissect.ExpBoolValue, []dissect.Severity{dissect.SeverityNote}},
-	{dissect.ExpLayoutDetected, []dissect.Severity{dissect.SeverityNote}},
 	{dissect.ExpLayoutMismatch, []dissect.Severity{dissect.SeverityWarning}},
-	{dissect.ExpOpenReqLayout, []dissect.Severity{dissect.SeverityNote}},
 	{dissect.ExpVersionAbsent, []dissect.Severity{dissect.SeverityNote}},
 	{dissect.ExpLargeMessage, []dissect.Severity{dissect.SeverityWarning}},
 }
@@ -127,22 +128,15 @@ func (g *gen) constants() {
 		g.filter("cti.response_in"), g.filter("cti.request_in"), g.filter("cti.response_time"))
 }
 
-// layouts writes dissect.LayoutForVersion as version ranges: the rule is
-// evaluated here, not copied.
+// layouts writes dissect.VersionLayouts, the per-dialect version map the
+// Lua side evaluates as the decoder does, and the shape and session rules.
 func (g *gen) layouts() {
-	g.p("-- Floating header layout by protocol version (dissect.LayoutForVersion).\nC.layouts = {\n")
-	from, cur := 1, dissect.LayoutForVersion(1)
-	for v := 2; v <= maxVersion+1; v++ {
-		var l dissect.Layout
-		if v <= maxVersion {
-			l = dissect.LayoutForVersion(v)
-		}
-		if v > maxVersion || l != cur {
-			g.p("  {from = %d, to = %d, layout = %s},\n", from, v-1, q(cur.String()))
-			from, cur = v, l
-		}
+	g.p("-- Floating header layout by dialect and protocol version (dissect.VersionLayouts;\n")
+	g.p("-- to = 0: no upper bound).\nC.version_layouts = {\n")
+	for _, vl := range dissect.VersionLayouts {
+		g.p("  {dialect = %s, from = %d, to = %d, layout = %s},\n", q(vl.Dialect.String()), vl.From, vl.To, q(vl.Layout.String()))
 	}
-	g.p("}\n")
+	g.p("}\nC.dialects = {%s, %s}\n", q(dissect.DialectUCCX.String()), q(dissect.DialectUCCE.String()))
 	g.p("C.layout_names = {")
 	for _, l := range dissect.Layouts {
 		g.p("%s, ", q(l.String()))
@@ -151,7 +145,13 @@ func (g *gen) layouts() {
 	for _, l := range dissect.Layouts {
 		g.p("[%s] = %s, ", q(l.String()), q(l.Describe()))
 	}
-	g.p("}\n\n")
+	g.p("}\nC.max_version = %d\n", maxVersion)
+	r := dissect.Rules()
+	g.p("-- Shape scores and session settling (dissect.Rules).\n")
+	g.p("C.rules = {own_tag = %d, table_tag = %d, unknown_tag = %d, bad_length = %d, missing = %d,\n",
+		r.OwnTag, r.TableTag, r.UnknownTag, r.BadLength, r.Missing)
+	g.p("  settle_margin = %d, miss_ratio = %d, max_notes = %d, max_fixed_options = %d}\n\n",
+		r.SettleMargin, r.MissRatio, r.MaxNotes, r.MaxFixedOptions)
 }
 
 func (g *gen) tables() {
@@ -266,6 +266,11 @@ func (g *gen) messages() {
 		g.p("  {id = %d, known = %v, name = %s, kind = %s, sender = %s", m.ID, m.IDKnown, q(m.Name), q(m.Kind.String()), q(m.Sender.String()))
 		if m.ConfirmsName != "" {
 			g.p(", confirms = %s", q(m.ConfirmsName))
+		}
+		if t := m.Trailer(); t != nil {
+			// A UCCE field after the fixed part (dissect's ucceTrailers).
+			g.p(",\n   trailer = ")
+			g.field(t)
 		}
 		g.p(",\n   fixed = {")
 		for i := range m.Fixed {
