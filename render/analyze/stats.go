@@ -32,6 +32,12 @@ type Stats struct {
 	expert      map[expertKey]int
 	events      map[string]*EventCount
 	released    map[int]bool // counted requests the look-ahead released before their verdict
+
+	// Sessions past MaxSessions: a bit per stream index (an eighth of a
+	// byte per connection), how many, and their messages.
+	unlisted     []uint64
+	nUnlisted    int
+	unlistedMsgs int
 }
 
 type typeKey struct{ name, dir string }
@@ -59,13 +65,30 @@ func NewStats() *Stats {
 	}
 }
 
+// unlist counts a message of a session past MaxSessions.
+func (s *Stats) unlist(stream int) {
+	s.unlistedMsgs++
+	if stream < 0 {
+		return
+	}
+	w, bit := stream/64, uint64(1)<<(stream%64)
+	if w >= len(s.unlisted) {
+		s.unlisted = append(s.unlisted, make([]uint64, w+1-len(s.unlisted))...)
+	}
+	if s.unlisted[w]&bit == 0 {
+		s.unlisted[w] |= bit
+		s.nUnlisted++
+	}
+}
+
 // Add reads one record, counting it when Select keeps it.
 func (s *Stats) Add(r *record.Record) {
 	sel := s.Select == nil || s.Select(r)
 	var ss *sessionStats
 	if r.Msg != nil {
-		ss = s.session(r)
-		ss.add(r)
+		if ss = s.session(r); ss != nil {
+			ss.add(r)
+		}
 	}
 	if !sel {
 		return
@@ -91,7 +114,9 @@ func (s *Stats) Add(r *record.Record) {
 		return
 	}
 	s.messages++
-	ss.shown++
+	if ss != nil {
+		ss.shown++
+	}
 	s.types[typeKey{m.Name(), r.Frame.Dir.String()}]++
 	s.countExpert(m)
 	if record.IsRequest(m) {
@@ -181,9 +206,19 @@ func (s *Stats) walkExpert(fs []dissect.Field) {
 	}
 }
 
+// MaxSessions bounds the sessions Stats itemises: a capture of a million
+// one-message connections must not keep a million rows (each a few KB).
+// Sessions past it still count in every other table; the report says how
+// many were not itemised, and -Y cti.stream narrows to the ones wanted.
+const MaxSessions = 10000
+
 func (s *Stats) session(r *record.Record) *sessionStats {
 	ss := s.sessions[r.Frame.Stream]
 	if ss == nil {
+		if len(s.sessions) >= MaxSessions {
+			s.unlist(r.Frame.Stream)
+			return nil
+		}
 		ss = &sessionStats{SessionStats: SessionStats{Stream: r.Frame.Stream}, client: r.Frame.Client(), server: r.Frame.Server()}
 		s.sessions[r.Frame.Stream] = ss
 	}
@@ -235,6 +270,7 @@ func (s *Stats) Result() *StatsReport {
 		}
 	}
 	sort.Slice(rep.Sessions, func(i, j int) bool { return rep.Sessions[i].Stream < rep.Sessions[j].Stream })
+	rep.UnlistedSessions, rep.UnlistedMessages = s.nUnlisted, s.unlistedMsgs
 	for k, n := range s.expert {
 		rep.Expert = append(rep.Expert, ExpertCount{Code: k.code, Severity: k.sev.String(), Count: n})
 	}
@@ -257,16 +293,18 @@ const QuantileNote = "p50/p95 from a fixed-size log-linear histogram (within 0.8
 
 // StatsReport is the result of Stats.
 type StatsReport struct {
-	Messages  int
-	First     time.Time
-	Last      time.Time
-	Types     []TypeCount
-	Requests  []RequestStats
-	Failures  []FailureCount
-	Sessions  []SessionStats
-	Expert    []ExpertCount
-	Events    []EventCount
-	Quantiles string
+	Messages int
+	First    time.Time
+	Last     time.Time
+	Types    []TypeCount
+	Requests []RequestStats
+	Failures []FailureCount
+	Sessions []SessionStats
+	// Sessions past MaxSessions are counted everywhere but not itemised.
+	UnlistedSessions, UnlistedMessages int
+	Expert                             []ExpertCount
+	Events                             []EventCount
+	Quantiles                          string
 }
 
 // TypeCount is the number of messages of one type in one direction.

@@ -48,6 +48,10 @@ func WriteStatsTable(w io.Writer, r *StatsReport) error {
 			dash(s.ClientID), dash(s.ServicesGranted), idle, hb, secs(s.MaxClientGap), strconv.Itoa(s.IdleViolations), strconv.Itoa(s.Messages))
 	}
 	t.flush()
+	if r.UnlistedSessions > 0 {
+		fmt.Fprintf(w, "  … %d more sessions with %d messages not listed (at most %d are; -Y 'cti.stream == N' selects one)\n",
+			r.UnlistedSessions, r.UnlistedMessages, MaxSessions)
+	}
 	var notes []sessionNote
 	for _, s := range r.Sessions {
 		for _, n := range s.Notes {
@@ -156,9 +160,13 @@ func WriteStatsJSON(w io.Writer, r *StatsReport) error {
 		Requests  []reqJ  `json:"requests"`
 		Failures  []failJ `json:"failures"`
 		Sessions  []sessJ `json:"sessions"`
-		Expert    []expJ  `json:"expert"`
-		Events    []evJ   `json:"stream_events"`
+		// Only when sessions past the itemised bound exist.
+		UnlistedSessions int    `json:"unlisted_sessions,omitempty"`
+		UnlistedMessages int    `json:"unlisted_session_messages,omitempty"`
+		Expert           []expJ `json:"expert"`
+		Events           []evJ  `json:"stream_events"`
 	}{Messages: r.Messages, First: jsonTime(r.First), Last: jsonTime(r.Last), Quantiles: r.Quantiles,
+		UnlistedSessions: r.UnlistedSessions, UnlistedMessages: r.UnlistedMessages,
 		Types: []typeJ{}, Requests: []reqJ{}, Failures: []failJ{}, Sessions: []sessJ{}, Expert: []expJ{}, Events: []evJ{}}
 	for _, c := range r.Types {
 		doc.Types = append(doc.Types, typeJ(c))

@@ -170,6 +170,10 @@ func (p *Pipeline) item(it *reassembly.Item) error {
 		// Requests still waiting on this connection will never be answered.
 		if cs, _ := e.Conn.Context.(*connState); cs != nil {
 			cs.release()
+			// The reassembler keeps a closed connection as a tombstone for
+			// late retransmissions; its session and pending requests are
+			// done with, and must not stay for every connection ever seen.
+			e.Conn.Context = nil
 		}
 		return p.drain(false)
 	default:
