@@ -46,6 +46,7 @@ type FieldDef struct {
 	Enum       *Table
 	Mask       *Table
 	Version    int  // protocol version the field appears in (0 = all)
+	MaxVersion int  // last protocol version that has the field (0 = still there)
 	Secret     bool // masked in every output unless asked for
 
 	countFixed int         // index of CountField in the fixed part, -1 when none/floating
@@ -69,6 +70,14 @@ type MessageDef struct {
 	Fixed        []FieldDef
 	Floating     []FieldDef
 	Doubts       int // how many open doubts the spec records for this message
+	// MinVersion and MaxVersion bound the protocol versions in which ID
+	// means this message (0 = unbounded): UCCE reuses a few IDs.
+	MinVersion, MaxVersion int
+	// Opaque: the catalog knows the message but not its fixed part, so
+	// its body is shown as raw bytes.
+	Opaque bool
+	// Dialect is the catalog the message belongs to (set at init).
+	Dialect Dialect
 
 	// Confirms is the request this confirm answers (nil for "*" or non-confirms).
 	Confirms *MessageDef
