@@ -57,4 +57,6 @@ const (
 	ExpOpenReqLayout     = "cti.doubt.open_req_reserved"   // which OPEN_REQ fixed layout matched
 	ExpVersionAbsent     = "cti.version.field_absent"      // trailing version-marked fixed fields absent
 	ExpLargeMessage      = "cti.large_message"             // body above the guide's 12,500-byte cap
+	ExpOpaque            = "cti.opaque_message"            // known message type whose layout the catalog lacks
+	ExpDialectDetected   = "cti.dialect.detected"          // dialect (UCCX or UCCE) inferred from the traffic
 )

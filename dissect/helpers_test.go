@@ -25,9 +25,10 @@ func hx(t testing.TB, dump string) []byte {
 	return out
 }
 
-// ctxFor is the decode context of a session that saw an OPEN_REQ at version v.
+// ctxFor is the decode context of a session that saw a UCCX OPEN_REQ at
+// version v (no reserved UINTs after ConfigMsgMask).
 func ctxFor(v int) Context {
-	return Context{Version: v, Layout: LayoutForVersion(v), Source: SourceVersion, OpenReqExtra: 0}
+	return Context{Version: v, Layout: LayoutForVersion(v), Source: SourceVersion, OpenReqExtra: 0, Dialect: DialectUCCX}
 }
 
 // testVersions are the versions and layouts the exhaustive tests run at.
