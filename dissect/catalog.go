@@ -176,6 +176,14 @@ func (c *Catalog) Lookup(id uint32, version int) *MessageDef {
 	return nil
 }
 
+// byTypeID lists every meaning of type ID id, whatever the version.
+func (c *Catalog) byTypeID(id uint32) []*MessageDef {
+	if id < uint32(len(c.byID)) {
+		return c.byID[id]
+	}
+	return nil
+}
+
 // LookupName returns the message called name at protocol version (0 =
 // unknown: the newest of that name).
 func (c *Catalog) LookupName(name string, version int) *MessageDef {

@@ -33,6 +33,9 @@ func TestIndependentVectors(t *testing.T) {
 			if v.OpenReq && s.Version != v.Version {
 				t.Errorf("session version %d, want %d", s.Version, v.Version)
 			}
+			if s.Dialect.String() != v.Dialect {
+				t.Errorf("session dialect %s (%s), want %s", s.Dialect, s.DialectWhy, v.Dialect)
+			}
 			if s.Layout.String() != v.Layout {
 				t.Errorf("session layout %s (%s), want %s", s.Layout, s.LayoutSource, v.Layout)
 			}

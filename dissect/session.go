@@ -326,7 +326,11 @@ func (s *Session) learnDialect(v vote, name string, version int) {
 	}
 	s.Dialect = v.dialect
 	s.DialectWhy = v.text(name, version)
-	s.note(ExpDialectDetected, "dialect "+v.dialect.Upper()+": "+s.DialectWhy)
+	if v.dialect == DialectUCCE {
+		// UCCX is the analyzer's default and says so by its OPEN_REQ note
+		// already; leaving it is worth saying once.
+		s.note(ExpDialectDetected, "dialect UCCE: "+s.DialectWhy)
+	}
 }
 
 // maxNotes bounds a session's notes: a hostile peer alternating OPEN_REQ
