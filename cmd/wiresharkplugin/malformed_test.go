@@ -138,7 +138,7 @@ func TestTsharkBadFrames(t *testing.T) {
 	}
 	for i, frame := range [][]byte{unknown, short} {
 		m := got[3+i]
-		want := dissect.Decode(frame, dissect.Context{Version: 18, Layout: dissect.Layout21, Source: dissect.SourceVersion, OpenReqExtra: 0})
+		want := dissect.Decode(frame, dissect.Context{Version: 18, Layout: dissect.Layout21, Source: dissect.SourceVersion, OpenReqExtra: 0, Dialect: dissect.DialectUCCX})
 		var exp []string
 		for _, e := range want.AllExpert() {
 			exp = append(exp, e.Severity.String()+" "+e.Code+": "+e.Message)
