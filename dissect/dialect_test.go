@@ -113,3 +113,22 @@ func TestOpaqueMessageBodyRaw(t *testing.T) {
 		t.Errorf("summary %+v", sum)
 	}
 }
+
+// Version 18 leaves the layout to the bytes (UCCX 2+1, UCCE 1+1); once
+// OPEN_REQ's reserved UINTs say UCCE, the session takes UCCE's 1+1.
+func TestUCCEVersion18TakesUCCELayout(t *testing.T) {
+	open := fullMessage(t, ucceCatalog.LookupName("OPEN_REQ", 18), 18, Layout11)
+	frame, err := Encode(open, Layout11)
+	mustOK(t, err)
+	s := NewSession(Options{})
+	s.Decode(frame)
+	if s.Dialect != DialectUCCE || s.Layout != Layout11 || s.LayoutSource != SourceVersion {
+		t.Errorf("session %s, layout %s (%s)", s.Dialect, s.Layout, s.LayoutSource)
+	}
+	if f := NewSession(Options{Dialect: DialectUCCE, Version: 18}); f.Layout != Layout11 || f.LayoutSource != SourceVersion {
+		t.Errorf("forced UCCE v18: layout %s (%s)", f.Layout, f.LayoutSource)
+	}
+	if f := NewSession(Options{Dialect: DialectUCCX, Version: 18}); f.Layout != LayoutUnknown {
+		t.Errorf("forced UCCX v18: layout %s (%s), want it left to the bytes", f.Layout, f.LayoutSource)
+	}
+}

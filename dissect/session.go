@@ -139,6 +139,14 @@ func NewSession(opts Options) *Session {
 // first (UCCX's).
 func (s *Session) versionLayout(v int) {
 	ls, n := layoutsForVersion(v)
+	if n == 2 && s.Dialect == DialectUCCE {
+		// A UCCE session takes UCCE's layout, which independent byte
+		// samples settle; UCCX's 2+1 at version 18 has none, so a UCCX
+		// session still leaves it to the bytes.
+		if l := dialectLayout(DialectUCCE, v); l != LayoutUnknown {
+			ls[0], n = l, 1
+		}
+	}
 	switch n {
 	case 1:
 		s.Layout, s.LayoutSource, s.ambiguous = ls[0], SourceVersion, false
