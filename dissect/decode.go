@@ -201,7 +201,11 @@ func sortNamed(v []Named) {
 
 // matchLostID returns the catalog message without a known type ID whose
 // layout body fits exactly, with a non-empty floating part of its own tags.
+// Only the UCCX guide lost IDs: a UCCE session has nothing to match.
 func matchLostID(body []byte, ctx Context) *MessageDef {
+	if ctx.Dialect == DialectUCCE {
+		return nil
+	}
 	for _, d := range catalogMessages {
 		if d.IDKnown {
 			continue
