@@ -46,6 +46,7 @@ type FieldDef struct {
 	Enum       *Table
 	Mask       *Table
 	Version    int  // protocol version the field appears in (0 = all)
+	MaxVersion int  // last protocol version that has the field (0 = still there)
 	Secret     bool // masked in every output unless asked for
 
 	countFixed int         // index of CountField in the fixed part, -1 when none/floating
@@ -69,6 +70,14 @@ type MessageDef struct {
 	Fixed        []FieldDef
 	Floating     []FieldDef
 	Doubts       int // how many open doubts the spec records for this message
+	// MinVersion and MaxVersion bound the protocol versions in which ID
+	// means this message (0 = unbounded): UCCE reuses a few IDs.
+	MinVersion, MaxVersion int
+	// Opaque: the catalog knows the message but not its fixed part, so
+	// its body is shown as raw bytes.
+	Opaque bool
+	// Dialect is the catalog the message belongs to (set at init).
+	Dialect Dialect
 
 	// Confirms is the request this confirm answers (nil for "*" or non-confirms).
 	Confirms *MessageDef
@@ -81,8 +90,7 @@ type MessageDef struct {
 	// For the shape scan, which runs on every message: the first floating
 	// definition of each tag (-1 none, indexed by tag), the definitions
 	// sharing each one's tag, and the required ones, as bit sets.
-	trailer   *FieldDef // a UCCE fixed field after this fixed part (see ucceTrailers)
-	hasSecret bool      // some field is secret: raw views mask by the bytes (SecretMask)
+	hasSecret bool // some field is secret: raw views mask by the bytes (SecretMask)
 	tagIdx    []int8
 	sameTag   [maxFloatingDefs]uint64
 	required  uint64
@@ -102,50 +110,156 @@ type TagDef struct {
 	Max  int
 }
 
-var (
-	byID      [256]*MessageDef
-	byName    = map[string]*MessageDef{}
+// A Catalog is one dialect's message, tag, enum and mask tables, linked
+// and indexed. The package-level lookups (Lookup, LookupName, ...) are the
+// UCCX catalog's, as before dialects existed; CatalogFor gives either.
+type Catalog struct {
+	Dialect  Dialect
+	messages []*MessageDef
+	tags     []TagDef
+	enums    []*Table
+	masks    []*Table
+
+	byID      [][]*MessageDef // by type ID; more than one where the version decides
+	byName    map[string][]*MessageDef
 	tagByID   []*TagDef // indexed by tag
-	maxTag    uint16
-	enumIndex = map[string]*Table{}
-	maskIndex = map[string]*Table{}
+	enumIndex map[string]*Table
+	maskIndex map[string]*Table
+	foreign   map[uint16]*FieldDef // tags decoded where the message does not define them
+	hdrType   FieldDef             // the header's MessageTypeID, with this dialect's names
+}
+
+var (
+	uccxCatalog = &Catalog{Dialect: DialectUCCX, messages: catalogMessages, tags: catalogTags, enums: catalogEnums, masks: catalogMasks}
+	ucceCatalog = &Catalog{Dialect: DialectUCCE, messages: ucceCatalogMessages, tags: ucceCatalogTags, enums: ucceCatalogEnums, masks: ucceCatalogMasks}
 )
 
-// Messages returns every message of the catalog, in catalog order.
-func Messages() []*MessageDef { return catalogMessages }
+// CatalogFor returns the catalog of dialect d; UCCX's when d is unknown.
+func CatalogFor(d Dialect) *Catalog {
+	if d == DialectUCCE {
+		return ucceCatalog
+	}
+	return uccxCatalog
+}
 
-// Lookup returns the message with the given type ID.
-func Lookup(id uint32) *MessageDef {
-	if id < uint32(len(byID)) {
-		return byID[id]
+// Catalogs returns both dialects' catalogs, UCCX's first.
+func Catalogs() []*Catalog { return []*Catalog{uccxCatalog, ucceCatalog} }
+
+// Messages returns every message of the catalog, in catalog order.
+func (c *Catalog) Messages() []*MessageDef { return c.messages }
+
+// Lookup returns the message with type ID id at protocol version (0 =
+// unknown). Where the catalog bounds a message's versions, a known version
+// outside them finds nothing; with the version unknown, the newest meaning
+// of the ID wins.
+func (c *Catalog) Lookup(id uint32, version int) *MessageDef {
+	if id >= uint32(len(c.byID)) {
+		return nil
+	}
+	defs := c.byID[id]
+	if version == 0 {
+		for _, d := range defs {
+			if d.MaxVersion == 0 {
+				return d
+			}
+		}
+		if len(defs) > 0 {
+			return defs[len(defs)-1]
+		}
+		return nil
+	}
+	for _, d := range defs {
+		if d.InVersion(version) {
+			return d
+		}
 	}
 	return nil
 }
 
-// LookupName returns the message with the given name.
-func LookupName(name string) *MessageDef { return byName[name] }
+// byTypeID lists every meaning of type ID id, whatever the version.
+func (c *Catalog) byTypeID(id uint32) []*MessageDef {
+	if id < uint32(len(c.byID)) {
+		return c.byID[id]
+	}
+	return nil
+}
+
+// LookupName returns the message called name at protocol version (0 =
+// unknown: the newest of that name).
+func (c *Catalog) LookupName(name string, version int) *MessageDef {
+	defs := c.byName[name]
+	for _, d := range defs {
+		if version == 0 && d.MaxVersion == 0 || version != 0 && d.InVersion(version) {
+			return d
+		}
+	}
+	if len(defs) > 0 {
+		return defs[len(defs)-1]
+	}
+	return nil
+}
 
 // LookupTag returns the global FieldDataID entry for a tag.
-func LookupTag(tag uint16) *TagDef {
-	if int(tag) < len(tagByID) {
-		return tagByID[tag]
+func (c *Catalog) LookupTag(tag uint16) *TagDef {
+	if int(tag) < len(c.tagByID) {
+		return c.tagByID[tag]
 	}
 	return nil
 }
 
 // Tags returns the global FieldDataID table.
-func Tags() []TagDef { return catalogTags }
+func (c *Catalog) Tags() []TagDef { return c.tags }
 
 // Enum returns an enum table by name.
-func Enum(name string) *Table { return enumIndex[name] }
+func (c *Catalog) Enum(name string) *Table { return c.enumIndex[name] }
 
 // Mask returns a mask table by name.
-func Mask(name string) *Table { return maskIndex[name] }
+func (c *Catalog) Mask(name string) *Table { return c.maskIndex[name] }
 
 // Enums returns every enum table.
-func Enums() []*Table { return catalogEnums }
+func (c *Catalog) Enums() []*Table { return c.enums }
 
 // Masks returns every mask table.
+func (c *Catalog) Masks() []*Table { return c.masks }
+
+// InVersion reports whether the message's type ID means it at version v.
+func (m *MessageDef) InVersion(v int) bool {
+	return (m.MinVersion == 0 || v >= m.MinVersion) && (m.MaxVersion == 0 || v <= m.MaxVersion)
+}
+
+// InVersion reports whether the field exists at version v (0 = unknown: yes).
+func (f *FieldDef) InVersion(v int) bool {
+	return v == 0 || (f.Version == 0 || v >= f.Version) && (f.MaxVersion == 0 || v <= f.MaxVersion)
+}
+
+// catalog is the catalog the message belongs to.
+func (m *MessageDef) catalog() *Catalog { return CatalogFor(m.Dialect) }
+
+// Messages returns every message of the UCCX catalog, in catalog order.
+func Messages() []*MessageDef { return catalogMessages }
+
+// Lookup returns the UCCX message with the given type ID.
+func Lookup(id uint32) *MessageDef { return uccxCatalog.Lookup(id, 0) }
+
+// LookupName returns the UCCX message with the given name.
+func LookupName(name string) *MessageDef { return uccxCatalog.LookupName(name, 0) }
+
+// LookupTag returns the UCCX FieldDataID entry for a tag.
+func LookupTag(tag uint16) *TagDef { return uccxCatalog.LookupTag(tag) }
+
+// Tags returns the UCCX FieldDataID table.
+func Tags() []TagDef { return catalogTags }
+
+// Enum returns a UCCX enum table by name.
+func Enum(name string) *Table { return uccxCatalog.Enum(name) }
+
+// Mask returns a UCCX mask table by name.
+func Mask(name string) *Table { return uccxCatalog.Mask(name) }
+
+// Enums returns every UCCX enum table.
+func Enums() []*Table { return catalogEnums }
+
+// Masks returns every UCCX mask table.
 func Masks() []*Table { return catalogMasks }
 
 // FilterName turns a field name into its stable filter name: "cti." plus the
@@ -162,40 +276,59 @@ func FilterName(name string) string {
 }
 
 func init() {
-	if err := link(); err != nil {
-		panic("dissect: inconsistent catalog: " + err.Error())
+	for _, c := range Catalogs() {
+		if err := c.link(); err != nil {
+			panic("dissect: inconsistent " + c.Dialect.String() + " catalog: " + err.Error())
+		}
 	}
 }
 
+// maxTypeID bounds the type IDs a catalog may define (both stop below 300).
+const maxTypeID = 1023
+
 // link resolves the cross references of the generated tables and checks them;
-// a failure here is a bug in catalog.json, caught by every test run.
-func link() error {
-	for _, t := range catalogEnums {
-		enumIndex[t.Name] = t
+// a failure here is a bug in a catalog file, caught by every test run.
+func (c *Catalog) link() error {
+	c.byName = map[string][]*MessageDef{}
+	c.enumIndex, c.maskIndex = map[string]*Table{}, map[string]*Table{}
+	for _, group := range [][]*Table{c.enums, c.masks} {
+		for _, t := range group {
+			sortNamed(t.Values) // Table.Lookup searches; the UCCE file is hand-kept
+		}
 	}
-	for _, t := range catalogMasks {
-		maskIndex[t.Name] = t
+	for _, t := range c.enums {
+		c.enumIndex[t.Name] = t
 	}
-	for i := range catalogTags {
-		if t := &catalogTags[i]; t.Tag > maxTag {
+	for _, t := range c.masks {
+		c.maskIndex[t.Name] = t
+	}
+	var maxTag uint16
+	for i := range c.tags {
+		if t := &c.tags[i]; t.Tag > maxTag {
 			maxTag = t.Tag
 		}
 	}
-	tagByID = make([]*TagDef, int(maxTag)+1)
-	for i := range catalogTags {
-		tagByID[catalogTags[i].Tag] = &catalogTags[i]
+	c.tagByID = make([]*TagDef, int(maxTag)+1)
+	for i := range c.tags {
+		c.tagByID[c.tags[i].Tag] = &c.tags[i]
 	}
-	for _, m := range catalogMessages {
+	for _, m := range c.messages {
+		m.Dialect = c.Dialect
 		if m.IDKnown {
-			if m.ID >= uint32(len(byID)) {
+			if m.ID > maxTypeID {
 				return fmt.Errorf("%s: id %d out of range", m.Name, m.ID)
 			}
-			if byID[m.ID] != nil {
-				return fmt.Errorf("%s: id %d taken by %s", m.Name, m.ID, byID[m.ID].Name)
+			for int(m.ID) >= len(c.byID) {
+				c.byID = append(c.byID, nil)
 			}
-			byID[m.ID] = m
+			for _, o := range c.byID[m.ID] {
+				if versionsOverlap(o, m) {
+					return fmt.Errorf("%s: id %d taken by %s in overlapping versions", m.Name, m.ID, o.Name)
+				}
+			}
+			c.byID[m.ID] = append(c.byID[m.ID], m)
 		}
-		byName[m.Name] = m
+		c.byName[m.Name] = append(c.byName[m.Name], m)
 		m.fixedSize, m.minFixed = 0, -1
 		for i := range m.Fixed {
 			f := &m.Fixed[i]
@@ -236,16 +369,13 @@ func link() error {
 			return fmt.Errorf("%s: %d floating fields, more than %d", m.Name, len(m.Floating), maxFloatingDefs)
 		}
 	}
-	for _, m := range catalogMessages {
+	for _, m := range c.messages {
 		for _, list := range [][]FieldDef{m.Fixed, m.Floating} {
 			for i := range list {
 				if needsSubFilters(&list[i]) {
 					list[i].sub = newSubFilters(list[i].Filter)
 				}
 			}
-		}
-		if t, ok := ucceTrailers[m.Name]; ok {
-			m.trailer = &t
 		}
 		top := 0
 		for i := range m.Floating {
@@ -272,9 +402,14 @@ func link() error {
 			f.tagUnique = m.sameTag[i]&(m.sameTag[i]-1) == 0
 		}
 	}
-	for _, m := range catalogMessages {
+	for _, m := range c.messages {
 		if m.Kind == KindConfirm && m.ConfirmsName != "" && m.ConfirmsName != "*" {
-			req := byName[m.ConfirmsName]
+			var req *MessageDef
+			for _, r := range c.byName[m.ConfirmsName] {
+				if req == nil || versionsOverlap(r, m) {
+					req = r
+				}
+			}
 			if req == nil {
 				return fmt.Errorf("%s confirms unknown %s", m.Name, m.ConfirmsName)
 			}
@@ -282,7 +417,34 @@ func link() error {
 			req.ConfirmedBy = m
 		}
 	}
+	c.linkForeign()
+	c.hdrType = FieldDef{Name: "MessageTypeID", Filter: "cti.msg_type_id", Type: TypeUINT, Size: 4, Enum: c.msgTypes()}
 	return nil
+}
+
+// versionsOverlap reports whether two messages' version ranges meet.
+func versionsOverlap(a, b *MessageDef) bool {
+	lo, hi := max(a.MinVersion, b.MinVersion), 0
+	switch {
+	case a.MaxVersion == 0:
+		hi = b.MaxVersion
+	case b.MaxVersion == 0:
+		hi = a.MaxVersion
+	default:
+		hi = min(a.MaxVersion, b.MaxVersion)
+	}
+	return hi == 0 || lo <= hi
+}
+
+// msgTypes is the MessageTypeID value table: each ID's newest meaning.
+func (c *Catalog) msgTypes() *Table {
+	t := &Table{Name: "MessageType"}
+	for id := range c.byID {
+		if d := c.Lookup(uint32(id), 0); d != nil {
+			t.Values = append(t.Values, Named{d.ID, d.Name})
+		}
+	}
+	return t
 }
 
 // maxFloatingDefs bounds per-message scratch arrays used by the decoder.

@@ -16,22 +16,10 @@ const HeaderLen = 8
 const GuideMaxBody = 12500
 
 var (
-	hdrLength  = FieldDef{Name: "BodyLength", Filter: "cti.length", Type: TypeUINT, Size: 4}
-	hdrType    = FieldDef{Name: "MessageTypeID", Filter: "cti.msg_type_id", Type: TypeUINT, Size: 4}
-	extraUINT  = FieldDef{Name: "reserved", Filter: "cti.reserved", Type: TypeUINT, Size: 4}
-	rawData    = FieldDef{Name: "data", Filter: "cti.data", Type: TypeUNSPEC}
-	msgTypeTab = &Table{Name: "MessageType"}
+	hdrLength = FieldDef{Name: "BodyLength", Filter: "cti.length", Type: TypeUINT, Size: 4}
+	extraUINT = FieldDef{Name: "reserved", Filter: "cti.reserved", Type: TypeUINT, Size: 4}
+	rawData   = FieldDef{Name: "data", Filter: "cti.data", Type: TypeUNSPEC}
 )
-
-func init() {
-	for _, m := range catalogMessages {
-		if m.IDKnown {
-			msgTypeTab.Values = append(msgTypeTab.Values, Named{m.ID, m.Name})
-		}
-	}
-	sortNamed(msgTypeTab.Values)
-	hdrType.Enum = msgTypeTab
-}
 
 // Decode decodes one frame (header included) into a field tree. It never
 // panics: a frame that does not match its message's layout still yields every
@@ -55,13 +43,21 @@ func decode(frame []byte, ctx Context, as *MessageDef) *Message {
 	}
 	m.BodyLength = binary.BigEndian.Uint32(frame[0:4])
 	m.TypeID = binary.BigEndian.Uint32(frame[4:8])
+	body := frame[HeaderLen:]
+	def := as
+	if def == nil {
+		def, m.vote = defFor(m.TypeID, body[:min(uint64(len(body)), uint64(m.BodyLength))], ctx)
+	}
+	hdrType := &CatalogFor(ctx.Dialect).hdrType
+	if def != nil {
+		hdrType = &def.catalog().hdrType
+	}
 	// The header fields are built here and moved into the message's field
 	// allocation once the body's shape says how big that must be.
 	hdr := [2]Field{
 		{Def: &hdrLength, Name: hdrLength.Name, Filter: hdrLength.Filter, Tag: -1, Offset: 0, Size: 4, Value: Uint(TypeUINT, uint64(m.BodyLength))},
-		{Def: &hdrType, Name: hdrType.Name, Filter: hdrType.Filter, Tag: -1, Offset: 4, Size: 4, Value: Uint(TypeUINT, uint64(m.TypeID))},
+		{Def: hdrType, Name: hdrType.Name, Filter: hdrType.Filter, Tag: -1, Offset: 4, Size: 4, Value: Uint(TypeUINT, uint64(m.TypeID))},
 	}
-	body := frame[HeaderLen:]
 	switch declared := uint64(m.BodyLength); {
 	case declared > uint64(len(body)):
 		hdr[0].addExpert(SeverityError, ExpMalformedLength,
@@ -77,10 +73,6 @@ func decode(frame []byte, ctx Context, as *MessageDef) *Message {
 	}
 	if m.BodyLength > GuideMaxBody {
 		hdr[0].addExpert(SeverityWarning, ExpLargeMessage, fmt.Sprintf("BodyLength %d is above the guide's limit of %d", m.BodyLength, GuideMaxBody))
-	}
-	def := as
-	if def == nil {
-		def = Lookup(m.TypeID)
 	}
 	if def == nil {
 		if lost := matchLostID(body, ctx); lost != nil {
@@ -100,6 +92,15 @@ func decode(frame []byte, ctx Context, as *MessageDef) *Message {
 		return m
 	}
 	m.Def = def
+	if def.Opaque {
+		// The catalog names the message but not its layout.
+		hdr[1].addExpert(SeverityNote, ExpOpaque, fmt.Sprintf("the %s catalog does not give %s's layout; body shown as raw bytes", def.Dialect.Upper(), def.Name))
+		m.setHeader(&hdr, 1, 0)
+		if len(body) > 0 {
+			m.Fields = append(m.Fields, rawField(&rawData, body, HeaderLen))
+		}
+		return m
+	}
 	decodeBody(m, &hdr, def, frame[:HeaderLen+len(body)], ctx)
 	if def.hasSecret {
 		maskSecretOverlaps(m)
@@ -200,7 +201,11 @@ func sortNamed(v []Named) {
 
 // matchLostID returns the catalog message without a known type ID whose
 // layout body fits exactly, with a non-empty floating part of its own tags.
+// Only the UCCX guide lost IDs: a UCCE session has nothing to match.
 func matchLostID(body []byte, ctx Context) *MessageDef {
+	if ctx.Dialect == DialectUCCE {
+		return nil
+	}
 	for _, d := range catalogMessages {
 		if d.IDKnown {
 			continue

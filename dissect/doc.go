@@ -1,11 +1,14 @@
-// Package dissect decodes Unified CCX CTI frames into field trees.
+// Package dissect decodes Unified CCX CTI frames, and those of the Unified
+// CCE CTI Server protocol it derives from, into field trees.
 //
 // A frame is an 8-byte header (BodyLength, MessageTypeID, both big-endian)
 // followed by a body made of a positional fixed part and an optional floating
 // part of tagged records. The facts that drive the decoder (message IDs,
-// fixed layouts, floating tags, enums and masks) live in catalog.json and are
-// compiled into zcatalog.go by `go generate`; the decode and encode code is
-// generic over those tables, in the style of miekg/dns.
+// fixed layouts, floating tags, enums and masks) live in catalog.json (UCCX)
+// and catalog-ucce.json (UCCE) and are compiled into zcatalog.go and
+// zcatalog_ucce.go by `go generate`; the decode and encode code is generic
+// over those tables, in the style of miekg/dns, and a Session picks the
+// dialect per connection (see UCCE.md).
 //
 // The package knows nothing of packets or terminals: it takes frame bytes and
 // a Session (per-connection protocol context) and returns a *Message whose
@@ -18,4 +21,5 @@
 package dissect
 
 //go:generate go run ./internal/gencatalog -in catalog.json -out zcatalog.go
+//go:generate go run ./internal/gencatalog -in catalog-ucce.json -out zcatalog_ucce.go -prefix ucce
 //go:generate go run ./internal/genlua -out ../cmd/wiresharkplugin/zcti.lua

@@ -75,8 +75,12 @@ func (m *Message) AddTag(tag uint16, nth int, v Value) error {
 			}
 		}
 	}
-	if td := LookupTag(tag); td != nil {
-		return m.addFloating(foreignDef(td), v)
+	cat := uccxCatalog
+	if m.Def != nil {
+		cat = m.Def.catalog()
+	}
+	if td := cat.LookupTag(tag); td != nil {
+		return m.addFloating(cat.foreignDef(td), v)
 	}
 	m.Fields = append(m.Fields, Field{Name: fmt.Sprintf("tag %d", tag), Filter: "cti.unknown_tag", Tag: int(tag), Value: v})
 	return nil

@@ -27,13 +27,17 @@ func TestOpenReqV20Is22(t *testing.T) {
 		t.Fatalf("layout %s/%s fixed %d: %s", m.Layout, m.LayoutSource, m.FixedSize, dumpFields(m))
 	}
 	onlyExperts(t, m)
-	for name, want := range map[string]string{"ClientID": "ctiapp", "AgentExtension": "1001", "AgentID": "4242"} {
+	// Version 20 is UCCE's, whose tag 194 is AgentIDLong (UCCX's AgentID).
+	for name, want := range map[string]string{"ClientID": "ctiapp", "AgentExtension": "1001", "AgentIDLong": "4242"} {
 		if v, _ := m.String(name); v != want {
 			t.Errorf("%s = %q, want %q", name, v, want)
 		}
 	}
 	if s.Layout != Layout22 || s.LayoutSource != SourceVersion || s.Version != 20 || s.OpenReqExtra != 3 {
 		t.Errorf("session %s/%s v%d extra %d", s.Layout, s.LayoutSource, s.Version, s.OpenReqExtra)
+	}
+	if s.Dialect != DialectUCCE || m.Def.Dialect != DialectUCCE || !strings.Contains(s.DialectWhy, "version 20") {
+		t.Errorf("dialect %s (%q), message's %s", s.Dialect, s.DialectWhy, m.Def.Dialect)
 	}
 	if n := expectNote(t, s, ExpOpenReqLayout); !strings.Contains(n.Text, "three reserved") {
 		t.Errorf("note %q", n.Text)

@@ -58,4 +58,6 @@ const (
 	ExpVersionAbsent     = "cti.version.field_absent"      // trailing version-marked fixed fields absent
 	ExpLargeMessage      = "cti.large_message"             // body above the guide's 12,500-byte cap
 	ExpTimeBackwards     = "cti.time.backwards"            // an answer stamped before its request (pairing)
+	ExpOpaque            = "cti.opaque_message"            // known message type whose layout the catalog lacks
+	ExpDialectDetected   = "cti.dialect.detected"          // dialect (UCCX or UCCE) inferred from the traffic
 )

@@ -477,8 +477,13 @@ c2 05 34323432 00
 	if !strings.Contains(e.Text, "three reserved UINTs") || m.FixedSize != 44 || with.OpenReqExtra != 3 {
 		t.Errorf("with: %q fixed %d extra %d", e.Text, m.FixedSize, with.OpenReqExtra)
 	}
-	if len(m.Fields) != 16 || m.Fields[8].Name != "reserved" || m.Fields[8].Offset != 40 || m.Fields[11].Name != "ClientID" || m.Fields[11].Offset != 54 {
+	// The three UINTs are UCCE's fixed part: the session speaks UCCE, and
+	// OPEN_REQ decodes with UCCE's names.
+	if len(m.Fields) != 16 || m.Fields[8].Name != "Reserved1" || m.Fields[8].Offset != 40 || m.Fields[11].Name != "ClientID" || m.Fields[11].Offset != 54 {
 		t.Errorf("fields %s", dumpFields(m))
+	}
+	if with.Dialect != DialectUCCE || without.Dialect != DialectUCCX {
+		t.Errorf("dialects: with %s, without %s", with.Dialect, without.Dialect)
 	}
 }
 

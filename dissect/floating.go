@@ -44,9 +44,12 @@ func (d *decoder) floating(def *MessageDef, b []byte, base int, l Layout) {
 			if fd.Version > 0 && m.Version > 0 && fd.Version > m.Version {
 				f.addExpert(SeverityNote, ExpFieldVersion, fmt.Sprintf("%s exists from protocol version %d; this session speaks version %d", fd.Name, fd.Version, m.Version))
 			}
-		case LookupTag(tag) != nil:
-			td := LookupTag(tag)
-			fd := foreignDef(td)
+			if fd.MaxVersion > 0 && m.Version > fd.MaxVersion {
+				f.addExpert(SeverityNote, ExpFieldVersion, fmt.Sprintf("%s exists up to protocol version %d; this session speaks version %d", fd.Name, fd.MaxVersion, m.Version))
+			}
+		case def.catalog().LookupTag(tag) != nil:
+			td := def.catalog().LookupTag(tag)
+			fd := def.catalog().foreignDef(td)
 			f.Def, f.Name, f.Filter, f.Secret, typ = fd, fd.Name, fd.Filter, fd.Secret, fd.Type
 			// Decoded by the tag table's name and type: a server may well
 			// send more than the guide lists for a message.
@@ -94,7 +97,7 @@ func pickDef(def *MessageDef, tag uint16, version int, tagSeen *[maxFloatingDefs
 	for pass := 0; pass < 2 && count == 0; pass++ {
 		for i := range def.Floating {
 			fd := &def.Floating[i]
-			if fd.Tag != tag || (pass == 0 && version > 0 && fd.Version > version) {
+			if fd.Tag != tag || (pass == 0 && !fd.InVersion(version)) {
 				continue
 			}
 			if first < 0 {
@@ -111,7 +114,7 @@ func pickDef(def *MessageDef, tag uint16, version int, tagSeen *[maxFloatingDefs
 	for pass := 0; pass < 2; pass++ {
 		for i := range def.Floating {
 			fd := &def.Floating[i]
-			if fd.Tag != tag || (pass == 0 && version > 0 && fd.Version > version) {
+			if fd.Tag != tag || (pass == 0 && !fd.InVersion(version)) {
 				continue
 			}
 			if k == 0 {
@@ -123,33 +126,31 @@ func pickDef(def *MessageDef, tag uint16, version int, tagSeen *[maxFloatingDefs
 	return first
 }
 
-// foreignDefs holds definitions for tags used where the message does not
-// define them, built once per tag.
-var foreignDefs = map[uint16]*FieldDef{}
-
-func init() {
-	// A tag is secret wherever it appears if the catalog marks it secret in
-	// any message (ClientPassword, AgentPassword).
+// linkForeign builds the definitions of tags used where the message does
+// not define them, once per tag. A tag is secret wherever it appears if the
+// catalog marks it secret in any message (ClientPassword, AgentPassword).
+func (c *Catalog) linkForeign() {
 	secret := map[uint16]bool{}
-	for _, m := range catalogMessages {
+	for _, m := range c.messages {
 		for i := range m.Floating {
 			if m.Floating[i].Secret {
 				secret[m.Floating[i].Tag] = true
 			}
 		}
 	}
-	for i := range catalogTags {
-		t := &catalogTags[i]
+	c.foreign = map[uint16]*FieldDef{}
+	for i := range c.tags {
+		t := &c.tags[i]
 		fd := &FieldDef{Name: t.Name, Filter: FilterName(t.Name), Type: t.Type, Max: t.Max, Tag: t.Tag, Floating: true,
 			Secret: secret[t.Tag], countFixed: -1, countFloat: -1}
 		if needsSubFilters(fd) {
 			fd.sub = newSubFilters(fd.Filter)
 		}
-		foreignDefs[t.Tag] = fd
+		c.foreign[t.Tag] = fd
 	}
 }
 
-func foreignDef(t *TagDef) *FieldDef { return foreignDefs[t.Tag] }
+func (c *Catalog) foreignDef(t *TagDef) *FieldDef { return c.foreign[t.Tag] }
 
 func checkRequired(m *Message, def *MessageDef, seen *[maxFloatingDefs]uint16) {
 	if m.FixedSize < def.minFixed {

@@ -15,21 +15,36 @@ type Framing struct{}
 func (Framing) HeaderLen() int { return HeaderLen }
 
 // FrameLen returns the whole frame length and whether the header is
-// plausible: a known message type and a body between the message's shortest
-// fixed part and MaxFrameBody.
+// plausible: a message type either dialect knows, and a body between the
+// message's shortest fixed part and MaxFrameBody. The framer knows no
+// session, so every version's meaning of the type ID counts.
 func (Framing) FrameLen(hdr []byte) (int, bool) {
 	if len(hdr) < HeaderLen {
 		return 0, false
 	}
 	n := binary.BigEndian.Uint32(hdr[0:4])
-	def := Lookup(binary.BigEndian.Uint32(hdr[4:8]))
-	if def == nil || n > MaxFrameBody || int(n) < def.minFixed {
+	id := binary.BigEndian.Uint32(hdr[4:8])
+	if n > MaxFrameBody {
 		return HeaderLen + int(n&0x7fffffff), false
 	}
-	if len(def.Floating) == 0 && int(n) > def.fixedSize {
-		return HeaderLen + int(n), false
+	for _, c := range Catalogs() {
+		for _, def := range c.byTypeID(id) {
+			if plausibleBody(def, int(n)) {
+				return HeaderLen + int(n), true
+			}
+		}
 	}
-	return HeaderLen + int(n), true
+	return HeaderLen + int(n), false
+}
+
+// plausibleBody reports whether a body of n bytes can be a def: at least
+// its shortest fixed part, and no more than the fixed part when the message
+// has no floating part. An opaque message's layout is unknown: any size.
+func plausibleBody(def *MessageDef, n int) bool {
+	if def.Opaque {
+		return true
+	}
+	return n >= def.minFixed && (len(def.Floating) > 0 || n <= def.fixedSize)
 }
 
 // MaxTypeID is the largest MessageTypeID a frame of an unknown type may
@@ -55,11 +70,21 @@ func (Framing) FrameLenInSync(hdr []byte) (int, bool) {
 	return HeaderLen + int(n), true
 }
 
-// ClientOnly reports whether the frame's message is only sent by clients.
+// ClientOnly reports whether the frame's message is only sent by clients
+// in every dialect that knows its type.
 func (Framing) ClientOnly(hdr []byte) bool {
 	if len(hdr) < HeaderLen {
 		return false
 	}
-	def := Lookup(binary.BigEndian.Uint32(hdr[4:8]))
-	return def != nil && def.Sender == SenderClient
+	id := binary.BigEndian.Uint32(hdr[4:8])
+	known := false
+	for _, c := range Catalogs() {
+		for _, def := range c.byTypeID(id) {
+			if def.Sender != SenderClient {
+				return false
+			}
+			known = true
+		}
+	}
+	return known
 }

@@ -7,10 +7,14 @@ import (
 )
 
 // fuzzContext maps a selector byte to a decode context: unknown session,
-// sessions at versions 11, 13 and 18, a detected layout, and each layout
-// forced by the user.
+// UCCX sessions at versions 11, 13 and 18, a detected layout, each layout
+// forced by the user, and UCCE sessions at versions 19 and 20.
 func fuzzContext(sel byte) Context {
-	switch sel % 8 {
+	switch sel % 10 {
+	case 8:
+		return ucceCtx(19, Layout11)
+	case 9:
+		return ucceCtx(20, Layout22)
 	case 1:
 		return ctxFor(13)
 	case 2:
@@ -38,6 +42,19 @@ func seedFrames(f *testing.F, add func(frame []byte, sel byte)) {
 				f.Fatal(err)
 			}
 			add(b, byte(i+1))
+		}
+	}
+	// UCCE frames, with the selectors of fuzzContext's UCCE sessions.
+	for _, u := range []struct {
+		sel     byte
+		version int
+		layout  Layout
+	}{{8, 19, Layout11}, {9, 20, Layout22}} {
+		frames := encodedFramesOf(f, ucceCatalog, u.version, u.layout)
+		for _, def := range ucceCatalog.Messages() {
+			if b, ok := frames[def]; ok {
+				add(b, u.sel)
+			}
 		}
 	}
 }
@@ -156,12 +173,30 @@ func FuzzSession(f *testing.F) {
 	f.Add(append(hx(f, setAgentStateV18), hx(f, callHeldV18)...), byte(0))
 	f.Add(append(hx(f, configAgentV13), hx(f, callHeldV13)...), byte(0))
 	f.Add(append(hx(f, openReqV13), hx(f, callHeldV18)...), byte(3))
+	// UCCE: OPEN_REQ at 20 (or none), then shared and UCCE-only types.
+	for _, v := range []int{19, 20} {
+		l := Layout11
+		if v >= 20 {
+			l = Layout22
+		}
+		frames := encodedFramesOf(f, ucceCatalog, v, l)
+		seq := func(names ...string) []byte {
+			var out []byte
+			for _, n := range names {
+				out = append(out, frames[ucceCatalog.LookupName(n, v)]...)
+			}
+			return out
+		}
+		f.Add(seq("OPEN_REQ", "OPEN_CONF", "CALL_TRANSLATION_ROUTE_EVENT"), byte(0))
+		f.Add(seq("AGENT_STATE_EVENT", "OPEN_CONF", "CALL_REACHED_NETWORK_EVENT"), byte(0))
+		f.Add(seq("CONFIG_SKILL_GROUP_EVENT", "HEARTBEAT_REQ"), byte(4))
+	}
 	f.Fuzz(fuzzSession)
 }
 
 func fuzzSession(t *testing.T, data []byte, sel byte) {
 	{
-		opts := []Options{{}, {Version: 13}, {Version: 18}, {Layout: Layout22}}[sel%4]
+		opts := []Options{{}, {Version: 13}, {Version: 18}, {Layout: Layout22}, {Dialect: DialectUCCE}}[sel%5]
 		dec, sum := NewSession(opts), NewSession(opts)
 		var s Summary
 		splitFrames(data, func(frame []byte) {
@@ -172,7 +207,7 @@ func fuzzSession(t *testing.T, data []byte, sel byte) {
 			if dec.Version != sum.Version || dec.Layout != sum.Layout || dec.LayoutSource != sum.LayoutSource ||
 				dec.OpenReqExtra != sum.OpenReqExtra || dec.Mode != sum.Mode || dec.SawOpenReq != sum.SawOpenReq ||
 				dec.SawOpenConf != sum.SawOpenConf || dec.ServicesRequested != sum.ServicesRequested ||
-				dec.ServicesGranted != sum.ServicesGranted {
+				dec.ServicesGranted != sum.ServicesGranted || dec.Dialect != sum.Dialect || dec.DialectWhy != sum.DialectWhy {
 				t.Fatalf("sessions learned differently from %x:\nDecode    %+v\nSummarize %+v", frame, *dec, *sum)
 			}
 			if dec.Layout == LayoutUnknown && dec.LayoutSource != SourceNone {

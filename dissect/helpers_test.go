@@ -25,9 +25,10 @@ func hx(t testing.TB, dump string) []byte {
 	return out
 }
 
-// ctxFor is the decode context of a session that saw an OPEN_REQ at version v.
+// ctxFor is the decode context of a session that saw a UCCX OPEN_REQ at
+// version v (no reserved UINTs after ConfigMsgMask).
 func ctxFor(v int) Context {
-	return Context{Version: v, Layout: LayoutForVersion(v), Source: SourceVersion, OpenReqExtra: 0}
+	return Context{Version: v, Layout: LayoutForVersion(v), Source: SourceVersion, OpenReqExtra: 0, Dialect: DialectUCCX}
 }
 
 // testVersions are the versions and layouts the exhaustive tests run at.
@@ -159,7 +160,7 @@ func fullMessage(t testing.TB, def *MessageDef, version int, l Layout) *Message 
 	}
 	m.Fields = m.Fields[:n]
 	valid := func(fd *FieldDef) bool {
-		return (fd.Version == 0 || fd.Version <= version) && !(l == Layout11 && fd.Tag > 0xff)
+		return fd.InVersion(version) && !(l == Layout11 && fd.Tag > 0xff)
 	}
 	for i := 0; i < n; i++ {
 		fd := &def.Fixed[i]
@@ -256,11 +257,22 @@ func decodeBuilt(def *MessageDef, frame []byte, version int) *Message {
 	return Decode(frame, ctxFor(version))
 }
 
-// encodedFrames returns one encoded frame of every message at version/layout.
+// encodedFrames returns one encoded frame of every UCCX message at
+// version/layout.
 func encodedFrames(t testing.TB, version int, l Layout) map[*MessageDef][]byte {
 	t.Helper()
+	return encodedFramesOf(t, uccxCatalog, version, l)
+}
+
+// encodedFramesOf returns one encoded frame of every message of catalog c
+// that has a known layout at version, in layout l.
+func encodedFramesOf(t testing.TB, c *Catalog, version int, l Layout) map[*MessageDef][]byte {
+	t.Helper()
 	out := map[*MessageDef][]byte{}
-	for _, def := range Messages() {
+	for _, def := range c.Messages() {
+		if def.Opaque || !def.InVersion(version) {
+			continue
+		}
 		b, err := Encode(fullMessage(t, def, version, l), l)
 		mustOK(t, err)
 		out[def] = b

@@ -161,6 +161,17 @@ func layoutsForVersion(v int) (ls [2]Layout, n int) {
 	return ls, n
 }
 
+// dialectLayout is the layout dialect d gives version v (LayoutUnknown when
+// its map has no entry).
+func dialectLayout(d Dialect, v int) Layout {
+	for _, vl := range VersionLayouts {
+		if vl.Dialect == d && v >= vl.From && (vl.To == 0 || v <= vl.To) {
+			return vl.Layout
+		}
+	}
+	return LayoutUnknown
+}
+
 // LayoutForVersion is the layout most likely for a protocol version: the
 // only one the dialects give, or UCCX's where they differ.
 func LayoutForVersion(v int) Layout {

@@ -49,7 +49,10 @@ func TestFraming(t *testing.T) {
 		{"00000002 00000005", 10, false, "HEARTBEAT_REQ shorter than its fixed part"},
 		{"00000044 00000003", 76, true, "OPEN_REQ"},
 		{"00008001 00000003", 8 + 0x8001, false, "above MaxFrameBody"},
-		{"00000004 000000c8", 12, false, "unknown type"},
+		{"00000004 000003e7", 12, false, "unknown type"},
+		{"00000004 000000c8", 12, true, "UCCE's TASK_DATA_UPDATE_EVENT, layout unknown: any size"},
+		{"00000002 00000016", 10, false, "UCCE's CALL_TRANSLATION_ROUTE_EVENT shorter than its fixed part"},
+		{"00000060 00000016", 104, true, "UCCE's CALL_TRANSLATION_ROUTE_EVENT"},
 		{"ffffffff 00000003", 8 + 0x7fffffff, false, "huge"},
 		{"000000", 0, false, "short header"},
 	} {

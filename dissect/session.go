@@ -51,12 +51,16 @@ type Context struct {
 	// OpenReqExtra is the number of reserved UINTs seen after ConfigMsgMask in
 	// this session's OPEN_REQ (-1 = not known yet).
 	OpenReqExtra int
+	// Dialect is the session's settled (or forced) dialect; unknown lets
+	// each message's type and bytes pick its catalog.
+	Dialect Dialect
 }
 
 // Options force what a capture cannot tell.
 type Options struct {
-	Version int    // force the protocol version (0 = from OPEN_REQ)
-	Layout  Layout // force the floating header layout (LayoutUnknown = from version, else detect)
+	Version int     // force the protocol version (0 = from OPEN_REQ)
+	Layout  Layout  // force the floating header layout (LayoutUnknown = from version, else detect)
+	Dialect Dialect // force the dialect (DialectUnknown = decide per connection from the traffic)
 }
 
 // A Note is an assumption a session made about its connection, or a fact it
@@ -80,6 +84,12 @@ type Session struct {
 	Lean         Layout // unsettled: the layout the evidence favours (see Context.Lean)
 	OpenReqExtra int    // reserved UINTs after ConfigMsgMask in OPEN_REQ (-1 unknown)
 
+	// Dialect is the protocol the connection speaks, once forced or
+	// decided (DialectUnknown until then); DialectWhy says how it was
+	// chosen, and is also the session's cti.dialect.detected note.
+	Dialect    Dialect
+	DialectWhy string
+
 	Mode              ClientMode
 	ServicesRequested uint32
 	ServicesGranted   uint32
@@ -93,7 +103,8 @@ type Session struct {
 	Notes []Note
 
 	tally     [nLayouts]layoutTally
-	ambiguous bool // the version allows more than one layout
+	ambiguous bool   // the version allows more than one layout
+	votes     [3]int // per Dialect: messages that spoke for it while undecided
 }
 
 // layoutTally is the evidence for one floating header layout over the
@@ -116,6 +127,9 @@ const contenderMissRatio = 8
 func NewSession(opts Options) *Session {
 	s := &Session{opts: opts, OpenReqExtra: -1}
 	s.Version = opts.Version
+	if opts.Dialect != DialectUnknown {
+		s.Dialect, s.DialectWhy = opts.Dialect, "forced"
+	}
 	if opts.Layout != LayoutUnknown {
 		s.Layout, s.LayoutSource = opts.Layout, SourceForced
 	} else if opts.Version != 0 {
@@ -129,6 +143,14 @@ func NewSession(opts Options) *Session {
 // first (UCCX's).
 func (s *Session) versionLayout(v int) {
 	ls, n := layoutsForVersion(v)
+	if n == 2 && s.Dialect == DialectUCCE {
+		// A UCCE session takes UCCE's layout, which independent byte
+		// samples settle; UCCX's 2+1 at version 18 has none, so a UCCX
+		// session still leaves it to the bytes.
+		if l := dialectLayout(DialectUCCE, v); l != LayoutUnknown {
+			ls[0], n = l, 1
+		}
+	}
 	switch n {
 	case 1:
 		s.Layout, s.LayoutSource, s.ambiguous = ls[0], SourceVersion, false
@@ -140,7 +162,7 @@ func (s *Session) versionLayout(v int) {
 
 // Context is the decode context the session gives its next message.
 func (s *Session) Context() Context {
-	return Context{Version: s.Version, Layout: s.Layout, Source: s.LayoutSource, Lean: s.Lean, OpenReqExtra: s.OpenReqExtra}
+	return Context{Version: s.Version, Layout: s.Layout, Source: s.LayoutSource, Lean: s.Lean, OpenReqExtra: s.OpenReqExtra, Dialect: s.Dialect}
 }
 
 // Decode decodes one frame of this session and learns from it.
@@ -162,6 +184,7 @@ func (s *Session) Summarize(frame []byte, out *Summary) {
 func (s *Session) Observe(m *Message) {
 	// Learnt after OPEN_REQ's version, which may reset the evidence.
 	defer s.learnShape(m.ev, m.olderThan)
+	s.learnDialect(m.vote, m.Name(), m.Version)
 	// A type ID outside the catalog teaches nothing more, even when Decode
 	// recognised the body of a message whose ID the guide lost: that is a
 	// guess (and Summarize, which does not guess, must learn the same).
@@ -172,7 +195,7 @@ func (s *Session) Observe(m *Message) {
 	case "OPEN_REQ":
 		v, _ := m.Uint("VersionNumber")
 		svc, _ := m.Uint("ServicesRequested")
-		s.learnOpenReq(int(v), uint32(svc), m.FixedSize-m.Def.FixedSize(), m.Layout)
+		s.learnOpenReq(int(v), uint32(svc), m.FixedSize-uccxOpenReqSize, m.Layout)
 		s.learnAgent(m)
 	case "OPEN_CONF":
 		s.SawOpenConf = true
@@ -293,6 +316,35 @@ func versionLayouts(v int) string {
 	return strings.Join(parts, " or ")
 }
 
+// dialectMargin is how many more messages must speak for one dialect than
+// for the other before an undecided session settles on it (OPEN_REQ's own
+// evidence settles it at once).
+const dialectMargin = 2
+
+// learnDialect counts one message's dialect evidence and settles the
+// session's dialect when it is conclusive. Messages decoded before then
+// have already picked their catalog one by one (see defFor).
+func (s *Session) learnDialect(v vote, name string, version int) {
+	if s.Dialect != DialectUnknown || v.dialect == DialectUnknown {
+		return
+	}
+	s.votes[v.dialect]++
+	other := DialectUCCX
+	if v.dialect == DialectUCCX {
+		other = DialectUCCE
+	}
+	if !v.decides && s.votes[v.dialect]-s.votes[other] < dialectMargin {
+		return
+	}
+	s.Dialect = v.dialect
+	s.DialectWhy = v.text(name, version)
+	if v.dialect == DialectUCCE {
+		// UCCX is the analyzer's default and says so by its OPEN_REQ note
+		// already; leaving it is worth saying once.
+		s.note(ExpDialectDetected, "dialect UCCE: "+s.DialectWhy)
+	}
+}
+
 // maxNotes bounds a session's notes: a hostile peer alternating OPEN_REQ
 // layouts must not grow them.
 const maxNotes = 8
@@ -315,9 +367,10 @@ func (s *Session) observeSummary(sum *Summary) {
 	if sum.Def == nil {
 		return
 	}
+	s.learnDialect(sum.vote, sum.Def.Name, int(sum.Version))
 	switch sum.Def.Name {
 	case "OPEN_REQ":
-		s.learnOpenReq(int(sum.Version), sum.Services, sum.FixedSize-sum.Def.FixedSize(), sum.Layout)
+		s.learnOpenReq(int(sum.Version), sum.Services, sum.FixedSize-uccxOpenReqSize, sum.Layout)
 		s.learnAgentSummary(sum)
 	case "OPEN_CONF":
 		s.SawOpenConf = true

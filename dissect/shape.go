@@ -96,7 +96,7 @@ func scanFloating(def *MessageDef, b []byte, l Layout, version int) scanResult {
 				r.flawed = true
 			}
 			seen |= def.sameTag[i]
-		} else if td := LookupTag(tag); td != nil {
+		} else if td := def.catalog().LookupTag(tag); td != nil {
 			r.foreign++
 			r.score += scoreTableTag
 			if !lengthFits(td.Type, td.Max, data) {
@@ -153,30 +153,15 @@ type fixedOption struct{ n, extra int }
 // maxFixedOptions bounds the candidate fixed parts of a message.
 const maxFixedOptions = 5
 
-// A ucceTrailer is a fixed field that UCCE servers send after the fixed part
-// the UCCX catalog gives a message both dialects share. Until the UCCE
-// dialect names such fields, the decoder offers them as a candidate fixed
-// part, so that the floating part after them is framed right.
-// Source: ../shared/spec/README.md ("Fixed parts that differ in UCCE":
-// DepartmentID from version 20); bytes: nshimaza/ucce-ctidriver
-// test/Network/CceCti/MessageSampleSpec.hs (v20 OPEN_CONF, AGENT_STATE_EVENT).
-var ucceTrailers = map[string]FieldDef{
-	"OPEN_CONF":         {Name: "DepartmentID", Filter: "cti.DepartmentID", Type: TypeUINT, Size: 4, Version: 20},
-	"AGENT_STATE_EVENT": {Name: "DepartmentID", Filter: "cti.DepartmentID", Type: TypeUINT, Size: 4, Version: 20},
-}
-
 // extraDef is the definition of def's extra fixed UINTs.
-func extraDef(def *MessageDef) *FieldDef {
-	if def.trailer != nil {
-		return def.trailer
-	}
-	return &extraUINT
-}
+func extraDef(*MessageDef) *FieldDef { return &extraUINT }
 
 // fixedOptions lists the candidate fixed parts of def, most likely first.
 func fixedOptions(def *MessageDef, ctx Context, out *[maxFixedOptions]fixedOption) int {
 	full := len(def.Fixed)
-	if def.Name == "OPEN_REQ" {
+	if def.Name == "OPEN_REQ" && def.Dialect == DialectUCCX {
+		// The UCCX guide's OPEN_REQ, or UCCE's with three reserved UINTs
+		// after it (the UCCE catalog has them in its fixed part).
 		out[0], out[1] = fixedOption{full, 0}, fixedOption{full, 3}
 		if ctx.OpenReqExtra == 3 {
 			out[0], out[1] = out[1], out[0]
@@ -197,10 +182,6 @@ func fixedOptions(def *MessageDef, ctx Context, out *[maxFixedOptions]fixedOptio
 		}
 	}
 	k := 0
-	if t := def.trailer; t != nil && ctx.Version >= t.Version {
-		out[k] = fixedOption{full, 1} // a UCCE version: the trailer is expected
-		k++
-	}
 	out[k] = fixedOption{pref, 0}
 	k++
 	for n := full; n >= first && k < len(out)-1; n-- {
@@ -208,10 +189,6 @@ func fixedOptions(def *MessageDef, ctx Context, out *[maxFixedOptions]fixedOptio
 			out[k] = fixedOption{n, 0}
 			k++
 		}
-	}
-	if t := def.trailer; t != nil && ctx.Version == 0 {
-		out[k] = fixedOption{full, 1} // no version known: the bytes decide
-		k++
 	}
 	return k
 }

@@ -22,6 +22,4 @@ func Rules() ShapeRules {
 	}
 }
 
-// Trailer is the UCCE fixed field offered as a candidate after m's fixed
-// part (see ucceTrailers), or nil.
-func (m *MessageDef) Trailer() *FieldDef { return m.trailer }
+

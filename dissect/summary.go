@@ -21,6 +21,7 @@ type Summary struct {
 	Malformed    bool // the frame does not parse cleanly (Decode says why)
 	ev           evidence
 	olderThan    int
+	vote         vote
 
 	InvokeID        uint32
 	CallID          uint32 // CallID, PrimaryCallID, ActiveCallID or HeldCallID
@@ -79,10 +80,16 @@ const (
 )
 
 // tagSlot is the summary slot a floating tag fills, -1 for none.
-func tagSlot(tag uint16) int {
+func tagSlot(tag uint16, d Dialect) int {
 	switch tag {
-	case TagAgentID:
-		return slotAgentID
+	case TagAgentID: // UCCE's 194 is AgentIDLong
+		if d == DialectUCCX {
+			return slotAgentID
+		}
+	case 5: // UCCX's 5 is reserved
+		if d == DialectUCCE {
+			return slotAgentID
+		}
 	case TagAgentExtension:
 		return slotAgentExtension
 	case TagAgentInstrument:
@@ -108,8 +115,8 @@ var slotNames = [...]string{"AgentID", "AgentExtension", "AgentInstrument", "ANI
 
 // summarySlot is the slot a message's floating field fills: its tag's slot,
 // when the message gives the tag the slot's name.
-func summarySlot(tag uint16, name string) int {
-	slot := tagSlot(tag)
+func summarySlot(tag uint16, name string, d Dialect) int {
+	slot := tagSlot(tag, d)
 	switch {
 	case slot == slotOtherDeviceID && strings.HasSuffix(name, "DeviceID"):
 		return slot
@@ -120,7 +127,7 @@ func summarySlot(tag uint16, name string) int {
 }
 
 func init() {
-	for _, m := range catalogMessages {
+	for _, m := range append(Messages()[:len(Messages()):len(Messages())], ucceCatalog.Messages()...) {
 		k := &keyOffsets{-1, -1, -1, -1, -1, -1, -1, -1, 0, 0}
 		off := 0
 		for _, f := range m.Fixed {
@@ -147,7 +154,7 @@ func init() {
 			off += f.Size
 		}
 		for i := range m.Floating {
-			if slot := summarySlot(m.Floating[i].Tag, m.Floating[i].Name); slot >= 0 {
+			if slot := summarySlot(m.Floating[i].Tag, m.Floating[i].Name, m.Dialect); slot >= 0 {
 				k.floating |= 1 << slot
 			}
 		}
@@ -170,9 +177,9 @@ func Summarize(frame []byte, ctx Context, out *Summary) {
 	} else if uint64(out.BodyLength) > uint64(len(body)) {
 		out.Malformed = true
 	}
-	def := Lookup(out.TypeID)
-	out.Def = def
-	if def == nil {
+	def, v := defFor(out.TypeID, body, ctx)
+	out.Def, out.vote = def, v
+	if def == nil || def.Opaque {
 		return
 	}
 	sh := chooseShape(def, body, ctx)
@@ -230,11 +237,11 @@ func Summarize(frame []byte, ctx Context, out *Summary) {
 		out.Has |= HasServices
 	}
 	if sh.fits && sh.layout != LayoutUnknown {
-		summarizeFloating(out, body[sh.size:], sh.layout, k.floating)
+		summarizeFloating(out, body[sh.size:], sh.layout, k.floating, def.Dialect)
 	}
 }
 
-func summarizeFloating(out *Summary, b []byte, l Layout, slots uint16) {
+func summarizeFloating(out *Summary, b []byte, l Layout, slots uint16, d Dialect) {
 	h := l.HeaderLen()
 	conn := false // DeviceID holds the ConnectionDeviceID
 	for pos := 0; pos < len(b); {
@@ -247,7 +254,7 @@ func summarizeFloating(out *Summary, b []byte, l Layout, slots uint16) {
 			data = data[:i]
 		}
 		pos += h + n
-		slot := tagSlot(tag)
+		slot := tagSlot(tag, d)
 		if slot < 0 || slots&(1<<slot) == 0 {
 			continue
 		}

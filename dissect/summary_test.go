@@ -18,7 +18,7 @@ var deviceIDNames = map[string]bool{
 // from the decoded field tree.
 func summaryFromDecode(m *Message) Summary {
 	s := Summary{Frame: m.Frame, BodyLength: m.BodyLength, TypeID: m.TypeID, Def: m.Def,
-		Layout: m.Layout, LayoutSource: m.LayoutSource, FixedSize: m.FixedSize, ev: m.ev, olderThan: m.olderThan}
+		Layout: m.Layout, LayoutSource: m.LayoutSource, FixedSize: m.FixedSize, ev: m.ev, olderThan: m.olderThan, vote: m.vote}
 	for _, e := range m.AllExpert() {
 		switch e.Code {
 		case ExpMalformedHeader, ExpMalformedLength, ExpFixedTruncated, ExpFloatingTruncated, ExpTrailing, ExpUnknownTag, ExpNotAllowed:

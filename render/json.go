@@ -167,6 +167,10 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style) []byte
 	b = appendString(b, r.Session.LayoutSource.String())
 	b = mem(b, "mode", false)
 	b = appendString(b, r.Session.Mode.String())
+	if r.Session.Dialect == dissect.DialectUCCE {
+		b = mem(b, "dialect", false)
+		b = appendString(b, r.Session.Dialect.String())
+	}
 	if len(r.Session.Notes) > 0 {
 		b = mem(b, "notes", false)
 		b = append(b, '[')

@@ -193,6 +193,9 @@ func sessionLine(s *record.Session, m *dissect.Message) string {
 	if s.Mode != dissect.ModeUnknown {
 		parts = append(parts, s.Mode.String()+" mode")
 	}
+	if s.Dialect == dissect.DialectUCCE {
+		parts = append(parts, "UCCE CTI Server dialect")
+	}
 	return "Session: " + strings.Join(parts, ", ")
 }
 

@@ -78,6 +78,19 @@ func WithVersion(v int) Option {
 	}
 }
 
+// WithDialect forces the protocol dialect ("uccx" or "ucce"), as --dialect
+// does; "auto" (the default) decides per connection from the traffic.
+func WithDialect(dialect string) Option {
+	return func(c *config) error {
+		d, err := dissect.ParseDialect(dialect)
+		if err != nil {
+			return fmt.Errorf("capture: %w", err)
+		}
+		c.popts.Dialect = d
+		return nil
+	}
+}
+
 // WithLayout forces the floating header layout ("1+1", "2+1" or "2+2"),
 // as --float-header does, instead of taking it from the version or the
 // bytes.

@@ -72,18 +72,19 @@ func TestUnknownTypesKeptInSync(t *testing.T) {
 func TestUnknownTypesNeedAChainMidStream(t *testing.T) {
 	c := newCapture(captureStart)
 	ms := time.Millisecond
-	// No handshake: the first bytes are the tail of some frame, then an
-	// unknown type, then known frames.
-	c.send(false, ctitest.Cat([]byte{1, 2, 3, 4, 5}, ctitest.Msg(150, 6),
+	// No handshake: the first bytes are the tail of some frame, then a
+	// type neither dialect knows (UCCE defines 150 and 151), then known
+	// frames.
+	c.send(false, ctitest.Cat([]byte{1, 2, 3, 4, 5}, ctitest.Msg(900, 6),
 		msg(t, "HEARTBEAT_CONF", []any{"InvokeID", 9}), msg(t, "HEARTBEAT_CONF", []any{"InvokeID", 10})), ms)
-	c.send(false, ctitest.Cat(ctitest.Msg(151, 2), msg(t, "HEARTBEAT_CONF", []any{"InvokeID", 11})), ms)
+	c.send(false, ctitest.Cat(ctitest.Msg(901, 2), msg(t, "HEARTBEAT_CONF", []any{"InvokeID", 11})), ms)
 	r := run(t, false, nil, "-T", "jsonl", writeCapture(t, c.bytes()))
 	if r.e != nil {
 		t.Fatal(r.e, r.err)
 	}
 	got := regexpTypes(r.out)
 	// Once in sync after the chain, the later unknown frame is kept.
-	want := "event:skipped HEARTBEAT_CONF HEARTBEAT_CONF UNKNOWN_151 HEARTBEAT_CONF"
+	want := "event:skipped HEARTBEAT_CONF HEARTBEAT_CONF UNKNOWN_901 HEARTBEAT_CONF"
 	if got != want {
 		t.Errorf("decoded\n %s\nwant\n %s", got, want)
 	}

@@ -95,13 +95,10 @@ func TestTsharkIndependentVectors(t *testing.T) {
 		for _, n := range m.notes {
 			seen[strings.SplitN(n, ":", 2)[0]] = true
 		}
-		for _, it := range m.items {
-			if it.key == "cti.DepartmentID" {
-				seen[it.key] = true
-			}
-		}
 	}
-	for _, c := range []string{"UNKNOWN_<id>", dissect.ExpLayoutDetected, dissect.ExpOpenReqLayout, "cti.DepartmentID"} {
+	// (UCCE's own fields, DepartmentID among them, are the UCCE dialect's,
+	// which the plugin does not have yet: both decoders read UCCX here.)
+	for _, c := range []string{"UNKNOWN_<id>", dissect.ExpLayoutDetected, dissect.ExpOpenReqLayout} {
 		if !seen[c] {
 			t.Errorf("ctishark's decode of the independent vectors shows no %s; the test would not check it", c)
 		}

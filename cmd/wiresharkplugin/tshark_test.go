@@ -107,7 +107,9 @@ type ctiMessage struct {
 
 func ctisharkMessages(t *testing.T, path string, opts ...capture.Option) []ctiMessage {
 	t.Helper()
-	all, err := capture.ReadAll(path, "", opts...)
+	// The plugin is generated from the UCCX catalog: it is held to
+	// ctishark's UCCX dialect (the UCCE dialect is not in the plugin yet).
+	all, err := capture.ReadAll(path, "", append([]capture.Option{capture.WithDialect("uccx")}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,7 @@ type lit struct {
 	addr     netip.Addr
 	tabs     []tabVal // an enum name whose number differs between the field's tables
 	re       *regexp.Regexp
+	msgID    bool // a number given for cti.msg_type: == and != compare it with the type ID
 }
 
 // tabVal is what an enum name means in one table.
@@ -109,12 +110,14 @@ func (p *parser) literal(s *spec, name string, tok token, op string) (lit, error
 		l.hasStr, l.s = true, text
 	case kMsgType:
 		if n, ok := parseNumber(text); ok && n.hasInt && !quoted {
-			if d := dissect.Lookup(uint32(n.i)); d != nil && n.i >= 0 && n.i <= 0xffffffff {
+			if d := lookupMsgID(n.i); d != nil {
 				text = d.Name
 			} else {
 				text = "UNKNOWN_" + strconv.FormatInt(n.i, 10)
 			}
-		} else if dissect.LookupName(text) == nil && !strings.HasPrefix(text, "UNKNOWN_") {
+			l.setNum(n.i)
+			l.msgID = true
+		} else if lookupMsgName(text) == nil && !strings.HasPrefix(text, "UNKNOWN_") {
 			return l, p.errAt(tok.pos, "unknown message type "+strconv.Quote(text)+didYouMean(text, messageNames()))
 		}
 		l.hasStr, l.s = true, text
@@ -201,7 +204,7 @@ func (p *parser) intLiteral(s *spec, name string, tok token) (lit, error) {
 		return l, p.errAt(tok.pos, "severity is note, warning or error, not "+strconv.Quote(text))
 	}
 	if s.meta != nil && s.meta.Name == "cti.msg_type_id" {
-		if d := dissect.LookupName(text); d != nil {
+		if d := lookupMsgName(text); d != nil {
 			if !d.IDKnown {
 				return l, p.errAt(tok.pos, text+" has no known type ID; use cti.msg_type == "+text)
 			}

@@ -292,6 +292,11 @@ func (p *parser) compare(s *spec, name string, each eachFn, op string, opTok tok
 	if err != nil {
 		return nil, err
 	}
+	if l.msgID {
+		// A type ID may name different messages in the two dialects
+		// (236): compare it with the header, not with one of the names.
+		each = metaField(lookupSpec("cti.msg_type_id").meta)
+	}
 	switch op {
 	case "==":
 		return anyOf(each, l.eq), nil

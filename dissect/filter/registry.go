@@ -20,6 +20,7 @@ type FieldInfo struct {
 	Messages    []string    // message types that carry it, sorted; nil for metadata (every message)
 	Enum        []EnumValue // named values (or mask bits when Mask), usable as filter values
 	Mask        bool        // Enum lists bits: test them with &
+	UCCEOnly    bool        // only the UCCE dialect has the field (its Description says so too)
 }
 
 // EnumValue is one named value of a field.
@@ -83,6 +84,7 @@ type collect struct {
 	tags     map[uint16]bool
 	names    map[string]bool
 	deviceID bool
+	ucceOnly bool // a name only the UCCE catalog uses
 }
 
 func addTable(list []*dissect.Table, t *dissect.Table) []*dissect.Table {
@@ -97,6 +99,23 @@ func addTable(list []*dissect.Table, t *dissect.Table) []*dissect.Table {
 	return append(list, t)
 }
 
+// collectField adds what field fd of message m says about its filter name.
+func collectField(c *collect, m *dissect.MessageDef, fd *dissect.FieldDef) {
+	c.types[fd.Type] = true
+	c.msgs[m.Name] = true
+	c.enums = addTable(c.enums, fd.Enum)
+	c.masks = addTable(c.masks, fd.Mask)
+	c.names[fd.Name] = true
+	if fd.Floating {
+		c.tags[fd.Tag] = true
+	} else {
+		c.fixed = true
+	}
+	if fd.Type == dissect.TypeSTRING && dissect.IsDeviceID(fd.Name) {
+		c.deviceID = true
+	}
+}
+
 func buildRegistry() {
 	cs := map[string]*collect{}
 	get := func(name string) *collect {
@@ -107,60 +126,61 @@ func buildRegistry() {
 		}
 		return c
 	}
-	for _, m := range dissect.Messages() {
-		fixed := m.Fixed
-		if t := m.Trailer(); t != nil {
-			// The UCCE field the decoder may read after the fixed part.
-			fixed = append(slices.Clip(fixed), *t)
-		}
-		for _, list := range [][]dissect.FieldDef{fixed, m.Floating} {
-			for i := range list {
-				fd := &list[i]
-				c := get(fd.Filter)
-				c.types[fd.Type] = true
-				c.msgs[m.Name] = true
-				c.enums = addTable(c.enums, fd.Enum)
-				c.masks = addTable(c.masks, fd.Mask)
-				c.names[fd.Name] = true
-				if fd.Floating {
-					c.tags[fd.Tag] = true
-				} else {
-					c.fixed = true
-				}
-				if fd.Type == dissect.TypeSTRING && dissect.IsDeviceID(fd.Name) {
-					c.deviceID = true
+	// UCCE-only fields get their own names; a name both dialects use keeps
+	// what the UCCX catalog says of it, so UCCX filters read as before.
+	addCatalog := func(cat *dissect.Catalog, keep func(name string) bool) {
+		for _, m := range cat.Messages() {
+			for _, list := range [][]dissect.FieldDef{m.Fixed, m.Floating} {
+				for i := range list {
+					if fd := &list[i]; keep(fd.Filter) {
+						collectField(get(fd.Filter), m, fd)
+					}
 				}
 			}
 		}
+		// A known tag sent in a message that does not define it is
+		// decoded under the tag table's name.
+		for _, t := range cat.Tags() {
+			if name := dissect.FilterName(t.Name); keep(name) {
+				c := get(name)
+				c.types[t.Type] = true
+				c.tags[t.Tag] = true
+				c.names[t.Name] = true
+			}
+		}
 	}
-	// A known tag sent in a message that does not define it is decoded
-	// under the tag table's name.
-	for _, t := range dissect.Tags() {
-		c := get(dissect.FilterName(t.Name))
-		c.types[t.Type] = true
-		c.tags[t.Tag] = true
-		c.names[t.Name] = true
+	addCatalog(dissect.CatalogFor(dissect.DialectUCCX), func(string) bool { return true })
+	uccx := map[string]bool{}
+	for name := range cs {
+		uccx[name] = true
 	}
+	addCatalog(dissect.CatalogFor(dissect.DialectUCCE), func(name string) bool {
+		if uccx[name] {
+			return false
+		}
+		get(name).ucceOnly = true
+		return true
+	})
 
 	reg := map[string]*spec{}
 	for name, c := range cs {
 		s := &spec{enums: c.enums, masks: c.masks}
-		s.info = FieldInfo{Name: name, Type: typeNames(c.types), Messages: sortedKeys(c.msgs), Description: describe(c)}
+		s.info = FieldInfo{Name: name, Type: typeNames(c.types), Messages: sortedKeys(c.msgs), Description: describe(c), UCCEOnly: c.ucceOnly}
 		s.kind = kindOf(c.types)
 		s.info.Enum, s.info.Mask = enumValues(c.enums, c.masks)
 		reg[name] = s
 		if c.deviceID {
-			reg[name+".primary"] = &spec{parent: name, kind: kString, info: FieldInfo{Name: name + ".primary", Type: "STRING", Messages: s.info.Messages,
+			reg[name+".primary"] = &spec{parent: name, kind: kString, info: FieldInfo{Name: name + ".primary", Type: "STRING", Messages: s.info.Messages, UCCEOnly: c.ucceOnly,
 				Description: "ICD (primary) extension of a version-14 Primary.Actual device ID"}}
-			reg[name+".actual"] = &spec{parent: name, kind: kString, info: FieldInfo{Name: name + ".actual", Type: "STRING", Messages: s.info.Messages,
+			reg[name+".actual"] = &spec{parent: name, kind: kString, info: FieldInfo{Name: name + ".actual", Type: "STRING", Messages: s.info.Messages, UCCEOnly: c.ucceOnly,
 				Description: "actual extension of a version-14 Primary.Actual device ID"}}
 		}
 		if c.types[dissect.TypeNAMEDVAR] || c.types[dissect.TypeNAMEDARRAY] {
-			reg[name+".name"] = &spec{parent: name, kind: kString, info: FieldInfo{Name: name + ".name", Type: "STRING", Messages: s.info.Messages, Description: "variable name"}}
-			reg[name+".value"] = &spec{parent: name, kind: kString, info: FieldInfo{Name: name + ".value", Type: "STRING", Messages: s.info.Messages, Description: "variable value"}}
+			reg[name+".name"] = &spec{parent: name, kind: kString, info: FieldInfo{Name: name + ".name", Type: "STRING", Messages: s.info.Messages, UCCEOnly: c.ucceOnly, Description: "variable name"}}
+			reg[name+".value"] = &spec{parent: name, kind: kString, info: FieldInfo{Name: name + ".value", Type: "STRING", Messages: s.info.Messages, UCCEOnly: c.ucceOnly, Description: "variable value"}}
 		}
 		if c.types[dissect.TypeNAMEDARRAY] {
-			reg[name+".index"] = &spec{parent: name, kind: kInt, info: FieldInfo{Name: name + ".index", Type: "UCHAR", Messages: s.info.Messages, Description: "array index"}}
+			reg[name+".index"] = &spec{parent: name, kind: kInt, info: FieldInfo{Name: name + ".index", Type: "UCHAR", Messages: s.info.Messages, UCCEOnly: c.ucceOnly, Description: "array index"}}
 		}
 	}
 	// Fields the decoder makes outside the catalog's message layouts.
@@ -273,6 +293,9 @@ func describe(c *collect) string {
 	}
 	if len(c.msgs) == 0 {
 		b.WriteString(" (in the tag table, in no message layout)")
+	}
+	if c.ucceOnly {
+		b.WriteString(" (UCCE only)")
 	}
 	return b.String()
 }

@@ -57,11 +57,43 @@ func editDistance(a, b string) int {
 
 var msgNames = sync.OnceValue(func() []string {
 	var out []string
-	for _, m := range dissect.Messages() {
-		out = append(out, m.Name)
+	seen := map[string]bool{}
+	for _, c := range dissect.Catalogs() {
+		for _, m := range c.Messages() {
+			if !seen[m.Name] {
+				seen[m.Name] = true
+				out = append(out, m.Name)
+			}
+		}
 	}
 	return out
 })
+
+// lookupMsgName finds a message type by name in either dialect, UCCX's
+// first (a name both use is the same message).
+func lookupMsgName(name string) *dissect.MessageDef {
+	for _, c := range dissect.Catalogs() {
+		if d := c.LookupName(name, 0); d != nil {
+			return d
+		}
+	}
+	return nil
+}
+
+// lookupMsgID names a numeric message type: UCCX's meaning of the ID, else
+// UCCE's newest. (An ID the dialects give different names, 236 say, is
+// matched by name only under UCCX's; cti.msg_type_id matches it in both.)
+func lookupMsgID(n int64) *dissect.MessageDef {
+	if n < 0 || n > 0xffffffff {
+		return nil
+	}
+	for _, c := range dissect.Catalogs() {
+		if d := c.Lookup(uint32(n), 0); d != nil {
+			return d
+		}
+	}
+	return nil
+}
 
 func messageNames() []string { return msgNames() }
 

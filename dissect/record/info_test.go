@@ -126,9 +126,9 @@ func TestInfoExpert(t *testing.T) {
 }
 
 func TestInfoUnknownMessage(t *testing.T) {
-	frame := []byte{0, 0, 0, 2, 0, 0, 0, 200, 1, 2}
+	frame := []byte{0, 0, 0, 2, 0, 0, 0x03, 0xe7, 1, 2} // 999: no dialect has it
 	got := Info(dissect.Decode(frame, dissect.Context{}), false)
-	if !strings.HasPrefix(got, "unknown message type 200, 2-byte body") {
+	if !strings.HasPrefix(got, "unknown message type 999, 2-byte body") {
 		t.Errorf("Info = %q", got)
 	}
 }

@@ -135,6 +135,9 @@ type Session struct {
 	LayoutSource dissect.LayoutSource
 	Mode         dissect.ClientMode
 	Agent        string // the AgentID the connection's OPEN_REQ logged in ("" for none: bridge mode, or not seen)
+	// Dialect is the connection's protocol once known. Views name it only
+	// when it is UCCE: UCCX is the analyzer's default.
+	Dialect dissect.Dialect
 	// Notes are the assumptions the session made at this message (new since
 	// the connection's previous message): each is reported once.
 	Notes []dissect.Note

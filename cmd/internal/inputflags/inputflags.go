@@ -26,6 +26,7 @@ type Options struct {
 	NoHeuristic bool
 	CTIVersion  int
 	FloatHeader string
+	DialectName string // --dialect: uccx, ucce or auto
 	Filter      string // -Y
 
 	// Byte bounds of the reassembler, as given ("64M"); "" keeps the default.
@@ -38,16 +39,18 @@ type Options struct {
 	Limits   pipeline.Limits
 	PortList []uint16
 	Layout   dissect.Layout
+	Dialect  dissect.Dialect             // DialectUnknown = auto
 	Match    func(*pipeline.Record) bool // nil = keep every record
 }
 
-// AddFlags registers -p, --no-heuristics, --cti-version, --float-header
-// and -Y.
+// AddFlags registers -p, --no-heuristics, --cti-version, --float-header,
+// --dialect and -Y.
 func (o *Options) AddFlags(fl *pflag.FlagSet) {
 	fl.StringSliceVarP(&o.Ports, "port", "p", []string{"42027", "12028"}, "CTI server `PORT` (repeatable or comma-separated)")
 	fl.BoolVar(&o.NoHeuristic, "no-heuristics", false, "decode only connections on the server ports")
 	fl.IntVar(&o.CTIVersion, "cti-version", 0, "force protocol version `N` instead of reading it from OPEN_REQ")
 	fl.StringVar(&o.FloatHeader, "float-header", "", "force the floating field header `layout`: 1+1, 2+1 or 2+2 (tag+length bytes)")
+	fl.StringVar(&o.DialectName, "dialect", "auto", "protocol `dialect`: uccx, ucce, or auto (decided per connection from the traffic)")
 	fl.StringVarP(&o.Filter, "display-filter", "Y", "", filterUsage)
 	fl.StringVar(&o.MaxBufferTotal, "max-buffer-total", "", fmt.Sprintf("bound on out-of-order TCP data held behind holes, all connections together (`BYTES`, K/M/G suffixes; default %s): past it the oldest holes are given up as gaps", sizeString(reassembly.DefaultMaxBufferedTotal)))
 	fl.StringVar(&o.MaxFragBuffer, "max-frag-buffer", "", fmt.Sprintf("bound on IP fragments held for reassembly (`BYTES`; default %s): past it the oldest incomplete datagrams are dropped", sizeString(reassembly.DefaultMaxFragBytes)))
@@ -69,6 +72,9 @@ func (o *Options) Validate() error {
 		if o.Layout, err = dissect.ParseLayout(o.FloatHeader); err != nil {
 			return &factory.UsageError{Err: err}
 		}
+	}
+	if o.Dialect, err = dissect.ParseDialect(o.DialectName); err != nil {
+		return &factory.UsageError{Err: err}
 	}
 	if o.Match, err = CompileFilter(o.Filter); err != nil {
 		return err
@@ -155,6 +161,7 @@ func (o *Options) Pipeline() pipeline.Options {
 		NoHeuristics: o.NoHeuristic,
 		Version:      o.CTIVersion,
 		Layout:       o.Layout,
+		Dialect:      o.Dialect,
 		Filter:       o.Match,
 		Limits:       o.Limits,
 	}

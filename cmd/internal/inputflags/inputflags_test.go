@@ -36,6 +36,14 @@ func TestResolve(t *testing.T) {
 	if !p.NoHeuristics || p.Version != 18 || p.Filter == nil || !slices.Equal(p.Ports, o.PortList) {
 		t.Fatalf("pipeline options %+v", p)
 	}
+	if p.Dialect != dissect.DialectUnknown {
+		t.Errorf("default dialect %s, want auto", p.Dialect)
+	}
+	for arg, want := range map[string]dissect.Dialect{"uccx": dissect.DialectUCCX, "ucce": dissect.DialectUCCE, "auto": dissect.DialectUnknown} {
+		if o, err := parse(t, "--dialect", arg); err != nil || o.Pipeline().Dialect != want {
+			t.Errorf("--dialect %s: %v, %v", arg, o.Pipeline().Dialect, err)
+		}
+	}
 	if o, _ := parse(t, "-p", ""); o.PortList == nil || len(o.PortList) != 0 {
 		t.Errorf("-p '' should mean no server ports, got %v", o.PortList)
 	}
@@ -44,7 +52,7 @@ func TestResolve(t *testing.T) {
 func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"-p", "0"}, {"-p", "70000"}, {"-p", "http"}, {"--cti-version", "-1"},
-		{"--float-header", "3+3"}, {"-Y", "cti.AgentState == NOT_A_STATE"},
+		{"--float-header", "3+3"}, {"-Y", "cti.AgentState == NOT_A_STATE"}, {"--dialect", "icm"},
 	} {
 		_, err := parse(t, args...)
 		var ue *factory.UsageError

@@ -36,6 +36,10 @@ type Options struct {
 	Layout       dissect.Layout // force the floating header layout
 	Count        int            // stop after this many records handed out (0 = all)
 
+	// Dialect forces the dialect (DialectUnknown: per connection, from
+	// the traffic).
+	Dialect dissect.Dialect
+
 	// Filter, when set, decides which records are handed out (display
 	// filter). It sees records after pairing, so it can test response
 	// times. Message numbers still count every message.
@@ -192,7 +196,7 @@ func (p *Pipeline) item(it *reassembly.Item) error {
 func (p *Pipeline) frame(f *reassembly.Frame) error {
 	cs, _ := f.Conn.Context.(*connState)
 	if cs == nil {
-		cs = &connState{sess: dissect.NewSession(dissect.Options{Version: p.opts.Version, Layout: p.opts.Layout}), verdict: p.verdict}
+		cs = &connState{sess: dissect.NewSession(dissect.Options{Version: p.opts.Version, Layout: p.opts.Layout, Dialect: p.opts.Dialect}), verdict: p.verdict}
 		f.Conn.Context = cs
 	}
 	sess := cs.sess
@@ -205,7 +209,7 @@ func (p *Pipeline) frame(f *reassembly.Frame) error {
 		Num:     p.num,
 		Frame:   p.frameInfo(f.Conn, f.Dir, f.LastPkt, f.Time),
 		Msg:     m,
-		Session: record.Session{Version: sess.Version, Layout: sess.Layout, LayoutSource: sess.LayoutSource, Mode: sess.Mode, Agent: cs.agent},
+		Session: record.Session{Version: sess.Version, Layout: sess.Layout, LayoutSource: sess.LayoutSource, Mode: sess.Mode, Agent: cs.agent, Dialect: sess.Dialect},
 	}
 	if n := len(sess.Notes); n > cs.notes {
 		r.Session.Notes = sess.Notes[cs.notes:n:n]

@@ -267,11 +267,6 @@ func (g *gen) messages() {
 		if m.ConfirmsName != "" {
 			g.p(", confirms = %s", q(m.ConfirmsName))
 		}
-		if t := m.Trailer(); t != nil {
-			// A UCCE field after the fixed part (dissect's ucceTrailers).
-			g.p(",\n   trailer = ")
-			g.field(t)
-		}
 		g.p(",\n   fixed = {")
 		for i := range m.Fixed {
 			g.field(&m.Fixed[i])
