@@ -172,21 +172,60 @@ func TestHexDump(t *testing.T) {
 func TestTimeFormats(t *testing.T) {
 	m := recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(1)})
 	recs := []*record.Record{mkrec(m, 1, 1500*time.Millisecond), mkrec(m, 2, 2750*time.Millisecond)}
+	// The pipeline stamps Prev with the previous record decoded: here one
+	// filtered out 2.5 s in, so -t d and -t dd differ on the second row.
+	recs[1].Frame.Prev = t0.Add(2500 * time.Millisecond)
 	for _, tc := range []struct {
-		f    TimeFormat
+		arg  string
 		want []string
 	}{
-		{TimeRelative, []string{"1.500000", "2.750000"}},
-		{TimeDelta, []string{"0.000000", "1.250000"}},
-		{TimeEpoch, []string{"1772442001.500000", "1772442002.750000"}},
-		{TimeAbsolute, []string{"2026-03-02 09:00:01.500000", "2026-03-02 09:00:02.750000"}},
+		{"relative", []string{"1.500000", "2.750000"}},
+		{"r", []string{"1.500000", "2.750000"}},
+		{"delta", []string{"0.000000", "1.250000"}},
+		{"dd", []string{"0.000000", "1.250000"}},
+		{"d", []string{"0.000000", "0.250000"}},
+		{"epoch", []string{"1772442001.500000", "1772442002.750000"}},
+		{"e", []string{"1772442001.500000", "1772442002.750000"}},
+		{"absolute", []string{"2026-03-02 09:00:01.500000", "2026-03-02 09:00:02.750000"}},
+		{"ad", []string{"2026-03-02 09:00:01.500000", "2026-03-02 09:00:02.750000"}},
+		{"a", []string{"09:00:01.500000", "09:00:02.750000"}},
+		{"ud", []string{"2026-03-02 09:00:01.500000", "2026-03-02 09:00:02.750000"}},
+		{"u", []string{"09:00:01.500000", "09:00:02.750000"}},
 	} {
-		out := render(t, FormatTable, Options{Time: tc.f}, recs...)
+		f, err := ParseTimeFormat(tc.arg)
+		if err != nil {
+			t.Fatalf("-t %s: %v", tc.arg, err)
+		}
+		out := render(t, FormatTable, Options{Time: f}, recs...)
 		lines := strings.Split(strings.TrimSpace(out), "\n")
 		for i, w := range tc.want {
 			if !strings.Contains(lines[i], " "+w+" ") {
-				t.Errorf("-t %s row %d: %q lacks %q", tc.f, i+1, lines[i], w)
+				t.Errorf("-t %s row %d: %q lacks %q", tc.arg, i+1, lines[i], w)
 			}
+		}
+		if (tc.arg == "a" || tc.arg == "u") && strings.Contains(out, "2026-") {
+			t.Errorf("-t %s shows a date:\n%s", tc.arg, out)
+		}
+	}
+	if _, err := ParseTimeFormat("x"); err == nil || !strings.Contains(err.Error(), "ad, d, dd") {
+		t.Errorf("-t x: %v", err)
+	}
+}
+
+// -t u and ud are UTC whatever the local zone; a and ad follow it.
+func TestTimeFormatsZone(t *testing.T) {
+	m := recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(1)})
+	zone := time.FixedZone("X", 2*3600)
+	for f, want := range map[TimeFormat]string{TimeUTC: " 09:00:01.000000 ", TimeOfDay: " 11:00:01.000000 ", TimeUTCDate: " 2026-03-02 09:00:01.000000 ", TimeAbsolute: " 2026-03-02 11:00:01.000000 "} {
+		var b bytes.Buffer
+		w, err := New(FormatTable, &b, Options{Time: f, Location: zone})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(mkrec(m, 1, time.Second))
+		w.Close()
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("-t %s: %q lacks %q", f, b.String(), want)
 		}
 	}
 }

@@ -54,14 +54,7 @@ func newTable(w io.Writer, opts Options) *tableWriter {
 	if !opts.Aligned {
 		t.bw = bufio.NewWriterSize(w, 32<<10)
 	}
-	switch opts.Time {
-	case TimeAbsolute:
-		t.timeW = 26
-	case TimeEpoch:
-		t.timeW = 17
-	default:
-		t.timeW = 11
-	}
+	t.timeW = opts.Time.timeWidth()
 	return t
 }
 

@@ -134,10 +134,12 @@ func (t *treeWriter) frameLines(r *record.Record) {
 		rel := t.clock.format(fr)
 		switch t.opts.Time {
 		case TimeDelta:
+			abs += " (" + rel + " s since the previous message shown)"
+		case TimeDeltaDecode:
 			abs += " (" + rel + " s since the previous message)"
 		case TimeEpoch:
 			abs += " (epoch " + rel + ")"
-		case TimeAbsolute:
+		case TimeAbsolute, TimeOfDay, TimeUTC, TimeUTCDate:
 		default:
 			abs += " (" + rel + " s since the first packet)"
 		}

@@ -16,15 +16,16 @@ import (
 type ReadOptions struct {
 	IO *iostreams.IOStreams
 
-	Files []string
-	View  view.Options
+	Files    []string
+	ReadFile []string // -r, tshark's way of naming the capture
+	View     view.Options
 }
 
 // NewCmdRead returns the read command; runF replaces readRun in tests.
 func NewCmdRead(f *factory.Factory, runF func(*ReadOptions) error) *cobra.Command {
 	opts := &ReadOptions{IO: f.IOStreams}
 	cmd := &cobra.Command{
-		Use:   "read [flags] FILE...",
+		Use:   "read [flags] FILE... | read -r FILE",
 		Short: "Decode the CTI messages of pcap/pcapng captures",
 		Long: `Read decodes every Cisco Unified CCX CTI message carried by the TCP
 connections of one or more captures (pcap or pcapng, optionally gzipped; "-"
@@ -92,14 +93,13 @@ hex dump included, unless --show-secrets.`,
 
   # from tcpdump, live
   tcpdump -i eth0 -w - port 42027 | ctishark read -`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return factory.Usagef("read needs at least one capture file (or - for standard input)")
-			}
-			return nil
-		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Files = args
+			// tshark names the capture with -r; both spellings add up,
+			// -r files first.
+			opts.Files = append(append([]string(nil), opts.ReadFile...), args...)
+			if len(opts.Files) == 0 {
+				return factory.Usagef("read needs at least one capture file (FILE or -r FILE; - for standard input)")
+			}
 			if err := opts.validate(cmd); err != nil {
 				return err
 			}
@@ -110,6 +110,7 @@ hex dump included, unless --show-secrets.`,
 		},
 	}
 	cmd.Flags().SortFlags = false
+	cmd.Flags().StringArrayVarP(&opts.ReadFile, "read-file", "r", nil, "read the capture `FILE` (as tshark -r; same as naming it as an argument; repeatable)")
 	opts.View.AddFlags(cmd)
 	return cmd
 }

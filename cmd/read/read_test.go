@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -300,3 +301,53 @@ func TestForcedVersion(t *testing.T) {
 		t.Errorf("forced layout not used: %s", r.out)
 	}
 }
+
+// tshark users name the capture with -r; it reads the same as an argument.
+func TestReadFileFlag(t *testing.T) {
+	byArg := run(t, false, nil, "-c", "5", sampleCap)
+	byFlag := run(t, false, nil, "-c", "5", "-r", sampleCap)
+	if byArg.e != nil || byFlag.e != nil {
+		t.Fatalf("errors: %v / %v", byArg.e, byFlag.e)
+	}
+	if byFlag.out == "" || byFlag.out != byArg.out {
+		t.Errorf("-r FILE differs from FILE:\n%s\n---\n%s", byFlag.out, byArg.out)
+	}
+	if r := run(t, false, nil); r.e == nil || !strings.Contains(r.e.Error(), "-r FILE") {
+		t.Errorf("no file: %v", r.e)
+	}
+}
+
+// -t d counts from the previous message decoded, -t dd from the previous
+// one shown: with -Y they differ, without it they agree.
+func TestDeltaDecodedVersusShown(t *testing.T) {
+	const flt = "cti.msg_type == AGENT_STATE_EVENT"
+	times := func(args ...string) []string {
+		r := run(t, false, nil, append([]string{"-Y", flt}, append(args, sampleCap)...)...)
+		if r.e != nil {
+			t.Fatal(r.e)
+		}
+		var col []string
+		for _, l := range strings.Split(strings.TrimSpace(r.out), "\n") {
+			col = append(col, strings.Fields(l)[1])
+		}
+		return col
+	}
+	dd, dec := times("-t", "dd"), times("-t", "d")
+	if len(dd) < 3 || len(dd) != len(dec) {
+		t.Fatalf("rows: %d / %d", len(dd), len(dec))
+	}
+	// The first message shown has no previous one shown, but messages
+	// were decoded before it.
+	if dd[0] != "0.000000" || dec[0] == "0.000000" {
+		t.Errorf("-t dd %v, -t d %v: want dd 0 and d not on the first row", dd[:3], dec[:3])
+	}
+	for i := 1; i < len(dd); i++ {
+		a, _ := strconv.ParseFloat(dec[i], 64)
+		b, _ := strconv.ParseFloat(dd[i], 64)
+		if a > b {
+			t.Errorf("row %d: since the previous decoded (%s) longer than since the previous shown (%s)", i, dec[i], dd[i])
+		}
+	}
+}
+
+var sampleCap = filepath.Join("..", "..", "testdata", "sample.pcap")

@@ -43,7 +43,7 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	fl.StringVarP(&o.Format, "format", "T", "table", "view: table, tree, json, jsonl or fields (with -e)")
 	fl.BoolVarP(&o.Verbose, "verbose", "V", false, "show every field (same as -T tree)")
 	fl.BoolVarP(&o.Hex, "hex", "x", false, "add a hex dump of each message (tree view; implies -V)")
-	fl.StringVarP(&o.Time, "time", "t", "relative", "time column: relative (to the first packet), absolute, delta (to the previous message) or epoch")
+	fl.StringVarP(&o.Time, "time", "t", "r", "time column `FORMAT`, as tshark: r (relative to the first packet), a (time of day), ad (date and time), d (since the previous message), dd (since the previous message shown), e (epoch), u / ud (UTC); also relative, absolute (= ad), delta (= dd), epoch")
 	fl.IntVarP(&o.Count, "count", "c", 0, "stop after `N` messages")
 	o.Options.AddFlags(fl)
 	fl.BoolVar(&o.ShowSecrets, "show-secrets", false, "show passwords instead of ********")
