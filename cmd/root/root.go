@@ -28,6 +28,10 @@ expert warnings where the bytes do not match the protocol.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	// tshark --version (and -v) habits: the same line as `ctishark version`.
+	cmd.Version = version.Resolve(f.Version)
+	cmd.SetVersionTemplate(version.Line(f.Version) + "\n")
+	cmd.Flags().BoolP("version", "v", false, "print the version of ctishark (same as ctishark version)")
 	cmd.SetOut(f.IOStreams.Out)
 	cmd.SetErr(f.IOStreams.ErrOut)
 	cmd.SetIn(f.IOStreams.In)

@@ -53,3 +53,17 @@ func TestSilentErrorKeepsItsCode(t *testing.T) {
 		t.Fatalf("plain error: exit %d, stderr %q", got, errOut.String())
 	}
 }
+
+// tshark --version and -v habits print what `ctishark version` prints.
+func TestVersionFlag(t *testing.T) {
+	_, want, _ := run(t, "version")
+	if !strings.HasPrefix(want, "ctishark test (go") {
+		t.Fatalf("version: %q", want)
+	}
+	for _, flag := range []string{"--version", "-v"} {
+		code, out, errOut := run(t, flag)
+		if code != 0 || out != want {
+			t.Errorf("%s: exit %d, %q (stderr %q), want %q", flag, code, out, errOut, want)
+		}
+	}
+}
