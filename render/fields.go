@@ -18,6 +18,23 @@ type FieldsOptions struct {
 	Quote      byte     // 0, '"' or '\'': wrap every value, doubling the quote inside
 	Header     bool     // first line: the field names
 	Display    bool     // symbolic values: enum and mask names, TIME as a date
+	// Occurrence picks among the values of a repeated field, as tshark's
+	// -E occurrence: 0 all (a), 1 the first (f), -1 the last (l), n > 1
+	// the n-th.
+	Occurrence int
+}
+
+// occurrence keeps the values -E occurrence asks for.
+func (fo *FieldsOptions) occurrence(vals []string) []string {
+	switch n := fo.Occurrence; {
+	case n == 0 || len(vals) == 0:
+		return vals
+	case n < 0:
+		return vals[len(vals)-1:]
+	case n <= len(vals):
+		return vals[n-1 : n]
+	}
+	return vals[:0]
 }
 
 // fieldsWriter writes one line per record. Nothing is kept between
@@ -57,7 +74,7 @@ func (f *fieldsWriter) Write(r *record.Record) error {
 			b = append(b, f.fo.Separator...)
 		}
 		f.vals = record.FieldValues(f.vals[:0], r, name, f.fo.Display, f.opts.ShowSecrets)
-		b = f.appendCell(b, strings.Join(f.vals, f.fo.Aggregator))
+		b = f.appendCell(b, strings.Join(f.fo.occurrence(f.vals), f.fo.Aggregator))
 	}
 	b = append(b, '\n')
 	f.line = b

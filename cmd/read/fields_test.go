@@ -113,3 +113,23 @@ func TestFieldsUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// -E occurrence picks among a repeated field's values as in tshark: the
+// three ApplicationNames of the sample's CONFIG_APPLICATION_EVENT.
+func TestFieldsOccurrence(t *testing.T) {
+	for occ, want := range map[string]string{
+		"a": "Sales_Main,Support_Main,Billing_IVR",
+		"f": "Sales_Main",
+		"l": "Billing_IVR",
+		"2": "Support_Main",
+		"4": "",
+	} {
+		r := run(t, false, nil, "-T", "fields", "-Y", "cti.msg_type == CONFIG_APPLICATION_EVENT", "-e", "cti.ApplicationName", "-E", "occurrence="+occ, sampleCap)
+		if r.e != nil || r.out != want+"\n" {
+			t.Errorf("occurrence=%s: %q %v, want %q", occ, r.out, r.e, want)
+		}
+	}
+	if r := run(t, false, nil, "-T", "fields", "-e", "cti.num", "-E", "occurrence=0", sampleCap); testutil.ExitCode(r.e) != 2 {
+		t.Errorf("occurrence=0 accepted: %v", r.e)
+	}
+}

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/ctishark/ctishark/cmd/factory"
@@ -76,8 +77,23 @@ func (o *Options) validateFields() error {
 			default:
 				return bad()
 			}
+		case "occurrence":
+			switch v {
+			case "a":
+				fo.Occurrence = 0
+			case "f":
+				fo.Occurrence = 1
+			case "l":
+				fo.Occurrence = -1
+			default:
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 1 {
+					return factory.Usagef("-E occurrence=%s: want f (first), l (last), a (all) or a position from 1", v)
+				}
+				fo.Occurrence = n
+			}
 		default:
-			return factory.Usagef("-E %q: unknown option (want separator, aggregator, header, quote or display)", k)
+			return factory.Usagef("-E %q: unknown option (want separator, aggregator, header, quote, occurrence or display)", k)
 		}
 	}
 	o.FieldsView = fo
