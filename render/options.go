@@ -99,7 +99,7 @@ type Options struct {
 	Location    *time.Location // zone of absolute times (default time.Local)
 	Color       bool           // colour failures, expert items, heartbeats
 	ShowSecrets bool           // show passwords instead of ********
-	Hex         bool           // tree: add a hex dump of each frame
+	Hex         bool           // table and tree: add a hex dump of each frame
 	Aligned     bool           // table: buffer rows and align them with tablewriter (TTY)
 	Live        bool           // flush after every record (input is a live pipe)
 	Fields      FieldsOptions  // the fields view: which fields, separators, quoting
@@ -123,7 +123,8 @@ func New(f Format, w io.Writer, opts Options) (Writer, error) {
 	var wr Writer
 	switch f {
 	case FormatTable, "":
-		if opts.Live {
+		// Rows interleaved with hex dumps cannot be aligned as one table.
+		if opts.Live || opts.Hex {
 			opts.Aligned = false
 		}
 		wr = newTable(w, opts)

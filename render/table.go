@@ -128,6 +128,12 @@ func (t *tableWriter) Write(r *record.Record) error {
 	b = append(b, '\n')
 	t.buf = b
 	_, err := t.bw.Write(b)
+	if err == nil && t.opts.Hex && r.Msg != nil {
+		// tshark -x: a blank line, the bytes, a blank line.
+		t.bw.WriteByte('\n')
+		HexDump(t.bw, r.Msg, t.opts.ShowSecrets)
+		err = t.bw.WriteByte('\n')
+	}
 	return err
 }
 

@@ -38,7 +38,10 @@ Views (-T):
          the output is a pipe or a file.
   tree   every field of every message, like Wireshark's detail pane: enum
          names, mask bits, floating tags, expert notes under the field they
-         concern (-V is short for -T tree; -x adds a hex dump).
+         concern (-V is short for -T tree).
+
+-x adds the bytes of each message as a hex dump, after its row in the
+packet list or after its tree with -V, as tshark does.
   json   an array of message objects; jsonl: one object per line (the
          schema is documented in render/JSON.md of the source tree).
   fields the values of the fields named with -e, one line per message,

@@ -58,7 +58,7 @@ func TestFlagsResolve(t *testing.T) {
 	var got *ReadOptions
 	ios, _, _, _ := iostreams.Test()
 	cmd := NewCmdRead(&factory.Factory{IOStreams: ios}, func(o *ReadOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"-x", "-t", "delta", "-c", "3", "-p", "42028", "-p", "9000,9001", "--cti-version", "18", "--float-header", "2+1", "a.pcap", "b.pcap"})
+	cmd.SetArgs([]string{"-V", "-x", "-t", "delta", "-c", "3", "-p", "42028", "-p", "9000,9001", "--cti-version", "18", "--float-header", "2+1", "a.pcap", "b.pcap"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
@@ -351,3 +351,32 @@ func TestDeltaDecodedVersusShown(t *testing.T) {
 }
 
 var sampleCap = filepath.Join("..", "..", "testdata", "sample.pcap")
+
+// -x alone is tshark's packet list with the bytes after each row; -V -x
+// the tree with them; -x with a machine view is refused.
+func TestHexWithPacketList(t *testing.T) {
+	r := run(t, true, nil, "-x", "-c", "2", sampleCap)
+	if r.e != nil {
+		t.Fatal(r.e)
+	}
+	lines := strings.Split(r.out, "\n")
+	if !strings.HasPrefix(lines[0], "    1 ") || !strings.Contains(lines[0], "OPEN_REQ") || lines[1] != "" || !strings.HasPrefix(lines[2], "0000  00 00 ") {
+		t.Fatalf("-x: want row 1, a blank line, then the dump:\n%s", r.out)
+	}
+	second := -1
+	for i, l := range lines {
+		if strings.HasPrefix(l, "    2 ") {
+			second = i
+		}
+	}
+	if second < 0 || lines[second-1] != "" || !strings.HasPrefix(lines[second+2], "0000  ") || strings.Contains(r.out, "Header") {
+		t.Errorf("-x: row 2 not after a blank line and before its dump, or a tree shown:\n%s", r.out)
+	}
+	tree := run(t, false, nil, "-V", "-x", "-c", "1", sampleCap)
+	if !strings.Contains(tree.out, "Header") || !strings.Contains(tree.out, "\n0000  00 00 ") {
+		t.Errorf("-V -x: %s", tree.out)
+	}
+	if r := run(t, false, nil, "-x", "-T", "json", sampleCap); testutil.ExitCode(r.e) != 2 {
+		t.Errorf("-x -T json: %v", r.e)
+	}
+}

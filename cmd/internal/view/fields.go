@@ -24,7 +24,7 @@ func (o *Options) validateFields() error {
 		return factory.Usagef("-T fields needs at least one -e FIELD (e.g. -e cti.num -e cti.msg_type)")
 	}
 	if o.Verbose || o.Hex {
-		return factory.Usagef("-V and -x show the tree view; they cannot be combined with -T fields")
+		return factory.Usagef("-V and -x show the tree view and the bytes; they cannot be combined with -T fields")
 	}
 	fo := render.FieldsOptions{Separator: "\t", Aggregator: ","}
 	for _, name := range o.Fields {

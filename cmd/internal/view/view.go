@@ -42,7 +42,7 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVarP(&o.Format, "format", "T", "table", "view: table, tree, json, jsonl or fields (with -e)")
 	fl.BoolVarP(&o.Verbose, "verbose", "V", false, "show every field (same as -T tree)")
-	fl.BoolVarP(&o.Hex, "hex", "x", false, "add a hex dump of each message (tree view; implies -V)")
+	fl.BoolVarP(&o.Hex, "hex", "x", false, "add a hex dump of each message: after its row in the packet list, or after its tree with -V (as tshark)")
 	fl.StringVarP(&o.Time, "time", "t", "r", "time column `FORMAT`, as tshark: r (relative to the first packet), a (time of day), ad (date and time), d (since the previous message), dd (since the previous message shown), e (epoch), u / ud (UTC); also relative, absolute (= ad), delta (= dd), epoch")
 	fl.IntVarP(&o.Count, "count", "c", 0, "stop after `N` messages")
 	o.Options.AddFlags(fl)
@@ -67,11 +67,16 @@ func (o *Options) Validate(cmd *cobra.Command, ios *iostreams.IOStreams) error {
 		return err
 	}
 	explicitFormat := cmd.Flags().Changed("format")
-	if o.Verbose || o.Hex {
+	if o.Verbose {
 		if explicitFormat && o.View != render.FormatTree {
-			return factory.Usagef("-V and -x show the tree view; they cannot be combined with -T %s", o.View)
+			return factory.Usagef("-V shows the tree view; it cannot be combined with -T %s", o.View)
 		}
 		o.View = render.FormatTree
+	}
+	// As in tshark, -x adds the bytes to the view: after each row of the
+	// packet list, or after each tree with -V.
+	if o.Hex && o.View != render.FormatTable && o.View != render.FormatTree {
+		return factory.Usagef("-x adds a hex dump to the packet list or the tree (-V); it cannot be combined with -T %s", o.View)
 	}
 	if o.TimeFormat, err = render.ParseTimeFormat(o.Time); err != nil {
 		return &factory.UsageError{Err: err}
