@@ -19,13 +19,15 @@ const (
 	FormatTree  Format = "tree"
 	FormatJSON  Format = "json"
 	FormatJSONL Format = "jsonl"
+	FormatEK    Format = "ek"   // tshark's -T ek: Elasticsearch bulk lines
+	FormatPSML  Format = "psml" // tshark's -T psml: the packet list as XML
 	// FormatFields prints only the fields Options.Fields names.
 	FormatFields Format = "fields"
 )
 
 // Formats lists the views of whole messages in the order --help shows
 // them; FormatFields, which shows chosen fields, comes after them.
-var Formats = []Format{FormatTable, FormatTree, FormatJSON, FormatJSONL}
+var Formats = []Format{FormatTable, FormatTree, FormatJSON, FormatJSONL, FormatEK, FormatPSML}
 
 // ParseFormat reads a view name.
 func ParseFormat(s string) (Format, error) {
@@ -37,7 +39,7 @@ func ParseFormat(s string) (Format, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("unknown output format %q (want table, tree, json, jsonl or fields)", s)
+	return "", fmt.Errorf("unknown output format %q (want table, tree, json, jsonl, ek, psml or fields)", s)
 }
 
 // TimeFormat is how the table and tree show a message's time.
@@ -134,6 +136,10 @@ func New(f Format, w io.Writer, opts Options) (Writer, error) {
 		wr = newJSON(w, opts, true)
 	case FormatJSONL:
 		wr = newJSON(w, opts, false)
+	case FormatEK:
+		wr = newEK(w, opts)
+	case FormatPSML:
+		wr = newPSML(w, opts)
 	case FormatFields:
 		return NewFields(w, opts, opts.Fields), nil // flushes per line itself when live
 	default:

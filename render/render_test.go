@@ -3,6 +3,8 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
+	"html"
 	"net/netip"
 	"strings"
 	"testing"
@@ -115,7 +117,8 @@ func TestSecretsEverywhere(t *testing.T) {
 			t.Errorf("%s shows the password:\n%s", f, out)
 		}
 		shown := render(t, f, Options{Hex: true, ShowSecrets: true}, r)
-		if f != FormatTable && !strings.Contains(shown, "68756e74657232") && !strings.Contains(shown, "68 75 6e 74") {
+		// The table shows the bytes with -x; psml is the packet list only.
+		if f != FormatPSML && !strings.Contains(shown, "68756e74657232") && !strings.Contains(shown, "68 75 6e 74") {
 			t.Errorf("%s with ShowSecrets hides the password", f)
 		}
 	}
@@ -247,6 +250,9 @@ func TestEventRecords(t *testing.T) {
 	r := &record.Record{Frame: record.Frame{Pkt: 9, Time: t0, Start: t0, Dir: record.ServerToClient}, Event: &record.Event{Kind: record.Gap, Bytes: 100, Offset: 4000}}
 	for _, f := range Formats {
 		out := render(t, f, Options{}, r)
+		if f == FormatPSML {
+			out = html.UnescapeString(out)
+		}
 		if !strings.Contains(out, "100 bytes server->client missing from the capture at stream offset 4000") {
 			t.Errorf("%s: %s", f, out)
 		}
@@ -283,5 +289,57 @@ func TestForeignSecretMasked(t *testing.T) {
 		if strings.Contains(out, "68756e74657232") || strings.Contains(out, "hunter2") || strings.Contains(out, "68 75 6e 74") {
 			t.Errorf("%s shows a foreign ClientPassword:\n%s", f, out)
 		}
+	}
+}
+
+// -T ek is tshark's: an index line naming the day, then the document with
+// the time in milliseconds and the jsonl object under layers.cti.
+func TestEK(t *testing.T) {
+	m := recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(7)})
+	out := render(t, FormatEK, Options{}, mkrec(m, 1, 1500*time.Millisecond))
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 2 || lines[0] != `{"index":{"_index":"packets-2026-03-02","_type":"doc"}}` {
+		t.Fatalf("index line:\n%s", out)
+	}
+	var doc struct {
+		Timestamp string `json:"timestamp"`
+		Layers    struct {
+			CTI map[string]any `json:"cti"`
+		} `json:"layers"`
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &doc); err != nil {
+		t.Fatalf("%v: %s", err, lines[1])
+	}
+	jsonl := render(t, FormatJSONL, Options{}, mkrec(m, 1, 1500*time.Millisecond))
+	if doc.Timestamp != "1772442001500" || !strings.Contains(lines[1], `"cti":`+strings.TrimSuffix(jsonl, "\n")+"}}") {
+		t.Errorf("document %s\nwant the jsonl object %s", lines[1], jsonl)
+	}
+}
+
+// -T psml is the packet list as tshark's XML: the table's columns as
+// sections, text escaped for XML.
+func TestPSML(t *testing.T) {
+	m := recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(7)})
+	out := render(t, FormatPSML, Options{}, mkrec(m, 1, 1500*time.Millisecond))
+	var doc struct {
+		XMLName   xml.Name `xml:"psml"`
+		Structure struct {
+			Sections []string `xml:"section"`
+		} `xml:"structure"`
+		Packets []struct {
+			Sections []string `xml:"section"`
+		} `xml:"packet"`
+	}
+	if err := xml.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	if strings.Join(doc.Structure.Sections, "|") != "No.|Time|Source|Destination|Message|ID|Info" || len(doc.Packets) != 1 {
+		t.Fatalf("structure %v, %d packets", doc.Structure.Sections, len(doc.Packets))
+	}
+	if got := strings.Join(doc.Packets[0].Sections, "|"); got != "1|1.500000|10.0.0.50:50123|10.0.0.5:42027|HEARTBEAT_REQ|7|invoke 7" {
+		t.Errorf("packet %s", got)
+	}
+	if empty := render(t, FormatPSML, Options{}); xml.Unmarshal([]byte(empty), &doc) != nil {
+		t.Errorf("no message: %s", empty)
 	}
 }

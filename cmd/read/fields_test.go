@@ -104,7 +104,7 @@ func TestFieldsUsageErrors(t *testing.T) {
 		{[]string{"-T", "fields", "-e", "cti.num == 1"}, "not an expression"},
 		{[]string{"-T", "fields", "-e", "cti.num", "-E", "quote=x"}, `-E quote: invalid value "x"`},
 		{[]string{"-T", "fields", "-e", "cti.num", "-E", "colour=y"}, "unknown option"},
-		{[]string{"-T", "csv"}, "jsonl or fields"},
+		{[]string{"-T", "csv"}, "psml or fields"},
 		{[]string{"-Y", "cti.msg_type =="}, "-Y"},
 	} {
 		r := run(t, false, nil, append(tc.args, "x.pcap")...)

@@ -44,6 +44,9 @@ Views (-T):
 packet list or after its tree with -V, as tshark does.
   json   an array of message objects; jsonl: one object per line (the
          schema is documented in render/JSON.md of the source tree).
+  ek     tshark's Elasticsearch bulk form: an index line, then the jsonl
+         object under layers.cti with a timestamp in milliseconds.
+  psml   the packet list as tshark's PSML XML: the table's columns.
   fields the values of the fields named with -e, one line per message,
          tab-separated, in the order asked (like tshark -T fields). Names
          are display filter names (ctishark fields lists them), plus

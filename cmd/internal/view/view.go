@@ -40,7 +40,7 @@ type Options struct {
 // AddFlags registers the shared flags on cmd.
 func (o *Options) AddFlags(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVarP(&o.Format, "format", "T", "table", "view: table, tree, json, jsonl or fields (with -e)")
+	fl.StringVarP(&o.Format, "format", "T", "table", "view `FORMAT`: table, tree, json, jsonl, ek (Elasticsearch bulk, as tshark), psml (the packet list as XML) or fields (with -e)")
 	fl.BoolVarP(&o.Verbose, "verbose", "V", false, "show every field (same as -T tree)")
 	fl.BoolVarP(&o.Hex, "hex", "x", false, "add a hex dump of each message: after its row in the packet list, or after its tree with -V (as tshark)")
 	fl.StringVarP(&o.Time, "time", "t", "r", "time column `FORMAT`, as tshark: r (relative to the first packet), a (time of day), ad (date and time), d (since the previous message), dd (since the previous message shown), e (epoch), u / ud (UTC); also relative, absolute (= ad), delta (= dd), epoch")
