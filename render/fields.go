@@ -13,6 +13,7 @@ import (
 // tshark's -T fields with its -E options.
 type FieldsOptions struct {
 	Fields     []string // filter names, in output order (cti.AgentID, cti.num...)
+	Titles     []string // the header's names when they differ from Fields (aliases as typed); nil: Fields
 	Separator  string   // between columns (default tab)
 	Aggregator string   // between occurrences of a repeated field (default ",")
 	Quote      byte     // 0, '"' or '\'': wrap every value, doubling the quote inside
@@ -110,7 +111,11 @@ func (f *fieldsWriter) Close() error {
 
 // appendHeader adds the line of field names.
 func (f *fieldsWriter) appendHeader(b []byte) []byte {
-	for i, name := range f.fo.Fields {
+	names := f.fo.Fields
+	if len(f.fo.Titles) == len(names) {
+		names = f.fo.Titles
+	}
+	for i, name := range names {
 		if i > 0 {
 			b = append(b, f.fo.Separator...)
 		}

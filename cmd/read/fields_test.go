@@ -133,3 +133,16 @@ func TestFieldsOccurrence(t *testing.T) {
 		t.Errorf("occurrence=0 accepted: %v", r.e)
 	}
 }
+
+// -e takes the generic aliases too: frame.number prints cti.frame under
+// the name typed.
+func TestFieldsAliases(t *testing.T) {
+	a := run(t, false, nil, "-T", "fields", "-E", "header=y", "-e", "frame.number", "-e", "tcp.stream", "-c", "3", sampleCap)
+	b := run(t, false, nil, "-T", "fields", "-e", "cti.frame", "-e", "cti.stream", "-c", "3", sampleCap)
+	if a.e != nil || b.e != nil {
+		t.Fatal(a.e, b.e)
+	}
+	if want := "frame.number\ttcp.stream\n" + b.out; a.out != want || b.out == "" {
+		t.Errorf("aliases:\n%s\nwant\n%s", a.out, want)
+	}
+}

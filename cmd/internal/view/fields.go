@@ -35,7 +35,10 @@ func (o *Options) validateFields() error {
 			msg, _, _ := strings.Cut(err.Error(), "\n")
 			return factory.Usagef("-e: %s (ctishark fields lists the names)", msg)
 		}
-		fo.Fields = append(fo.Fields, name)
+		// frame.number and the other generic aliases print their cti.
+		// field, under the name given.
+		fo.Fields = append(fo.Fields, filter.Canonical(name))
+		fo.Titles = append(fo.Titles, name)
 	}
 	for _, kv := range o.FieldOpts {
 		k, v, ok := strings.Cut(kv, "=")
