@@ -104,6 +104,7 @@ type Options struct {
 	Hex         bool           // table and tree: add a hex dump of each frame
 	Aligned     bool           // table: buffer rows and align them with tablewriter (TTY)
 	Live        bool           // flush after every record (input is a live pipe)
+	Width       int            // table: cut rows at this many columns (the terminal's) so they never wrap; 0 = no limit
 	Fields      FieldsOptions  // the fields view: which fields, separators, quoting
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/record"
+	"github.com/ctishark/ctishark/render/termtext"
 	"github.com/ctishark/ctishark/dissect/record/recordtest"
 )
 
@@ -341,5 +342,30 @@ func TestPSML(t *testing.T) {
 	}
 	if empty := render(t, FormatPSML, Options{}); xml.Unmarshal([]byte(empty), &doc) != nil {
 		t.Errorf("no message: %s", empty)
+	}
+}
+
+// On a terminal rows are cut at its width, with … where the cut is, so
+// none wraps; aligned and streamed alike, header and rule included.
+func TestTableWidth(t *testing.T) {
+	m := recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(7)})
+	for _, aligned := range []bool{true, false} {
+		out := render(t, FormatTable, Options{Aligned: aligned, Width: 60, Color: true}, mkrec(m, 1, 0), mkrec(m, 2, time.Second))
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		want := 2
+		if aligned {
+			want = 4 // header and rule
+		}
+		if len(lines) != want {
+			t.Fatalf("aligned %v: %d lines:\n%s", aligned, len(lines), out)
+		}
+		for _, l := range lines {
+			if n := termtext.VisibleLen(l); n > 60 || !strings.HasSuffix(strings.TrimSuffix(l, "\x1b[0m"), "…") && n == 60 {
+				t.Errorf("aligned %v: %d columns: %q", aligned, n, l)
+			}
+		}
+		if wide := render(t, FormatTable, Options{Aligned: aligned, Width: 200}, mkrec(m, 1, 0)); strings.Contains(wide, "…") || !strings.Contains(wide, "invoke 7") {
+			t.Errorf("aligned %v at 200 columns cut: %s", aligned, wide)
+		}
 	}
 }

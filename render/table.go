@@ -125,6 +125,7 @@ func (t *tableWriter) Write(r *record.Record) error {
 	b = padLeft(b, cells[5], 10)
 	b = append(b, ' ')
 	b = append(b, cells[6]...)
+	b = t.cut(b)
 	b = append(b, '\n')
 	t.buf = b
 	_, err := t.bw.Write(b)
@@ -172,8 +173,32 @@ func (t *tableWriter) flushBlock() error {
 	if err := tbl.Render(); err != nil {
 		return err
 	}
-	_, err := t.w.Write(termtext.TrimLineEnds(buf.Bytes()))
+	out := termtext.TrimLineEnds(buf.Bytes())
+	if t.opts.Width > 0 {
+		var cut []byte
+		for line := range bytes.Lines(out) {
+			cut = append(t.cut(append(cut, bytes.TrimSuffix(line, []byte("\n"))...)), '\n')
+		}
+		out = cut
+	}
+	_, err := t.w.Write(out)
 	return err
+}
+
+// cut shortens the last line of b to the terminal width (Options.Width),
+// ending it with "…" where text was cut: on a terminal a row that wraps
+// reads as two, so the Info column gives way, as in the ladder.
+func (t *tableWriter) cut(b []byte) []byte {
+	w := t.opts.Width
+	if w <= 1 {
+		return b
+	}
+	start := bytes.LastIndexByte(b, '\n') + 1
+	line := string(b[start:])
+	if termtext.VisibleLen(line) <= w {
+		return b
+	}
+	return append(append(b[:start], termtext.Truncate(line, w-1)...), "…"...)
 }
 
 var columnAlign = []tw.Align{tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignLeft}

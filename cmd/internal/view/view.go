@@ -111,6 +111,7 @@ func (o *Options) NewWriter(ios *iostreams.IOStreams, live bool) (render.Writer,
 		Hex:         o.Hex,
 		Aligned:     ios.IsStdoutTTY() && !live,
 		Live:        live,
+		Width:       ios.TerminalWidth(), // 0 unless the output is a terminal
 		Fields:      o.FieldsView,
 	})
 }
