@@ -334,10 +334,10 @@ func TestPSML(t *testing.T) {
 	if err := xml.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("%v:\n%s", err, out)
 	}
-	if strings.Join(doc.Structure.Sections, "|") != "No.|Time|Source|Destination|Message|ID|Info" || len(doc.Packets) != 1 {
+	if strings.Join(doc.Structure.Sections, "|") != "No.|Time|Source|Destination|Message|Invoke/Call|Info" || len(doc.Packets) != 1 {
 		t.Fatalf("structure %v, %d packets", doc.Structure.Sections, len(doc.Packets))
 	}
-	if got := strings.Join(doc.Packets[0].Sections, "|"); got != "1|1.500000|10.0.0.50:50123|10.0.0.5:42027|HEARTBEAT_REQ|7|invoke 7" {
+	if got := strings.Join(doc.Packets[0].Sections, "|"); got != "1|1.500000|10.0.0.50:50123|10.0.0.5:42027|HEARTBEAT_REQ|7|" {
 		t.Errorf("packet %s", got)
 	}
 	if empty := render(t, FormatPSML, Options{}); xml.Unmarshal([]byte(empty), &doc) != nil {
@@ -364,8 +364,27 @@ func TestTableWidth(t *testing.T) {
 				t.Errorf("aligned %v: %d columns: %q", aligned, n, l)
 			}
 		}
-		if wide := render(t, FormatTable, Options{Aligned: aligned, Width: 200}, mkrec(m, 1, 0)); strings.Contains(wide, "…") || !strings.Contains(wide, "invoke 7") {
+		if wide := render(t, FormatTable, Options{Aligned: aligned, Width: 200}, mkrec(m, 1, 0)); strings.Contains(wide, "…") || !strings.Contains(wide, "HEARTBEAT_REQ") {
 			t.Errorf("aligned %v at 200 columns cut: %s", aligned, wide)
 		}
+	}
+}
+
+// The table's ID column says whether it holds an InvokeID or a call, and
+// Info does not repeat it; JSON's info keeps it (no ID column there).
+func TestTableIDNotRepeated(t *testing.T) {
+	conf := recordtest.Build(t, "SET_AGENT_STATE_CONF", map[string]dissect.Value{"InvokeID": recordtest.U(3)})
+	call := recordtest.Build(t, "CALL_CLEARED_EVENT", map[string]dissect.Value{"CallID": recordtest.U(16777516), "LocalConnectionState": recordtest.U(0), "EventCause": recordtest.U(22)},
+		"ConnectionDeviceID", recordtest.S("1001"))
+	out := render(t, FormatTable, Options{}, mkrec(conf, 1, 0), mkrec(call, 2, 0))
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if !strings.HasSuffix(lines[0], "SET_AGENT_STATE_CONF                        3 ") && !strings.HasSuffix(lines[0], " 3") {
+		t.Errorf("confirm row %q: want the InvokeID once, no Info", lines[0])
+	}
+	if strings.Count(lines[1], "16777516") != 1 || !strings.Contains(lines[1], "call 16777516 dev 1001") {
+		t.Errorf("call row %q: want \"call 16777516\" once, in the ID column", lines[1])
+	}
+	if js := render(t, FormatJSONL, Options{}, mkrec(call, 2, 0)); !strings.Contains(js, `"info":"call 16777516 dev 1001`) {
+		t.Errorf("JSON info lost the call: %s", js)
 	}
 }

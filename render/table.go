@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
@@ -25,18 +26,26 @@ import (
 // by spaces, without a header, as tshark does when its output is not a
 // terminal:
 //
-//	    3   0.000412     10.0.0.5:51234 → 10.0.0.1:42027       OPEN_CONF                              1 agent mode granted ...
+//	      3    0.000412     10.0.0.5:51234 → 10.0.0.1:42027       OPEN_CONF                                   1 agent mode granted ...
 //
-// Columns: message number (right-aligned, width 5; "-" for a stream event),
+// Columns: message number (right-aligned, width 7; "-" for a stream event),
 // time (right-aligned, width depending on -t), source ip:port (right-aligned,
 // width 21), " → ", destination ip:port (left-aligned, width 21), message
 // name (left-aligned, width 29; "[gap]" etc. for stream events), ID
-// (right-aligned, width 10) and Info, which runs to the end of the line.
+// (right-aligned, width 15: an InvokeID as a number, a CallID as "call N")
+// and Info, which runs to the end of the line, without the ID again.
 // Wider values push the following columns right rather than being cut.
 
 const tableBlock = 2000
 
-var tableHeader = []string{"No.", "Time", "Source", "Destination", "Message", "ID", "Info"}
+// idWidth fits "call 4294967295"; numWidth fits message numbers to
+// 9,999,999, so columns do not shift from the 100,000th message on.
+const (
+	idWidth  = 15
+	numWidth = 7
+)
+
+var tableHeader = []string{"No.", "Time", "Source", "Destination", "Message", "Invoke/Call", "Info"}
 
 type tableWriter struct {
 	w     io.Writer
@@ -65,7 +74,8 @@ func (t *tableWriter) row(r *record.Record) []string {
 	if r.Event != nil {
 		return []string{"-", tm, src, dst, "[" + r.Event.Kind.String() + "]", "", record.EventInfo(r.Event, r.Frame.Dir)}
 	}
-	info := record.Info(r.Msg, t.opts.ShowSecrets)
+	id, dup := record.LabelledID(r.Msg)
+	info := dropLead(record.Info(r.Msg, t.opts.ShowSecrets), dup)
 	switch {
 	case r.Request != nil:
 		info += pairNote("request", r.Request.Num, r.Request.Latency)
@@ -77,7 +87,22 @@ func (t *tableWriter) row(r *record.Record) []string {
 	if r.Frame.Truncated {
 		info += " [truncated by the capture]"
 	}
-	return []string{strconv.Itoa(r.Num), tm, src, dst, r.Msg.Name(), record.MessageID(r.Msg), info}
+	return []string{strconv.Itoa(r.Num), tm, src, dst, r.Msg.Name(), id, strings.TrimPrefix(info, " ")}
+}
+
+// dropLead removes lead (the ID column's text) from the start of info:
+// "invoke 3" on a bare confirm, "call N" on a call event.
+func dropLead(info, lead string) string {
+	if lead == "" {
+		return info
+	}
+	if info == lead {
+		return ""
+	}
+	if rest, ok := strings.CutPrefix(info, lead+" "); ok {
+		return rest
+	}
+	return info
 }
 
 func endpoint(a interface{ IsValid() bool }) string {
@@ -112,7 +137,7 @@ func (t *tableWriter) Write(r *record.Record) error {
 		return nil
 	}
 	b := t.buf[:0]
-	b = padLeft(b, cells[0], 5)
+	b = padLeft(b, cells[0], numWidth)
 	b = append(b, ' ')
 	b = padLeft(b, cells[1], t.timeW)
 	b = append(b, ' ')
@@ -122,7 +147,7 @@ func (t *tableWriter) Write(r *record.Record) error {
 	b = append(b, ' ')
 	b = padRight(b, cells[4], 29)
 	b = append(b, ' ')
-	b = padLeft(b, cells[5], 10)
+	b = padLeft(b, cells[5], idWidth)
 	b = append(b, ' ')
 	b = append(b, cells[6]...)
 	b = t.cut(b)

@@ -360,12 +360,12 @@ func TestHexWithPacketList(t *testing.T) {
 		t.Fatal(r.e)
 	}
 	lines := strings.Split(r.out, "\n")
-	if !strings.HasPrefix(lines[0], "    1 ") || !strings.Contains(lines[0], "OPEN_REQ") || lines[1] != "" || !strings.HasPrefix(lines[2], "0000  00 00 ") {
+	if !strings.HasPrefix(strings.TrimLeft(lines[0], " "), "1 ") || !strings.Contains(lines[0], "OPEN_REQ") || lines[1] != "" || !strings.HasPrefix(lines[2], "0000  00 00 ") {
 		t.Fatalf("-x: want row 1, a blank line, then the dump:\n%s", r.out)
 	}
 	second := -1
 	for i, l := range lines {
-		if strings.HasPrefix(l, "    2 ") {
+		if strings.HasPrefix(strings.TrimLeft(l, " "), "2 ") {
 			second = i
 		}
 	}
