@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"html"
 	"net/netip"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -386,5 +387,30 @@ func TestTableIDNotRepeated(t *testing.T) {
 	}
 	if js := render(t, FormatJSONL, Options{}, mkrec(call, 2, 0)); !strings.Contains(js, `"info":"call 16777516 dev 1001`) {
 		t.Errorf("JSON info lost the call: %s", js)
+	}
+}
+
+// The tree counts zero reserved fields in the section title instead of a
+// line each, and shows a non-zero one as the number it is (not a date).
+func TestTreeReserved(t *testing.T) {
+	m := recordtest.Build(t, "AGENT_STATE_EVENT", map[string]dissect.Value{"AgentState": recordtest.U(3)}, "AgentID", recordtest.S("1001"))
+	out := render(t, FormatTree, Options{}, mkrec(m, 1, 0))
+	if strings.Contains(out, "reserved: 0") || !regexp.MustCompile(`Fixed part \(\d+ bytes; \d+ reserved fields, all zero, not shown\)`).MatchString(out) {
+		t.Errorf("zero reserved fields shown or not counted:\n%s", out)
+	}
+	for i := range m.Fields {
+		if m.Fields[i].Name == "reserved" && m.Fields[i].Value.Type == dissect.TypeTIME {
+			m.Fields[i].Value.Num = 1772442000
+		}
+	}
+	conf := recordtest.Build(t, "OPEN_CONF", map[string]dissect.Value{"InvokeID": recordtest.U(1)})
+	for i := range conf.Fields {
+		if conf.Fields[i].Name == "reserved" && conf.Fields[i].Value.Type == dissect.TypeTIME {
+			conf.Fields[i].Value.Num = 1772442000
+		}
+	}
+	out = render(t, FormatTree, Options{}, mkrec(conf, 1, 0))
+	if !strings.Contains(out, "reserved: 1772442000 (not zero)") || strings.Contains(out, "reserved: 2026") {
+		t.Errorf("non-zero reserved TIME:\n%s", out)
 	}
 }
