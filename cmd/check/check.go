@@ -104,7 +104,7 @@ Golden paths are relative to the rules file.`,
 	fl.SortFlags = false
 	fl.StringVar(&opts.JUnit, "junit", "", "also write the results as JUnit XML to `FILE`")
 	opts.Input.AddFlags(fl)
-	fl.StringVar(&opts.Color, "color", "auto", "colour output: auto, always or never")
+	fl.StringVar(&opts.Color, "color", "auto", "colour `WHEN`: auto (on a terminal, unless NO_COLOR is set), always or never; always and never win over NO_COLOR")
 	return cmd
 }
 

@@ -118,7 +118,7 @@ Columns appear only for endpoints that have an arrow in the selection.`,
 	fl.BoolVar(&opts.Force, "force", false, "draw an SVG of more than 20000 arrows")
 	opts.Input.AddFlags(fl)
 	fl.BoolVar(&opts.ShowSecrets, "show-secrets", false, "show passwords instead of ********")
-	fl.StringVar(&opts.Color, "color", "auto", "colour output: auto, always or never")
+	fl.StringVar(&opts.Color, "color", "auto", "colour `WHEN`: auto (on a terminal, unless NO_COLOR is set), always or never; always and never win over NO_COLOR")
 	return cmd
 }
 
