@@ -20,6 +20,11 @@ import (
 	"github.com/spf13/pflag"
 )
 
+// MaxCTIVersion is the highest protocol version any source knows: the UCCE
+// clients cited in dissect.VersionLayouts speak version 24. A larger
+// --cti-version is a typo, not a version to decode as.
+const MaxCTIVersion = 24
+
 // Options are the flags as given and, after Validate, as resolved.
 type Options struct {
 	Ports       []string
@@ -59,8 +64,8 @@ func (o *Options) Validate() error {
 	if o.PortList, err = ParsePorts(o.Ports); err != nil {
 		return err
 	}
-	if o.CTIVersion < 0 || o.CTIVersion > 999 {
-		return factory.Usagef("invalid --cti-version %d", o.CTIVersion)
+	if o.CTIVersion < 0 || o.CTIVersion > MaxCTIVersion {
+		return factory.Usagef("--cti-version %d: no such protocol version (known: 1 to %d; UCCX documents up to 18, UCCE clients are seen up to %d)", o.CTIVersion, MaxCTIVersion, MaxCTIVersion)
 	}
 	o.Layout = 0
 	if o.FloatHeader != "" {
