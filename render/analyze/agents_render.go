@@ -16,7 +16,7 @@ func WriteAgentsTable(w io.Writer, agents []Agent) error {
 		t := newTable(w)
 		t.row("  START", "STATE", "REASON", "DURATION")
 		for _, s := range a.States {
-			d := secs(s.Duration)
+			d := dur(s.Duration)
 			if s.Open {
 				d += " (open: to capture end)"
 			}
@@ -27,7 +27,7 @@ func WriteAgentsTable(w io.Writer, agents []Agent) error {
 		t = newTable(w)
 		t.row("    STATE", "SPANS", "DURATION")
 		for _, s := range a.Totals {
-			t.row("    "+s.State, strconv.Itoa(s.Spans), secs(s.Duration))
+			t.row("    "+s.State, strconv.Itoa(s.Spans), dur(s.Duration))
 		}
 		if err := t.flush(); err != nil {
 			return err
