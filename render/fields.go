@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ctishark/ctishark/dissect/record"
+	"github.com/ctishark/ctishark/render/termtext"
 )
 
 // FieldsOptions configure the fields view (`-T fields -e NAME...`), which
@@ -83,12 +84,12 @@ func (f *fieldsWriter) Write(r *record.Record) error {
 	return err
 }
 
-// appendCell adds one value, quoted when asked; line breaks are escaped so
-// a message stays on one line.
+// appendCell adds one value, quoted when asked; control characters (TAB
+// and line breaks included) and backslashes are escaped as tshark does
+// (termtext.Escape), so a message stays on one line, its columns stay
+// apart and nothing from the wire acts on a terminal.
 func (f *fieldsWriter) appendCell(b []byte, s string) []byte {
-	if strings.ContainsAny(s, "\r\n") {
-		s = strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(s)
-	}
+	s = termtext.Escape(s)
 	if f.fo.Quote == 0 {
 		return append(b, s...)
 	}

@@ -75,7 +75,8 @@ func (t *tableWriter) row(r *record.Record) []string {
 		return []string{"-", tm, src, dst, "[" + r.Event.Kind.String() + "]", "", record.EventInfo(r.Event, r.Frame.Dir)}
 	}
 	id, dup := record.LabelledID(r.Msg)
-	info := dropLead(record.Info(r.Msg, t.opts.ShowSecrets), dup)
+	// Info quotes the wire (AgentID, ANI, texts): escaped for the terminal.
+	info := termtext.Escape(dropLead(record.Info(r.Msg, t.opts.ShowSecrets), dup))
 	switch {
 	case r.Request != nil:
 		info += pairNote("request", r.Request.Num, r.Request.Latency)

@@ -246,7 +246,7 @@ func (t *treeWriter) field(depth int, f *dissect.Field, m *dissect.Message) {
 		b.WriteString(" #" + strconv.Itoa(f.Occurrence))
 	}
 	b.WriteString(": ")
-	b.WriteString(treeValue(f, t.opts.ShowSecrets))
+	b.WriteString(termtext.Escape(treeValue(f, t.opts.ShowSecrets)))
 	if t.opts.Hex {
 		b.WriteString(t.pal.paint(t.pal.dim, fmt.Sprintf("  [offset %d, %d bytes]", f.Offset, f.Size)))
 	}
@@ -258,7 +258,7 @@ func (t *treeWriter) field(depth int, f *dissect.Field, m *dissect.Message) {
 		case len(f.Children) > 0 && f.Def != nil && f.Def.Enum == nil:
 			for i := range f.Children {
 				c := &f.Children[i]
-				t.line(depth+1, c.Name+": "+treeValue(c, true))
+				t.line(depth+1, c.Name+": "+termtext.Escape(treeValue(c, true)))
 			}
 		}
 	}

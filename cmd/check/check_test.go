@@ -343,7 +343,7 @@ func TestRulesErrors(t *testing.T) {
 	if r := run(t, good); r.code != 2 {
 		t.Errorf("no capture: exit %d", r.code)
 	}
-	if r := run(t, good, capture); r.code != 0 || !strings.Contains(r.out, "1 rules: 1 passed, 0 failed") {
+	if r := run(t, good, capture); r.code != 0 || !strings.Contains(r.out, "1 rule: 1 passed, 0 failed") {
 		t.Errorf("passing run: exit %d\n%s", r.code, r.out)
 	}
 }

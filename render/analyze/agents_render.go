@@ -1,6 +1,8 @@
 package analyze
 
 import (
+	"github.com/ctishark/ctishark/render/termtext"
+
 	"fmt"
 	"io"
 	"strconv"
@@ -12,7 +14,7 @@ func WriteAgentsTable(w io.Writer, agents []Agent) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "Agent %s (extension %s)\n", a.AgentID, dash(a.Extension))
+		fmt.Fprintf(w, "Agent %s (extension %s)\n", termtext.Escape(a.AgentID), termtext.Escape(dash(a.Extension)))
 		t := newTable(w)
 		t.row("  START", "STATE", "REASON", "DURATION")
 		for _, s := range a.States {
