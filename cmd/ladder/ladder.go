@@ -176,15 +176,22 @@ func (o *LadderOptions) pipelineOptions() pipeline.Options {
 // errEnough stops reading once -c arrows were drawn.
 var errEnough = errors.New("ladder: count reached")
 
-func ladderRun(o *LadderOptions) error {
+func ladderRun(o *LadderOptions) (err error) {
 	out := o.IO.Out
 	toFile := o.Output != "" && o.Output != "-"
 	if toFile {
-		f, err := os.Create(o.Output)
-		if err != nil {
-			return fmt.Errorf("ladder: %w", err)
+		f, cerr := os.Create(o.Output)
+		if cerr != nil {
+			return fmt.Errorf("ladder: %w", cerr)
 		}
-		defer f.Close()
+		defer func() {
+			f.Close()
+			// A refused or failed diagram leaves no file behind.
+			var silent *factory.SilentError
+			if err != nil && !errors.As(err, &silent) {
+				os.Remove(o.Output)
+			}
+		}()
 		out = f
 	}
 	sink, err := o.newSink(out, toFile)
