@@ -380,3 +380,12 @@ func TestHexWithPacketList(t *testing.T) {
 		t.Errorf("-x -T json: %v", r.e)
 	}
 }
+
+// A directory is said to be one, not "not a pcap or pcapng capture".
+func TestReadDirectory(t *testing.T) {
+	dir := t.TempDir()
+	r := run(t, false, nil, dir)
+	if r.e == nil || !strings.Contains(r.err+r.e.Error(), "is a directory") || strings.Contains(r.err, "not a pcap") {
+		t.Errorf("directory: %v %q", r.e, r.err)
+	}
+}

@@ -4,6 +4,7 @@ package root
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/ctishark/ctishark/cmd/factory"
@@ -36,7 +37,7 @@ expert warnings where the bytes do not match the protocol.`,
 	cmd.SetErr(f.IOStreams.ErrOut)
 	cmd.SetIn(f.IOStreams.In)
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &factory.UsageError{Err: err}
+		return &factory.UsageError{Err: plainFlagError(err)}
 	})
 	for _, sub := range subcommands(f) {
 		cmd.AddCommand(sub)
@@ -83,4 +84,21 @@ func isCobraUsage(err error) bool {
 		}
 	}
 	return false
+}
+
+// strconvDetail is what pflag appends to a number it cannot parse.
+var strconvDetail = regexp.MustCompile(`: strconv\.Parse\w+: parsing "[^"]*": (invalid syntax|value out of range)$`)
+
+// plainFlagError says "want a number" where pflag passes on strconv's
+// wording (`-c abc`: strconv.ParseInt: parsing "abc": invalid syntax).
+func plainFlagError(err error) error {
+	msg := err.Error()
+	if loc := strconvDetail.FindStringSubmatchIndex(msg); loc != nil {
+		what := "want a number"
+		if msg[loc[2]:loc[3]] == "value out of range" {
+			what = "number out of range"
+		}
+		return errors.New(msg[:loc[0]] + ": " + what)
+	}
+	return err
 }

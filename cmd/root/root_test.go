@@ -67,3 +67,11 @@ func TestVersionFlag(t *testing.T) {
 		}
 	}
 }
+
+// A number flag given text says so plainly, not in strconv's words.
+func TestNumberFlagErrors(t *testing.T) {
+	code, _, errOut := run(t, "read", "-c", "abc", "x.pcap")
+	if code != 2 || !strings.Contains(errOut, `invalid argument "abc" for "-c, --count" flag: want a number`) || strings.Contains(errOut, "strconv") {
+		t.Errorf("-c abc: exit %d, %q", code, errOut)
+	}
+}
