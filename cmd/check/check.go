@@ -146,12 +146,15 @@ func compile(file string, specs []ruleSpec) ([]*rule, error) {
 	fail := func(s ruleSpec, format string, args ...any) error {
 		return &ruleFileError{File: file, Line: s.Line, Msg: fmt.Sprintf(format, args...)}
 	}
-	matcher := func(s ruleSpec, expr, what string) (func(*pipeline.Record) bool, error) {
+	matcher := func(s ruleSpec, expr, what string, line int) (func(*pipeline.Record) bool, error) {
 		if expr == "" {
 			return nil, nil
 		}
 		f, err := filter.Compile(expr)
 		if err != nil {
+			if line > 0 {
+				s.Line = line // the filter's own line, not the rule's
+			}
 			return nil, fail(s, "%s: %v", what, err)
 		}
 		return pipeline.Matcher(f), nil
@@ -159,13 +162,13 @@ func compile(file string, specs []ruleSpec) ([]*rule, error) {
 	for _, s := range specs {
 		r := &rule{spec: s, name: s.Name}
 		var err error
-		if r.match, err = matcher(s, s.Filter, "filter"); err != nil {
+		if r.match, err = matcher(s, s.Filter, "filter", s.FilterLine); err != nil {
 			return nil, err
 		}
 		switch s.Kind {
 		case "count":
 			c := &countAssert{op: s.Op, value: s.Value}
-			if c.match, err = matcher(s, s.CountFilter, "count filter"); err != nil {
+			if c.match, err = matcher(s, s.CountFilter, "count filter", s.CountFilterLine); err != nil {
 				return nil, err
 			}
 			r.a = c
