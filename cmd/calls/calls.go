@@ -10,6 +10,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/report"
+	"github.com/ctishark/ctishark/cmd/internal/view"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/reassembly"
 	"github.com/ctishark/ctishark/render/analyze"
@@ -88,6 +89,7 @@ connection state, cause, the devices it names and the call variables
 	fl := cmd.Flags()
 	fl.SortFlags = false
 	report.AddFormatFlag(fl, &opts.Format)
+	cmd.RegisterFlagCompletionFunc("format", view.Values("table", "json", "csv"))
 	fl.Lookup("format").Usage = "output `FORMAT`: table, json, or csv (one row per call, for spreadsheets)"
 	fl.StringVar(&opts.Call, "call", "", "print the timeline of the call with this `CallID`, with its linked consult, transfer and conference legs")
 	fl.BoolVar(&opts.NoLinked, "no-linked", false, "with --call: only the call itself, without its linked legs")

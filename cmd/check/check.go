@@ -11,6 +11,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
+	"github.com/ctishark/ctishark/cmd/internal/view"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/filter"
@@ -105,6 +106,7 @@ Golden paths are relative to the rules file.`,
 	fl.StringVar(&opts.JUnit, "junit", "", "also write the results as JUnit XML to `FILE`")
 	opts.Input.AddFlags(fl)
 	fl.StringVar(&opts.Color, "color", "auto", "colour `WHEN`: auto (on a terminal, unless NO_COLOR is set), always or never; always and never win over NO_COLOR")
+	cmd.RegisterFlagCompletionFunc("color", view.Values(view.ColorValues...))
 	return cmd
 }
 

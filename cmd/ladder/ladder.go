@@ -15,6 +15,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/progress"
+	"github.com/ctishark/ctishark/cmd/internal/view"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/render/ladder"
 	"github.com/spf13/cobra"
@@ -108,6 +109,7 @@ Columns appear only for endpoints that have an arrow in the selection.`,
 	fl := cmd.Flags()
 	fl.SortFlags = false
 	fl.StringVarP(&opts.Format, "format", "T", "text", "view: text, svg or json")
+	cmd.RegisterFlagCompletionFunc("format", view.Values("text", "svg", "json"))
 	fl.StringVarP(&opts.Output, "output", "o", "", "write to `FILE` instead of standard output")
 	fl.StringVarP(&opts.Output, "write", "w", "", "same as -o")
 	fl.IntVarP(&opts.Count, "count", "c", 0, "stop after `N` arrows")
@@ -119,6 +121,7 @@ Columns appear only for endpoints that have an arrow in the selection.`,
 	opts.Input.AddFlags(fl)
 	fl.BoolVar(&opts.ShowSecrets, "show-secrets", false, "show passwords instead of ********")
 	fl.StringVar(&opts.Color, "color", "auto", "colour `WHEN`: auto (on a terminal, unless NO_COLOR is set), always or never; always and never win over NO_COLOR")
+	cmd.RegisterFlagCompletionFunc("color", view.Values(view.ColorValues...))
 	return cmd
 }
 

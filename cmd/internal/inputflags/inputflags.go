@@ -209,7 +209,7 @@ func CheckOutput(flag, out string, inputs ...string) error {
 }
 
 // filterUsage is -Y's help text.
-const filterUsage = "display `FILTER`: only messages matching it (Wireshark syntax, e.g. 'cti.msg_type == AGENT_STATE_EVENT && cti.AgentState == AGENT_STATE_READY'; `ctishark fields` lists the names)"
+const filterUsage = "display `FILTER`: only messages matching it (Wireshark syntax, e.g. 'cti.msg_type == AGENT_STATE_EVENT && cti.AgentState == READY', 'ip.addr == 10.0.0.0/24'; ctishark fields lists the names)"
 
 // CompileFilter turns a -Y expression into a record test; "" gives nil (keep
 // everything). A bad filter is a usage error whose text points at the

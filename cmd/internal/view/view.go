@@ -51,6 +51,7 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	fl.StringArrayVarP(&o.Fields, "field", "e", nil, "with -T fields: print field `NAME` (a filter name such as cti.AgentID, cti.num, cti.time_relative; repeatable, in output order)")
 	fl.StringArrayVarP(&o.FieldOpts, "field-option", "E", nil, "with -T fields, an output option `key=value`: separator=/t|/s|CHAR, header=y|n, quote=d|s|n, aggregator=,|/s|CHAR (between repeated values), occurrence=f|l|a|N (which of the repeated values), display=y|n (enum names instead of numbers)")
 	fl.StringVarP(&o.WriteFile, "write", "w", "", "write the capture packets carrying the (filtered) messages to `FILE` (pcapng if it ends in .pcapng, else pcap; - for standard output) instead of printing them")
+	addCompletions(cmd)
 }
 
 // Validate checks the flags and resolves them; it also sets the colour
