@@ -13,8 +13,8 @@ import (
 
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/record"
-	"github.com/ctishark/ctishark/render/termtext"
 	"github.com/ctishark/ctishark/dissect/record/recordtest"
+	"github.com/ctishark/ctishark/render/termtext"
 )
 
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)

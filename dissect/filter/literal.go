@@ -27,7 +27,7 @@ type lit struct {
 	ap       netip.AddrPort
 	addr     netip.Addr
 	subnet   netip.Prefix // valid for a subnet: matches every address in it
-	tabs     []tabVal // an enum name whose number differs between the field's tables
+	tabs     []tabVal     // an enum name whose number differs between the field's tables
 	re       *regexp.Regexp
 }
 
