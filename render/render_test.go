@@ -398,11 +398,6 @@ func TestTreeReserved(t *testing.T) {
 	if strings.Contains(out, "reserved: 0") || !regexp.MustCompile(`Fixed part \(\d+ bytes; \d+ reserved fields, all zero, not shown\)`).MatchString(out) {
 		t.Errorf("zero reserved fields shown or not counted:\n%s", out)
 	}
-	for i := range m.Fields {
-		if m.Fields[i].Name == "reserved" && m.Fields[i].Value.Type == dissect.TypeTIME {
-			m.Fields[i].Value.Num = 1772442000
-		}
-	}
 	conf := recordtest.Build(t, "OPEN_CONF", map[string]dissect.Value{"InvokeID": recordtest.U(1)})
 	for i := range conf.Fields {
 		if conf.Fields[i].Name == "reserved" && conf.Fields[i].Value.Type == dissect.TypeTIME {
