@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/google/gopacket/layers"
@@ -73,6 +74,10 @@ func OpenFile(path string) (*Source, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
+	}
+	if fi, serr := f.Stat(); serr == nil && fi.IsDir() {
+		f.Close()
+		return nil, &os.PathError{Op: "read", Path: path, Err: syscall.EISDIR}
 	}
 	s, err := OpenReader(f)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ctishark/ctishark/dissect/record"
+	"github.com/ctishark/ctishark/render/termtext"
 )
 
 // FieldsOptions configure the fields view (`-T fields -e NAME...`), which
@@ -13,11 +14,29 @@ import (
 // tshark's -T fields with its -E options.
 type FieldsOptions struct {
 	Fields     []string // filter names, in output order (cti.AgentID, cti.num...)
+	Titles     []string // the header's names when they differ from Fields (aliases as typed); nil: Fields
 	Separator  string   // between columns (default tab)
 	Aggregator string   // between occurrences of a repeated field (default ",")
 	Quote      byte     // 0, '"' or '\'': wrap every value, doubling the quote inside
 	Header     bool     // first line: the field names
 	Display    bool     // symbolic values: enum and mask names, TIME as a date
+	// Occurrence picks among the values of a repeated field, as tshark's
+	// -E occurrence: 0 all (a), 1 the first (f), -1 the last (l), n > 1
+	// the n-th.
+	Occurrence int
+}
+
+// occurrence keeps the values -E occurrence asks for.
+func (fo *FieldsOptions) occurrence(vals []string) []string {
+	switch n := fo.Occurrence; {
+	case n == 0 || len(vals) == 0:
+		return vals
+	case n < 0:
+		return vals[len(vals)-1:]
+	case n <= len(vals):
+		return vals[n-1 : n]
+	}
+	return vals[:0]
 }
 
 // fieldsWriter writes one line per record. Nothing is kept between
@@ -57,7 +76,7 @@ func (f *fieldsWriter) Write(r *record.Record) error {
 			b = append(b, f.fo.Separator...)
 		}
 		f.vals = record.FieldValues(f.vals[:0], r, name, f.fo.Display, f.opts.ShowSecrets)
-		b = f.appendCell(b, strings.Join(f.vals, f.fo.Aggregator))
+		b = f.appendCell(b, strings.Join(f.fo.occurrence(f.vals), f.fo.Aggregator))
 	}
 	b = append(b, '\n')
 	f.line = b
@@ -65,12 +84,12 @@ func (f *fieldsWriter) Write(r *record.Record) error {
 	return err
 }
 
-// appendCell adds one value, quoted when asked; line breaks are escaped so
-// a message stays on one line.
+// appendCell adds one value, quoted when asked; control characters (TAB
+// and line breaks included) and backslashes are escaped as tshark does
+// (termtext.Escape), so a message stays on one line, its columns stay
+// apart and nothing from the wire acts on a terminal.
 func (f *fieldsWriter) appendCell(b []byte, s string) []byte {
-	if strings.ContainsAny(s, "\r\n") {
-		s = strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(s)
-	}
+	s = termtext.Escape(s)
 	if f.fo.Quote == 0 {
 		return append(b, s...)
 	}
@@ -93,7 +112,11 @@ func (f *fieldsWriter) Close() error {
 
 // appendHeader adds the line of field names.
 func (f *fieldsWriter) appendHeader(b []byte) []byte {
-	for i, name := range f.fo.Fields {
+	names := f.fo.Fields
+	if len(f.fo.Titles) == len(names) {
+		names = f.fo.Titles
+	}
+	for i, name := range names {
 		if i > 0 {
 			b = append(b, f.fo.Separator...)
 		}

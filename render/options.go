@@ -19,13 +19,15 @@ const (
 	FormatTree  Format = "tree"
 	FormatJSON  Format = "json"
 	FormatJSONL Format = "jsonl"
+	FormatEK    Format = "ek"   // tshark's -T ek: Elasticsearch bulk lines
+	FormatPSML  Format = "psml" // tshark's -T psml: the packet list as XML
 	// FormatFields prints only the fields Options.Fields names.
 	FormatFields Format = "fields"
 )
 
 // Formats lists the views of whole messages in the order --help shows
 // them; FormatFields, which shows chosen fields, comes after them.
-var Formats = []Format{FormatTable, FormatTree, FormatJSON, FormatJSONL}
+var Formats = []Format{FormatTable, FormatTree, FormatJSON, FormatJSONL, FormatEK, FormatPSML}
 
 // ParseFormat reads a view name.
 func ParseFormat(s string) (Format, error) {
@@ -37,27 +39,60 @@ func ParseFormat(s string) (Format, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("unknown output format %q (want table, tree, json, jsonl or fields)", s)
+	return "", fmt.Errorf("unknown output format %q (want table, tree, json, jsonl, ek, psml or fields)", s)
 }
 
 // TimeFormat is how the table and tree show a message's time.
 type TimeFormat string
 
-// Time formats, as tshark's -t.
+// Time formats, as tshark's -t: the long names ctishark always had, the
+// letters tshark uses for the same thing, and tshark's other letters.
 const (
-	TimeRelative TimeFormat = "relative" // seconds since the first packet of the capture
-	TimeAbsolute TimeFormat = "absolute" // date and time of day
-	TimeDelta    TimeFormat = "delta"    // seconds since the previous message shown
-	TimeEpoch    TimeFormat = "epoch"    // seconds since 1970
+	TimeRelative    TimeFormat = "relative" // r: seconds since the first packet of the capture
+	TimeAbsolute    TimeFormat = "absolute" // ad: local date and time of day
+	TimeOfDay       TimeFormat = "a"        // a: local time of day, no date
+	TimeDelta       TimeFormat = "delta"    // dd: seconds since the previous message shown
+	TimeDeltaDecode TimeFormat = "d"        // d: seconds since the previous message decoded, shown or not
+	TimeEpoch       TimeFormat = "epoch"    // e: seconds since 1970
+	TimeUTC         TimeFormat = "u"        // u: UTC time of day
+	TimeUTCDate     TimeFormat = "ud"       // ud: UTC date and time of day
 )
 
-// ParseTimeFormat reads a -t value.
+// timeNames maps every accepted -t spelling to its format.
+var timeNames = map[string]TimeFormat{
+	"relative": TimeRelative, "r": TimeRelative,
+	"absolute": TimeAbsolute, "ad": TimeAbsolute,
+	"a":     TimeOfDay,
+	"delta": TimeDelta, "dd": TimeDelta,
+	"d":     TimeDeltaDecode,
+	"epoch": TimeEpoch, "e": TimeEpoch,
+	"u":  TimeUTC,
+	"ud": TimeUTCDate,
+}
+
+// TimeFormatNames are the -t values in the order help and completion show them.
+var TimeFormatNames = []string{"r", "a", "ad", "d", "dd", "e", "u", "ud", "relative", "absolute", "delta", "epoch"}
+
+// ParseTimeFormat reads a -t value: tshark's letters (r, a, ad, d, dd, e,
+// u, ud) or the long names relative, absolute (= ad), delta (= dd), epoch.
 func ParseTimeFormat(s string) (TimeFormat, error) {
-	switch f := TimeFormat(s); f {
-	case TimeRelative, TimeAbsolute, TimeDelta, TimeEpoch:
+	if f, ok := timeNames[s]; ok {
 		return f, nil
 	}
-	return "", fmt.Errorf("unknown time format %q (want relative, absolute, delta or epoch)", s)
+	return "", fmt.Errorf("unknown time format %q (want r, a, ad, d, dd, e, u or ud as in tshark, or relative, absolute, delta, epoch)", s)
+}
+
+// timeWidth is the width of the time column in the streamed table.
+func (f TimeFormat) timeWidth() int {
+	switch f {
+	case TimeAbsolute, TimeUTCDate:
+		return 26
+	case TimeOfDay, TimeUTC:
+		return 15
+	case TimeEpoch:
+		return 17
+	}
+	return 11
 }
 
 // Options tune every renderer.
@@ -66,9 +101,10 @@ type Options struct {
 	Location    *time.Location // zone of absolute times (default time.Local)
 	Color       bool           // colour failures, expert items, heartbeats
 	ShowSecrets bool           // show passwords instead of ********
-	Hex         bool           // tree: add a hex dump of each frame
+	Hex         bool           // table and tree: add a hex dump of each frame
 	Aligned     bool           // table: buffer rows and align them with tablewriter (TTY)
 	Live        bool           // flush after every record (input is a live pipe)
+	Width       int            // table: cut rows at this many columns (the terminal's) so they never wrap; 0 = no limit
 	Fields      FieldsOptions  // the fields view: which fields, separators, quoting
 }
 
@@ -90,7 +126,8 @@ func New(f Format, w io.Writer, opts Options) (Writer, error) {
 	var wr Writer
 	switch f {
 	case FormatTable, "":
-		if opts.Live {
+		// Rows interleaved with hex dumps cannot be aligned as one table.
+		if opts.Live || opts.Hex {
 			opts.Aligned = false
 		}
 		wr = newTable(w, opts)
@@ -100,6 +137,10 @@ func New(f Format, w io.Writer, opts Options) (Writer, error) {
 		wr = newJSON(w, opts, true)
 	case FormatJSONL:
 		wr = newJSON(w, opts, false)
+	case FormatEK:
+		wr = newEK(w, opts)
+	case FormatPSML:
+		wr = newPSML(w, opts)
 	case FormatFields:
 		return NewFields(w, opts, opts.Fields), nil // flushes per line itself when live
 	default:
@@ -142,6 +183,12 @@ func (c *clock) format(fr *record.Frame) string {
 	switch c.opts.Time {
 	case TimeAbsolute:
 		s = t.In(c.opts.Location).Format("2006-01-02 15:04:05.000000")
+	case TimeOfDay:
+		s = t.In(c.opts.Location).Format("15:04:05.000000")
+	case TimeUTCDate:
+		s = t.UTC().Format("2006-01-02 15:04:05.000000")
+	case TimeUTC:
+		s = t.UTC().Format("15:04:05.000000")
 	case TimeEpoch:
 		s = record.Seconds(t.Sub(time.Unix(0, 0)))
 	case TimeDelta:
@@ -149,6 +196,12 @@ func (c *clock) format(fr *record.Frame) string {
 			s = record.Seconds(t.Sub(c.prev))
 		} else {
 			s = record.Seconds(0)
+		}
+	case TimeDeltaDecode:
+		if fr.Prev.IsZero() {
+			s = record.Seconds(0)
+		} else {
+			s = record.Seconds(t.Sub(fr.Prev))
 		}
 	default:
 		s = record.Seconds(fr.Relative())

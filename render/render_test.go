@@ -3,7 +3,10 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
+	"html"
 	"net/netip"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +14,7 @@ import (
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/record"
 	"github.com/ctishark/ctishark/dissect/record/recordtest"
+	"github.com/ctishark/ctishark/render/termtext"
 )
 
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -115,7 +119,8 @@ func TestSecretsEverywhere(t *testing.T) {
 			t.Errorf("%s shows the password:\n%s", f, out)
 		}
 		shown := render(t, f, Options{Hex: true, ShowSecrets: true}, r)
-		if f != FormatTable && !strings.Contains(shown, "68756e74657232") && !strings.Contains(shown, "68 75 6e 74") {
+		// The table shows the bytes with -x; psml is the packet list only.
+		if f != FormatPSML && !strings.Contains(shown, "68756e74657232") && !strings.Contains(shown, "68 75 6e 74") {
 			t.Errorf("%s with ShowSecrets hides the password", f)
 		}
 	}
@@ -172,21 +177,60 @@ func TestHexDump(t *testing.T) {
 func TestTimeFormats(t *testing.T) {
 	m := recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(1)})
 	recs := []*record.Record{mkrec(m, 1, 1500*time.Millisecond), mkrec(m, 2, 2750*time.Millisecond)}
+	// The pipeline stamps Prev with the previous record decoded: here one
+	// filtered out 2.5 s in, so -t d and -t dd differ on the second row.
+	recs[1].Frame.Prev = t0.Add(2500 * time.Millisecond)
 	for _, tc := range []struct {
-		f    TimeFormat
+		arg  string
 		want []string
 	}{
-		{TimeRelative, []string{"1.500000", "2.750000"}},
-		{TimeDelta, []string{"0.000000", "1.250000"}},
-		{TimeEpoch, []string{"1772442001.500000", "1772442002.750000"}},
-		{TimeAbsolute, []string{"2026-03-02 09:00:01.500000", "2026-03-02 09:00:02.750000"}},
+		{"relative", []string{"1.500000", "2.750000"}},
+		{"r", []string{"1.500000", "2.750000"}},
+		{"delta", []string{"0.000000", "1.250000"}},
+		{"dd", []string{"0.000000", "1.250000"}},
+		{"d", []string{"0.000000", "0.250000"}},
+		{"epoch", []string{"1772442001.500000", "1772442002.750000"}},
+		{"e", []string{"1772442001.500000", "1772442002.750000"}},
+		{"absolute", []string{"2026-03-02 09:00:01.500000", "2026-03-02 09:00:02.750000"}},
+		{"ad", []string{"2026-03-02 09:00:01.500000", "2026-03-02 09:00:02.750000"}},
+		{"a", []string{"09:00:01.500000", "09:00:02.750000"}},
+		{"ud", []string{"2026-03-02 09:00:01.500000", "2026-03-02 09:00:02.750000"}},
+		{"u", []string{"09:00:01.500000", "09:00:02.750000"}},
 	} {
-		out := render(t, FormatTable, Options{Time: tc.f}, recs...)
+		f, err := ParseTimeFormat(tc.arg)
+		if err != nil {
+			t.Fatalf("-t %s: %v", tc.arg, err)
+		}
+		out := render(t, FormatTable, Options{Time: f}, recs...)
 		lines := strings.Split(strings.TrimSpace(out), "\n")
 		for i, w := range tc.want {
 			if !strings.Contains(lines[i], " "+w+" ") {
-				t.Errorf("-t %s row %d: %q lacks %q", tc.f, i+1, lines[i], w)
+				t.Errorf("-t %s row %d: %q lacks %q", tc.arg, i+1, lines[i], w)
 			}
+		}
+		if (tc.arg == "a" || tc.arg == "u") && strings.Contains(out, "2026-") {
+			t.Errorf("-t %s shows a date:\n%s", tc.arg, out)
+		}
+	}
+	if _, err := ParseTimeFormat("x"); err == nil || !strings.Contains(err.Error(), "ad, d, dd") {
+		t.Errorf("-t x: %v", err)
+	}
+}
+
+// -t u and ud are UTC whatever the local zone; a and ad follow it.
+func TestTimeFormatsZone(t *testing.T) {
+	m := recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(1)})
+	zone := time.FixedZone("X", 2*3600)
+	for f, want := range map[TimeFormat]string{TimeUTC: " 09:00:01.000000 ", TimeOfDay: " 11:00:01.000000 ", TimeUTCDate: " 2026-03-02 09:00:01.000000 ", TimeAbsolute: " 2026-03-02 11:00:01.000000 "} {
+		var b bytes.Buffer
+		w, err := New(FormatTable, &b, Options{Time: f, Location: zone})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(mkrec(m, 1, time.Second))
+		w.Close()
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("-t %s: %q lacks %q", f, b.String(), want)
 		}
 	}
 }
@@ -208,6 +252,9 @@ func TestEventRecords(t *testing.T) {
 	r := &record.Record{Frame: record.Frame{Pkt: 9, Time: t0, Start: t0, Dir: record.ServerToClient}, Event: &record.Event{Kind: record.Gap, Bytes: 100, Offset: 4000}}
 	for _, f := range Formats {
 		out := render(t, f, Options{}, r)
+		if f == FormatPSML {
+			out = html.UnescapeString(out)
+		}
 		if !strings.Contains(out, "100 bytes server->client missing from the capture at stream offset 4000") {
 			t.Errorf("%s: %s", f, out)
 		}
@@ -244,5 +291,121 @@ func TestForeignSecretMasked(t *testing.T) {
 		if strings.Contains(out, "68756e74657232") || strings.Contains(out, "hunter2") || strings.Contains(out, "68 75 6e 74") {
 			t.Errorf("%s shows a foreign ClientPassword:\n%s", f, out)
 		}
+	}
+}
+
+// -T ek is tshark's: an index line naming the day, then the document with
+// the time in milliseconds and the jsonl object under layers.cti.
+func TestEK(t *testing.T) {
+	m := recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(7)})
+	out := render(t, FormatEK, Options{}, mkrec(m, 1, 1500*time.Millisecond))
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 2 || lines[0] != `{"index":{"_index":"packets-2026-03-02","_type":"doc"}}` {
+		t.Fatalf("index line:\n%s", out)
+	}
+	var doc struct {
+		Timestamp string `json:"timestamp"`
+		Layers    struct {
+			CTI map[string]any `json:"cti"`
+		} `json:"layers"`
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &doc); err != nil {
+		t.Fatalf("%v: %s", err, lines[1])
+	}
+	jsonl := render(t, FormatJSONL, Options{}, mkrec(m, 1, 1500*time.Millisecond))
+	if doc.Timestamp != "1772442001500" || !strings.Contains(lines[1], `"cti":`+strings.TrimSuffix(jsonl, "\n")+"}}") {
+		t.Errorf("document %s\nwant the jsonl object %s", lines[1], jsonl)
+	}
+}
+
+// -T psml is the packet list as tshark's XML: the table's columns as
+// sections, text escaped for XML.
+func TestPSML(t *testing.T) {
+	m := recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(7)})
+	out := render(t, FormatPSML, Options{}, mkrec(m, 1, 1500*time.Millisecond))
+	var doc struct {
+		XMLName   xml.Name `xml:"psml"`
+		Structure struct {
+			Sections []string `xml:"section"`
+		} `xml:"structure"`
+		Packets []struct {
+			Sections []string `xml:"section"`
+		} `xml:"packet"`
+	}
+	if err := xml.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	if strings.Join(doc.Structure.Sections, "|") != "No.|Time|Source|Destination|Message|Invoke/Call|Info" || len(doc.Packets) != 1 {
+		t.Fatalf("structure %v, %d packets", doc.Structure.Sections, len(doc.Packets))
+	}
+	if got := strings.Join(doc.Packets[0].Sections, "|"); got != "1|1.500000|10.0.0.50:50123|10.0.0.5:42027|HEARTBEAT_REQ|7|" {
+		t.Errorf("packet %s", got)
+	}
+	if empty := render(t, FormatPSML, Options{}); xml.Unmarshal([]byte(empty), &doc) != nil {
+		t.Errorf("no message: %s", empty)
+	}
+}
+
+// On a terminal rows are cut at its width, with … where the cut is, so
+// none wraps; aligned and streamed alike, header and rule included.
+func TestTableWidth(t *testing.T) {
+	m := recordtest.Build(t, "HEARTBEAT_REQ", map[string]dissect.Value{"InvokeID": recordtest.U(7)})
+	for _, aligned := range []bool{true, false} {
+		out := render(t, FormatTable, Options{Aligned: aligned, Width: 60, Color: true}, mkrec(m, 1, 0), mkrec(m, 2, time.Second))
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		want := 2
+		if aligned {
+			want = 4 // header and rule
+		}
+		if len(lines) != want {
+			t.Fatalf("aligned %v: %d lines:\n%s", aligned, len(lines), out)
+		}
+		for _, l := range lines {
+			if n := termtext.VisibleLen(l); n > 60 || !strings.HasSuffix(strings.TrimSuffix(l, "\x1b[0m"), "…") && n == 60 {
+				t.Errorf("aligned %v: %d columns: %q", aligned, n, l)
+			}
+		}
+		if wide := render(t, FormatTable, Options{Aligned: aligned, Width: 200}, mkrec(m, 1, 0)); strings.Contains(wide, "…") || !strings.Contains(wide, "HEARTBEAT_REQ") {
+			t.Errorf("aligned %v at 200 columns cut: %s", aligned, wide)
+		}
+	}
+}
+
+// The table's ID column says whether it holds an InvokeID or a call, and
+// Info does not repeat it; JSON's info keeps it (no ID column there).
+func TestTableIDNotRepeated(t *testing.T) {
+	conf := recordtest.Build(t, "SET_AGENT_STATE_CONF", map[string]dissect.Value{"InvokeID": recordtest.U(3)})
+	call := recordtest.Build(t, "CALL_CLEARED_EVENT", map[string]dissect.Value{"CallID": recordtest.U(16777516), "LocalConnectionState": recordtest.U(0), "EventCause": recordtest.U(22)},
+		"ConnectionDeviceID", recordtest.S("1001"))
+	out := render(t, FormatTable, Options{}, mkrec(conf, 1, 0), mkrec(call, 2, 0))
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if !strings.HasSuffix(lines[0], "SET_AGENT_STATE_CONF                        3 ") && !strings.HasSuffix(lines[0], " 3") {
+		t.Errorf("confirm row %q: want the InvokeID once, no Info", lines[0])
+	}
+	if strings.Count(lines[1], "16777516") != 1 || !strings.Contains(lines[1], "call 16777516 dev 1001") {
+		t.Errorf("call row %q: want \"call 16777516\" once, in the ID column", lines[1])
+	}
+	if js := render(t, FormatJSONL, Options{}, mkrec(call, 2, 0)); !strings.Contains(js, `"info":"call 16777516 dev 1001`) {
+		t.Errorf("JSON info lost the call: %s", js)
+	}
+}
+
+// The tree counts zero reserved fields in the section title instead of a
+// line each, and shows a non-zero one as the number it is (not a date).
+func TestTreeReserved(t *testing.T) {
+	m := recordtest.Build(t, "AGENT_STATE_EVENT", map[string]dissect.Value{"AgentState": recordtest.U(3)}, "AgentID", recordtest.S("1001"))
+	out := render(t, FormatTree, Options{}, mkrec(m, 1, 0))
+	if strings.Contains(out, "reserved: 0") || !regexp.MustCompile(`Fixed part \(\d+ bytes; \d+ reserved fields, all zero, not shown\)`).MatchString(out) {
+		t.Errorf("zero reserved fields shown or not counted:\n%s", out)
+	}
+	conf := recordtest.Build(t, "OPEN_CONF", map[string]dissect.Value{"InvokeID": recordtest.U(1)})
+	for i := range conf.Fields {
+		if conf.Fields[i].Name == "reserved" && conf.Fields[i].Value.Type == dissect.TypeTIME {
+			conf.Fields[i].Value.Num = 1772442000
+		}
+	}
+	out = render(t, FormatTree, Options{}, mkrec(conf, 1, 0))
+	if !strings.Contains(out, "reserved: 1772442000 (not zero)") || strings.Contains(out, "reserved: 2026") {
+		t.Errorf("non-zero reserved TIME:\n%s", out)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
@@ -25,18 +26,26 @@ import (
 // by spaces, without a header, as tshark does when its output is not a
 // terminal:
 //
-//	    3   0.000412     10.0.0.5:51234 → 10.0.0.1:42027       OPEN_CONF                              1 agent mode granted ...
+//	      3    0.000412     10.0.0.5:51234 → 10.0.0.1:42027       OPEN_CONF                                   1 agent mode granted ...
 //
-// Columns: message number (right-aligned, width 5; "-" for a stream event),
+// Columns: message number (right-aligned, width 7; "-" for a stream event),
 // time (right-aligned, width depending on -t), source ip:port (right-aligned,
 // width 21), " → ", destination ip:port (left-aligned, width 21), message
 // name (left-aligned, width 29; "[gap]" etc. for stream events), ID
-// (right-aligned, width 10) and Info, which runs to the end of the line.
+// (right-aligned, width 15: an InvokeID as a number, a CallID as "call N")
+// and Info, which runs to the end of the line, without the ID again.
 // Wider values push the following columns right rather than being cut.
 
 const tableBlock = 2000
 
-var tableHeader = []string{"No.", "Time", "Source", "Destination", "Message", "ID", "Info"}
+// idWidth fits "call 4294967295"; numWidth fits message numbers to
+// 9,999,999, so columns do not shift from the 100,000th message on.
+const (
+	idWidth  = 15
+	numWidth = 7
+)
+
+var tableHeader = []string{"No.", "Time", "Source", "Destination", "Message", "Invoke/Call", "Info"}
 
 type tableWriter struct {
 	w     io.Writer
@@ -54,14 +63,7 @@ func newTable(w io.Writer, opts Options) *tableWriter {
 	if !opts.Aligned {
 		t.bw = bufio.NewWriterSize(w, 32<<10)
 	}
-	switch opts.Time {
-	case TimeAbsolute:
-		t.timeW = 26
-	case TimeEpoch:
-		t.timeW = 17
-	default:
-		t.timeW = 11
-	}
+	t.timeW = opts.Time.timeWidth()
 	return t
 }
 
@@ -72,7 +74,9 @@ func (t *tableWriter) row(r *record.Record) []string {
 	if r.Event != nil {
 		return []string{"-", tm, src, dst, "[" + r.Event.Kind.String() + "]", "", record.EventInfo(r.Event, r.Frame.Dir)}
 	}
-	info := record.Info(r.Msg, t.opts.ShowSecrets)
+	id, dup := record.LabelledID(r.Msg)
+	// Info quotes the wire (AgentID, ANI, texts): escaped for the terminal.
+	info := termtext.Escape(dropLead(record.Info(r.Msg, t.opts.ShowSecrets), dup))
 	switch {
 	case r.Request != nil:
 		info += pairNote("request", r.Request.Num, r.Request.Latency)
@@ -86,7 +90,22 @@ func (t *tableWriter) row(r *record.Record) []string {
 	if r.Frame.Truncated {
 		info += " [truncated by the capture]"
 	}
-	return []string{strconv.Itoa(r.Num), tm, src, dst, r.Msg.Name(), record.MessageID(r.Msg), info}
+	return []string{strconv.Itoa(r.Num), tm, src, dst, r.Msg.Name(), id, strings.TrimPrefix(info, " ")}
+}
+
+// dropLead removes lead (the ID column's text) from the start of info:
+// "invoke 3" on a bare confirm, "call N" on a call event.
+func dropLead(info, lead string) string {
+	if lead == "" {
+		return info
+	}
+	if info == lead {
+		return ""
+	}
+	if rest, ok := strings.CutPrefix(info, lead+" "); ok {
+		return rest
+	}
+	return info
 }
 
 func endpoint(a interface{ IsValid() bool }) string {
@@ -121,7 +140,7 @@ func (t *tableWriter) Write(r *record.Record) error {
 		return nil
 	}
 	b := t.buf[:0]
-	b = padLeft(b, cells[0], 5)
+	b = padLeft(b, cells[0], numWidth)
 	b = append(b, ' ')
 	b = padLeft(b, cells[1], t.timeW)
 	b = append(b, ' ')
@@ -131,12 +150,19 @@ func (t *tableWriter) Write(r *record.Record) error {
 	b = append(b, ' ')
 	b = padRight(b, cells[4], 29)
 	b = append(b, ' ')
-	b = padLeft(b, cells[5], 10)
+	b = padLeft(b, cells[5], idWidth)
 	b = append(b, ' ')
 	b = append(b, cells[6]...)
+	b = t.cut(b)
 	b = append(b, '\n')
 	t.buf = b
 	_, err := t.bw.Write(b)
+	if err == nil && t.opts.Hex && r.Msg != nil {
+		// tshark -x: a blank line, the bytes, a blank line.
+		t.bw.WriteByte('\n')
+		HexDump(t.bw, r.Msg, t.opts.ShowSecrets)
+		err = t.bw.WriteByte('\n')
+	}
 	return err
 }
 
@@ -175,8 +201,32 @@ func (t *tableWriter) flushBlock() error {
 	if err := tbl.Render(); err != nil {
 		return err
 	}
-	_, err := t.w.Write(termtext.TrimLineEnds(buf.Bytes()))
+	out := termtext.TrimLineEnds(buf.Bytes())
+	if t.opts.Width > 0 {
+		var cut []byte
+		for line := range bytes.Lines(out) {
+			cut = append(t.cut(append(cut, bytes.TrimSuffix(line, []byte("\n"))...)), '\n')
+		}
+		out = cut
+	}
+	_, err := t.w.Write(out)
 	return err
+}
+
+// cut shortens the last line of b to the terminal width (Options.Width),
+// ending it with "…" where text was cut: on a terminal a row that wraps
+// reads as two, so the Info column gives way, as in the ladder.
+func (t *tableWriter) cut(b []byte) []byte {
+	w := t.opts.Width
+	if w <= 1 {
+		return b
+	}
+	start := bytes.LastIndexByte(b, '\n') + 1
+	line := string(b[start:])
+	if termtext.VisibleLen(line) <= w {
+		return b
+	}
+	return append(append(b[:start], termtext.Truncate(line, w-1)...), "…"...)
 }
 
 var columnAlign = []tw.Align{tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignLeft}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/record"
+	"github.com/ctishark/ctishark/render/termtext"
 	"github.com/fatih/color"
 )
 
@@ -120,6 +121,9 @@ func (t *treeWriter) Write(r *record.Record) error {
 			section = want
 			t.line(1, t.sectionTitle(want, m, i))
 		}
+		if quietReserved(f) {
+			continue
+		}
 		t.field(2, f, m)
 	}
 	if t.opts.Hex {
@@ -136,10 +140,12 @@ func (t *treeWriter) frameLines(r *record.Record) {
 		rel := t.clock.format(fr)
 		switch t.opts.Time {
 		case TimeDelta:
+			abs += " (" + rel + " s since the previous message shown)"
+		case TimeDeltaDecode:
 			abs += " (" + rel + " s since the previous message)"
 		case TimeEpoch:
 			abs += " (epoch " + rel + ")"
-		case TimeAbsolute:
+		case TimeAbsolute, TimeOfDay, TimeUTC, TimeUTCDate:
 		default:
 			abs += " (" + rel + " s since the first packet)"
 		}
@@ -214,6 +220,15 @@ func sourceText(src dissect.LayoutSource) string {
 func (t *treeWriter) sectionTitle(section string, m *dissect.Message, i int) string {
 	switch section {
 	case "fixed":
+		n := 0
+		for j := i; j < len(m.Fields) && !m.Fields[j].Floating(); j++ {
+			if quietReserved(&m.Fields[j]) {
+				n++
+			}
+		}
+		if n > 0 {
+			return fmt.Sprintf("Fixed part (%d bytes; %d reserved fields, all zero, not shown)", m.FixedSize, n)
+		}
 		return fmt.Sprintf("Fixed part (%d bytes)", m.FixedSize)
 	case "floating":
 		start := m.Fields[i].HdrOffset
@@ -236,7 +251,7 @@ func (t *treeWriter) field(depth int, f *dissect.Field, m *dissect.Message) {
 		b.WriteString(" #" + strconv.Itoa(f.Occurrence))
 	}
 	b.WriteString(": ")
-	b.WriteString(treeValue(f, t.opts.ShowSecrets))
+	b.WriteString(termtext.Escape(treeValue(f, t.opts.ShowSecrets)))
 	if t.opts.Hex {
 		b.WriteString(t.pal.paint(t.pal.dim, fmt.Sprintf("  [offset %d, %d bytes]", f.Offset, f.Size)))
 	}
@@ -248,7 +263,7 @@ func (t *treeWriter) field(depth int, f *dissect.Field, m *dissect.Message) {
 		case len(f.Children) > 0 && f.Def != nil && f.Def.Enum == nil:
 			for i := range f.Children {
 				c := &f.Children[i]
-				t.line(depth+1, c.Name+": "+treeValue(c, true))
+				t.line(depth+1, c.Name+": "+termtext.Escape(treeValue(c, true)))
 			}
 		}
 	}
@@ -257,10 +272,25 @@ func (t *treeWriter) field(depth int, f *dissect.Field, m *dissect.Message) {
 	}
 }
 
+// quietReserved reports a reserved field that says nothing: zero, with no
+// expert item. The tree counts those in the section title instead of a
+// line each (AGENT_STATE_EVENT has 13); JSON keeps every field.
+func quietReserved(f *dissect.Field) bool {
+	return f.Name == "reserved" && len(f.Expert) == 0 && len(f.Value.Bytes) == 0 && f.Value.Num == 0 && f.Value.Str == ""
+}
+
 // treeValue is a field's value in the detail pane.
 func treeValue(f *dissect.Field, showSecrets bool) string {
 	if record.IsSecret(f) && !showSecrets {
 		return record.Secret
+	}
+	if f.Name == "reserved" {
+		// Not a date or a name: the guide gives reserved bytes no meaning.
+		v := termtext.Escape(f.Value.Text())
+		if f.Value.Num != 0 {
+			v += " (not zero)"
+		}
+		return v
 	}
 	v := f.Value
 	switch {

@@ -9,6 +9,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/report"
+	"github.com/ctishark/ctishark/cmd/internal/view"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/reassembly"
 	"github.com/ctishark/ctishark/render/analyze"
@@ -53,6 +54,7 @@ marked open. Timelines are built from every state change of the capture;
 	fl := cmd.Flags()
 	fl.SortFlags = false
 	report.AddFormatFlag(fl, &opts.Format)
+	cmd.RegisterFlagCompletionFunc("format", view.Values("table", "json"))
 	fl.StringVar(&opts.Agent, "agent", "", "only the agent with this `AgentID`")
 	opts.Input.AddFlags(fl)
 	return cmd

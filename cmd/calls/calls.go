@@ -10,6 +10,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/report"
+	"github.com/ctishark/ctishark/cmd/internal/view"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/reassembly"
 	"github.com/ctishark/ctishark/render/analyze"
@@ -62,10 +63,11 @@ connection state, cause, the devices it names and the call variables
 (CallVariable1-10, named variables and arrays) that changed with it.`,
 		Example: `  ctishark calls capture.pcap
   ctishark calls --call 16777516 capture.pcap
-  ctishark calls -T json capture.pcap | jq '.[] | select(.end == "abandoned")'`,
+  ctishark calls -T json capture.pcap | jq '.[] | select(.end == "abandoned")'
+  ctishark calls -T csv capture.pcap > calls.csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
-			if err := report.Validate(&opts.Input, args, opts.Format); err != nil {
+			if err := report.Validate(&opts.Input, args, opts.Format, "csv"); err != nil {
 				return err
 			}
 			if opts.Call != "" {
@@ -74,6 +76,9 @@ connection state, cause, the devices it names and the call variables
 					return factory.Usagef("invalid --call %q (want a CallID, 1-4294967295)", opts.Call)
 				}
 				opts.callID = uint32(n)
+				if opts.Format == "csv" {
+					return factory.Usagef("-T csv writes the calls table; --call's timeline is table or json")
+				}
 			}
 			if runF != nil {
 				return runF(opts)
@@ -84,6 +89,8 @@ connection state, cause, the devices it names and the call variables
 	fl := cmd.Flags()
 	fl.SortFlags = false
 	report.AddFormatFlag(fl, &opts.Format)
+	cmd.RegisterFlagCompletionFunc("format", view.Values("table", "json", "csv"))
+	fl.Lookup("format").Usage = "output `FORMAT`: table, json, or csv (one row per call, for spreadsheets)"
 	fl.StringVar(&opts.Call, "call", "", "print the timeline of the call with this `CallID`, with its linked consult, transfer and conference legs")
 	fl.BoolVar(&opts.NoLinked, "no-linked", false, "with --call: only the call itself, without its linked legs")
 	opts.Input.AddFlags(fl)
@@ -115,6 +122,8 @@ func writeCalls(o *CallsOptions, cs *analyze.Calls) error {
 		return analyze.WriteCallTimeline(o.IO.Out, tl, cs.Events(), cs)
 	case o.Format == "json":
 		return analyze.WriteCallsJSON(o.IO.Out, calls, cs)
+	case o.Format == "csv":
+		return analyze.WriteCallsCSV(o.IO.Out, calls, cs)
 	default:
 		return analyze.WriteCallsTable(o.IO.Out, calls, cs)
 	}

@@ -2,9 +2,12 @@ package calls
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -235,5 +238,53 @@ func TestActiveAtCaptureEnd(t *testing.T) {
 	if len(got) == 0 || got[0].CallID != first.CallID || got[0].End != "active" || got[0].Ended != "" ||
 		got[0].Duration != last.Time.Sub(first.Answered).Microseconds() {
 		t.Errorf("cut at the answer of call %d: %+v; want it active for %d µs", first.CallID, got, last.Time.Sub(first.Answered).Microseconds())
+	}
+}
+
+// calls -T csv is the JSON document as rows: the same calls, ids, times
+// and durations (seconds), with a header of the JSON keys.
+func TestCallsCSV(t *testing.T) {
+	path, _ := generate(t, gen.DefaultConfig())
+	js, _, err := run(t, "-T", "json", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls []call
+	if err := json.Unmarshal([]byte(js), &calls); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, "-T", "csv", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(calls)+1 || rows[0][0] != "call_id" || rows[0][13] != "duration_s" {
+		t.Fatalf("%d rows for %d calls, header %v", len(rows), len(calls), rows[0])
+	}
+	for i, c := range calls {
+		r := rows[i+1]
+		secs, _ := strconv.ParseFloat(r[13], 64)
+		if r[0] != itoa(c.CallID) || r[2] != c.First || r[4] != c.ANI || r[11] != c.Answered || int64(secs*1e6+0.5) != c.Duration || r[14] != c.End {
+			t.Errorf("row %d %v\nvs JSON %+v", i+1, r, c)
+		}
+	}
+	if _, _, err := run(t, "-T", "csv", "--call", "1", path); testutil.ExitCode(err) != 2 {
+		t.Errorf("-T csv --call: %v", err)
+	}
+}
+
+// The calls table gives dates with its times and people's durations.
+func TestCallsTableDatesAndDurations(t *testing.T) {
+	path, _ := generate(t, gen.DefaultConfig())
+	out, _, err := run(t, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := strings.Split(out, "\n")[1]
+	if !regexp.MustCompile(`^\d+\s+2026-03-02 \d\d:\d\d:\d\d\.\d{6}\s`).MatchString(row) || !regexp.MustCompile(`\s\d+m\d\d\.\d{3}s\s|\s\d+\.\d{3}s\s`).MatchString(row) {
+		t.Errorf("row without a date or a readable duration: %q", row)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
+	"github.com/ctishark/ctishark/cmd/internal/view"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/filter"
@@ -105,7 +106,8 @@ Golden paths are relative to the rules file.`,
 	fl.SortFlags = false
 	fl.StringVar(&opts.JUnit, "junit", "", "also write the results as JUnit XML to `FILE`")
 	opts.Input.AddFlags(fl)
-	fl.StringVar(&opts.Color, "color", "auto", "colour output: auto, always or never")
+	fl.StringVar(&opts.Color, "color", "auto", "colour `WHEN`: auto (on a terminal, unless NO_COLOR is set), always or never; always and never win over NO_COLOR")
+	cmd.RegisterFlagCompletionFunc("color", view.Values(view.ColorValues...))
 	return cmd
 }
 
@@ -147,12 +149,15 @@ func compile(file string, specs []ruleSpec) ([]*rule, error) {
 	fail := func(s ruleSpec, format string, args ...any) error {
 		return &ruleFileError{File: file, Line: s.Line, Msg: fmt.Sprintf(format, args...)}
 	}
-	matcher := func(s ruleSpec, expr, what string) (func(*pipeline.Record) bool, error) {
+	matcher := func(s ruleSpec, expr, what string, line int) (func(*pipeline.Record) bool, error) {
 		if expr == "" {
 			return nil, nil
 		}
 		f, err := filter.Compile(expr)
 		if err != nil {
+			if line > 0 {
+				s.Line = line // the filter's own line, not the rule's
+			}
 			return nil, fail(s, "%s: %v", what, err)
 		}
 		return pipeline.Matcher(f), nil
@@ -160,13 +165,13 @@ func compile(file string, specs []ruleSpec) ([]*rule, error) {
 	for _, s := range specs {
 		r := &rule{spec: s, name: s.Name}
 		var err error
-		if r.match, err = matcher(s, s.Filter, "filter"); err != nil {
+		if r.match, err = matcher(s, s.Filter, "filter", s.FilterLine); err != nil {
 			return nil, err
 		}
 		switch s.Kind {
 		case "count":
 			c := &countAssert{op: s.Op, value: s.Value}
-			if c.match, err = matcher(s, s.CountFilter, "count filter"); err != nil {
+			if c.match, err = matcher(s, s.CountFilter, "count filter", s.CountFilterLine); err != nil {
 				return nil, err
 			}
 			r.a = c

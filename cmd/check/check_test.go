@@ -321,6 +321,9 @@ func TestRulesErrors(t *testing.T) {
 		{"rules:\n  - name: x\n", "bad.yaml:2: rule without an assertion"},
 		{"rules:\n  - no_expert: error\n    count: {value: 1}\n", "bad.yaml:3: a rule has one assertion"},
 		{"rules:\n  - filter: 'cti.msg_type =='\n    no_expert: error\n", "bad.yaml:2: filter:"},
+		// A bad filter is pointed at on its own line, not the rule's.
+		{"rules:\n  - name: x\n    filter: 'cti.msg_type =='\n    no_expert: error\n", "bad.yaml:3: filter:"},
+		{"rules:\n  - name: x\n    count:\n      filter: 'cti.num =='\n      value: 1\n", "bad.yaml:4: count filter:"},
 		{"rules:\n  - count: {value: many}\n", `bad.yaml:2: count value "many"`},
 		{"rules:\n  - sequence: {per: call, steps: [A_EVENT, B]}\n", "bad.yaml:2: sequence step A_EVENT is not a message type"},
 		{"rules:\n  - golden: missing.jsonl\n", "bad.yaml:2: golden:"},
@@ -343,7 +346,7 @@ func TestRulesErrors(t *testing.T) {
 	if r := run(t, good); r.code != 2 {
 		t.Errorf("no capture: exit %d", r.code)
 	}
-	if r := run(t, good, capture); r.code != 0 || !strings.Contains(r.out, "1 rules: 1 passed, 0 failed") {
+	if r := run(t, good, capture); r.code != 0 || !strings.Contains(r.out, "1 rule: 1 passed, 0 failed") {
 		t.Errorf("passing run: exit %d\n%s", r.code, r.out)
 	}
 }

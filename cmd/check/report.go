@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ctishark/ctishark/render/termtext"
 	"github.com/fatih/color"
 )
 
@@ -38,15 +39,20 @@ func writeReport(w io.Writer, file string, results []result, colour bool) error 
 		}
 		fmt.Fprintf(&b, "%s  %s (%s:%d)", verdict, r.name, file, r.line)
 		if r.out.reason != "" {
+			// Reasons quote what the capture holds: escaped line by line.
 			first, rest, _ := strings.Cut(r.out.reason, "\n")
-			fmt.Fprintf(&b, ": %s", first)
+			fmt.Fprintf(&b, ": %s", termtext.Escape(first))
 			if rest != "" {
 				b.WriteString("\n" + indent(rest, "    "))
 			}
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "%d rules: %d passed, %d failed\n", len(results), len(results)-failed, failed)
+	noun := "rules"
+	if len(results) == 1 {
+		noun = "rule"
+	}
+	fmt.Fprintf(&b, "%d %s: %d passed, %d failed\n", len(results), noun, len(results)-failed, failed)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -54,7 +60,7 @@ func writeReport(w io.Writer, file string, results []result, colour bool) error 
 func indent(s, pre string) string {
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
-		lines[i] = pre + strings.TrimLeft(l, " ")
+		lines[i] = pre + termtext.Escape(strings.TrimLeft(l, " "))
 	}
 	return strings.Join(lines, "\n")
 }

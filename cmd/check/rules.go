@@ -35,6 +35,9 @@ type ruleSpec struct {
 	Filter string
 	Kind   string // the assertion key
 
+	// Lines of the filters, so a bad one is pointed at where it is written.
+	FilterLine, CountFilterLine int
+
 	// count
 	CountFilter string
 	Op          string
@@ -183,6 +186,7 @@ func (p *parser) rule(n *yaml.Node) (ruleSpec, error) {
 			s.Name, err = p.str(v, "name")
 		case "filter":
 			s.Filter, err = p.str(v, "filter")
+			s.FilterLine = v.Line
 		case "ignore":
 			s.Ignore, err = p.strList(v, "ignore")
 		default:
@@ -216,6 +220,7 @@ func (p *parser) assertion(s *ruleSpec, v *yaml.Node) error {
 			return err
 		}
 		if f := fields["filter"]; f != nil {
+			s.CountFilterLine = f.Line
 			if s.CountFilter, err = p.str(f, "count filter"); err != nil {
 				return err
 			}

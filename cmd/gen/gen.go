@@ -50,7 +50,7 @@ With --connections or --target-size, gen runs an open-ended contact center for
 benchmarks instead and streams the capture out until it reaches the size.`,
 		Example: `  ctishark gen -w sample.pcap
   ctishark gen --seed 7 --agents 5 --calls 20 --duration 15m -w morning.pcap
-  ctishark gen --version 18 --pcapng -w v18.pcapng
+  ctishark gen --version 18 -w v18.pcapng
   ctishark gen --connections 500 --target-size 300MB -w big.pcap
   ctishark gen -w - | tcpdump -nn -r - | head`,
 		Args: cobra.NoArgs,
@@ -71,7 +71,7 @@ benchmarks instead and streams the capture out until it reaches the size.`,
 	fl.IntVar(&opts.Calls, "calls", def.Calls, "inbound calls (in load mode: a limit, 0 = none)")
 	fl.IntVar(&opts.Version, "version", def.Version, "protocol version of the sessions, 10 to 18 (18 uses 2-byte floating tags)")
 	fl.DurationVar(&opts.Duration, "duration", def.Duration, "scenario time")
-	fl.BoolVar(&opts.PCAPNG, "pcapng", false, "write pcapng instead of classic pcap")
+	fl.BoolVar(&opts.PCAPNG, "pcapng", false, "write pcapng instead of classic pcap (the default when -w FILE ends in .pcapng)")
 	fl.IntVar(&opts.Connections, "connections", 0, "load mode: TCP connections (agents + one bridge)")
 	fl.StringVar(&opts.TargetSize, "target-size", "", "load mode: stop at about this size (e.g. 50MB, 1GiB)")
 	return cmd
@@ -82,6 +82,10 @@ func (o *GenOptions) Config() (Config, error) {
 	cfg := DefaultConfig()
 	cfg.Seed, cfg.Agents, cfg.Calls, cfg.Version = o.Seed, o.Agents, o.Calls, o.Version
 	cfg.Duration, cfg.PCAPNG, cfg.Connections = o.Duration, o.PCAPNG, o.Connections
+	// As read -w: a name ending in .pcapng (or .ntar) gets pcapng.
+	if n := strings.ToLower(o.Output); strings.HasSuffix(n, ".pcapng") || strings.HasSuffix(n, ".ntar") {
+		cfg.PCAPNG = true
+	}
 	if o.TargetSize != "" {
 		n, err := ParseSize(o.TargetSize)
 		if err != nil {

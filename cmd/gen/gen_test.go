@@ -529,3 +529,23 @@ func BenchmarkGenerateLoad(b *testing.B) {
 		}
 	}
 }
+
+// gen -w picks the format by extension, as read -w does: .pcapng gets
+// pcapng without --pcapng (block type 0x0a0d0d0a first), .pcap stays pcap.
+func TestWriteFormatByExtension(t *testing.T) {
+	dir := t.TempDir()
+	for name, magic := range map[string][]byte{"g.pcapng": {0x0a, 0x0d, 0x0d, 0x0a}, "G.PCAPNG": {0x0a, 0x0d, 0x0d, 0x0a}, "g.pcap": {0xd4, 0xc3, 0xb2, 0xa1}} {
+		ios, _, _, _ := iostreams.Test()
+		cmd := NewCmdGen(&factory.Factory{IOStreams: ios}, nil)
+		path := dir + "/" + name
+		cmd.SetArgs([]string{"-w", path, "--calls", "1", "--agents", "1"})
+		if err := cmd.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(path)
+		if len(b) < 4 || !bytes.Equal(b[:4], magic) {
+			t.Errorf("%s starts % x, want % x", name, b[:min(4, len(b))], magic)
+		}
+		os.Remove(path)
+	}
+}

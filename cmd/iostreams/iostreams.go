@@ -89,16 +89,17 @@ func (s *IOStreams) SetColorMode(mode string) error {
 	return fmt.Errorf("--color must be auto, always or never, not %q", mode)
 }
 
-// ColorEnabled reports whether output may carry colour: always when asked,
-// never when asked or when NO_COLOR is set, else only on a terminal.
+// ColorEnabled reports whether output may carry colour: as --color says
+// when it says always or never (a flag typed wins over the environment),
+// else (auto) only on a terminal and not with NO_COLOR or TERM=dumb.
 func (s *IOStreams) ColorEnabled() bool {
 	switch {
 	case s.colorMode == "never":
 		return false
-	case s.noColorEnv:
-		return false
 	case s.colorMode == "always":
 		return true
+	case s.noColorEnv:
+		return false
 	}
 	return s.outTTY
 }

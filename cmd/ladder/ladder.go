@@ -15,6 +15,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/progress"
+	"github.com/ctishark/ctishark/cmd/internal/view"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/render/ladder"
 	"github.com/spf13/cobra"
@@ -108,6 +109,7 @@ Columns appear only for endpoints that have an arrow in the selection.`,
 	fl := cmd.Flags()
 	fl.SortFlags = false
 	fl.StringVarP(&opts.Format, "format", "T", "text", "view: text, svg or json")
+	cmd.RegisterFlagCompletionFunc("format", view.Values("text", "svg", "json"))
 	fl.StringVarP(&opts.Output, "output", "o", "", "write to `FILE` instead of standard output")
 	fl.StringVarP(&opts.Output, "write", "w", "", "same as -o")
 	fl.IntVarP(&opts.Count, "count", "c", 0, "stop after `N` arrows")
@@ -118,7 +120,8 @@ Columns appear only for endpoints that have an arrow in the selection.`,
 	fl.BoolVar(&opts.Force, "force", false, "draw an SVG of more than 20000 arrows")
 	opts.Input.AddFlags(fl)
 	fl.BoolVar(&opts.ShowSecrets, "show-secrets", false, "show passwords instead of ********")
-	fl.StringVar(&opts.Color, "color", "auto", "colour output: auto, always or never")
+	fl.StringVar(&opts.Color, "color", "auto", "colour `WHEN`: auto (on a terminal, unless NO_COLOR is set), always or never; always and never win over NO_COLOR")
+	cmd.RegisterFlagCompletionFunc("color", view.Values(view.ColorValues...))
 	return cmd
 }
 
@@ -176,15 +179,22 @@ func (o *LadderOptions) pipelineOptions() pipeline.Options {
 // errEnough stops reading once -c arrows were drawn.
 var errEnough = errors.New("ladder: count reached")
 
-func ladderRun(o *LadderOptions) error {
+func ladderRun(o *LadderOptions) (err error) {
 	out := o.IO.Out
 	toFile := o.Output != "" && o.Output != "-"
 	if toFile {
-		f, err := os.Create(o.Output)
-		if err != nil {
-			return fmt.Errorf("ladder: %w", err)
+		f, cerr := os.Create(o.Output)
+		if cerr != nil {
+			return fmt.Errorf("ladder: %w", cerr)
 		}
-		defer f.Close()
+		defer func() {
+			f.Close()
+			// A refused or failed diagram leaves no file behind.
+			var silent *factory.SilentError
+			if err != nil && !errors.As(err, &silent) {
+				os.Remove(o.Output)
+			}
+		}()
 		out = f
 	}
 	sink, err := o.newSink(out, toFile)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -470,6 +471,14 @@ func TestSVGCap(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "--force") || !strings.Contains(err.Error(), "more than 10 arrows") {
 		t.Fatalf("over the cap: %v", err)
 	}
+	// Refused into a file: no empty file left behind.
+	outFile := filepath.Join(t.TempDir(), "big.svg")
+	if _, _, err := run(t, cap10, "-T", "svg", "-o", outFile, path); err == nil {
+		t.Fatal("over the cap into a file: accepted")
+	}
+	if _, err := os.Stat(outFile); !os.IsNotExist(err) {
+		t.Errorf("refused SVG left %s behind (%v)", outFile, err)
+	}
 	if _, _, err := run(t, cap10, "-T", "svg", "-c", "10", path); err != nil {
 		t.Errorf("-c 10 within the cap: %v", err)
 	}
@@ -592,5 +601,32 @@ func TestUnansweredAndGap(t *testing.T) {
 	}
 	if gaps != 1 {
 		t.Errorf("%d gap arrows, want 1", gaps)
+	}
+}
+
+// SVG tooltips break lines with real newlines (no literal \x0a), the
+// endpoint names come back every 40 rows, and -Y keeps the client names
+// in the heads (sessions are observed whatever -Y keeps).
+func TestSVGTooltipsBandsAndFilteredLabels(t *testing.T) {
+	path, _ := sample(t)
+	out, _, err := run(t, nil, "-T", "svg", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, `\x0a`) || !strings.Contains(out, "CONFIG_KEY_EVENT&#xA;CONFIG_SUCCESS") {
+		t.Errorf("tooltips: literal \\x0a or no line break")
+	}
+	arrows := len(regexp.MustCompile(`<g class="[^"]*"><title>#`).FindAllStringIndex(out, -1))
+	heads := strings.Count(out, `<g class="head`)
+	bands := strings.Count(out, `class="band"`)
+	if arrows <= 40 || heads == 0 || bands != heads*((arrows-1)/40) {
+		t.Fatalf("%d arrows, %d heads, %d band labels: want the heads again every 40 rows", arrows, heads, bands)
+	}
+	filtered, _, err := run(t, nil, "-T", "svg", "-Y", "cti.msg_type == AGENT_STATE_EVENT", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`<g class="head client"><title>[^<]*Desktop-`).MatchString(filtered) {
+		t.Errorf("-Y: heads lost the client names")
 	}
 }

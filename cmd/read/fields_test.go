@@ -104,12 +104,45 @@ func TestFieldsUsageErrors(t *testing.T) {
 		{[]string{"-T", "fields", "-e", "cti.num == 1"}, "not an expression"},
 		{[]string{"-T", "fields", "-e", "cti.num", "-E", "quote=x"}, `-E quote: invalid value "x"`},
 		{[]string{"-T", "fields", "-e", "cti.num", "-E", "colour=y"}, "unknown option"},
-		{[]string{"-T", "csv"}, "jsonl or fields"},
+		{[]string{"-T", "csv"}, "psml or fields"},
 		{[]string{"-Y", "cti.msg_type =="}, "-Y"},
 	} {
 		r := run(t, false, nil, append(tc.args, "x.pcap")...)
 		if testutil.ExitCode(r.e) != 2 || r.e == nil || !strings.Contains(r.e.Error(), tc.want) {
 			t.Errorf("%v: exit %d, %v; want 2 and %q", tc.args, testutil.ExitCode(r.e), r.e, tc.want)
 		}
+	}
+}
+
+// -E occurrence picks among a repeated field's values as in tshark: the
+// three ApplicationNames of the sample's CONFIG_APPLICATION_EVENT.
+func TestFieldsOccurrence(t *testing.T) {
+	for occ, want := range map[string]string{
+		"a": "Sales_Main,Support_Main,Billing_IVR",
+		"f": "Sales_Main",
+		"l": "Billing_IVR",
+		"2": "Support_Main",
+		"4": "",
+	} {
+		r := run(t, false, nil, "-T", "fields", "-Y", "cti.msg_type == CONFIG_APPLICATION_EVENT", "-e", "cti.ApplicationName", "-E", "occurrence="+occ, sampleCap)
+		if r.e != nil || r.out != want+"\n" {
+			t.Errorf("occurrence=%s: %q %v, want %q", occ, r.out, r.e, want)
+		}
+	}
+	if r := run(t, false, nil, "-T", "fields", "-e", "cti.num", "-E", "occurrence=0", sampleCap); testutil.ExitCode(r.e) != 2 {
+		t.Errorf("occurrence=0 accepted: %v", r.e)
+	}
+}
+
+// -e takes the generic aliases too: frame.number prints cti.frame under
+// the name typed.
+func TestFieldsAliases(t *testing.T) {
+	a := run(t, false, nil, "-T", "fields", "-E", "header=y", "-e", "frame.number", "-e", "tcp.stream", "-c", "3", sampleCap)
+	b := run(t, false, nil, "-T", "fields", "-e", "cti.frame", "-e", "cti.stream", "-c", "3", sampleCap)
+	if a.e != nil || b.e != nil {
+		t.Fatal(a.e, b.e)
+	}
+	if want := "frame.number\ttcp.stream\n" + b.out; a.out != want || b.out == "" {
+		t.Errorf("aliases:\n%s\nwant\n%s", a.out, want)
 	}
 }

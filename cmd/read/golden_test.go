@@ -116,10 +116,10 @@ func TestSampleLines(t *testing.T) {
 	p := samplePath(t)
 	table := run(t, false, nil, p).out
 	for _, want := range []string{
-		"    1    0.002892     10.10.40.21:60087 → 10.10.20.5:42027      OPEN_REQ                               1 v13 bridge mode client CCX-Wallboard-01 idle 240s [response #2, 2.462 ms]\n",
-		"    2    0.005354      10.10.20.5:42027 → 10.10.40.21:60087     OPEN_CONF                              1 bridge mode granted UNKNOWN CCX online [request #1, 2.462 ms]\n",
-		"  199  200.913192      10.10.20.5:42027 → 10.10.30.12:60207     CONTROL_FAILURE_CONF                  11 CF_INVALID_CSTA_CONNECTION_ID CCX_TERMINAL_CONNECTION_NULL \"Answer failed: the call has no terminal connection\" [request #198, 5.908 ms]\n",
-		"  333  347.225591      10.10.20.5:42027 → 10.10.30.11:59656     FAILURE_CONF                          15 E_CTI_INVALID_CALLID \"Invalid CallID 16777524\" [request #332, 7.600 ms]\n",
+		"      1    0.002892     10.10.40.21:60087 → 10.10.20.5:42027      OPEN_REQ                                    1 v13 bridge mode client CCX-Wallboard-01 idle 240s [response #2, 2.462 ms]\n",
+		"      2    0.005354      10.10.20.5:42027 → 10.10.40.21:60087     OPEN_CONF                                   1 bridge mode granted agent state UNKNOWN CCX online [request #1, 2.462 ms]\n",
+		"    199  200.913192      10.10.20.5:42027 → 10.10.30.12:60207     CONTROL_FAILURE_CONF                       11 CF_INVALID_CSTA_CONNECTION_ID CCX_TERMINAL_CONNECTION_NULL \"Answer failed: the call has no terminal connection\" [request #198, 5.908 ms]\n",
+		"    333  347.225591      10.10.20.5:42027 → 10.10.30.11:59656     FAILURE_CONF                               15 E_CTI_INVALID_CALLID \"Invalid CallID 16777524\" [request #332, 7.600 ms]\n",
 	} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q", want)

@@ -16,15 +16,16 @@ import (
 type ReadOptions struct {
 	IO *iostreams.IOStreams
 
-	Files []string
-	View  view.Options
+	Files    []string
+	ReadFile []string // -r, tshark's way of naming the capture
+	View     view.Options
 }
 
 // NewCmdRead returns the read command; runF replaces readRun in tests.
 func NewCmdRead(f *factory.Factory, runF func(*ReadOptions) error) *cobra.Command {
 	opts := &ReadOptions{IO: f.IOStreams}
 	cmd := &cobra.Command{
-		Use:   "read [flags] FILE...",
+		Use:   "read [flags] FILE... | read -r FILE",
 		Short: "Decode the CTI messages of pcap/pcapng captures",
 		Long: `Read decodes every Cisco Unified CCX CTI message carried by the TCP
 connections of one or more captures (pcap or pcapng, optionally gzipped; "-"
@@ -37,9 +38,15 @@ Views (-T):
          the output is a pipe or a file.
   tree   every field of every message, like Wireshark's detail pane: enum
          names, mask bits, floating tags, expert notes under the field they
-         concern (-V is short for -T tree; -x adds a hex dump).
+         concern (-V is short for -T tree).
+
+-x adds the bytes of each message as a hex dump, after its row in the
+packet list or after its tree with -V, as tshark does.
   json   an array of message objects; jsonl: one object per line (the
          schema is documented in render/JSON.md of the source tree).
+  ek     tshark's Elasticsearch bulk form: an index line, then the jsonl
+         object under layers.cti with a timestamp in milliseconds.
+  psml   the packet list as tshark's PSML XML: the table's columns.
   fields the values of the fields named with -e, one line per message,
          tab-separated, in the order asked (like tshark -T fields). Names
          are display filter names (ctishark fields lists them), plus
@@ -92,14 +99,13 @@ hex dump included, unless --show-secrets.`,
 
   # from tcpdump, live
   tcpdump -i eth0 -w - port 42027 | ctishark read -`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return factory.Usagef("read needs at least one capture file (or - for standard input)")
-			}
-			return nil
-		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Files = args
+			// tshark names the capture with -r; both spellings add up,
+			// -r files first.
+			opts.Files = append(append([]string(nil), opts.ReadFile...), args...)
+			if len(opts.Files) == 0 {
+				return factory.Usagef("read needs at least one capture file (FILE or -r FILE; - for standard input)")
+			}
 			if err := opts.validate(cmd); err != nil {
 				return err
 			}
@@ -110,6 +116,7 @@ hex dump included, unless --show-secrets.`,
 		},
 	}
 	cmd.Flags().SortFlags = false
+	cmd.Flags().StringArrayVarP(&opts.ReadFile, "read-file", "r", nil, "read the capture `FILE` (as tshark -r; same as naming it as an argument; repeatable)")
 	opts.View.AddFlags(cmd)
 	return cmd
 }

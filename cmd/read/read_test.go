@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -57,7 +58,7 @@ func TestFlagsResolve(t *testing.T) {
 	var got *ReadOptions
 	ios, _, _, _ := iostreams.Test()
 	cmd := NewCmdRead(&factory.Factory{IOStreams: ios}, func(o *ReadOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"-x", "-t", "delta", "-c", "3", "-p", "42028", "-p", "9000,9001", "--cti-version", "18", "--float-header", "2+1", "a.pcap", "b.pcap"})
+	cmd.SetArgs([]string{"-V", "-x", "-t", "delta", "-c", "3", "-p", "42028", "-p", "9000,9001", "--cti-version", "18", "--float-header", "2+1", "a.pcap", "b.pcap"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
@@ -298,5 +299,93 @@ func TestForcedVersion(t *testing.T) {
 	r = run(t, false, nil, "-T", "jsonl", "-c", "1", "--float-header", "1+1", p)
 	if !strings.Contains(r.out, `"layout":"1+1","layout_source":"forced"`) {
 		t.Errorf("forced layout not used: %s", r.out)
+	}
+}
+
+// tshark users name the capture with -r; it reads the same as an argument.
+func TestReadFileFlag(t *testing.T) {
+	byArg := run(t, false, nil, "-c", "5", sampleCap)
+	byFlag := run(t, false, nil, "-c", "5", "-r", sampleCap)
+	if byArg.e != nil || byFlag.e != nil {
+		t.Fatalf("errors: %v / %v", byArg.e, byFlag.e)
+	}
+	if byFlag.out == "" || byFlag.out != byArg.out {
+		t.Errorf("-r FILE differs from FILE:\n%s\n---\n%s", byFlag.out, byArg.out)
+	}
+	if r := run(t, false, nil); r.e == nil || !strings.Contains(r.e.Error(), "-r FILE") {
+		t.Errorf("no file: %v", r.e)
+	}
+}
+
+// -t d counts from the previous message decoded, -t dd from the previous
+// one shown: with -Y they differ, without it they agree.
+func TestDeltaDecodedVersusShown(t *testing.T) {
+	const flt = "cti.msg_type == AGENT_STATE_EVENT"
+	times := func(args ...string) []string {
+		r := run(t, false, nil, append([]string{"-Y", flt}, append(args, sampleCap)...)...)
+		if r.e != nil {
+			t.Fatal(r.e)
+		}
+		var col []string
+		for _, l := range strings.Split(strings.TrimSpace(r.out), "\n") {
+			col = append(col, strings.Fields(l)[1])
+		}
+		return col
+	}
+	dd, dec := times("-t", "dd"), times("-t", "d")
+	if len(dd) < 3 || len(dd) != len(dec) {
+		t.Fatalf("rows: %d / %d", len(dd), len(dec))
+	}
+	// The first message shown has no previous one shown, but messages
+	// were decoded before it.
+	if dd[0] != "0.000000" || dec[0] == "0.000000" {
+		t.Errorf("-t dd %v, -t d %v: want dd 0 and d not on the first row", dd[:3], dec[:3])
+	}
+	for i := 1; i < len(dd); i++ {
+		a, _ := strconv.ParseFloat(dec[i], 64)
+		b, _ := strconv.ParseFloat(dd[i], 64)
+		if a > b {
+			t.Errorf("row %d: since the previous decoded (%s) longer than since the previous shown (%s)", i, dec[i], dd[i])
+		}
+	}
+}
+
+var sampleCap = filepath.Join("..", "..", "testdata", "sample.pcap")
+
+// -x alone is tshark's packet list with the bytes after each row; -V -x
+// the tree with them; -x with a machine view is refused.
+func TestHexWithPacketList(t *testing.T) {
+	r := run(t, true, nil, "-x", "-c", "2", sampleCap)
+	if r.e != nil {
+		t.Fatal(r.e)
+	}
+	lines := strings.Split(r.out, "\n")
+	if !strings.HasPrefix(strings.TrimLeft(lines[0], " "), "1 ") || !strings.Contains(lines[0], "OPEN_REQ") || lines[1] != "" || !strings.HasPrefix(lines[2], "0000  00 00 ") {
+		t.Fatalf("-x: want row 1, a blank line, then the dump:\n%s", r.out)
+	}
+	second := -1
+	for i, l := range lines {
+		if strings.HasPrefix(strings.TrimLeft(l, " "), "2 ") {
+			second = i
+		}
+	}
+	if second < 0 || lines[second-1] != "" || !strings.HasPrefix(lines[second+2], "0000  ") || strings.Contains(r.out, "Header") {
+		t.Errorf("-x: row 2 not after a blank line and before its dump, or a tree shown:\n%s", r.out)
+	}
+	tree := run(t, false, nil, "-V", "-x", "-c", "1", sampleCap)
+	if !strings.Contains(tree.out, "Header") || !strings.Contains(tree.out, "\n0000  00 00 ") {
+		t.Errorf("-V -x: %s", tree.out)
+	}
+	if r := run(t, false, nil, "-x", "-T", "json", sampleCap); testutil.ExitCode(r.e) != 2 {
+		t.Errorf("-x -T json: %v", r.e)
+	}
+}
+
+// A directory is said to be one, not "not a pcap or pcapng capture".
+func TestReadDirectory(t *testing.T) {
+	dir := t.TempDir()
+	r := run(t, false, nil, dir)
+	if r.e == nil || !strings.Contains(r.err+r.e.Error(), "is a directory") || strings.Contains(r.err, "not a pcap") {
+		t.Errorf("directory: %v %q", r.e, r.err)
 	}
 }

@@ -4,6 +4,7 @@ package root
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/ctishark/ctishark/cmd/factory"
@@ -28,11 +29,15 @@ expert warnings where the bytes do not match the protocol.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	// tshark --version (and -v) habits: the same line as `ctishark version`.
+	cmd.Version = version.Resolve(f.Version)
+	cmd.SetVersionTemplate(version.Line(f.Version) + "\n")
+	cmd.Flags().BoolP("version", "v", false, "print the version of ctishark (same as ctishark version)")
 	cmd.SetOut(f.IOStreams.Out)
 	cmd.SetErr(f.IOStreams.ErrOut)
 	cmd.SetIn(f.IOStreams.In)
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &factory.UsageError{Err: err}
+		return &factory.UsageError{Err: plainFlagError(err)}
 	})
 	for _, sub := range subcommands(f) {
 		cmd.AddCommand(sub)
@@ -79,4 +84,21 @@ func isCobraUsage(err error) bool {
 		}
 	}
 	return false
+}
+
+// strconvDetail is what pflag appends to a number it cannot parse.
+var strconvDetail = regexp.MustCompile(`: strconv\.Parse\w+: parsing "[^"]*": (invalid syntax|value out of range)$`)
+
+// plainFlagError says "want a number" where pflag passes on strconv's
+// wording (`-c abc`: strconv.ParseInt: parsing "abc": invalid syntax).
+func plainFlagError(err error) error {
+	msg := err.Error()
+	if loc := strconvDetail.FindStringSubmatchIndex(msg); loc != nil {
+		what := "want a number"
+		if msg[loc[2]:loc[3]] == "value out of range" {
+			what = "number out of range"
+		}
+		return errors.New(msg[:loc[0]] + ": " + what)
+	}
+	return err
 }

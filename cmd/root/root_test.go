@@ -2,11 +2,13 @@ package root
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/spf13/pflag"
 )
 
 // run executes the command tree with test streams and returns the exit code.
@@ -51,5 +53,64 @@ func TestSilentErrorKeepsItsCode(t *testing.T) {
 	}
 	if got := exitCode(f, errors.New("boom")); got != 1 || !strings.Contains(errOut.String(), "boom") {
 		t.Fatalf("plain error: exit %d, stderr %q", got, errOut.String())
+	}
+}
+
+// tshark --version and -v habits print what `ctishark version` prints.
+func TestVersionFlag(t *testing.T) {
+	_, want, _ := run(t, "version")
+	if !strings.HasPrefix(want, "ctishark test (go") {
+		t.Fatalf("version: %q", want)
+	}
+	for _, flag := range []string{"--version", "-v"} {
+		code, out, errOut := run(t, flag)
+		if code != 0 || out != want {
+			t.Errorf("%s: exit %d, %q (stderr %q), want %q", flag, code, out, errOut, want)
+		}
+	}
+}
+
+// A number flag given text says so plainly, not in strconv's words.
+func TestNumberFlagErrors(t *testing.T) {
+	code, _, errOut := run(t, "read", "-c", "abc", "x.pcap")
+	if code != 2 || !strings.Contains(errOut, `invalid argument "abc" for "-c, --count" flag: want a number`) || strings.Contains(errOut, "strconv") {
+		t.Errorf("-c abc: exit %d, %q", code, errOut)
+	}
+}
+
+// Shell completion offers the values of -T, -t, --color and -e.
+func TestFlagValueCompletion(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"read", "-T", ""}, []string{"table", "tree", "jsonl", "ek", "psml", "fields"}},
+		{[]string{"read", "-t", ""}, []string{"r", "a", "ad", "d", "dd", "e", "u", "ud"}},
+		{[]string{"read", "--color", ""}, []string{"auto", "always", "never"}},
+		{[]string{"read", "-e", "cti.AgentSt"}, []string{"cti.AgentState"}},
+		{[]string{"calls", "-T", ""}, []string{"table", "json", "csv"}},
+		{[]string{"ladder", "-T", ""}, []string{"text", "svg", "json"}},
+	} {
+		_, out, _ := run(t, append([]string{"__complete"}, c.args...)...)
+		lines := strings.Split(out, "\n")
+		for _, w := range c.want {
+			if !slices.Contains(lines, w) {
+				t.Errorf("%v: no %q among\n%s", c.args, w, out)
+			}
+		}
+	}
+}
+
+// Flag help has no stray backticks: pflag takes the first pair as the
+// value's name, any other pair would print as is.
+func TestFlagHelpBackticks(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	root := NewCmdRoot(&factory.Factory{IOStreams: ios, Version: "test"})
+	for _, c := range root.Commands() {
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			if _, usage := pflag.UnquoteUsage(f); strings.Contains(usage, "`") {
+				t.Errorf("%s --%s: %q", c.Name(), f.Name, usage)
+			}
+		})
 	}
 }

@@ -29,6 +29,7 @@ type SniffOptions struct {
 	Ring          []string
 	Print         bool
 	BufferMB      int
+	ListIfaces    bool // -D: print the interfaces and exit, as tshark -D
 
 	// Resolved by validate.
 	stop autostop
@@ -70,7 +71,8 @@ Builds with the pcap tag (go build -tags pcap) capture through libpcap,
 on any OS it supports, and accept full capture filter expressions (-f).
 
 -w FILE.pcapng saves every captured packet (rows are then not printed
-unless -P); -b filesize:MB starts a new file at that size, named
+unless -P); -b filesize:KB starts a new file at that size (kB of 1000
+bytes, as dumpcap: filesize:100000 is 100 MB), named
 FILE_00001_YYYYmmddHHMMSS.pcapng and so on, and -b files:N keeps only the
 newest N, for unattended runs.
 
@@ -85,12 +87,15 @@ by the kernel (its buffer was full) or cut by the snap length.`,
   sudo ctishark sniff -i eth0 -V -Y 'cti.msg_type == "AGENT_STATE_EVENT"'
 
   # unattended: a day in 100 MB files, keeping the newest 20
-  sudo ctishark sniff -i eth0 -w /var/tmp/cti.pcapng -b filesize:100 -b files:20 -a duration:86400
+  sudo ctishark sniff -i eth0 -w /var/tmp/cti.pcapng -b filesize:100000 -b files:20 -a duration:86400
 
   # a server on another port, one JSON object per message
   sudo ctishark sniff -i ens192 -p 42028 -T jsonl`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.ListIfaces {
+				return listInterfaces(opts.IO.Out)
+			}
 			if err := opts.validate(cmd); err != nil {
 				return err
 			}
@@ -102,13 +107,14 @@ by the kernel (its buffer was full) or cut by the snap length.`,
 	}
 	fl := cmd.Flags()
 	fl.SortFlags = false
-	fl.StringVarP(&opts.Interface, "interface", "i", "", "capture on `INTERFACE` (e.g. eth0, lo)")
+	fl.StringVarP(&opts.Interface, "interface", "i", "", "capture on `INTERFACE` (e.g. eth0, lo; -D lists them)")
+	fl.BoolVarP(&opts.ListIfaces, "list-interfaces", "D", false, "print the network interfaces sniff can capture on, and exit (as tshark -D)")
 	opts.View.AddFlags(cmd)
 	// read's -w keeps the packets of the shown messages; sniff's keeps
 	// everything captured, like tshark's.
 	fl.Lookup("write").Usage = "save every captured packet to `FILE` (pcapng); rows are not printed unless -P"
 	fl.BoolVarP(&opts.Print, "print", "P", false, "print rows even when saving with -w")
-	fl.StringArrayVarP(&opts.Ring, "ring-buffer", "b", nil, "with -w: filesize:`MB` starts a new file at that size, files:N keeps the newest N")
+	fl.StringArrayVarP(&opts.Ring, "ring-buffer", "b", nil, "with -w: filesize:`KB` starts a new file at that size (kB of 1000 bytes, as dumpcap), files:N keeps the newest N")
 	fl.StringArrayVarP(&opts.Autostop, "autostop", "a", nil, "stop after duration:`SECONDS`")
 	fl.StringVarP(&opts.CaptureFilter, "capture-filter", "f", "", "capture filter `EXPRESSION` (libpcap syntax; needs a build with -tags pcap)")
 	fl.IntVarP(&opts.BufferMB, "buffer-size", "B", reassembly.DefaultLiveBuffer>>20, "kernel capture buffer in `MB`")
@@ -117,7 +123,7 @@ by the kernel (its buffer was full) or cut by the snap length.`,
 
 func (o *SniffOptions) validate(cmd *cobra.Command) error {
 	if o.Interface == "" {
-		return factory.Usagef("sniff needs an interface: -i INTERFACE (list them with `ip link`)")
+		return factory.Usagef("sniff needs an interface: -i INTERFACE (list them with sniff -D)")
 	}
 	if err := o.View.Validate(cmd, o.IO); err != nil {
 		return err

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
+	"github.com/ctishark/ctishark/cmd/internal/testutil"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/reassembly"
 )
@@ -260,7 +263,7 @@ func TestSniffFlagErrors(t *testing.T) {
 		{[]string{}, "needs an interface"},
 		{[]string{"-i", "lo", "-b", "filesize:10"}, "-b needs -w"},
 		{[]string{"-i", "lo", "-w", "x.pcapng", "-b", "files:3"}, "needs -b filesize"},
-		{[]string{"-i", "lo", "-w", "x.pcapng", "-b", "filesize:0"}, "want a size in MB"},
+		{[]string{"-i", "lo", "-w", "x.pcapng", "-b", "filesize:0"}, "want a size in kB of 1000 bytes"},
 		{[]string{"-i", "lo", "-w", "x.pcapng", "-b", "duration:5"}, "unknown option"},
 		{[]string{"-i", "lo", "-a", "duration:-1"}, "positive number of seconds"},
 		{[]string{"-i", "lo", "-a", "packets:5"}, "unknown condition"},
@@ -293,8 +296,15 @@ func TestParseSpecs(t *testing.T) {
 		t.Errorf("duration: %v %v", a, err)
 	}
 	r, err := parseRing([]string{"filesize:10", "files:4"})
-	if err != nil || r.FileSize != 10<<20 || r.Files != 4 {
+	if err != nil || r.FileSize != 10_000 || r.Files != 4 {
 		t.Errorf("ring: %+v %v", r, err)
+	}
+	// dumpcap's unit: filesize:100000 is 100 MB files, not 100 GB.
+	if r, err := parseRing([]string{"filesize:100000"}); err != nil || r.FileSize != 100_000_000 {
+		t.Errorf("filesize:100000: %+v %v", r, err)
+	}
+	if _, err := parseRing([]string{"filesize:3000000000"}); err == nil {
+		t.Error("filesize over dumpcap's 2 TiB bound accepted")
 	}
 }
 
@@ -340,5 +350,31 @@ func TestSniffViews(t *testing.T) {
 	}
 	if !strings.Contains(shown, "ClientPassword: ") || strings.Contains(shown, "ClientPassword: ********") {
 		t.Error("--show-secrets: ClientPassword still masked")
+	}
+}
+
+// sniff -D lists every interface as tshark -D does ("1. lo (Loopback)")
+// and needs no -i.
+func TestListInterfaces(t *testing.T) {
+	out, _, err := testutil.Exec(t, NewCmdSniff, "-D")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ifs, err := net.Interfaces()
+	if err != nil {
+		t.Skip(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != len(ifs) {
+		t.Fatalf("%d lines for %d interfaces:\n%s", len(lines), len(ifs), out)
+	}
+	for i, ifc := range ifs {
+		want := fmt.Sprintf("%d. %s", i+1, ifc.Name)
+		if !strings.HasPrefix(lines[i], want) {
+			t.Errorf("line %d %q, want %q...", i+1, lines[i], want)
+		}
+		if ifc.Flags&net.FlagLoopback != 0 && !strings.Contains(lines[i], "(Loopback") {
+			t.Errorf("loopback not said: %q", lines[i])
+		}
 	}
 }

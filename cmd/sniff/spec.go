@@ -37,33 +37,37 @@ func parseAutostop(vals []string) (autostop, error) {
 	return a, nil
 }
 
-// parseRing reads "-b filesize:MB" and "-b files:N" into the ring
-// writer's FileSize and Files.
+// maxRingKB is dumpcap's bound on -b filesize: 2 TiB.
+const maxRingKB = 2 << 30
+
+// parseRing reads "-b filesize:KB" and "-b files:N" into the ring
+// writer's FileSize and Files. Sizes count kB of 1000 bytes, as dumpcap
+// and tshark do, so filesize:100000 is 100 MB files there and here.
 func parseRing(vals []string) (reassembly.RingOptions, error) {
 	var r reassembly.RingOptions
 	for _, v := range vals {
 		k, s, ok := strings.Cut(v, ":")
 		if !ok {
-			return r, factory.Usagef("-b %q: want filesize:MB or files:N", v)
+			return r, factory.Usagef("-b %q: want filesize:KB or files:N", v)
 		}
 		n, err := strconv.ParseInt(s, 10, 64)
 		switch k {
 		case "filesize":
-			if err != nil || n <= 0 || n > 1<<20 {
-				return r, factory.Usagef("-b filesize:%s: want a size in MB (1 to 1048576)", s)
+			if err != nil || n <= 0 || n > maxRingKB {
+				return r, factory.Usagef("-b filesize:%s: want a size in kB of 1000 bytes, as dumpcap (1 to %d; 100000 is 100 MB)", s, maxRingKB)
 			}
-			r.FileSize = n << 20
+			r.FileSize = n * 1000
 		case "files":
 			if err != nil || n <= 0 || n > 1e6 {
 				return r, factory.Usagef("-b files:%s: want a positive number of files", s)
 			}
 			r.Files = int(n)
 		default:
-			return r, factory.Usagef("-b %q: unknown option (want filesize:MB or files:N)", v)
+			return r, factory.Usagef("-b %q: unknown option (want filesize:KB or files:N)", v)
 		}
 	}
 	if r.Files > 0 && r.FileSize == 0 {
-		return r, factory.Usagef("-b files:N needs -b filesize:MB (the size at which to start the next file)")
+		return r, factory.Usagef("-b files:N needs -b filesize:KB (the size at which to start the next file)")
 	}
 	return r, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/report"
+	"github.com/ctishark/ctishark/cmd/internal/view"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/reassembly"
 	"github.com/ctishark/ctishark/render/analyze"
@@ -69,6 +70,7 @@ error when it is a terminal and a file is larger than 4 MB.`,
 	fl := cmd.Flags()
 	fl.SortFlags = false
 	report.AddFormatFlag(fl, &opts.Format)
+	cmd.RegisterFlagCompletionFunc("format", view.Values("table", "json"))
 	opts.Input.AddFlags(fl)
 	return cmd
 }

@@ -18,10 +18,15 @@ func NewCmdVersion(f *factory.Factory) *cobra.Command {
 		Example: "  ctishark version",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fmt.Fprintf(f.IOStreams.Out, "ctishark %s (%s, %s/%s)\n", Resolve(f.Version), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			fmt.Fprintln(f.IOStreams.Out, Line(f.Version))
 			return nil
 		},
 	}
+}
+
+// Line is what `ctishark version` and `ctishark --version` print.
+func Line(v string) string {
+	return fmt.Sprintf("ctishark %s (%s, %s/%s)", Resolve(v), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
 // Resolve returns v, or the module version or VCS revision the binary was built from.

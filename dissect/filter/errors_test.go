@@ -91,3 +91,20 @@ func TestNestingBound(t *testing.T) {
 	ok := strings.Repeat("(", 50) + "cti.num" + strings.Repeat(")", 50)
 	mustCompile(t, ok)
 }
+
+// Generic Wireshark names either mean their cti. field or are refused
+// with the cti. names to use.
+func TestGenericNames(t *testing.T) {
+	for alias, want := range map[string]string{"frame.number": "cti.frame", "tcp.stream": "cti.stream", "tcp.port": "cti.port", "ip.addr": "cti.addr", "ip.src": "cti.src", "frame.time_relative": "cti.time_relative", "cti.num": "cti.num"} {
+		if got := Canonical(alias); got != want {
+			t.Errorf("Canonical(%s) = %s, want %s", alias, got, want)
+		}
+		if _, err := Compile(alias + " == 1" + map[bool]string{true: "0.0.0.1", false: ""}[strings.HasPrefix(alias, "ip.")]); err != nil {
+			t.Errorf("%s: %v", alias, err)
+		}
+	}
+	_, err := Compile("frame.len > 3")
+	if err == nil || !strings.Contains(err.Error(), "use cti. fields such as cti.frame") {
+		t.Errorf("frame.len: %v", err)
+	}
+}

@@ -26,7 +26,8 @@ type lit struct {
 	addrOnly bool // an address without port: matches any port
 	ap       netip.AddrPort
 	addr     netip.Addr
-	tabs     []tabVal // an enum name whose number differs between the field's tables
+	subnet   netip.Prefix // valid for a subnet: matches every address in it
+	tabs     []tabVal     // an enum name whose number differs between the field's tables
 	re       *regexp.Regexp
 	msgID    bool // a number given for cti.msg_type: == and != compare it with the type ID
 }
@@ -136,8 +137,11 @@ func (p *parser) literal(s *spec, name string, tok token, op string) (lit, error
 			l.hasAddr, l.ap = true, ap
 		} else if a, err := netip.ParseAddr(text); err == nil {
 			l.hasAddr, l.addrOnly, l.addr = true, true, a
+		} else if pf, err := netip.ParsePrefix(text); err == nil {
+			// A subnet, as Wireshark's ip.addr == 10.0.0.0/24.
+			l.hasAddr, l.addrOnly, l.subnet = true, true, pf.Masked()
 		} else {
-			return l, p.errAt(tok.pos, name+" takes an address (10.0.0.1 or 10.0.0.1:42027), not "+strconv.Quote(text))
+			return l, p.errAt(tok.pos, name+" takes an address (10.0.0.1, 10.0.0.1:42027 or a subnet 10.0.0.0/24), not "+strconv.Quote(text))
 		}
 	case kBytes:
 		l.hasStr, l.s, l.b = true, text, []byte(text)
@@ -226,6 +230,10 @@ func (p *parser) intLiteral(s *spec, name string, tok token) (lit, error) {
 			}
 		}
 	}
+	if len(found) == 0 {
+		// The short name Info shows: READY for AGENT_STATE_READY.
+		found = append(findShort(s.enums, text), findShort(s.masks, text)...)
+	}
 	if len(found) > 0 {
 		l.setNum(found[0].v)
 		for _, f := range found[1:] {
@@ -239,9 +247,16 @@ func (p *parser) intLiteral(s *spec, name string, tok token) (lit, error) {
 	if len(s.info.Enum) == 0 {
 		return l, p.errAt(tok.pos, name+" is a number; "+strconv.Quote(text)+" is not one")
 	}
-	names := make([]string, len(s.info.Enum))
-	for i, v := range s.info.Enum {
-		names[i] = v.Name
+	names := make([]string, 0, len(s.info.Enum))
+	for _, v := range s.info.Enum {
+		names = append(names, v.Name)
+	}
+	for _, t := range s.enums {
+		for _, v := range t.Values {
+			if sn := shortName(t, v.Name); sn != "" {
+				names = append(names, sn)
+			}
+		}
 	}
 	return l, p.errAt(tok.pos, strconv.Quote(text)+" is not a value of "+name+didYouMean(text, names))
 }
@@ -279,6 +294,9 @@ func (l *lit) eq(v val) bool {
 	case vAddr:
 		if !l.hasAddr {
 			return false
+		}
+		if l.subnet.IsValid() {
+			return l.subnet.Contains(v.ap.Addr().Unmap())
 		}
 		if l.addrOnly {
 			return v.ap.Addr() == l.addr

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -382,5 +383,34 @@ func TestStringEscapes(t *testing.T) {
 		{`cti.AgentID == "a\"b\\c\td"`, true},
 		{`cti.AgentID == "a\x22b\u005cc\x09d"`, true},
 		{`cti.AgentID == "a\"b\\c d"`, false},
+	})
+}
+
+// Enum values match by the short name Info shows (READY for
+// AGENT_STATE_READY) as well as the full one; NOT_READY stays distinct.
+func TestEnumShortNames(t *testing.T) {
+	tg := &Target{Msg: agentState(t)} // AgentState 3, AGENT_STATE_READY
+	checkMatches(t, tg, []matchCase{
+		{"cti.AgentState == AGENT_STATE_READY", true},
+		{"cti.AgentState == READY", true},
+		{"cti.AgentState == NOT_READY", false},
+		{"cti.AgentState != LOGOUT", true},
+	})
+	_, err := Compile("cti.AgentState == REDY")
+	if err == nil || !strings.Contains(err.Error(), "did you mean READY?") {
+		t.Errorf("REDY: %v", err)
+	}
+}
+
+// Address fields take subnets, as Wireshark's ip.addr == 10.0.0.0/24.
+func TestAddressSubnets(t *testing.T) {
+	tg := &Target{Msg: agentState(t), Frame: record.Frame{Src: netip.MustParseAddrPort("10.10.30.11:59656"), Dst: netip.MustParseAddrPort("10.10.20.5:42027")}}
+	checkMatches(t, tg, []matchCase{
+		{"cti.addr == 10.10.30.0/24", true},
+		{"cti.src == 10.10.30.0/24", true},
+		{"cti.dst == 10.10.30.0/24", false},
+		{"ip.addr == 10.10.0.0/16", true},
+		{"cti.addr == 10.10.31.0/24", false},
+		{"!(cti.addr == 192.168.0.0/16)", true},
 	})
 }

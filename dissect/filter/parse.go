@@ -158,9 +158,14 @@ func (p *parser) parseTest() (node, error) {
 	if ft.kind != tWord || relops[ft.text] != "" || isKeyword(ft.text) {
 		return nil, p.errAt(ft.pos, "expected a field name, got "+describeTok(ft))
 	}
+	// tshark habits: frame.number, ip.addr... mean their cti. field.
+	ft.text = Canonical(ft.text)
 	s := lookupSpec(ft.text)
 	if s == nil {
-		hint := didYouMean(ft.text, fieldNames())
+		hint := genericHint(ft.text)
+		if hint == "" {
+			hint = didYouMean(ft.text, fieldNames())
+		}
 		if hint == "" && !strings.HasPrefix(ft.text, "cti.") && lookupSpec("cti."+ft.text) != nil {
 			hint = " (did you mean cti." + ft.text + "?)"
 		}

@@ -303,6 +303,27 @@ func MessageID(m *dissect.Message) string {
 	return ""
 }
 
+// LabelledID is the table's ID column: the InvokeID as a number, or a call
+// as "call N", so a row says which it is. dup is how the Info text names
+// the same ID ("invoke 3", "call N"): the table leaves that out of Info
+// rather than show it twice.
+func LabelledID(m *dissect.Message) (id, dup string) {
+	if f := m.Get("InvokeID"); f != nil && f.Value.Type.IsInteger() {
+		n := strconv.FormatUint(f.Value.Num, 10)
+		return n, "invoke " + n
+	}
+	for _, name := range []string{"CallID", "PrimaryCallID", "ActiveCallID", "HeldCallID"} {
+		if f := m.Get(name); f != nil && f.Value.Type.IsInteger() {
+			c := "call " + strconv.FormatUint(f.Value.Num, 10)
+			if name == "HeldCallID" {
+				return c, "held " + c
+			}
+			return c, c
+		}
+	}
+	return "", ""
+}
+
 // EventInfo is the Info text of a stream event.
 func EventInfo(e *Event, dir Direction) string {
 	var s string

@@ -34,15 +34,15 @@ var infoSpecs = map[string][]string{
 	"FAILURE_CONF":   {"{Status}", "{Text:q}"},
 	"FAILURE_EVENT":  {"{Status}", "{Text:q}"},
 	"OPEN_REQ":       {"v{VersionNumber}", "{ServicesRequested:mode} mode", "client {ClientID}", "agent {AgentID}", "ext {AgentExtension}", "instrument {AgentInstrument}", "idle {IdleTimeout}s"},
-	"OPEN_CONF":      {"{ServicesGranted:mode} mode granted", "agent {AgentID}", "ext {AgentExtension}", "{AgentState:state}", "CCX {Unified CCX Online:online}", "peripherals {NumPeripherals:nz}"},
+	"OPEN_CONF":      {"{ServicesGranted:mode} mode granted", "agent {AgentID}", "ext {AgentExtension}", "agent state {AgentState:state}", "CCX {Unified CCX Online:online}", "peripherals {NumPeripherals:nz}"},
 	"HEARTBEAT_REQ":  {"invoke {InvokeID}"},
 	"HEARTBEAT_CONF": {"invoke {InvokeID}"},
 	"CLOSE_REQ":      {"invoke {InvokeID}", "status {Status}"},
 	"CLOSE_CONF":     {"invoke {InvokeID}"},
-	"SYSTEM_EVENT":   {"{SystemEventID}", "{CCXStatus}", "device {EventDeviceID}", "{Text:q}"},
+	"SYSTEM_EVENT":   {"event {SystemEventID}", "CCX status {CCXStatus}", "device {EventDeviceID}", "{Text:q}"},
 
 	// Call events.
-	"CALL_DELIVERED_EVENT":          {"call {CallID}", "dev {ConnectionDeviceID}", "{LocalConnectionState}", "{EventCause}", "from {CallingDeviceID}", "to {CalledDeviceID}", "ANI {ANI}", "DNIS {DNIS}", "CSQ {CSQID:nz}"},
+	"CALL_DELIVERED_EVENT":          {"call {CallID}", "dev {ConnectionDeviceID}", "{LocalConnectionState}", "{EventCause}", "from {CallingDeviceID}", "to {CalledDeviceID}", "ANI {ANI:ne=CallingDeviceID}", "DNIS {DNIS:ne=CalledDeviceID}", "CSQ {CSQID:nz}"},
 	"CALL_ESTABLISHED_EVENT":        {"call {CallID}", "dev {ConnectionDeviceID}", "{LocalConnectionState}", "{EventCause}", "answered by {AnsweringDeviceID}", "from {CallingDeviceID}", "to {CalledDeviceID}"},
 	"CALL_HELD_EVENT":               {"call {CallID}", "dev {ConnectionDeviceID}", "{LocalConnectionState}", "{EventCause}", "held by {HoldingDeviceID}"},
 	"CALL_RETRIEVED_EVENT":          {"call {CallID}", "dev {ConnectionDeviceID}", "{LocalConnectionState}", "{EventCause}", "retrieved by {RetrievingDeviceID}"},
@@ -54,8 +54,8 @@ var infoSpecs = map[string][]string{
 	"CALL_TRANSFERRED_EVENT":        {"call {PrimaryCallID}", "from call {SecondaryCallID}", "{NumParties} parties", "{LocalConnectionState}", "{EventCause}", "transferring {TransferringDeviceID}", "transferred {TransferredDeviceID}"},
 	"CALL_DIVERTED_EVENT":           {"call {CallID}", "dev {ConnectionDeviceID}", "{LocalConnectionState}", "{EventCause}", "diverted from {DivertingDeviceID}", "to {CalledDeviceID}"},
 	"CALL_SERVICE_INITIATED_EVENT":  {"call {CallID}", "dev {ConnectionDeviceID}", "{LocalConnectionState}", "{EventCause}", "from {CallingDeviceID}"},
-	"CALL_QUEUED_EVENT":             {"call {CallID}", "dev {ConnectionDeviceID}", "{LocalConnectionState}", "{EventCause}", "queue {QueueDeviceID}", "CSQs {NumCSQs:nz}", "from {CallingDeviceID}", "to {CalledDeviceID}"},
-	"CALL_DEQUEUED_EVENT":           {"call {CallID}", "dev {ConnectionDeviceID}", "{LocalConnectionState}", "{EventCause}", "queue {QueueDeviceID}", "{NumQueued} in queue", "CSQs {NumCSQs:nz}"},
+	"CALL_QUEUED_EVENT":             {"call {CallID}", "dev {ConnectionDeviceID}", "{LocalConnectionState}", "{EventCause}", "queue {QueueDeviceID}", "{NumCSQs:nz} CSQs", "from {CallingDeviceID}", "to {CalledDeviceID}"},
+	"CALL_DEQUEUED_EVENT":           {"call {CallID}", "dev {ConnectionDeviceID}", "{LocalConnectionState}", "{EventCause}", "queue {QueueDeviceID}", "{NumQueued} in queue", "{NumCSQs:nz} CSQs"},
 	"BEGIN_CALL_EVENT":              {"call {CallID}", "ANI {ANI}", "DNIS {DNIS}", "dialed {DialedNumber}", "CallType {CallType}", "dev {ConnectionDeviceID}", "{NumNamedVariables:nz} named vars", "{NumNamedArrays:nz} named arrays"},
 	"END_CALL_EVENT":                {"call {CallID}", "dev {ConnectionDeviceID}"},
 	"CALL_DATA_UPDATE_EVENT":        {"call {CallID}", "now call {NewCallID:nz:ne=CallID}", "ANI {ANI}", "CallType {CallType}", "digits {CallerEnteredDigits}", "{NumNamedVariables:nz} named vars", "{NumNamedArrays:nz} named arrays"},
@@ -63,9 +63,9 @@ var infoSpecs = map[string][]string{
 	"RTP_STOPPED_EVENT":             {"call {CallID}", "dev {ConnectionDeviceID}", "direction {Direction}", "agent {AgentID}", "client {ClientAddress}", "from {SendingAddress}", "port {SendingPort}"},
 
 	// Agent state.
-	"AGENT_STATE_EVENT":      {"agent {AgentID}", "(ext {AgentExtension})", "{AgentState:state}", "reason {EventReasonCode:nz}", "CSQs {numCSQs:nz}", "terminal {ActiveTerminal}"},
+	"AGENT_STATE_EVENT":      {"agent {AgentID}", "(ext {AgentExtension})", "{AgentState:state}", "reason {EventReasonCode:nz}", "{numCSQs:nz} CSQs", "terminal {ActiveTerminal}"},
 	"QUERY_AGENT_STATE_REQ":  {"agent {AgentID}", "ext {AgentExtension}", "instrument {AgentInstrument}"},
-	"QUERY_AGENT_STATE_CONF": {"agent {AgentID}", "(ext {AgentExtension})", "{AgentState:state}", "CSQs {numCSQs:nz}"},
+	"QUERY_AGENT_STATE_CONF": {"agent {AgentID}", "(ext {AgentExtension})", "{AgentState:state}", "{numCSQs:nz} CSQs"},
 	"SET_AGENT_STATE_REQ":    {"agent {AgentID}", "to {AgentState:state}", "reason {EventReasonCode:nz}", "forced {ForcedFlag:nz}", "on {AgentInstrument}", "terminal {ActiveTerminal}"},
 	"SET_AGENT_STATE_CONF":   {"invoke {InvokeID}"},
 

@@ -75,6 +75,7 @@ type Frame struct {
 	Pkts      []int     // every capture packet that carried bytes of it, ascending
 	Time      time.Time // capture time of Pkt
 	Start     time.Time // capture time of the first packet of the capture (for relative times)
+	Prev      time.Time // capture time of the previous record decoded, filtered out or not (-t d); zero on the first
 	Stream    int       // TCP connection index, 0-based, in the order connections were recognised
 	Src, Dst  netip.AddrPort
 	Dir       Direction

@@ -1,6 +1,8 @@
 package analyze
 
 import (
+	"github.com/ctishark/ctishark/render/termtext"
+
 	"fmt"
 	"io"
 	"strconv"
@@ -12,11 +14,11 @@ func WriteAgentsTable(w io.Writer, agents []Agent) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "Agent %s (extension %s)\n", a.AgentID, dash(a.Extension))
+		fmt.Fprintf(w, "Agent %s (extension %s)\n", termtext.Escape(a.AgentID), termtext.Escape(dash(a.Extension)))
 		t := newTable(w)
 		t.row("  START", "STATE", "REASON", "DURATION")
 		for _, s := range a.States {
-			d := secs(s.Duration)
+			d := dur(s.Duration)
 			if s.Open {
 				d += " (open: to capture end)"
 			}
@@ -27,7 +29,7 @@ func WriteAgentsTable(w io.Writer, agents []Agent) error {
 		t = newTable(w)
 		t.row("    STATE", "SPANS", "DURATION")
 		for _, s := range a.Totals {
-			t.row("    "+s.State, strconv.Itoa(s.Spans), secs(s.Duration))
+			t.row("    "+s.State, strconv.Itoa(s.Spans), dur(s.Duration))
 		}
 		if err := t.flush(); err != nil {
 			return err

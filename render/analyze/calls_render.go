@@ -1,10 +1,13 @@
 package analyze
 
 import (
+	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/ctishark/ctishark/render/termtext"
 )
 
 // linkText renders a call's links: "→ 16777516 (transfer)" when the call
@@ -74,7 +77,7 @@ func WriteCallsTable(w io.Writer, calls []*Call, c0 *Calls) error {
 	t.row(head...)
 	for _, c := range calls {
 		cells := []string{strconv.FormatUint(uint64(c.CallID), 10), ts(c.FirstSeen), ts(c.LastSeen), dash(c.ANI), dash(c.DNIS), dash(c.Dialed),
-			dash(csqText(c)), dash(agentText(c)), ts(c.Answered), secs(c.Duration(end)), endText(c), dash(linkText(c.Links))}
+			dash(csqText(c)), dash(agentText(c)), ts(c.Answered), dur(c.Duration(end)), endText(c), dash(linkText(c.Links))}
 		if multi {
 			cells = append(cells, dash(c.File))
 		}
@@ -89,9 +92,9 @@ func WriteCallsTable(w io.Writer, calls []*Call, c0 *Calls) error {
 // one call, a CALL column says which each message names.
 func WriteCallTimeline(w io.Writer, calls []*Call, evs []CallEvent, c0 *Calls) error {
 	for _, c := range calls {
-		fmt.Fprintf(w, "Call %d: ANI %s, DNIS %s, agent %s, %s, %s s", c.CallID, dash(c.ANI), dash(c.DNIS), dash(agentText(c)), endText(c), secs(c.Duration(c0.End())))
+		fmt.Fprintf(w, "Call %d: ANI %s, DNIS %s, agent %s, %s, %s", c.CallID, termtext.Escape(dash(c.ANI)), termtext.Escape(dash(c.DNIS)), termtext.Escape(dash(agentText(c))), termtext.Escape(endText(c)), dur(c.Duration(c0.End())))
 		if c0.MultiFile() {
-			fmt.Fprintf(w, ", %s", c.File)
+			fmt.Fprintf(w, ", %s", termtext.Escape(c.File))
 		}
 		if l := linkText(c.Links); l != "" && len(calls) > 1 {
 			fmt.Fprintf(w, ", %s", l)
@@ -217,4 +220,26 @@ func WriteCallTimelineJSON(w io.Writer, calls []*Call, evs []CallEvent, c0 *Call
 		doc.Events = append(doc.Events, evJ{e.Num, e.CallID, jsonTime(e.Time), e.Stream, e.Mode, e.Type, e.State, e.Cause, varsJSON(e.Parties), varsJSON(e.Changed)})
 	}
 	return writeJSON(w, doc)
+}
+
+// WriteCallsCSV writes the calls as CSV for spreadsheets: a header of the
+// JSON keys (render/JSON.md's calls document), one row per call, times in
+// RFC 3339 UTC, the duration in seconds, links as "to:ID kind" joined
+// with ";". Quoting is CSV's, so wire text needs no other escaping.
+func WriteCallsCSV(w io.Writer, calls []*Call, c0 *Calls) error {
+	end := c0.End()
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"call_id", "file", "first_seen", "last_seen", "ani", "dnis", "dialed_number", "csq_id", "queue", "agent_id", "extension", "answered", "ended", "duration_s", "end", "cause", "sessions", "links"})
+	for _, c := range calls {
+		j := callJSON(c, c.Duration(end).Microseconds())
+		var links []string
+		for _, l := range j.Links {
+			links = append(links, l.Direction+":"+strconv.FormatUint(uint64(l.CallID), 10)+" "+l.Kind)
+		}
+		cw.Write([]string{strconv.FormatUint(uint64(j.CallID), 10), j.File, j.First, j.Last, j.ANI, j.DNIS, j.Dialed,
+			strconv.FormatUint(uint64(j.CSQID), 10), j.Queue, j.AgentID, j.Extension, j.Answered, j.Ended,
+			strconv.FormatFloat(float64(j.Duration)/1e6, 'f', 6, 64), j.End, j.Cause, strconv.Itoa(j.Sessions), strings.Join(links, ";")})
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -9,7 +9,7 @@ import (
 
 // WriteStatsTable prints the report as titled sections of aligned columns.
 func WriteStatsTable(w io.Writer, r *StatsReport) error {
-	fmt.Fprintf(w, "Capture: %d messages, %s to %s (%s s)\n\n", r.Messages, ts(r.First), ts(r.Last), secs(r.Last.Sub(r.First)))
+	fmt.Fprintf(w, "Capture: %d messages, %s to %s (%s)\n\n", r.Messages, ts(r.First), ts(r.Last), dur(r.Last.Sub(r.First)))
 
 	section(w, "Messages by type and direction", []string{"TYPE", "DIRECTION", "COUNT"}, r.Types, func(c TypeCount) []string {
 		return []string{c.Type, c.Direction, strconv.Itoa(c.Count)}
@@ -39,13 +39,13 @@ func WriteStatsTable(w io.Writer, r *StatsReport) error {
 	for _, s := range r.Sessions {
 		idle, hb := "-", "-"
 		if s.IdleTimeout > 0 {
-			idle = s.IdleTimeout.String()
+			idle = dur(s.IdleTimeout)
 		}
 		if s.HeartbeatInterval > 0 {
-			hb = fmt.Sprintf("%.1fs (%d)", s.HeartbeatInterval.Seconds(), s.Heartbeats)
+			hb = fmt.Sprintf("%s (%d)", dur(s.HeartbeatInterval), s.Heartbeats)
 		}
 		t.row("  "+strconv.Itoa(s.Stream), s.Client.String(), s.Server.String(), strconv.Itoa(s.Version), s.Mode,
-			dash(s.ClientID), dash(s.ServicesGranted), idle, hb, secs(s.MaxClientGap), strconv.Itoa(s.IdleViolations), strconv.Itoa(s.Messages))
+			dash(s.ClientID), dash(s.ServicesGranted), idle, hb, dur(s.MaxClientGap), strconv.Itoa(s.IdleViolations), strconv.Itoa(s.Messages))
 	}
 	t.flush()
 	if r.UnlistedSessions > 0 {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/ctishark/ctishark/render/termtext"
 )
 
 // table writes tab-separated cells aligned into columns.
@@ -16,7 +18,13 @@ func newTable(w io.Writer) *table {
 	return &table{tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)}
 }
 
+// row writes one line. Cells carry wire text (ANI, AgentID, variables):
+// escaped so no control character reaches the terminal and a TAB in a
+// value cannot shift the columns.
 func (t *table) row(cells ...string) {
+	for i, c := range cells {
+		cells[i] = termtext.Escape(c)
+	}
 	fmt.Fprintln(t.tw, strings.Join(cells, "\t"))
 }
 
@@ -28,16 +36,30 @@ func ms(d time.Duration) string {
 }
 
 // secs renders a duration in seconds with microsecond precision.
-func secs(d time.Duration) string {
-	return fmt.Sprintf("%.6f", d.Seconds())
+// dur renders a duration for people, one way in every report table:
+// 0.250s, 8.627s, 4m08.627s, 1h02m03s (milliseconds below an hour).
+func dur(d time.Duration) string {
+	neg := ""
+	if d < 0 {
+		neg, d = "-", -d
+	}
+	ms := d.Milliseconds()
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%s%d.%03ds", neg, ms/1000, ms%1000)
+	case d < time.Hour:
+		return fmt.Sprintf("%s%dm%02d.%03ds", neg, ms/60000, ms/1000%60, ms%1000)
+	}
+	s := int64(d / time.Second)
+	return fmt.Sprintf("%s%dh%02dm%02ds", neg, s/3600, s/60%60, s%60)
 }
 
-// ts renders a capture time of day with microseconds.
+// ts renders a capture time as UTC date and time of day with microseconds.
 func ts(t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.UTC().Format("15:04:05.000000")
+	return t.UTC().Format("2006-01-02 15:04:05.000000")
 }
 
 // jsonTime renders a time as in render/JSON.md (RFC 3339, nine digits, UTC).

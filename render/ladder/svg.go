@@ -30,6 +30,7 @@ const svgStyle = `
 text { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; font-size: 11px; fill: #222; }
 .title { font-size: 16px; font-weight: bold; }
 .sub { font-size: 11px; fill: #555; }
+.band { font-size: 11px; font-weight: bold; fill: #333; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 .mono, .label, .time { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
 .time { fill: #666; font-size: 10.5px; }
 .label { font-size: 10.5px; }
@@ -80,7 +81,7 @@ func WriteSVG(w io.Writer, d *Diagram) error {
 	width := labelX + float64(longest)*svgCharW + svgMarginX
 	width = max(width, svgLegendW)
 	top := svgHeadTop + svgHeadH + 16
-	height := top + len(d.Arrows)*svgRowH + 30
+	height := top + (len(d.Arrows)+svgBands(len(d.Arrows)))*svgRowH + 30
 
 	fmt.Fprintf(bw, `<?xml version="1.0" encoding="UTF-8"?>`+"\n")
 	fmt.Fprintf(bw, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %s %d" width="%s" height="%d">`+"\n", num(width), height, num(width), height)
@@ -110,7 +111,13 @@ func WriteSVG(w io.Writer, d *Diagram) error {
 	rowY := make(map[int]int, len(d.Arrows)) // message number -> arrow y, for the pair brackets
 	for i := range d.Arrows {
 		a := &d.Arrows[i]
-		y := top + i*svgRowH + svgRowH/2 + 4
+		y := top + (i+svgBands(i+1))*svgRowH + svgRowH/2 + 4
+		if i > 0 && i%svgBandEvery == 0 {
+			// The heads are far above by now: repeat their names.
+			for _, e := range d.Endpoints {
+				writeBandLabel(bw, e, svgX(e.Index), y-svgRowH)
+			}
+		}
 		if i%2 == 1 {
 			fmt.Fprintf(bw, `<rect class="stripe" x="0" y="%d" width="%s" height="%d"/>`+"\n", y-svgRowH/2-4, num(width), svgRowH)
 		}
@@ -160,6 +167,20 @@ func writeLegend(bw *bufio.Writer, arrows int) {
 	item("unanswered", "ah-warn", "", "unanswered request")
 	item("gap", "ah-warn", "", "stream gap")
 	fmt.Fprintf(bw, `<text class="sub" x="%s" y="%d"><tspan class="flag">⚠</tspan> expert warning/error · %d arrows</text>`+"\n", num(x), y, arrows)
+}
+
+// svgBandEvery is how many rows go by before the endpoint names are
+// repeated in a band of their own, so a long ladder still says which
+// lifeline is which once its heads have scrolled away.
+const svgBandEvery = 40
+
+// svgBands is the number of name bands above row n (1-based).
+func svgBands(n int) int { return (n - 1) / svgBandEvery }
+
+// writeBandLabel repeats an endpoint's name over its lifeline at y.
+func writeBandLabel(bw *bufio.Writer, e *Endpoint, x float64, y int) {
+	fmt.Fprintf(bw, `<text class="band" x="%s" y="%d" text-anchor="middle"><title>%s</title>%s</text>`+"\n",
+		num(x), y+4, esc(Sanitize(e.Addr.String()+" "+e.Label())), esc(clip(Sanitize(e.Name), 28)))
 }
 
 // headBox is an endpoint's box above its lifeline: name, address, label.
@@ -265,11 +286,13 @@ func tooltip(a *Arrow) string {
 	if a.HasLatency {
 		s += " (" + render.Millis(a.Latency) + ")"
 	}
-	s += "\n" + a.Label
+	// One line per part: the pieces are sanitized, the line breaks
+	// between them are the tooltip's own (XML keeps them as &#xA;).
+	lines := []string{Sanitize(s), Sanitize(a.Label)}
 	for _, e := range a.Expert {
-		s += "\n" + e
+		lines = append(lines, Sanitize(e))
 	}
-	return Sanitize(s)
+	return strings.Join(lines, "\n")
 }
 
 // clip cuts s to n runes, marking the cut with an ellipsis.

@@ -20,6 +20,11 @@ import (
 	"github.com/spf13/pflag"
 )
 
+// MaxCTIVersion is the highest protocol version any source knows: the UCCE
+// catalog (dissect/catalog-ucce.json, from Cisco's protocol-25 guide) stops
+// at 25. A larger --cti-version is a typo, not a version to decode as.
+const MaxCTIVersion = 25
+
 // Options are the flags as given and, after Validate, as resolved.
 type Options struct {
 	Ports       []string
@@ -64,8 +69,8 @@ func (o *Options) Validate() error {
 	if o.PortList, err = ParsePorts(o.Ports); err != nil {
 		return err
 	}
-	if o.CTIVersion < 0 || o.CTIVersion > 999 {
-		return factory.Usagef("invalid --cti-version %d", o.CTIVersion)
+	if o.CTIVersion < 0 || o.CTIVersion > MaxCTIVersion {
+		return factory.Usagef("--cti-version %d: no such protocol version (known: 1 to %d; UCCX documents up to 18, UCCE up to %d)", o.CTIVersion, MaxCTIVersion, MaxCTIVersion)
 	}
 	o.Layout = 0
 	if o.FloatHeader != "" {
@@ -214,7 +219,7 @@ func CheckOutput(flag, out string, inputs ...string) error {
 }
 
 // filterUsage is -Y's help text.
-const filterUsage = "display `FILTER`: only messages matching it (Wireshark syntax, e.g. 'cti.msg_type == AGENT_STATE_EVENT && cti.AgentState == AGENT_STATE_READY'; `ctishark fields` lists the names)"
+const filterUsage = "display `FILTER`: only messages matching it (Wireshark syntax, e.g. 'cti.msg_type == AGENT_STATE_EVENT && cti.AgentState == READY', 'ip.addr == 10.0.0.0/24'; ctishark fields lists the names)"
 
 // CompileFilter turns a -Y expression into a record test; "" gives nil (keep
 // everything). A bad filter is a usage error whose text points at the

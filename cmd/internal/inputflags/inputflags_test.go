@@ -51,7 +51,7 @@ func TestResolve(t *testing.T) {
 
 func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
-		{"-p", "0"}, {"-p", "70000"}, {"-p", "http"}, {"--cti-version", "-1"},
+		{"-p", "0"}, {"-p", "70000"}, {"-p", "http"}, {"--cti-version", "-1"}, {"--cti-version", "99"}, {"--cti-version", "26"},
 		{"--float-header", "3+3"}, {"-Y", "cti.AgentState == NOT_A_STATE"}, {"--dialect", "icm"},
 	} {
 		_, err := parse(t, args...)
@@ -59,6 +59,15 @@ func TestUsageErrors(t *testing.T) {
 		if !errors.As(err, &ue) {
 			t.Errorf("%v: %v, want a usage error", args, err)
 		}
+	}
+	// The versions sources know are accepted (24: UCCE).
+	for _, v := range []string{"1", "13", "18", "24"} {
+		if _, err := parse(t, "--cti-version", v); err != nil {
+			t.Errorf("--cti-version %s: %v", v, err)
+		}
+	}
+	if _, err := parse(t, "--cti-version", "99"); err == nil || !strings.Contains(err.Error(), "no such protocol version") {
+		t.Errorf("--cti-version 99: %v", err)
 	}
 	_, err := parse(t, "-Y", "cti.stream = = 1")
 	if err == nil || !strings.Contains(err.Error(), "^") {

@@ -71,6 +71,7 @@ type Pipeline struct {
 	streamBase int       // connections of the captures already read
 	start      time.Time // first packet of the first capture
 	now        time.Time // capture time of the latest packet
+	prev       time.Time // capture time of the last record handed to the filter (-t d)
 	done       bool
 	file       string // name of the capture being read (Frame.File)
 	files      int    // captures started so far
@@ -293,6 +294,11 @@ func (p *Pipeline) drain(final bool) error {
 func (p *Pipeline) hand(r *Record) error {
 	if p.done {
 		return errCount
+	}
+	// -t d counts from the previous record decoded, whether shown or not.
+	r.Frame.Prev = p.prev
+	if !r.Frame.Time.IsZero() {
+		p.prev = r.Frame.Time
 	}
 	if p.opts.Filter != nil && !p.opts.Filter(r) {
 		return nil

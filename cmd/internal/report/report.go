@@ -5,6 +5,9 @@
 package report
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
@@ -21,15 +24,17 @@ func AddFormatFlag(fl *pflag.FlagSet, format *string) {
 }
 
 // Validate checks the input flags and file list, then -T; usage errors.
-func Validate(in *inputflags.Options, files []string, format string) error {
+// extra names the formats a command adds to table and json (calls: csv).
+func Validate(in *inputflags.Options, files []string, format string, extra ...string) error {
 	if err := inputflags.CheckFiles(files); err != nil {
 		return err
 	}
 	if err := in.Validate(); err != nil {
 		return err
 	}
-	if format != "table" && format != "json" {
-		return factory.Usagef("-T must be table or json")
+	if format != "table" && format != "json" && !slices.Contains(extra, format) {
+		all := append([]string{"table"}, append([]string{"json"}, extra...)...)
+		return factory.Usagef("-T must be %s or %s", strings.Join(all[:len(all)-1], ", "), all[len(all)-1])
 	}
 	return nil
 }

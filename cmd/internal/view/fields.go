@@ -1,6 +1,7 @@
 package view
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/ctishark/ctishark/cmd/factory"
@@ -23,7 +24,7 @@ func (o *Options) validateFields() error {
 		return factory.Usagef("-T fields needs at least one -e FIELD (e.g. -e cti.num -e cti.msg_type)")
 	}
 	if o.Verbose || o.Hex {
-		return factory.Usagef("-V and -x show the tree view; they cannot be combined with -T fields")
+		return factory.Usagef("-V and -x show the tree view and the bytes; they cannot be combined with -T fields")
 	}
 	fo := render.FieldsOptions{Separator: "\t", Aggregator: ","}
 	for _, name := range o.Fields {
@@ -34,7 +35,10 @@ func (o *Options) validateFields() error {
 			msg, _, _ := strings.Cut(err.Error(), "\n")
 			return factory.Usagef("-e: %s (ctishark fields lists the names)", msg)
 		}
-		fo.Fields = append(fo.Fields, name)
+		// frame.number and the other generic aliases print their cti.
+		// field, under the name given.
+		fo.Fields = append(fo.Fields, filter.Canonical(name))
+		fo.Titles = append(fo.Titles, name)
 	}
 	for _, kv := range o.FieldOpts {
 		k, v, ok := strings.Cut(kv, "=")
@@ -76,8 +80,23 @@ func (o *Options) validateFields() error {
 			default:
 				return bad()
 			}
+		case "occurrence":
+			switch v {
+			case "a":
+				fo.Occurrence = 0
+			case "f":
+				fo.Occurrence = 1
+			case "l":
+				fo.Occurrence = -1
+			default:
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 1 {
+					return factory.Usagef("-E occurrence=%s: want f (first), l (last), a (all) or a position from 1", v)
+				}
+				fo.Occurrence = n
+			}
 		default:
-			return factory.Usagef("-E %q: unknown option (want separator, aggregator, header, quote or display)", k)
+			return factory.Usagef("-E %q: unknown option (want separator, aggregator, header, quote, occurrence or display)", k)
 		}
 	}
 	o.FieldsView = fo

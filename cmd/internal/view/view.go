@@ -40,17 +40,18 @@ type Options struct {
 // AddFlags registers the shared flags on cmd.
 func (o *Options) AddFlags(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVarP(&o.Format, "format", "T", "table", "view: table, tree, json, jsonl or fields (with -e)")
+	fl.StringVarP(&o.Format, "format", "T", "table", "view `FORMAT`: table, tree, json, jsonl, ek (Elasticsearch bulk, as tshark), psml (the packet list as XML) or fields (with -e)")
 	fl.BoolVarP(&o.Verbose, "verbose", "V", false, "show every field (same as -T tree)")
-	fl.BoolVarP(&o.Hex, "hex", "x", false, "add a hex dump of each message (tree view; implies -V)")
-	fl.StringVarP(&o.Time, "time", "t", "relative", "time column: relative (to the first packet), absolute, delta (to the previous message) or epoch")
+	fl.BoolVarP(&o.Hex, "hex", "x", false, "add a hex dump of each message: after its row in the packet list, or after its tree with -V (as tshark)")
+	fl.StringVarP(&o.Time, "time", "t", "r", "time column `FORMAT`, as tshark: r (relative to the first packet), a (time of day), ad (date and time), d (since the previous message), dd (since the previous message shown), e (epoch), u / ud (UTC); also relative, absolute (= ad), delta (= dd), epoch")
 	fl.IntVarP(&o.Count, "count", "c", 0, "stop after `N` messages")
 	o.Options.AddFlags(fl)
 	fl.BoolVar(&o.ShowSecrets, "show-secrets", false, "show passwords instead of ********")
-	fl.StringVar(&o.Color, "color", "auto", "colour output: auto, always or never")
+	fl.StringVar(&o.Color, "color", "auto", "colour `WHEN`: auto (on a terminal, unless NO_COLOR is set), always or never; always and never win over NO_COLOR")
 	fl.StringArrayVarP(&o.Fields, "field", "e", nil, "with -T fields: print field `NAME` (a filter name such as cti.AgentID, cti.num, cti.time_relative; repeatable, in output order)")
-	fl.StringArrayVarP(&o.FieldOpts, "field-option", "E", nil, "with -T fields, an output option `key=value`: separator=/t|/s|CHAR, header=y|n, quote=d|s|n, aggregator=,|/s|CHAR (between repeated values), display=y|n (enum names instead of numbers)")
+	fl.StringArrayVarP(&o.FieldOpts, "field-option", "E", nil, "with -T fields, an output option `key=value`: separator=/t|/s|CHAR, header=y|n, quote=d|s|n, aggregator=,|/s|CHAR (between repeated values), occurrence=f|l|a|N (which of the repeated values), display=y|n (enum names instead of numbers)")
 	fl.StringVarP(&o.WriteFile, "write", "w", "", "write the capture packets carrying the (filtered) messages to `FILE` (pcapng if it ends in .pcapng, else pcap; - for standard output) instead of printing them")
+	addCompletions(cmd)
 }
 
 // Validate checks the flags and resolves them; it also sets the colour
@@ -67,11 +68,16 @@ func (o *Options) Validate(cmd *cobra.Command, ios *iostreams.IOStreams) error {
 		return err
 	}
 	explicitFormat := cmd.Flags().Changed("format")
-	if o.Verbose || o.Hex {
+	if o.Verbose {
 		if explicitFormat && o.View != render.FormatTree {
-			return factory.Usagef("-V and -x show the tree view; they cannot be combined with -T %s", o.View)
+			return factory.Usagef("-V shows the tree view; it cannot be combined with -T %s", o.View)
 		}
 		o.View = render.FormatTree
+	}
+	// As in tshark, -x adds the bytes to the view: after each row of the
+	// packet list, or after each tree with -V.
+	if o.Hex && o.View != render.FormatTable && o.View != render.FormatTree {
+		return factory.Usagef("-x adds a hex dump to the packet list or the tree (-V); it cannot be combined with -T %s", o.View)
 	}
 	if o.TimeFormat, err = render.ParseTimeFormat(o.Time); err != nil {
 		return &factory.UsageError{Err: err}
@@ -106,6 +112,7 @@ func (o *Options) NewWriter(ios *iostreams.IOStreams, live bool) (render.Writer,
 		Hex:         o.Hex,
 		Aligned:     ios.IsStdoutTTY() && !live,
 		Live:        live,
+		Width:       ios.TerminalWidth(), // 0 unless the output is a terminal
 		Fields:      o.FieldsView,
 	})
 }
