@@ -21,5 +21,3 @@ func Rules() ShapeRules {
 		SettleMargin: settleMargin, MissRatio: contenderMissRatio, MaxNotes: maxNotes, MaxFixedOptions: maxFixedOptions,
 	}
 }
-
-
