@@ -150,6 +150,13 @@ func (r *Reassembler) gap(c *conn, s int, n int64, pkt int, ts time.Time, why st
 // s lost (why says how we know) and delivers what then became in order.
 func (r *Reassembler) skipHole(c *conn, s int, pkt int, ts time.Time, why string) {
 	h := &c.half[s]
+	// The gap is told at the packet that gave the hole up, but stamped no
+	// later than the first data that waited behind it: the gap and the
+	// messages after it then keep capture time order, however late the
+	// hole was given up (a filtered export has no ACKs to give it up early).
+	if o := &h.ooo[0]; o.ts.Before(ts) {
+		ts = o.ts
+	}
 	r.gap(c, s, h.ooo[0].off-h.off, pkt, ts, why)
 	r.drainOOO(c, s)
 }
