@@ -183,7 +183,7 @@ func TestFailuresAndSessions(t *testing.T) {
 		wantHB := (hb[len(hb)-1].Sub(hb[0]) / time.Duration(len(hb)-1)).Microseconds()
 		if s.Client != c.Client.String() || s.Mode != c.Mode || s.ClientID != c.ClientID || s.Heartbeats != len(hb) ||
 			s.HeartbeatInterval != wantHB || s.IdleTimeout != (4*gen.HeartbeatInterval).Microseconds() || s.IdleViolations != 0 {
-			t.Errorf("session %d: %+v; want client %s mode %s id %s, %d heartbeats every %d µs, idle 240 s, no violation",
+			t.Errorf("session %d: %+v; want client %s mode %s id %s, %d heartbeats every %d µs, idle 100 s, no violation",
 				i, s, c.Client, c.Mode, c.ClientID, len(hb), wantHB)
 		}
 	}

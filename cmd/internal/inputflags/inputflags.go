@@ -38,6 +38,10 @@ type Options struct {
 	PortList []uint16
 	Layout   dissect.Layout
 	Match    func(*pipeline.Record) bool // nil = keep every record
+
+	// DiagRules, set by a command (doctor's --rule/--skip), keeps only the
+	// doctor's rules whose code it accepts; nil runs them all.
+	DiagRules func(code string) bool
 }
 
 // AddFlags registers -p, --no-heuristics, --cti-version, --float-header
@@ -154,6 +158,7 @@ func (o *Options) Pipeline() pipeline.Options {
 		Layout:       o.Layout,
 		Filter:       o.Match,
 		Limits:       o.Limits,
+		DiagRules:    o.DiagRules,
 	}
 }
 
