@@ -52,6 +52,10 @@ type Config struct {
 	// Result then holds only totals and counts, not per-message lists.
 	Connections int
 	TargetBytes int64
+
+	// Faults adds scenarios that break the doctor's rules (see
+	// FaultNames; "all" for every one), scripted mode only.
+	Faults []string
 }
 
 // DefaultConfig is what `ctishark gen` writes with no flags, and what
@@ -94,6 +98,13 @@ func (c *Config) Validate() error {
 	}
 	if c.Agents > 60000 {
 		return errors.New("at most 60000 agents")
+	}
+	var err error
+	if c.Faults, err = checkFaults(c.Faults); err != nil {
+		return err
+	}
+	if len(c.Faults) > 0 && c.LoadMode() {
+		return errors.New("faults are for scripted captures, not load mode")
 	}
 	if !c.LoadMode() {
 		if c.Duration < time.Minute {
