@@ -162,7 +162,11 @@ func (e *Engine) track(r *record.Record, c *conn) {
 	m := r.Msg
 	t := r.Frame.Time
 	c.lastAny = t
-	invoke, hasInvoke := m.Uint("InvokeID")
+	var invoke uint64
+	var hasInvoke bool
+	if m.Def.Kind != dissect.KindEvent { // events carry no InvokeID: spare the field scan
+		invoke, hasInvoke = m.Uint("InvokeID")
+	}
 	switch m.Def.ID {
 	case dissect.MsgOpenReq:
 		c.opened, c.openInvoke, c.openPending = true, uint32(invoke), true
@@ -219,7 +223,7 @@ func (e *Engine) track(r *record.Record, c *conn) {
 // trackRequest remembers each request's type by InvokeID until answered,
 // so failures can name what failed, and learns response times per type.
 func (e *Engine) trackRequest(r *record.Record, c *conn, invoke uint64, ok bool) {
-	if !ok || r.Msg.Def.Kind == dissect.KindEvent {
+	if !ok {
 		return
 	}
 	id := uint32(invoke)
