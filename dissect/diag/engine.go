@@ -14,6 +14,10 @@ const (
 	maxConns     = 1 << 16 // connections, client IDs, agents
 	maxCallsConn = 4096    // calls remembered per connection
 	maxReqsConn  = 1024    // requests waiting for their answer per connection
+	// Calls and requests remembered over all connections together, so
+	// memory stays bounded in bytes (about 16 MB) whatever the number of
+	// connections; past it the connection adding one forgets its own.
+	maxEntries = 1 << 19
 )
 
 // Engine evaluates the rule table over the records of one read, in
@@ -25,6 +29,7 @@ type Engine struct {
 	clients map[string]*client
 	agents  map[string]int // AgentID -> stream of the agent-mode session controlling it
 	lat     map[uint32]*mean
+	entries int // calls and requests remembered, all connections
 }
 
 // New returns an engine running the rules keep accepts (nil = every rule).
@@ -132,6 +137,7 @@ func (e *Engine) conn(r *record.Record) *conn {
 	if c == nil {
 		if len(e.conns) >= maxConns {
 			clear(e.conns)
+			e.entries = 0
 		}
 		c = &conn{server: r.Frame.Server()}
 		e.conns[r.Frame.Stream] = c
@@ -231,14 +237,21 @@ func (e *Engine) trackRequest(r *record.Record, c *conn, invoke uint64, ok bool)
 		if c.reqType == nil {
 			c.reqType = map[uint32]uint32{}
 		}
-		if len(c.reqType) >= maxReqsConn {
-			clear(c.reqType)
+		if _, ok := c.reqType[id]; !ok {
+			if len(c.reqType) >= maxReqsConn || e.entries >= maxEntries {
+				e.entries -= len(c.reqType)
+				clear(c.reqType)
+			}
+			e.entries++
 		}
 		c.reqType[id] = r.Msg.Def.ID
 		return
 	}
 	typ, known := c.reqType[id]
-	delete(c.reqType, id)
+	if known {
+		delete(c.reqType, id)
+		e.entries--
+	}
 	if known && r.Request != nil && !r.Msg.IsFailure() {
 		mn := e.lat[typ]
 		if mn == nil {
@@ -259,7 +272,7 @@ func (e *Engine) trackCall(r *record.Record, c *conn) {
 	// here on they are known and connected.
 	merged := m.Def.ID == dissect.MsgCallTransferredEvent || m.Def.ID == dissect.MsgCallConferencedEvent
 	for i, ref := range r.Calls {
-		f := c.callFlags(ref.CallID) | callSeen
+		f := e.callFlags(c, ref.CallID) | callSeen
 		if merged {
 			f |= callOffered
 		}
@@ -271,24 +284,31 @@ func (e *Engine) trackCall(r *record.Record, c *conn) {
 }
 
 // callFlags returns what the connection knows of a call, making room for
-// it when it is new (ended calls go first; when all are live, everything
-// is forgotten and the call rules of the connection stay quiet).
-func (c *conn) callFlags(id uint32) uint8 {
+// it when it is new (ended calls go first; when all are live, or the
+// engine holds too many calls and requests, the connection's calls are
+// forgotten and its call rules stay quiet).
+func (e *Engine) callFlags(c *conn, id uint32) uint8 {
 	if c.calls == nil {
 		c.calls = map[uint32]uint8{}
 	}
 	f, known := c.calls[id]
-	if !known && len(c.calls) >= maxCallsConn {
+	if known {
+		return f
+	}
+	if len(c.calls) >= maxCallsConn || e.entries >= maxEntries {
 		for k, fl := range c.calls {
 			if fl&callEnded != 0 {
 				delete(c.calls, k)
+				e.entries--
 			}
 		}
-		if len(c.calls) >= maxCallsConn {
+		if len(c.calls) >= maxCallsConn || e.entries >= maxEntries {
+			e.entries -= len(c.calls)
 			clear(c.calls)
 			c.callsLost = true
 		}
 	}
+	e.entries++
 	return f
 }
 

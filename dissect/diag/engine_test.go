@@ -158,11 +158,21 @@ func TestCallModelScope(t *testing.T) {
 	// session's calls are no longer judged.
 	for id := uint64(100); len(agent.e.conns[0].calls) < maxCallsConn; id++ {
 		agent.e.conns[0].calls[uint32(id)] = callSeen | callOffered
+		agent.e.entries++
 	}
 	only(t, "table full", est(agent, 3*time.Second, 8), "established_without_delivered")
 	only(t, "after overflow", est(agent, 4*time.Second, 9))
-	if c := agent.e.conns[0]; !c.callsLost || len(c.calls) > 2 {
-		t.Errorf("overflow: lost %v, %d calls", c.callsLost, len(c.calls))
+	if c := agent.e.conns[0]; !c.callsLost || len(c.calls) > 2 || agent.e.entries != len(c.calls)+len(c.reqType) {
+		t.Errorf("overflow: lost %v, %d calls, %d entries", c.callsLost, len(c.calls), agent.e.entries)
+	}
+	// The bound over all connections: another session, with the engine
+	// full, forgets its own calls rather than grow.
+	other := &feed{t: t, e: agent.e, stream: 1}
+	other.open(0, 80, svcClientEvents, "AgentExtension", recordtest.S("1002"), "AgentID", recordtest.S("a2"))
+	agent.e.entries = maxEntries
+	est(other, time.Second, 5)
+	if c := agent.e.conns[1]; !c.callsLost || len(c.calls) != 1 {
+		t.Errorf("total bound: lost %v, %d calls", c.callsLost, len(c.calls))
 	}
 }
 
