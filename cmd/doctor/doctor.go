@@ -10,7 +10,6 @@ import (
 
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/inputflags"
-	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/report"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/dissect"
@@ -145,8 +144,6 @@ func doctorRun(o *DoctorOptions) error {
 	}
 	return nil
 }
-
-var _ func(*pipeline.Record) = (*diag.Report)(nil).Add
 
 func listRules(o *DoctorOptions) error {
 	var b strings.Builder
