@@ -86,6 +86,7 @@ var onTypes = map[string][]string{
 	"cleared_unknown_call":          {"CALL_CLEARED_EVENT"},
 	"callid_reuse":                  {"BEGIN_CALL_EVENT"},
 	"rtp_mismatch":                  {"RTP_STOPPED_EVENT"},
+	"consult_not_completed":         {"END_CALL_EVENT"},
 	"request_failed":                {"FAILURE_CONF", "CONTROL_FAILURE_CONF"},
 	"request_unanswered":            {"QUERY_AGENT_STATE_REQ"},
 	"slow_response":                 {"QUERY_AGENT_STATE_CONF"},

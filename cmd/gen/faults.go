@@ -25,7 +25,7 @@ var faults = map[string]struct {
 	"heartbeat-loss": {[]string{"heartbeat_missed"}, (*gen).faultHeartbeatLoss},
 	"silence":        {[]string{"session_idle", "heartbeat_late"}, (*gen).faultSilence},
 	"agent":          {[]string{"agent_reason", "foreign_logout", "agent_two_sessions", "state_rejected"}, (*gen).faultAgent},
-	"calls":          {[]string{"established_without_delivered", "cleared_unknown_call", "callid_reuse", "rtp_mismatch"}, (*gen).faultCalls},
+	"calls":          {[]string{"established_without_delivered", "cleared_unknown_call", "callid_reuse", "rtp_mismatch", "consult_not_completed"}, (*gen).faultCalls},
 	"requests":       {[]string{"request_unanswered", "slow_response"}, (*gen).faultRequests},
 }
 
@@ -238,6 +238,11 @@ func (g *gen) faultCalls(at int64) {
 	g.sendTo(a.c, t+2*sec, ev("BEGIN_CALL_EVENT", 99000003), nil)
 	g.sendTo(a.c, t+3*sec, ev("BEGIN_CALL_EVENT", 99000003), nil)
 	g.sendTo(a.c, t+4*sec, ev("RTP_STOPPED_EVENT", 99000003), nil)
+	// A consult call that ends without a transfer or conference.
+	g.request(a.c, t+4500*ms, g.msg("CONSULT_CALL_REQ").u("ActiveCallID", 99000003).u("ConsultType", 1).
+		s("ActiveConnectionDeviceID", a.ext).s("DialedNumber", "1002").s("AgentInstrument", a.ext), g.lat(),
+		g.msg("CONSULT_CALL_CONF").u("NewCallID", 99000011).s("NewConnectionDeviceID", a.ext))
+	g.sendTo(a.c, t+4800*ms, ev("END_CALL_EVENT", 99000011), nil)
 	g.sendTo(a.c, t+5*sec, ev("END_CALL_EVENT", 99000003), nil)
 	g.logout(a, t+8*sec)
 }

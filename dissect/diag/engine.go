@@ -83,8 +83,9 @@ const (
 	callOffered
 	callBegun
 	callEnded
-	callRTP0 // RTP started, direction 0
-	callRTP1 // RTP started, direction 1
+	callRTP0    // RTP started, direction 0
+	callRTP1    // RTP started, direction 1
+	callConsult // a consult call this session placed, not yet transferred or conferenced
 )
 
 // client is what the engine knows of a client across its connections.
@@ -265,6 +266,17 @@ func (e *Engine) trackRequest(r *record.Record, c *conn, invoke uint64, ok bool)
 
 func (e *Engine) trackCall(r *record.Record, c *conn) {
 	m := r.Msg
+	if l := r.Link; l != nil {
+		// CONSULT_CALL_CONF names the consult call; a transfer or
+		// conference completes it.
+		f := e.callFlags(c, l.From.CallID) | callSeen
+		if l.Kind == record.LinkConsult {
+			f |= callConsult | callOffered
+		} else {
+			f &^= callConsult
+		}
+		c.calls[l.From.CallID] = f
+	}
 	if m.Def.Kind != dissect.KindEvent {
 		return
 	}
@@ -320,7 +332,7 @@ func callEvent(m *dissect.Message, f uint8) uint8 {
 	case dissect.MsgBeginCallEvent:
 		f = (f | callBegun) &^ callEnded
 	case dissect.MsgEndCallEvent:
-		f = (f | callEnded) &^ (callBegun | callRTP0 | callRTP1)
+		f = (f | callEnded) &^ (callBegun | callRTP0 | callRTP1 | callConsult)
 	case dissect.MsgRtpStartedEvent:
 		f |= rtpBit(m)
 	case dissect.MsgRtpStoppedEvent:

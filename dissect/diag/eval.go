@@ -366,6 +366,14 @@ func evalRTP(_ *Engine, r *record.Record, c *conn) (string, bool) {
 	return "", false
 }
 
+func evalConsult(_ *Engine, r *record.Record, c *conn) (string, bool) {
+	v, ok := r.Msg.Uint("CallID")
+	if !ok || c.calls[uint32(v)]&callConsult == 0 {
+		return "", false
+	}
+	return fmt.Sprintf("consult CallID %d", v), true
+}
+
 // --- helpers ---
 
 func statusOf(m *dissect.Message) uint64 {

@@ -52,6 +52,7 @@ const (
 	srcCleared    = "https://developer.cisco.com/docs/contact-center-express/call_cleared_event"
 	srcBeginCall  = "https://developer.cisco.com/docs/contact-center-express/begin_call_event"
 	srcRTP        = "https://developer.cisco.com/docs/contact-center-express/rtp_started_event-optional"
+	srcConsult    = "https://developer.cisco.com/docs/contact-center-express/consult_call_req"
 	srcSessionMgr = "https://developer.cisco.com/docs/contact-center-express/how-a-clientserver-connection-is-managed"
 )
 
@@ -77,6 +78,7 @@ const (
 	CodeClearedUnknown     = "cti.diag.cleared_unknown_call"
 	CodeCallIDReuse        = "cti.diag.callid_reuse"
 	CodeRTPMismatch        = "cti.diag.rtp_mismatch"
+	CodeConsultIncomplete  = "cti.diag.consult_not_completed"
 	CodeRequestFailed      = "cti.diag.request_failed"
 	CodeUnanswered         = "cti.diag.request_unanswered"
 	CodeSlowResponse       = "cti.diag.slow_response"
@@ -180,6 +182,10 @@ var Rules = []*Rule{
 		Summary: "RTP_STARTED/RTP_STOPPED do not pair",
 		Explain: "Each RTP_STARTED_EVENT of a call and direction is followed by one RTP_STOPPED_EVENT; a stop without a start (or a second start) makes recorders miss or double the media.",
 		Source:  srcRTP, eval: evalRTP},
+	{Code: CodeConsultIncomplete, Severity: dissect.SeverityNote, Area: AreaCalls, On: []uint32{dissect.MsgEndCallEvent},
+		Summary: "consult call ended without a transfer or conference",
+		Explain: "A consult call (CONSULT_CALL_REQ/CONF) is placed to be completed by TRANSFER_CALL_REQ or CONFERENCE_CALL_REQ; one that ends first was cancelled or failed, and the held customer call is left for the agent to retrieve.",
+		Source:  srcConsult, eval: evalConsult},
 
 	// --- requests ---
 	{Code: CodeRequestFailed, Severity: dissect.SeverityNote, Area: AreaRequests, On: onFailures,
