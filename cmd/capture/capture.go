@@ -111,6 +111,13 @@ func WithSecrets() Option {
 	return func(c *config) error { c.secrets = true; return nil }
 }
 
+// WithoutDiagnosis leaves out the doctor's findings (cti.diag.* expert
+// items, see dissect/diag): messages then carry only what their own bytes
+// and pairing say, and reading is a little cheaper.
+func WithoutDiagnosis() Option {
+	return func(c *config) error { c.popts.NoDiag = true; return nil }
+}
+
 // Capture is an opened capture file. It reads the file again on every
 // Messages call, so memory stays flat whatever its size.
 type Capture struct {

@@ -44,6 +44,6 @@ func Example() {
 	}
 	fmt.Println("READY on the agents' own connections:", perAgent)
 	// Output:
-	// 24 heartbeats, 0 not answered within 100 ms
-	// READY on the agents' own connections: map[abello:3 jcarter:4 mlopez:4]
+	// 47 heartbeats, 0 not answered within 100 ms
+	// READY on the agents' own connections: map[abello:4 jcarter:3 mlopez:4]
 }

@@ -382,3 +382,21 @@ func TestGoldenNotARegularFile(t *testing.T) {
 		t.Fatalf("exit %d:\n%s%s", r.code, r.out, r.err)
 	}
 }
+
+// check's no_expert sees the doctor's findings: a capture whose client goes
+// silent past its IdleTimeout (an error-level cti.diag.session_idle) fails
+// no_expert: error; the same capture without the fault passes.
+func TestNoExpertSeesDiagFindings(t *testing.T) {
+	dir := t.TempDir()
+	rules := writeFile(t, dir, "rules.yaml", "rules:\n  - no_expert: error\n")
+	clean, _ := generated(t, gen.DefaultConfig())
+	if r := run(t, rules, clean); r.code != 0 || !slices.Equal(verdicts(r.out), []string{"PASS"}) {
+		t.Errorf("clean: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	cfg := gen.DefaultConfig()
+	cfg.Faults = []string{"silence"}
+	silent, _ := generated(t, cfg)
+	if r := run(t, rules, silent); r.code != 1 || !slices.Equal(verdicts(r.out), []string{"FAIL"}) {
+		t.Errorf("silence: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+}

@@ -25,8 +25,11 @@ var DefaultStart = time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
 var Server = netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 10, 20, 5}), 42027)
 
 // HeartbeatInterval is how often each client sends HEARTBEAT_REQ; every
-// OPEN_REQ asks for an IdleTimeout of four intervals.
-const HeartbeatInterval = 60 * time.Second
+// OPEN_REQ asks for an IdleTimeout of four intervals (100 s). Both are in
+// the guide's ranges: the server accepts heartbeats up to 30 s apart, and
+// IdleTimeout must be at least twice the interval and below 120 s
+// (how-a-session-is-maintained, open_req).
+const HeartbeatInterval = 25 * time.Second
 
 // MSS is the TCP maximum segment size both ends announce.
 const MSS = 1460
@@ -49,12 +52,16 @@ type Config struct {
 	// Result then holds only totals and counts, not per-message lists.
 	Connections int
 	TargetBytes int64
+
+	// Faults adds scenarios that break the doctor's rules (see
+	// FaultNames; "all" for every one), scripted mode only.
+	Faults []string
 }
 
 // DefaultConfig is what `ctishark gen` writes with no flags, and what
 // testdata/sample.pcap was generated from.
 func DefaultConfig() Config {
-	return Config{Seed: 1, Agents: 3, Calls: 6, Version: 13, Duration: 5 * time.Minute, Start: DefaultStart}
+	return Config{Seed: 2, Agents: 3, Calls: 6, Version: 13, Duration: 5 * time.Minute, Start: DefaultStart}
 }
 
 // LoadMode reports whether the config asks for the open-ended benchmark mode.
@@ -91,6 +98,13 @@ func (c *Config) Validate() error {
 	}
 	if c.Agents > 60000 {
 		return errors.New("at most 60000 agents")
+	}
+	var err error
+	if c.Faults, err = checkFaults(c.Faults); err != nil {
+		return err
+	}
+	if len(c.Faults) > 0 && c.LoadMode() {
+		return errors.New("faults are for scripted captures, not load mode")
 	}
 	if !c.LoadMode() {
 		if c.Duration < time.Minute {

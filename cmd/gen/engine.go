@@ -105,6 +105,15 @@ type conn struct {
 	nextInvoke uint32
 	ag         *agent // nil for the bridge
 	clientID   string
+	server     netip.AddrPort // zero: Server
+}
+
+// srv is the server end of the connection.
+func (c *conn) srv() netip.AddrPort {
+	if c.server.IsValid() {
+		return c.server
+	}
+	return Server
 }
 
 var (
@@ -329,18 +338,19 @@ func (g *gen) writeSegment(c *conn, d dir, at int64, tcp layers.TCP, payload []b
 	}
 	ip := layers.IPv4{Version: 4, IHL: 5, Flags: layers.IPv4DontFragment, Protocol: layers.IPProtocolTCP}
 	eth := layers.Ethernet{EthernetType: layers.EthernetTypeIPv4}
-	cAddr, sAddr := c.client.Addr().As4(), Server.Addr().As4()
+	srv := c.srv()
+	cAddr, sAddr := c.client.Addr().As4(), srv.Addr().As4()
 	if d == c2s {
 		eth.SrcMAC, eth.DstMAC = gatewayMAC, serverMAC
 		ip.SrcIP, ip.DstIP = cAddr[:], sAddr[:]
 		ip.TTL = 127 // a Windows desktop one router away
-		tcp.SrcPort, tcp.DstPort = layers.TCPPort(c.client.Port()), layers.TCPPort(Server.Port())
+		tcp.SrcPort, tcp.DstPort = layers.TCPPort(c.client.Port()), layers.TCPPort(srv.Port())
 		tcp.Window = 64240
 	} else {
 		eth.SrcMAC, eth.DstMAC = serverMAC, gatewayMAC
 		ip.SrcIP, ip.DstIP = sAddr[:], cAddr[:]
 		ip.TTL = 64
-		tcp.SrcPort, tcp.DstPort = layers.TCPPort(Server.Port()), layers.TCPPort(c.client.Port())
+		tcp.SrcPort, tcp.DstPort = layers.TCPPort(srv.Port()), layers.TCPPort(c.client.Port())
 		tcp.Window = 29200
 	}
 	c.ipID[d]++

@@ -28,6 +28,7 @@ type GenOptions struct {
 	PCAPNG      bool
 	Connections int
 	TargetSize  string // --target-size, e.g. 200MB
+	Faults      []string
 }
 
 // NewCmdGen returns the gen command. runF replaces genRun in tests.
@@ -51,6 +52,7 @@ benchmarks instead and streams the capture out until it reaches the size.`,
 		Example: `  ctishark gen -w sample.pcap
   ctishark gen --seed 7 --agents 5 --calls 20 --duration 15m -w morning.pcap
   ctishark gen --version 18 -w v18.pcapng
+  ctishark gen --fault all -w faults.pcap && ctishark doctor faults.pcap
   ctishark gen --connections 500 --target-size 300MB -w big.pcap
   ctishark gen -w - | tcpdump -nn -r - | head`,
 		Args: cobra.NoArgs,
@@ -74,6 +76,7 @@ benchmarks instead and streams the capture out until it reaches the size.`,
 	fl.BoolVar(&opts.PCAPNG, "pcapng", false, "write pcapng instead of classic pcap (the default when -w FILE ends in .pcapng)")
 	fl.IntVar(&opts.Connections, "connections", 0, "load mode: TCP connections (agents + one bridge)")
 	fl.StringVar(&opts.TargetSize, "target-size", "", "load mode: stop at about this size (e.g. 50MB, 1GiB)")
+	fl.StringSliceVar(&opts.Faults, "fault", nil, "add a scenario that breaks one of doctor's rules: all, or "+strings.Join(FaultNames(), ", ")+" (repeatable)")
 	return cmd
 }
 
@@ -86,6 +89,7 @@ func (o *GenOptions) Config() (Config, error) {
 	if n := strings.ToLower(o.Output); strings.HasSuffix(n, ".pcapng") || strings.HasSuffix(n, ".ntar") {
 		cfg.PCAPNG = true
 	}
+	cfg.Faults = o.Faults
 	if o.TargetSize != "" {
 		n, err := ParseSize(o.TargetSize)
 		if err != nil {
@@ -140,7 +144,7 @@ func genRun(opts *GenOptions) error {
 		return err
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "wrote %s: %d frames, %d CTI messages on %d connections, %d bytes, %s to %s\n",
-		name, res.Frames, res.NumMsgs, cfg.Agents+1, res.Bytes,
+		name, res.Frames, res.NumMsgs, max(len(res.Connections), cfg.Agents+1), res.Bytes,
 		res.Start.Format("15:04:05"), res.End.Format("15:04:05"))
 	return nil
 }

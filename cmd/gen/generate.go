@@ -82,6 +82,7 @@ func (g *gen) run() {
 		return
 	}
 	g.pushFunc(dur*6/10, g.systemEvent)
+	g.runFaults()
 
 	first := 45 * sec
 	span := max(dur-first-100*sec, int64(g.cfg.Calls)*5*sec)

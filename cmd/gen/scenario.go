@@ -166,7 +166,7 @@ func (g *gen) newConn(ip netip.Addr, clientID string, a *agent) *conn {
 	c.seq[c2s], c.seq[s2c] = g.rng.Uint32(), g.rng.Uint32()
 	c.ipID[c2s], c.ipID[s2c] = uint16(g.rng.Uint32()), uint16(g.rng.Uint32())
 	if g.detail {
-		r := Connection{Index: c.index, Mode: "bridge", ClientID: clientID, Client: c.client, Server: Server}
+		r := Connection{Index: c.index, Mode: "bridge", ClientID: clientID, Client: c.client, Server: c.srv()}
 		if a != nil {
 			r.Mode, r.AgentID, r.Extension = "agent", a.id, a.ext
 		}

@@ -116,17 +116,17 @@ func TestSampleLines(t *testing.T) {
 	p := samplePath(t)
 	table := run(t, false, nil, p).out
 	for _, want := range []string{
-		"      1    0.002892     10.10.40.21:60087 → 10.10.20.5:42027      OPEN_REQ                                    1 v13 bridge mode client CCX-Wallboard-01 idle 240s [response #2, 2.462 ms]\n",
-		"      2    0.005354      10.10.20.5:42027 → 10.10.40.21:60087     OPEN_CONF                                   1 bridge mode granted agent state UNKNOWN CCX online [request #1, 2.462 ms]\n",
-		"    199  200.913192      10.10.20.5:42027 → 10.10.30.12:60207     CONTROL_FAILURE_CONF                       11 CF_INVALID_CSTA_CONNECTION_ID CCX_TERMINAL_CONNECTION_NULL \"Answer failed: the call has no terminal connection\" [request #198, 5.908 ms]\n",
-		"    333  347.225591      10.10.20.5:42027 → 10.10.30.11:59656     FAILURE_CONF                               15 E_CTI_INVALID_CALLID \"Invalid CallID 16777524\" [request #332, 7.600 ms]\n",
+		"      1    0.006779     10.10.40.21:53984 → 10.10.20.5:42027      OPEN_REQ                                    1 v13 bridge mode client CCX-Wallboard-01 idle 100s [response #2, 7.928 ms]\n",
+		"      2    0.014707      10.10.20.5:42027 → 10.10.40.21:53984     OPEN_CONF                                   1 bridge mode granted agent state UNKNOWN CCX online [request #1, 7.928 ms]\n",
+		"    252  182.681983      10.10.20.5:42027 → 10.10.30.13:61262     CONTROL_FAILURE_CONF                       15 CF_INVALID_CSTA_CONNECTION_ID CCX_TERMINAL_CONNECTION_NULL \"Answer failed: the call has no terminal connection\" [request #251, 1.612 ms]\n",
+		"    363  280.057783      10.10.20.5:42027 → 10.10.30.11:50380     FAILURE_CONF                               22 E_CTI_INVALID_CALLID \"Invalid CallID 16777573\" [request #362, 2.588 ms]\n",
 	} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q", want)
 		}
 	}
-	if n := strings.Count(table, "\n"); n != 349 {
-		t.Errorf("table: %d rows, want the sample's 349 messages", n)
+	if n := strings.Count(table, "\n"); n != 395 {
+		t.Errorf("table: %d rows, want the sample's 395 messages", n)
 	}
 	tree := run(t, false, nil, "-V", p).out
 	if n := strings.Count(tree, "ClientPassword: ********"); n != 4 || strings.Count(tree, "AgentPassword: ********") == 0 {
@@ -135,7 +135,7 @@ func TestSampleLines(t *testing.T) {
 	var doc []struct {
 		Num int `json:"num"`
 	}
-	if err := json.Unmarshal([]byte(run(t, false, nil, "-T", "json", p).out), &doc); err != nil || len(doc) != 349 {
+	if err := json.Unmarshal([]byte(run(t, false, nil, "-T", "json", p).out), &doc); err != nil || len(doc) != 395 {
 		t.Fatalf("json: %d messages, %v", len(doc), err)
 	}
 	for i, m := range doc {

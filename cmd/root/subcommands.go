@@ -4,6 +4,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/agents"
 	"github.com/ctishark/ctishark/cmd/calls"
 	"github.com/ctishark/ctishark/cmd/check"
+	"github.com/ctishark/ctishark/cmd/doctor"
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/fields"
 	"github.com/ctishark/ctishark/cmd/gen"
@@ -25,6 +26,7 @@ func subcommands(f *factory.Factory) []*cobra.Command {
 		stats.NewCmdStats(f, nil),
 		calls.NewCmdCalls(f, nil),
 		agents.NewCmdAgents(f, nil),
+		doctor.NewCmdDoctor(f, nil),
 		check.NewCmdCheck(f, nil),
 		fields.NewCmdFields(f, nil),
 		wiresharkplugin.NewCmdWiresharkPlugin(f, nil),

@@ -47,7 +47,8 @@ func NewCmdStats(f *factory.Factory, runF func(*StatsOptions) error) *cobra.Comm
     services granted (OPEN_CONF), idle timeout (OPEN_REQ), heartbeat
     interval (mean HEARTBEAT_REQ spacing), the longest silence of the
     client and how many silences exceeded the idle timeout;
-  - expert items by code and severity, and TCP gaps and skipped bytes.
+  - expert items by code and severity (the doctor's cti.diag.* findings
+    among them), and TCP gaps and skipped bytes.
 
 Pairing and session facts cover the whole capture; -Y selects the messages
 counted (a selected request keeps its answer and latency whatever -Y shows).

@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/gen"
 	"github.com/ctishark/ctishark/cmd/internal/testutil"
+	"github.com/ctishark/ctishark/dissect/diag"
 )
 
 type jsonReport struct {
@@ -183,7 +185,7 @@ func TestFailuresAndSessions(t *testing.T) {
 		wantHB := (hb[len(hb)-1].Sub(hb[0]) / time.Duration(len(hb)-1)).Microseconds()
 		if s.Client != c.Client.String() || s.Mode != c.Mode || s.ClientID != c.ClientID || s.Heartbeats != len(hb) ||
 			s.HeartbeatInterval != wantHB || s.IdleTimeout != (4*gen.HeartbeatInterval).Microseconds() || s.IdleViolations != 0 {
-			t.Errorf("session %d: %+v; want client %s mode %s id %s, %d heartbeats every %d µs, idle 240 s, no violation",
+			t.Errorf("session %d: %+v; want client %s mode %s id %s, %d heartbeats every %d µs, idle 100 s, no violation",
 				i, s, c.Client, c.Mode, c.ClientID, len(hb), wantHB)
 		}
 	}
@@ -247,5 +249,42 @@ func TestBadInput(t *testing.T) {
 	var se *factory.SilentError
 	if !errorsAs(err, &se) || se.Code != factory.ExitError || stderr == "" || rep.Messages != 0 {
 		t.Errorf("junk input: err %v, stderr %q, %d messages", err, stderr, rep.Messages)
+	}
+}
+
+// stats lists the doctor's findings by code with the other expert items:
+// the agent fault's five system-reason state changes (desktop, Finesse
+// session and bridge copies), its refused state change, and none of them
+// on the clean capture.
+func TestFindingsByCode(t *testing.T) {
+	count := func(cfg gen.Config) map[string]int {
+		path, _, _ := generate(t, cfg)
+		out, _, err := testutil.Exec(t, NewCmdStats, "-T", "json", path)
+		var doc struct {
+			Expert []struct {
+				Code     string `json:"code"`
+				Severity string `json:"severity"`
+				Count    int    `json:"count"`
+			} `json:"expert"`
+		}
+		if err != nil || json.Unmarshal([]byte(out), &doc) != nil {
+			t.Fatalf("stats: %v\n%s", err, out)
+		}
+		m := map[string]int{}
+		for _, e := range doc.Expert {
+			if strings.HasPrefix(e.Code, diag.Prefix) {
+				m[e.Code+" "+e.Severity] = e.Count
+			}
+		}
+		return m
+	}
+	if got := count(gen.DefaultConfig()); len(got) != 1 || got[diag.CodeRequestFailed+" note"] != 2 {
+		t.Errorf("clean: %v", got)
+	}
+	cfg := gen.DefaultConfig()
+	cfg.Faults = []string{"agent"}
+	got := count(cfg)
+	if got[diag.CodeAgentReason+" note"] != 5 || got[diag.CodeStateRejected+" warning"] != 1 || got[diag.CodeForeignLogout+" warning"] != 1 || got[diag.CodeAgentTwoSessions+" warning"] != 1 {
+		t.Errorf("agent fault: %v", got)
 	}
 }

@@ -46,6 +46,10 @@ type Options struct {
 	Layout   dissect.Layout
 	Dialect  dissect.Dialect             // DialectUnknown = auto
 	Match    func(*pipeline.Record) bool // nil = keep every record
+
+	// DiagRules, set by a command (doctor's --rule/--skip), keeps only the
+	// doctor's rules whose code it accepts; nil runs them all.
+	DiagRules func(code string) bool
 }
 
 // AddFlags registers -p, --no-heuristics, --cti-version, --float-header,
@@ -169,6 +173,7 @@ func (o *Options) Pipeline() pipeline.Options {
 		Dialect:      o.Dialect,
 		Filter:       o.Match,
 		Limits:       o.Limits,
+		DiagRules:    o.DiagRules,
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/diag"
 	"github.com/ctishark/ctishark/dissect/record"
 	"github.com/ctishark/ctishark/reassembly"
 )
@@ -60,6 +61,14 @@ type Options struct {
 	// Limits raise (or lower) the reassembler's byte bounds; zero keeps
 	// its defaults.
 	Limits Limits
+
+	// The doctor's rules (dissect/diag) run on every message, in
+	// capture order before Filter, and add their findings (cti.diag.*) to
+	// its expert items, so every command sees the same findings. NoDiag
+	// turns them off (nothing is evaluated); DiagRules, when set, keeps
+	// only the rules whose code it accepts.
+	NoDiag    bool
+	DiagRules func(code string) bool
 }
 
 // Pipeline decodes one capture after another, numbering messages and
@@ -80,10 +89,17 @@ type Pipeline struct {
 	calls      calls
 	fn         func(*Record) error
 	packets    packetStats
+	diag       *diag.Engine // nil when Options.NoDiag
 }
 
 // New returns a pipeline.
-func New(opts Options) *Pipeline { return &Pipeline{opts: opts} }
+func New(opts Options) *Pipeline {
+	p := &Pipeline{opts: opts}
+	if !opts.NoDiag {
+		p.diag = diag.New(opts.DiagRules)
+	}
+	return p
+}
 
 // Done reports whether Count records have been handed out.
 func (p *Pipeline) Done() bool { return p.done }
@@ -290,7 +306,9 @@ func (p *Pipeline) drain(final bool) error {
 	return nil
 }
 
-// hand gives a record to the caller if the filter keeps it.
+// hand runs the doctor's rules on a record (every record, in capture
+// order, whatever the filter) and gives it to the caller if the filter
+// keeps it.
 func (p *Pipeline) hand(r *Record) error {
 	if p.done {
 		return errCount
@@ -299,6 +317,9 @@ func (p *Pipeline) hand(r *Record) error {
 	r.Frame.Prev = p.prev
 	if !r.Frame.Time.IsZero() {
 		p.prev = r.Frame.Time
+	}
+	if p.diag != nil {
+		p.diag.Observe(r)
 	}
 	if p.opts.Filter != nil && !p.opts.Filter(r) {
 		return nil
