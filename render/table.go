@@ -3,8 +3,8 @@ package render
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"io"
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -47,6 +47,7 @@ type tableWriter struct {
 	rows  [][]string
 	timeW int
 	buf   []byte
+	info  []byte // room the Info cell is built in, reused row after row
 }
 
 func newTable(w io.Writer, opts Options) *tableWriter {
@@ -72,26 +73,29 @@ func (t *tableWriter) row(r *record.Record) []string {
 	if r.Event != nil {
 		return []string{"-", tm, src, dst, "[" + r.Event.Kind.String() + "]", "", record.EventInfo(r.Event, r.Frame.Dir)}
 	}
-	info := record.Info(r.Msg, t.opts.ShowSecrets)
+	// The Info cell is built in one reused buffer and copied out once.
+	b := record.AppendInfo(t.info[:0], r.Msg, t.opts.ShowSecrets)
 	switch {
 	case r.Request != nil:
-		info += pairNote("request", r.Request.Num, r.Request.Latency)
+		b = append(b, pairNote("request", r.Request.Num, r.Request.Latency)...)
 	case r.Response != nil:
-		info += pairNote("response", r.Response.Num, r.Response.Latency)
+		b = append(b, pairNote("response", r.Response.Num, r.Response.Latency)...)
 	case r.Unanswered:
-		info += " [unanswered]"
+		b = append(b, " [unanswered]"...)
 	}
 	if r.Frame.Truncated {
-		info += " [truncated by the capture]"
+		b = append(b, " [truncated by the capture]"...)
 	}
-	return []string{strconv.Itoa(r.Num), tm, src, dst, r.Msg.Name(), record.MessageID(r.Msg), info}
+	t.info = b
+	return []string{strconv.Itoa(r.Num), tm, src, dst, r.Msg.Name(), record.MessageID(r.Msg), string(b)}
 }
 
-func endpoint(a interface{ IsValid() bool }) string {
+// endpoint is an address and port as every view prints it ("" when unknown).
+func endpoint(a netip.AddrPort) string {
 	if !a.IsValid() {
 		return ""
 	}
-	return fmt.Sprint(a)
+	return a.String()
 }
 
 // rowColor picks the colour of a whole row.
