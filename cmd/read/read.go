@@ -152,6 +152,9 @@ func readRun(o *ReadOptions) error {
 	// From a file, hold each request until its answer so it can name it
 	// (response_in); from a pipe, show messages as they come instead.
 	popts.Lookahead = !live
+	// The views copy what they print out of each record before the next:
+	// later messages are decoded into the memory of printed ones.
+	popts.Recycle = true
 	// A progress bar for large files, unless the rows go to the same
 	// terminal.
 	tr := progress.NewTracker(o.IO, !o.IO.IsStdoutTTY())

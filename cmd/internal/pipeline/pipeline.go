@@ -51,6 +51,12 @@ type Options struct {
 	// Limits raise (or lower) the reassembler's byte bounds; zero keeps
 	// its defaults.
 	Limits Limits
+
+	// Recycle says the record callback keeps nothing a record points to
+	// once it returns (no *Message, Field or frame slice; strings are
+	// fine): the pipeline then decodes later messages into the memory of
+	// the messages already handed out, instead of a new field tree each.
+	Recycle bool
 }
 
 // Pipeline decodes one capture after another, numbering messages and
@@ -69,6 +75,7 @@ type Pipeline struct {
 	calls      calls
 	fn         func(*Record) error
 	packets    packetStats
+	free       []*dissect.Message // handed-out messages to decode into (Options.Recycle)
 }
 
 // New returns a pipeline.
@@ -186,7 +193,7 @@ func (p *Pipeline) frame(f *reassembly.Frame) error {
 		f.Conn.Context = cs
 	}
 	sess := cs.sess
-	m := sess.Decode(slices.Clone(f.Data))
+	m := p.decode(sess, f.Data)
 	p.num++
 	if m.Def != nil && m.Def.ID == dissect.MsgOpenReq {
 		cs.agent, _ = m.String("AgentID")
@@ -204,6 +211,34 @@ func (p *Pipeline) frame(f *reassembly.Frame) error {
 	r.Frame.Pkts = slices.Clone(f.Pkts)
 	r.Frame.Truncated = f.Truncated
 	return p.emit(r, cs)
+}
+
+// decode decodes a copy of a frame's bytes (the reassembler's buffer is
+// reused), into a recycled message and frame buffer when there is one.
+func (p *Pipeline) decode(sess *dissect.Session, data []byte) *dissect.Message {
+	n := len(p.free)
+	if n == 0 {
+		return sess.Decode(slices.Clone(data))
+	}
+	m := p.free[n-1]
+	p.free[n-1] = nil
+	p.free = p.free[:n-1]
+	return sess.DecodeInto(m, append(m.Frame[:0], data...))
+}
+
+// Bounds on what recycling keeps: no more messages than can be in flight
+// (the look-ahead queue and the one being handed out), none with a frame
+// buffer bigger than a typical message's.
+const (
+	maxFree         = maxHeld + 64
+	maxRecycleFrame = 4 << 10
+)
+
+// recycle keeps a handed-out (or filtered-out) message for decoding into.
+func (p *Pipeline) recycle(r *Record) {
+	if m := r.Msg; p.opts.Recycle && m != nil && cap(m.Frame) <= maxRecycleFrame && len(p.free) < maxFree {
+		p.free = append(p.free, m)
+	}
 }
 
 // emit pairs a record, names its calls, and queues it (looking ahead) or hands it out.
@@ -255,9 +290,12 @@ func (p *Pipeline) hand(r *Record) error {
 		return errCount
 	}
 	if p.opts.Filter != nil && !p.opts.Filter(r) {
+		p.recycle(r)
 		return nil
 	}
-	if err := p.fn(r); err != nil {
+	err := p.fn(r)
+	p.recycle(r)
+	if err != nil {
 		return err
 	}
 	p.out++
