@@ -57,6 +57,13 @@ type Options struct {
 	// fine): the pipeline then decodes later messages into the memory of
 	// the messages already handed out, instead of a new field tree each.
 	Recycle bool
+
+	// Async runs the record callback on a goroutine of its own, in
+	// batches, so it overlaps decoding (see async.go). Records come in
+	// the same order; each ReadNamed returns once the callback has seen
+	// all of its records. Batching delays records, so live views leave
+	// it off.
+	Async bool
 }
 
 // Pipeline decodes one capture after another, numbering messages and
@@ -76,6 +83,7 @@ type Pipeline struct {
 	fn         func(*Record) error
 	packets    packetStats
 	free       []*dissect.Message // handed-out messages to decode into (Options.Recycle)
+	async      async
 }
 
 // New returns a pipeline.
@@ -145,6 +153,12 @@ func (p *Pipeline) ReadNamed(name string, src PacketSource, fn func(*Record) err
 	// Whatever is still held goes out: every connection has closed.
 	if err == nil {
 		err = p.drain(true)
+	}
+	if p.opts.Async {
+		// The callback's error comes first: it happened to an earlier record.
+		if aerr := p.barrier(); aerr != nil {
+			err = aerr
+		}
 	}
 	p.streamBase += int(ra.Stats().Connections)
 	p.packets.add(ra.Stats())
@@ -230,7 +244,7 @@ func (p *Pipeline) decode(sess *dissect.Session, data []byte) *dissect.Message {
 // (the look-ahead queue and the one being handed out), none with a frame
 // buffer bigger than a typical message's.
 const (
-	maxFree         = maxHeld + 64
+	maxFree         = maxHeld + (asyncInflight+1)*asyncBatch
 	maxRecycleFrame = 4 << 10
 )
 
@@ -293,10 +307,16 @@ func (p *Pipeline) hand(r *Record) error {
 		p.recycle(r)
 		return nil
 	}
-	err := p.fn(r)
-	p.recycle(r)
-	if err != nil {
-		return err
+	if p.opts.Async {
+		if err := p.addAsync(r); err != nil {
+			return err
+		}
+	} else {
+		err := p.fn(r)
+		p.recycle(r)
+		if err != nil {
+			return err
+		}
 	}
 	p.out++
 	if p.opts.Count > 0 && p.out >= p.opts.Count {

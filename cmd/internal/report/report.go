@@ -47,6 +47,7 @@ func Run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add f
 	// The reports keep counts, strings and record-level data, never a
 	// message or its fields: later messages reuse their memory.
 	opts.Recycle = true
+	opts.Async = true // add runs beside decoding, records in the same order
 	ok, packets := progress.ReadAll(ios, opts, files, add)
 	if err := write(packets); err != nil {
 		return err
