@@ -35,7 +35,12 @@ func DecodeAs(def *MessageDef, frame []byte, ctx Context) *Message {
 }
 
 func decode(frame []byte, ctx Context, as *MessageDef) *Message {
-	m := &Message{Frame: frame, Version: ctx.Version}
+	return decodeInto(nil, frame, ctx, as)
+}
+
+// decodeInto is decode into m's memory when m is not nil (see DecodeInto).
+func decodeInto(m *Message, frame []byte, ctx Context, as *MessageDef) *Message {
+	m = m.reset(frame, ctx.Version)
 	if len(frame) < HeaderLen {
 		m.Fields = append(m.Fields, rawField(&rawData, frame, 0))
 		m.addExpert(SeverityError, ExpMalformedHeader, "", fmt.Sprintf("frame has %d bytes, a header needs %d", len(frame), HeaderLen))
@@ -114,7 +119,7 @@ func decode(frame []byte, ctx Context, as *MessageDef) *Message {
 // malformed frame's raw remainder) reallocates it instead of overwriting
 // children.
 func (m *Message) setHeader(hdr *[2]Field, n, nKids int) []Field {
-	all := make([]Field, 2, 2+n+nKids)
+	all := m.fieldRoom(2 + n + nKids)
 	copy(all, hdr[:])
 	m.Header = all[:2:2]
 	m.Fields = all[2 : 2 : 2+n]

@@ -171,3 +171,46 @@ func kidsOf(fd *FieldDef, data []byte, version int) int {
 	}
 	return n
 }
+
+// DecodeInto is Decode reusing the memory of m, a message this package
+// decoded earlier that nothing refers to any more (nor to its fields, their
+// children or expert lists; its strings and frame bytes are not reused).
+// Readers that hand each message out and drop it decode a capture with
+// a few small allocations per message instead of a field tree each. A nil
+// m is Decode.
+func (s *Session) DecodeInto(m *Message, frame []byte) *Message {
+	m = decodeInto(m, frame, s.Context(), nil)
+	s.Observe(m)
+	return m
+}
+
+// maxReusedSlab bounds the fields a message keeps for reuse, so that a
+// recycled message costs at most a few kilobytes whatever it held once.
+const maxReusedSlab = 64
+
+// reset empties m for a new frame, keeping its field room; a nil m is a
+// new message.
+func (m *Message) reset(frame []byte, version int) *Message {
+	if m == nil {
+		return &Message{Frame: frame, Version: version}
+	}
+	*m = Message{Frame: frame, Version: version, slab: m.slab}
+	return m
+}
+
+// fieldRoom returns zeroed room for n fields (length 2 for the header,
+// capacity n): the message's previous room when it is big enough, cleared
+// of what the previous frame left in it, else a new allocation.
+func (m *Message) fieldRoom(n int) []Field {
+	if old := m.slab; n <= cap(old) {
+		clear(old) // old's length is what the previous frame used
+		m.slab = old[:n]
+		return old[:2:n]
+	}
+	all := make([]Field, n)
+	m.slab = nil
+	if n <= maxReusedSlab {
+		m.slab = all
+	}
+	return all[:2]
+}

@@ -85,6 +85,7 @@ type Message struct {
 	ev        evidence // what the bytes said about the floating layouts, for the session
 	olderThan int      // the fixed part lacked fields of this version (session version unknown)
 	vote      vote     // what the message says about the connection's dialect
+	slab      []Field  // the allocation Header, Fields and children were cut from, kept for DecodeInto
 }
 
 // Name is the message type name, or UNKNOWN_<id> for types not in the catalog.

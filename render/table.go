@@ -3,8 +3,8 @@ package render
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"io"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -56,6 +56,7 @@ type tableWriter struct {
 	rows  [][]string
 	timeW int
 	buf   []byte
+	info  []byte // room the Info cell is built in, reused row after row
 }
 
 func newTable(w io.Writer, opts Options) *tableWriter {
@@ -75,8 +76,10 @@ func (t *tableWriter) row(r *record.Record) []string {
 		return []string{"-", tm, src, dst, "[" + r.Event.Kind.String() + "]", "", record.EventInfo(r.Event, r.Frame.Dir)}
 	}
 	id, dup := record.LabelledID(r.Msg)
-	// Info quotes the wire (AgentID, ANI, texts): escaped for the terminal.
-	info := termtext.Escape(dropLead(record.Info(r.Msg, t.opts.ShowSecrets), dup))
+	// The Info text is built in one reused buffer; it quotes the wire
+	// (AgentID, ANI, texts), so it is escaped for the terminal.
+	t.info = record.AppendInfo(t.info[:0], r.Msg, t.opts.ShowSecrets)
+	info := termtext.Escape(dropLead(string(t.info), dup))
 	switch {
 	case r.Request != nil:
 		info += pairNote("request", r.Request.Num, r.Request.Latency)
@@ -108,11 +111,12 @@ func dropLead(info, lead string) string {
 	return info
 }
 
-func endpoint(a interface{ IsValid() bool }) string {
+// endpoint is an address and port as every view prints it ("" when unknown).
+func endpoint(a netip.AddrPort) string {
 	if !a.IsValid() {
 		return ""
 	}
-	return fmt.Sprint(a)
+	return a.String()
 }
 
 // rowColor picks the colour of a whole row.

@@ -173,6 +173,11 @@ func (o *LadderOptions) pipelineOptions() pipeline.Options {
 	p := o.Input.Pipeline()
 	p.Filter = nil
 	p.Lookahead = true
+	// Arrows copy what they draw (strings and numbers): unless the
+	// selector holds records back, later messages can reuse the memory of
+	// those drawn, and drawing runs beside decoding.
+	p.Recycle = !o.sel.Holds()
+	p.Async = true
 	return p
 }
 

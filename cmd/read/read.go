@@ -164,6 +164,12 @@ func readRun(o *ReadOptions) error {
 	// agrees with stats and check.
 	late := lateVerdicts{limit: popts.Limits.Lookahead}
 	popts.OnVerdict = late.add
+	// The views copy what they print out of each record before the next:
+	// later messages are decoded into the memory of printed ones.
+	popts.Recycle = true
+	// From a file, rendering and writing run beside decoding (same
+	// bytes, in the same order); from a pipe each message goes out at once.
+	popts.Async = !live
 	// A progress bar for large files, unless the rows go to the same
 	// terminal.
 	tr := progress.NewTracker(o.IO, !o.IO.IsStdoutTTY())

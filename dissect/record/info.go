@@ -56,45 +56,63 @@ func parseSegments(segs []string) []segment {
 // Info is the one-line summary of a message for the table's Info column
 // (see infoSpecs for the design). showSecrets lets secret fields through.
 func Info(m *dissect.Message, showSecrets bool) string {
-	var b strings.Builder
+	var room [160]byte // most Info texts fit: the string is then the only allocation
+	return string(AppendInfo(room[:0], m, showSecrets))
+}
+
+// AppendInfo appends Info's text to b: the segments are appended in place
+// (a segment whose field is missing is cut off again), so building the
+// text costs no allocation beyond b's growth.
+func AppendInfo(b []byte, m *dissect.Message, showSecrets bool) []byte {
+	start := len(b)
 	if m.Def == nil {
-		b.WriteString("unknown message type " + strconv.FormatUint(uint64(m.TypeID), 10) + ", " +
-			strconv.FormatUint(uint64(m.BodyLength), 10) + "-byte body")
+		b = append(b, "unknown message type "...)
+		b = strconv.AppendUint(b, uint64(m.TypeID), 10)
+		b = append(b, ", "...)
+		b = strconv.AppendUint(b, uint64(m.BodyLength), 10)
+		b = append(b, "-byte body"...)
 	} else if segs, ok := parsedSpecs[m.Def.Name]; ok {
 		for i := range segs {
-			if s, ok := evalSegment(m, &segs[i], showSecrets); ok && s != "" {
-				if b.Len() > 0 {
-					b.WriteByte(' ')
-				}
-				b.WriteString(s)
+			mark := len(b)
+			if len(b) > start {
+				b = append(b, ' ')
+			}
+			seg := len(b)
+			var ok bool
+			if b, ok = appendSegment(b, m, &segs[i], showSecrets); !ok || len(b) == seg {
+				b = b[:mark]
 			}
 		}
 	} else {
-		b.WriteString(genericInfo(m, showSecrets))
+		b = append(b, genericInfo(m, showSecrets)...)
 	}
-	s := strings.TrimSuffix(b.String(), ":")
-	return appendExpert(s, m)
+	if len(b) > start && b[len(b)-1] == ':' {
+		b = b[:len(b)-1]
+	}
+	return appendExpert(b, start, m)
 }
 
-func evalSegment(m *dissect.Message, seg *segment, showSecrets bool) (string, bool) {
-	var b strings.Builder
+// appendSegment appends one segment's text; false (b to be cut back by
+// the caller) when one of its fields is missing or empty.
+func appendSegment(b []byte, m *dissect.Message, seg *segment, showSecrets bool) ([]byte, bool) {
 	for _, p := range seg.parts {
 		if p.field == "" {
-			b.WriteString(p.lit)
+			b = append(b, p.lit...)
 			continue
 		}
 		v, ok := evalField(m, p.field, p.mods, showSecrets)
 		if !ok || v == "" {
-			return "", false
+			return b, false
 		}
 		if len(seg.parts) == 1 && len(p.mods) == 0 && unnamedEnum(m.Get(p.field)) {
 			// A bare enum placeholder without a name to show would leave a
 			// lone number: say whose number it is.
-			v = p.field + "=" + v
+			b = append(b, p.field...)
+			b = append(b, '=')
 		}
-		b.WriteString(v)
+		b = append(b, v...)
 	}
-	return b.String(), true
+	return b, true
 }
 
 func hasMod(mods []string, m string) bool {
@@ -259,12 +277,11 @@ func genericInfo(m *dissect.Message, showSecrets bool) string {
 	return strings.Join(parts, " ")
 }
 
-// appendExpert adds the message's errors and warnings to an Info text.
-func appendExpert(s string, m *dissect.Message) string {
+// appendExpert adds the message's errors and warnings to an Info text
+// that starts at b[start:].
+func appendExpert(b []byte, start int, m *dissect.Message) []byte {
 	const max = 2
 	shown, more := 0, 0
-	var b strings.Builder
-	b.WriteString(s)
 	for _, e := range m.AllExpert() {
 		if e.Severity < dissect.SeverityWarning {
 			continue
@@ -274,15 +291,21 @@ func appendExpert(s string, m *dissect.Message) string {
 			continue
 		}
 		shown++
-		if b.Len() > 0 {
-			b.WriteByte(' ')
+		if len(b) > start {
+			b = append(b, ' ')
 		}
-		b.WriteString("[" + expertLabel(e) + ": " + e.Message + "]")
+		b = append(b, '[')
+		b = append(b, expertLabel(e)...)
+		b = append(b, ": "...)
+		b = append(b, e.Message...)
+		b = append(b, ']')
 	}
 	if more > 0 {
-		b.WriteString(" [+" + strconv.Itoa(more) + " more]")
+		b = append(b, " [+"...)
+		b = strconv.AppendInt(b, int64(more), 10)
+		b = append(b, " more]"...)
 	}
-	return b.String()
+	return b
 }
 
 func expertLabel(e dissect.Expert) string {

@@ -47,6 +47,11 @@ const maxKept = 1 << 14
 // Narrowing reports whether the selector drops anything at all.
 func (s *Selector) Narrowing() bool { return s.Streams != nil || s.HasCall || s.AgentID != "" }
 
+// Holds reports whether Push may keep records back to decide them later
+// (narrowing by call or agent); otherwise each record is emitted or
+// dropped before Push returns.
+func (s *Selector) Holds() bool { return s.HasCall || s.AgentID != "" }
+
 // Push offers a record; emit is called, in capture order, for each record
 // that is selected, as soon as it can be decided.
 func (s *Selector) Push(r *record.Record, emit func(*record.Record) error) error {
@@ -56,7 +61,7 @@ func (s *Selector) Push(r *record.Record, emit func(*record.Record) error) error
 	if s.Streams != nil && !s.Streams[r.Frame.Stream] {
 		return nil
 	}
-	if !s.HasCall && s.AgentID == "" {
+	if !s.Holds() {
 		return emit(r) // --stream only: nothing to hold
 	}
 	h := &held{r: r}

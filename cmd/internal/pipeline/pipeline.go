@@ -69,6 +69,19 @@ type Options struct {
 	// only the rules whose code it accepts.
 	NoDiag    bool
 	DiagRules func(code string) bool
+
+	// Recycle says the record callback keeps nothing a record points to
+	// once it returns (no *Message, Field or frame slice; strings are
+	// fine): the pipeline then decodes later messages into the memory of
+	// the messages already handed out, instead of a new field tree each.
+	Recycle bool
+
+	// Async runs the record callback on a goroutine of its own, in
+	// batches, so it overlaps decoding (see async.go). Records come in
+	// the same order; each ReadNamed returns once the callback has seen
+	// all of its records. Batching delays records, so live views leave
+	// it off.
+	Async bool
 }
 
 // Pipeline decodes one capture after another, numbering messages and
@@ -90,6 +103,8 @@ type Pipeline struct {
 	fn         func(*Record) error
 	packets    packetStats
 	diag       *diag.Engine // nil when Options.NoDiag
+	free       []*dissect.Message // handed-out messages to decode into (Options.Recycle)
+	async      async
 }
 
 // New returns a pipeline.
@@ -166,6 +181,12 @@ func (p *Pipeline) ReadNamed(name string, src PacketSource, fn func(*Record) err
 	if err == nil {
 		err = p.drain(true)
 	}
+	if p.opts.Async {
+		// The callback's error comes first: it happened to an earlier record.
+		if aerr := p.barrier(); aerr != nil {
+			err = aerr
+		}
+	}
 	p.streamBase += int(ra.Stats().Connections)
 	p.packets.add(ra.Stats())
 	if errors.Is(err, errCount) {
@@ -217,7 +238,7 @@ func (p *Pipeline) frame(f *reassembly.Frame) error {
 		f.Conn.Context = cs
 	}
 	sess := cs.sess
-	m := sess.Decode(slices.Clone(f.Data))
+	m := p.decode(sess, f.Data)
 	p.num++
 	if m.Def != nil && m.Def.ID == dissect.MsgOpenReq {
 		cs.agent, _ = m.String("AgentID")
@@ -235,6 +256,34 @@ func (p *Pipeline) frame(f *reassembly.Frame) error {
 	r.Frame.Pkts = slices.Clone(f.Pkts)
 	r.Frame.Truncated = f.Truncated
 	return p.emit(r, cs)
+}
+
+// decode decodes a copy of a frame's bytes (the reassembler's buffer is
+// reused), into a recycled message and frame buffer when there is one.
+func (p *Pipeline) decode(sess *dissect.Session, data []byte) *dissect.Message {
+	n := len(p.free)
+	if n == 0 {
+		return sess.Decode(slices.Clone(data))
+	}
+	m := p.free[n-1]
+	p.free[n-1] = nil
+	p.free = p.free[:n-1]
+	return sess.DecodeInto(m, append(m.Frame[:0], data...))
+}
+
+// Bounds on what recycling keeps: no more messages than can be in flight
+// (the look-ahead queue and the one being handed out), none with a frame
+// buffer bigger than a typical message's.
+const (
+	maxFree         = maxHeld + (asyncInflight+1)*asyncBatch
+	maxRecycleFrame = 4 << 10
+)
+
+// recycle keeps a handed-out (or filtered-out) message for decoding into.
+func (p *Pipeline) recycle(r *Record) {
+	if m := r.Msg; p.opts.Recycle && m != nil && cap(m.Frame) <= maxRecycleFrame && len(p.free) < maxFree {
+		p.free = append(p.free, m)
+	}
 }
 
 // emit pairs a record, names its calls, and queues it (looking ahead) or hands it out.
@@ -322,10 +371,19 @@ func (p *Pipeline) hand(r *Record) error {
 		p.diag.Observe(r)
 	}
 	if p.opts.Filter != nil && !p.opts.Filter(r) {
+		p.recycle(r)
 		return nil
 	}
-	if err := p.fn(r); err != nil {
-		return err
+	if p.opts.Async {
+		if err := p.addAsync(r); err != nil {
+			return err
+		}
+	} else {
+		err := p.fn(r)
+		p.recycle(r)
+		if err != nil {
+			return err
+		}
 	}
 	p.out++
 	if p.opts.Count > 0 && p.out >= p.opts.Count {

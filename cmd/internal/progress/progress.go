@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/ctishark/ctishark/reassembly"
@@ -27,7 +28,7 @@ type Bar struct {
 	name     string
 	total    int64
 	read     int64
-	msgs     int
+	msgs     atomic.Int64 // counted by the record callback, which may run on another goroutine (pipeline.Options.Async)
 	start    time.Time
 	lastDraw time.Time
 	drawn    bool
@@ -67,7 +68,7 @@ func newBar(w io.Writer, name string, total int64, now func() time.Time) *Bar {
 // Message counts one decoded message (shown as a count and a rate).
 func (b *Bar) Message() {
 	if b != nil {
-		b.msgs++
+		b.msgs.Add(1)
 	}
 }
 
@@ -100,7 +101,7 @@ func (b *Bar) draw(t time.Time) {
 		rate = float64(b.read) / secs / (1 << 20)
 	}
 	// \r and erase-to-end-of-line keep the bar on one line.
-	fmt.Fprintf(b.w, "\r\x1b[K[%s] %3.0f%% %d/%d MB, %d messages, %.1f MB/s", bar, frac*100, b.read>>20, b.total>>20, b.msgs, rate)
+	fmt.Fprintf(b.w, "\r\x1b[K[%s] %3.0f%% %d/%d MB, %d messages, %.1f MB/s", bar, frac*100, b.read>>20, b.total>>20, b.msgs.Load(), rate)
 	b.drawn = true
 }
 

@@ -96,7 +96,7 @@ func TestBarRedrawsAtMostTenTimesASecondAndErases(t *testing.T) {
 	}
 	last := out.String()[strings.LastIndex(out.String(), "\r"):]
 	// Drawn within the last 100 ms of fake time: at least 950 of the 1000.
-	if !strings.Contains(last, "messages") || !strings.Contains(last, "/100 MB") || b.msgs != 1000 {
+	if !strings.Contains(last, "messages") || !strings.Contains(last, "/100 MB") || b.msgs.Load() != 1000 {
 		t.Errorf("last drawing %q", last)
 	}
 	if strings.Contains(last, "\n") {

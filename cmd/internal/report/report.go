@@ -43,7 +43,8 @@ func Validate(in *inputflags.Options, files []string, format string, extra ...st
 // terminal), hands every record to add, then calls write with the packet
 // counters of all files. Analysis comes first: the pipeline looks ahead
 // (requests know their answer) and does not apply -Y; the commands give
-// in.Match to their report, which counts or shows only what it keeps. A
+// in.Match to their report, which counts or shows only what it keeps; add
+// keeps no message, field or frame slice of a record (Options.Recycle). A
 // file that could not be read in full is reported on ErrOut and, once the
 // report of what was decoded is written, makes the command exit 1.
 func Run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), write func(packets reassembly.Stats) error) error {
@@ -56,6 +57,10 @@ func Run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add f
 func RunVerdicts(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), verdict func(record.Verdict), write func(packets reassembly.Stats) error) error {
 	opts := in.Pipeline()
 	opts.Filter, opts.Lookahead, opts.OnVerdict = nil, true, verdict
+	// The reports keep counts, strings and record-level data, never a
+	// message or its fields: later messages reuse their memory.
+	opts.Recycle = true
+	opts.Async = true // add runs beside decoding, records in the same order
 	ok, packets := progress.ReadAll(ios, opts, files, add)
 	if err := write(packets); err != nil {
 		return err
