@@ -102,7 +102,7 @@ type Pipeline struct {
 	calls      calls
 	fn         func(*Record) error
 	packets    packetStats
-	diag       *diag.Engine // nil when Options.NoDiag
+	diag       *diag.Engine       // nil when Options.NoDiag
 	free       []*dissect.Message // handed-out messages to decode into (Options.Recycle)
 	async      async
 }
