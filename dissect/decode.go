@@ -158,7 +158,7 @@ func decodeBody(m *Message, hdr *[2]Field, def *MessageDef, frame []byte, ctx Co
 		d.value(&m.Fields[len(m.Fields)-1], fd.Type, body[pos:pos+fd.Size])
 		pos += fd.Size
 	}
-	for i, xd := 0, extraDef(def); i < sh.extra; i++ {
+	for i, xd := 0, &extraUINT; i < sh.extra; i++ {
 		m.Fields = append(m.Fields, Field{Def: xd, Name: xd.Name, Filter: xd.Filter, Tag: -1, Offset: HeaderLen + pos, Size: 4})
 		d.value(&m.Fields[len(m.Fields)-1], TypeUINT, body[pos:pos+4])
 		pos += 4

@@ -147,14 +147,11 @@ func (m *MessageDef) tagIndex(tag uint16) int {
 }
 
 // fixedOption is a candidate fixed part: n catalog fields plus extra UINTs
-// (OPEN_REQ's reserved ones, or a UCCE field after the UCCX fixed part).
+// (OPEN_REQ's reserved ones).
 type fixedOption struct{ n, extra int }
 
 // maxFixedOptions bounds the candidate fixed parts of a message.
-const maxFixedOptions = 5
-
-// extraDef is the definition of def's extra fixed UINTs.
-func extraDef(*MessageDef) *FieldDef { return &extraUINT }
+const maxFixedOptions = 4
 
 // fixedOptions lists the candidate fixed parts of def, most likely first.
 func fixedOptions(def *MessageDef, ctx Context, out *[maxFixedOptions]fixedOption) int {
@@ -184,7 +181,7 @@ func fixedOptions(def *MessageDef, ctx Context, out *[maxFixedOptions]fixedOptio
 	k := 0
 	out[k] = fixedOption{pref, 0}
 	k++
-	for n := full; n >= first && k < len(out)-1; n-- {
+	for n := full; n >= first && k < len(out); n-- {
 		if n != pref {
 			out[k] = fixedOption{n, 0}
 			k++

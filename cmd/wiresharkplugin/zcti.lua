@@ -29,7 +29,7 @@ C.layout_describe = {["1+1"] = "1-byte tag, 1-byte length", ["2+1"] = "2-byte ta
 C.max_version = 999
 -- Shape scores and session settling (dissect.Rules).
 C.rules = {own_tag = 4, table_tag = 1, unknown_tag = -4, bad_length = -3, missing = -2,
-  settle_margin = 6, miss_ratio = 8, max_notes = 8, max_fixed_options = 5}
+  settle_margin = 6, miss_ratio = 8, max_notes = 8, max_fixed_options = 4}
 
 C.enums = {
   ["AgentInternalState"] = {},
@@ -925,8 +925,7 @@ local function better(r, o)
 end
 
 -- fixed_options lists the candidate fixed parts of def, most likely first:
--- {n catalog fields, extra UINTs (OPEN_REQ's reserved ones, or def's UCCE
--- trailer)}.
+-- {n catalog fields, extra UINTs (OPEN_REQ's reserved ones)}.
 local function fixed_options(def, ctx)
   local full = #def.fixed
   if def.name == "OPEN_REQ" then
@@ -942,16 +941,12 @@ local function fixed_options(def, ctx)
     pref = first
     while pref < full and (def.fixed[pref + 1].version or 0) <= ctx.version do pref = pref + 1 end
   end
-  local out = {}
-  local t = def.trailer
-  if t and ctx.version >= t.version then out[#out + 1] = {n = full, extra = 1} end -- a UCCE version: expected
-  out[#out + 1] = {n = pref, extra = 0}
+  local out = {{n = pref, extra = 0}}
   local n = full
-  while n >= first and #out < R.max_fixed_options - 1 do
+  while n >= first and #out < R.max_fixed_options do
     if n ~= pref then out[#out + 1] = {n = n, extra = 0} end
     n = n - 1
   end
-  if t and ctx.version == 0 then out[#out + 1] = {n = full, extra = 1} end -- no version known: the bytes decide
   return out
 end
 
@@ -1383,9 +1378,8 @@ local function decode_body(m, def, frame, ctx)
     decode_value(m, f, fd.type, body:sub(pos + 1, pos + fd.size))
     pos = pos + fd.size
   end
-  local xd = def.trailer or EXTRA_UINT
   for _ = 1, sh.extra do
-    local f = {def = xd, name = xd.name, filter = xd.filter, tag = -1, offset = HL + pos, size = 4}
+    local f = {def = EXTRA_UINT, name = EXTRA_UINT.name, filter = EXTRA_UINT.filter, tag = -1, offset = HL + pos, size = 4}
     m.fields[#m.fields + 1] = f
     decode_value(m, f, "UINT", body:sub(pos + 1, pos + 4))
     pos = pos + 4
@@ -1999,7 +1993,6 @@ for _, m in ipairs(C.msgs) do
   for _, list in ipairs({m.fixed, m.floating}) do
     for _, fd in ipairs(list) do make_def_fields(fd) end
   end
-  if m.trailer then make_def_fields(m.trailer) end
 end
 for _, t in ipairs(C.tags) do make_def_fields(TAG[t.tag]) end
 
