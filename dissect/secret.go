@@ -66,17 +66,19 @@ func SecretMask(m *Message) []bool {
 func floatingClean(m *Message) bool {
 	for i := range m.Fields {
 		f := &m.Fields[i]
+		// An unknown tag has no definition; an undeclared one is not the
+		// message's.
 		if f.Tag >= 0 && (f.Def == nil || !m.Def.hasTag(uint16(f.Tag))) {
 			return false
 		}
 		for _, e := range f.Expert {
-			if e.Code == ExpFloatingTruncated || e.Code == ExpNotAllowed || e.Code == ExpUnknownTag {
+			if e.Code == ExpFloatingTruncated {
 				return false
 			}
 		}
 	}
 	for _, e := range m.Expert {
-		if e.Code == ExpFixedTruncated || e.Code == ExpMalformedLength {
+		if e.Code == ExpFixedTruncated {
 			return false
 		}
 	}
