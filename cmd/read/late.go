@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/dissect/record"
 )
@@ -56,8 +57,5 @@ func sizeText(n int) string {
 	if n <= 0 {
 		n = pipeline.DefaultMaxHeldBytes
 	}
-	if n%(1<<20) == 0 {
-		return strconv.Itoa(n>>20) + " MiB"
-	}
-	return strconv.Itoa(n) + " bytes"
+	return inputflags.SizeString(n)
 }

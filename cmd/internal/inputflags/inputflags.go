@@ -61,10 +61,10 @@ func (o *Options) AddFlags(fl *pflag.FlagSet) {
 	fl.StringVar(&o.FloatHeader, "float-header", "", "force the floating field header `layout`: 1+1, 2+1 or 2+2 (tag+length bytes)")
 	fl.StringVar(&o.DialectName, "dialect", "auto", "protocol `dialect`: uccx, ucce, or auto (decided per connection from the traffic)")
 	fl.StringVarP(&o.Filter, "display-filter", "Y", "", filterUsage)
-	fl.StringVar(&o.MaxBufferTotal, "max-buffer-total", "", fmt.Sprintf("bound on out-of-order TCP data held behind holes, all connections together (`BYTES`, K/M/G suffixes; default %s): past it the oldest holes are given up as gaps", sizeString(reassembly.DefaultMaxBufferedTotal)))
-	fl.StringVar(&o.MaxFragBuffer, "max-frag-buffer", "", fmt.Sprintf("bound on IP fragments held for reassembly (`BYTES`; default %s): past it the oldest incomplete datagrams are dropped", sizeString(reassembly.DefaultMaxFragBytes)))
-	fl.StringVar(&o.MaxLookahead, "max-lookahead", "", fmt.Sprintf("bound on decoded messages held behind a request waiting for its answer (`BYTES`; default %s): past it the request is shown before its answer and its verdict reported later", sizeString(pipeline.DefaultMaxHeldBytes)))
-	fl.StringVar(&o.MaxInterfaceTable, "max-interface-table", "", fmt.Sprintf("bound on a pcapng section's interface table (`BYTES`; default %s): past it reading stops", sizeString(reassembly.DefaultMaxInterfaceBytes)))
+	fl.StringVar(&o.MaxBufferTotal, "max-buffer-total", "", fmt.Sprintf("bound on out-of-order TCP data held behind holes, all connections together (`BYTES`, K/M/G suffixes; default %s): past it the oldest holes are given up as gaps", SizeString(reassembly.DefaultMaxBufferedTotal)))
+	fl.StringVar(&o.MaxFragBuffer, "max-frag-buffer", "", fmt.Sprintf("bound on IP fragments held for reassembly (`BYTES`; default %s): past it the oldest incomplete datagrams are dropped", SizeString(reassembly.DefaultMaxFragBytes)))
+	fl.StringVar(&o.MaxLookahead, "max-lookahead", "", fmt.Sprintf("bound on decoded messages held behind a request waiting for its answer (`BYTES`; default %s): past it the request is shown before its answer and its verdict reported later", SizeString(pipeline.DefaultMaxHeldBytes)))
+	fl.StringVar(&o.MaxInterfaceTable, "max-interface-table", "", fmt.Sprintf("bound on a pcapng section's interface table (`BYTES`; default %s): past it reading stops", SizeString(reassembly.DefaultMaxInterfaceBytes)))
 }
 
 // Validate resolves the flags, returning usage errors.
@@ -131,7 +131,8 @@ func ParseSize(s string) (int, error) {
 	return int(n) * mult, nil
 }
 
-func sizeString(n int) string {
+// SizeString spells a byte count as the --max-* flags take it (64M).
+func SizeString(n int) string {
 	switch {
 	case n%(1<<30) == 0:
 		return fmt.Sprintf("%dG", n>>30)
