@@ -265,7 +265,8 @@ func (s *Session) learnShape(ev evidence, olderThan int) {
 	// eight does not rule a layout out.
 	contender := func(l Layout) bool { t := s.tally[l]; return t.fit > 0 && t.miss*contenderMissRatio <= t.fit }
 	leader := LayoutUnknown
-	for _, l := range s.leanOrder() {
+	order, n := leanFirst(s.Lean)
+	for _, l := range order[:n] {
 		if contender(l) && (leader == LayoutUnknown || s.tally[l].score > s.tally[leader].score) {
 			leader = l
 		}
@@ -289,20 +290,6 @@ func (s *Session) learnShape(ev evidence, olderThan int) {
 		why += fmt.Sprintf("; protocol version %d allows %s", s.Version, versionLayouts(s.Version))
 	}
 	s.note(ExpLayoutDetected, why)
-}
-
-// leanOrder is Layouts with the session's lean first, for ties.
-func (s *Session) leanOrder() []Layout {
-	order := make([]Layout, 0, len(Layouts))
-	if s.Lean != LayoutUnknown {
-		order = append(order, s.Lean)
-	}
-	for _, l := range Layouts {
-		if l != s.Lean {
-			order = append(order, l)
-		}
-	}
-	return order
 }
 
 // versionLayouts spells out the layouts the dialects give version v.

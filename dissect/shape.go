@@ -287,18 +287,7 @@ func chooseShape(def *MessageDef, body []byte, ctx Context) shape {
 	}
 
 	// Undecided: compare every layout, the lean first so it wins ties.
-	var order [nLayouts]Layout
-	n := 0
-	if lean != LayoutUnknown {
-		order[n] = lean
-		n++
-	}
-	for _, l := range Layouts {
-		if l != lean {
-			order[n] = l
-			n++
-		}
-	}
+	order, n := leanFirst(lean)
 	var best reading
 	bestL := LayoutUnknown
 	var ev evidence
@@ -322,6 +311,21 @@ func chooseShape(def *MessageDef, body []byte, ctx Context) shape {
 	sh := best.shape(bestL, SourceDetected)
 	sh.ev = ev
 	return sh
+}
+
+// leanFirst is Layouts with lean (if known) first, for ties; no allocation.
+func leanFirst(lean Layout) (order [nLayouts]Layout, n int) {
+	if lean != LayoutUnknown {
+		order[n] = lean
+		n++
+	}
+	for _, l := range Layouts {
+		if l != lean {
+			order[n] = l
+			n++
+		}
+	}
+	return order, n
 }
 
 // truncatedShape is the shape of a body that not even the shortest fixed
