@@ -178,6 +178,7 @@ func (o *LadderOptions) pipelineOptions() pipeline.Options {
 	// those drawn, and drawing runs beside decoding.
 	p.Recycle = !o.sel.Holds()
 	p.Async = true
+	p.Parallel = true
 	return p
 }
 

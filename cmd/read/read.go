@@ -170,6 +170,7 @@ func readRun(o *ReadOptions) error {
 	// From a file, rendering and writing run beside decoding (same
 	// bytes, in the same order); from a pipe each message goes out at once.
 	popts.Async = !live
+	popts.Parallel = !live
 	// A progress bar for large files, unless the rows go to the same
 	// terminal.
 	tr := progress.NewTracker(o.IO, !o.IO.IsStdoutTTY())

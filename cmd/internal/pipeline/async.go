@@ -83,7 +83,11 @@ func (p *Pipeline) sendBatch() {
 		return
 	}
 	if !a.running {
-		a.start(p.fn)
+		fn := p.fn
+		if p.opts.Count == 0 {
+			fn = p.consume // the rules and the filter run there too (hand)
+		}
+		a.start(fn)
 	}
 	if a.inflight == asyncInflight {
 		p.takeBack(<-a.back)

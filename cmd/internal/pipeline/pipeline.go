@@ -82,6 +82,13 @@ type Options struct {
 	// all of its records. Batching delays records, so live views leave
 	// it off.
 	Async bool
+
+	// Parallel decodes messages on goroutines of their own, connections
+	// sharded over them, while reading, pairing and the record callback
+	// go on (see parallel.go). Records, their order and their contents
+	// are the same as without it. Like Async it batches, so live views
+	// leave it off; it is ignored with Count.
+	Parallel bool
 }
 
 // Pipeline decodes one capture after another, numbering messages and
@@ -92,7 +99,8 @@ type Pipeline struct {
 	out        int       // records handed out so far
 	streamBase int       // connections of the captures already read
 	start      time.Time // first packet of the first capture
-	now        time.Time // capture time of the latest packet
+	now        time.Time // capture time of the latest packet read
+	seen       time.Time // capture time of the latest packet when the record being handed on was read
 	prev       time.Time // capture time of the last record handed to the filter (-t d)
 	done       bool
 	file       string // name of the capture being read (Frame.File)
@@ -105,6 +113,8 @@ type Pipeline struct {
 	diag       *diag.Engine       // nil when Options.NoDiag
 	free       []*dissect.Message // handed-out messages to decode into (Options.Recycle)
 	async      async
+	par        decoders // decoding on other goroutines (Options.Parallel)
+	shards     int      // connections given a session so far (connState.shard)
 }
 
 // New returns a pipeline.
@@ -177,7 +187,13 @@ func (p *Pipeline) ReadNamed(name string, src PacketSource, fn func(*Record) err
 			break
 		}
 	}
-	// Whatever is still held goes out: every connection has closed.
+	// Frames still decoding go on first (after an error they are
+	// dropped); then whatever is still held goes out: every connection
+	// has closed.
+	if perr := p.par.finish(p, err == nil); err == nil {
+		err = perr
+	}
+	p.seen = p.now
 	if err == nil {
 		err = p.drain(true)
 	}
@@ -210,14 +226,14 @@ func (p *Pipeline) item(it *reassembly.Item) error {
 	case reassembly.Gap, reassembly.Skipped, reassembly.Overflow, reassembly.DirectionChanged, reassembly.Ignored:
 	case reassembly.Closed:
 		// Requests still waiting on this connection will never be answered.
-		if cs, _ := e.Conn.Context.(*connState); cs != nil {
-			cs.release()
+		cs, _ := e.Conn.Context.(*connState)
+		if cs != nil {
 			// The reassembler keeps a closed connection as a tombstone for
 			// late retransmissions; its session and pending requests are
 			// done with, and must not stay for every connection ever seen.
 			e.Conn.Context = nil
 		}
-		return p.drain(false)
+		return p.run(work{kind: workClosed, cs: cs})
 	default:
 		return nil // opened connections are not worth a row
 	}
@@ -228,54 +244,94 @@ func (p *Pipeline) item(it *reassembly.Item) error {
 	if e.Pkt > 0 {
 		r.Frame.Pkts = []int{e.Pkt}
 	}
-	return p.emit(r, nil)
+	return p.run(work{kind: workEvent, rec: r})
 }
 
+// frame numbers a frame and copies its bytes out of the reassembler's
+// buffer; decoding it and handing it on is run's.
 func (p *Pipeline) frame(f *reassembly.Frame) error {
 	cs, _ := f.Conn.Context.(*connState)
 	if cs == nil {
-		cs = &connState{sess: dissect.NewSession(dissect.Options{Version: p.opts.Version, Layout: p.opts.Layout, Dialect: p.opts.Dialect}), verdict: p.verdict}
+		cs = &connState{sess: dissect.NewSession(dissect.Options{Version: p.opts.Version, Layout: p.opts.Layout, Dialect: p.opts.Dialect}), verdict: p.verdict, shard: p.shards}
+		p.shards++
 		f.Conn.Context = cs
 	}
-	sess := cs.sess
-	m := p.decode(sess, f.Data)
 	p.num++
-	if m.Def != nil && m.Def.ID == dissect.MsgOpenReq {
-		cs.agent, _ = m.String("AgentID")
-	}
 	r := &Record{
-		Num:     p.num,
-		Frame:   p.frameInfo(f.Conn, f.Dir, f.LastPkt, f.Time),
-		Msg:     m,
-		Session: record.Session{Version: sess.Version, Layout: sess.Layout, LayoutSource: sess.LayoutSource, Mode: sess.Mode, Agent: cs.agent, Dialect: sess.Dialect},
-	}
-	if n := len(sess.Notes); n > cs.notes {
-		r.Session.Notes = sess.Notes[cs.notes:n:n]
-		cs.notes = n
+		Num:   p.num,
+		Frame: p.frameInfo(f.Conn, f.Dir, f.LastPkt, f.Time),
 	}
 	r.Frame.Pkts = slices.Clone(f.Pkts)
 	r.Frame.Truncated = f.Truncated
-	return p.emit(r, cs)
+	w := work{kind: workFrame, rec: r, cs: cs}
+	w.into, w.data = p.buffer(f.Data)
+	return p.run(w)
 }
 
-// decode decodes a copy of a frame's bytes (the reassembler's buffer is
-// reused), into a recycled message and frame buffer when there is one.
-func (p *Pipeline) decode(sess *dissect.Session, data []byte) *dissect.Message {
+// buffer copies a frame's bytes (the reassembler's buffer is reused) into
+// a recycled message's frame buffer when there is one; into is that
+// message, nil when the frame gets a fresh one.
+func (p *Pipeline) buffer(data []byte) (into *dissect.Message, buf []byte) {
 	n := len(p.free)
 	if n == 0 {
-		return sess.Decode(slices.Clone(data))
+		return nil, slices.Clone(data)
 	}
 	m := p.free[n-1]
 	p.free[n-1] = nil
 	p.free = p.free[:n-1]
-	return sess.DecodeInto(m, append(m.Frame[:0], data...))
+	return m, append(m.Frame[:0], data...)
+}
+
+// decode decodes a work item's frame with its connection's session and
+// completes its record with the message and the session's state. It
+// touches only the item and its connection's session (and the
+// connection's agent and note count), so items of different connections
+// decode in parallel (parallel.go).
+func decode(w *work) {
+	if w.kind != workFrame {
+		return
+	}
+	cs, sess := w.cs, w.cs.sess
+	var m *dissect.Message
+	if w.into == nil {
+		m = sess.Decode(w.data)
+	} else {
+		m = sess.DecodeInto(w.into, w.data)
+	}
+	if m.Def != nil && m.Def.ID == dissect.MsgOpenReq {
+		cs.agent, _ = m.String("AgentID")
+	}
+	r := w.rec
+	r.Msg = m
+	r.Session = record.Session{Version: sess.Version, Layout: sess.Layout, LayoutSource: sess.LayoutSource, Mode: sess.Mode, Agent: cs.agent, Dialect: sess.Dialect}
+	if n := len(sess.Notes); n > cs.notes {
+		r.Session.Notes = sess.Notes[cs.notes:n:n]
+		cs.notes = n
+	}
+}
+
+// process hands a decoded work item on, in capture order: a message or an
+// event is paired and queued (emit); a closed connection lets its waiting
+// requests go unanswered.
+func (p *Pipeline) process(w *work) error {
+	p.seen = w.now
+	switch w.kind {
+	case workFrame:
+		return p.emit(w.rec, w.cs)
+	case workEvent:
+		return p.emit(w.rec, nil)
+	}
+	if w.cs != nil {
+		w.cs.release()
+	}
+	return p.drain(false)
 }
 
 // Bounds on what recycling keeps: no more messages than can be in flight
 // (the look-ahead queue and the one being handed out), none with a frame
 // buffer bigger than a typical message's.
 const (
-	maxFree         = maxHeld + (asyncInflight+1)*asyncBatch
+	maxFree         = maxHeld + (asyncInflight+1)*asyncBatch + chunksInFlight*chunkLen
 	maxRecycleFrame = 4 << 10
 )
 
@@ -331,7 +387,7 @@ func (p *Pipeline) maxHeldBytes() int {
 func (p *Pipeline) drain(final bool) error {
 	for s := p.q.front(); s != nil; s = p.q.front() {
 		if s.wait {
-			late := p.now.Sub(s.rec.Frame.Time) > holdTime
+			late := p.seen.Sub(s.rec.Frame.Time) > holdTime
 			if !final && !late && p.q.len() <= maxHeld && p.held <= p.maxHeldBytes() {
 				return nil
 			}
@@ -355,6 +411,20 @@ func (p *Pipeline) drain(final bool) error {
 	return nil
 }
 
+// consume is what the callback's goroutine does with each record when
+// hand leaves it the rules and the filter too (Options.Async, no Count):
+// the rules see every record, in capture order, then the filter decides
+// whether the callback does.
+func (p *Pipeline) consume(r *Record) error {
+	if p.diag != nil {
+		p.diag.Observe(r)
+	}
+	if p.opts.Filter != nil && !p.opts.Filter(r) {
+		return nil
+	}
+	return p.fn(r)
+}
+
 // hand runs the doctor's rules on a record (every record, in capture
 // order, whatever the filter) and gives it to the caller if the filter
 // keeps it.
@@ -366,6 +436,12 @@ func (p *Pipeline) hand(r *Record) error {
 	r.Frame.Prev = p.prev
 	if !r.Frame.Time.IsZero() {
 		p.prev = r.Frame.Time
+	}
+	if p.opts.Async && p.opts.Count == 0 {
+		// The rules, the filter and the callback all run on the
+		// callback's goroutine (see consume); without Count nothing here
+		// needs to know whether the filter keeps the record.
+		return p.addAsync(r)
 	}
 	if p.diag != nil {
 		p.diag.Observe(r)

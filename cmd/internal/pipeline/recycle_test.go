@@ -47,13 +47,13 @@ func TestRecycleHandsOutTheSameRecords(t *testing.T) {
 		return r.Msg != nil && r.Msg.Def != nil && r.Msg.Def.ID == dissect.MsgAgentStateEvent
 	}
 	for _, filter := range []func(*Record) bool{nil, agentEvents} {
-		run := func(recycle, async bool) (prints []string, distinct int) {
+		run := func(recycle, async, parallel bool) (prints []string, distinct int) {
 			src, err := reassembly.OpenReader(bytes.NewReader(buf.Bytes()))
 			if err != nil {
 				t.Fatal(err)
 			}
 			seen := map[*dissect.Message]bool{}
-			opts := Options{Lookahead: true, Recycle: recycle, Async: async, Filter: filter}
+			opts := Options{Lookahead: true, Recycle: recycle, Async: async, Parallel: parallel, Filter: filter}
 			if err := New(opts).Read(src, func(r *Record) error {
 				prints = append(prints, fingerprint(r))
 				seen[r.Msg] = true
@@ -63,9 +63,9 @@ func TestRecycleHandsOutTheSameRecords(t *testing.T) {
 			}
 			return prints, len(seen)
 		}
-		want, fresh := run(false, false)
+		want, fresh := run(false, false, false)
 		for _, async := range []bool{false, true} {
-			got, reused := run(true, async)
+			got, reused := run(true, async, false)
 			if len(got) != len(want) {
 				t.Fatalf("async %v: %d records with Recycle, %d without", async, len(got), len(want))
 			}
@@ -78,6 +78,57 @@ func TestRecycleHandsOutTheSameRecords(t *testing.T) {
 			// the batches in flight.)
 			if (filter == nil || !async) && reused*2 > fresh {
 				t.Errorf("async %v: Recycle handed out %d distinct messages for %d records: not reused", async, reused, fresh)
+			}
+		}
+	}
+}
+
+// With Parallel, records come in the same order with the same contents as
+// when one goroutine does everything, whether one or several goroutines
+// decode (connections sharded over them), with and without recycling and
+// a filter.
+func TestParallelHandsOutTheSameRecords(t *testing.T) {
+	var buf bytes.Buffer
+	cfg := gen.DefaultConfig()
+	cfg.TargetBytes = 1 << 20
+	if _, err := gen.Generate(&buf, cfg); err != nil {
+		t.Fatal(err)
+	}
+	agentEvents := func(r *Record) bool {
+		return r.Msg != nil && r.Msg.Def != nil && r.Msg.Def.ID == dissect.MsgAgentStateEvent
+	}
+	run := func(opts Options) []string {
+		src, err := reassembly.OpenReader(bytes.NewReader(buf.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var prints []string
+		if err := New(opts).Read(src, func(r *Record) error {
+			prints = append(prints, fingerprint(r))
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return prints
+	}
+	defer func(n int) { decoderCount = n }(decoderCount)
+	for _, filter := range []func(*Record) bool{nil, agentEvents} {
+		want := run(Options{Lookahead: true, Filter: filter})
+		if filter == nil && len(want) < 1000 {
+			t.Fatalf("only %d records: too few to fill chunks", len(want))
+		}
+		for _, n := range []int{1, 3} {
+			decoderCount = n
+			for _, recycle := range []bool{false, true} {
+				got := run(Options{Lookahead: true, Parallel: true, Async: recycle, Recycle: recycle, Filter: filter})
+				if len(got) != len(want) {
+					t.Fatalf("%d decoders, recycle %v: %d records, want %d", n, recycle, len(got), len(want))
+				}
+				for i := range want {
+					if got[i] != want[i] {
+						t.Fatalf("%d decoders, recycle %v: record %d differs:\n got %s\nwant %s", n, recycle, i, got[i], want[i])
+					}
+				}
 			}
 		}
 	}
@@ -100,15 +151,18 @@ func TestAsyncStopsAtCallbackError(t *testing.T) {
 	}
 	boom := errors.New("disk full")
 	calls := 0
-	err := read(Options{Lookahead: true, Recycle: true, Async: true}, func(*Record) error {
-		calls++
-		if calls == 300 {
-			return boom
+	for _, parallel := range []bool{false, true} {
+		calls = 0
+		err := read(Options{Lookahead: true, Recycle: true, Async: true, Parallel: parallel}, func(*Record) error {
+			calls++
+			if calls == 300 {
+				return boom
+			}
+			return nil
+		})
+		if !errors.Is(err, boom) || calls != 300 {
+			t.Fatalf("parallel %v: Read = %v after %d callbacks, want %v after 300", parallel, err, calls, boom)
 		}
-		return nil
-	})
-	if !errors.Is(err, boom) || calls != 300 {
-		t.Fatalf("Read = %v after %d callbacks, want %v after 300", err, calls, boom)
 	}
 	calls = 0
 	if err := read(Options{Async: true, Count: 200}, func(*Record) error { calls++; return nil }); err != nil || calls != 200 {

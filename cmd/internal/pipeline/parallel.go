@@ -1,0 +1,189 @@
+package pipeline
+
+import (
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"github.com/ctishark/ctishark/dissect"
+)
+
+// With Options.Parallel, decoding (the bulk of the work per message) runs
+// on goroutines of its own while the reading goroutine goes on reading,
+// reassembling, pairing and handing out. Work items go out in chunks, in
+// capture order; every decoding goroutine sees every chunk and decodes
+// the frames of its own connections (connState.shard), so a connection's
+// session is only ever used by one goroutine, in capture order. The
+// reading goroutine takes chunks back oldest first, waiting for each to
+// be decoded by all, and hands their records on exactly as it would have
+// without decoding goroutines: output does not depend on GOMAXPROCS or on
+// which goroutine finishes first.
+const (
+	chunkLen       = 128 // work items per chunk
+	chunksInFlight = 4   // chunks out for decoding before the oldest is waited for
+	maxDecoders    = 4
+)
+
+// workKind says what a work item carries.
+type workKind uint8
+
+const (
+	workFrame  workKind = iota // a frame to decode into rec
+	workEvent                  // a stream event's record, ready
+	workClosed                 // a connection closed (cs may be nil)
+)
+
+// work is one item of a capture, in capture order: read, then decoded
+// (decode), then handed on (process).
+type work struct {
+	kind workKind
+	rec  *Record
+	cs   *connState
+	into *dissect.Message // recycled message to decode into, or nil
+	data []byte           // the frame's bytes, copied
+	now  time.Time        // capture time of the latest packet when the item was read
+}
+
+// chunk is a batch of work items out for decoding; done receives once
+// when every decoding goroutine is through with it.
+type chunk struct {
+	items []work
+	left  atomic.Int32
+	done  chan struct{}
+}
+
+// decoders is the reading goroutine's side: the chunk being filled, the
+// chunks out (oldest first) and the decoding goroutines' queues.
+type decoders struct {
+	in    []chan *chunk
+	cur   *chunk
+	out   []*chunk
+	spare []*chunk
+}
+
+// run takes one work item: decoded and handed on at once, or queued for
+// the decoding goroutines.
+func (p *Pipeline) run(w work) error {
+	w.now = p.now
+	if !p.opts.Parallel || p.opts.Count > 0 {
+		decode(&w)
+		return p.process(&w)
+	}
+	d := &p.par
+	if d.cur == nil {
+		d.cur = d.chunk()
+	}
+	d.cur.items = append(d.cur.items, w)
+	if len(d.cur.items) < chunkLen {
+		return nil
+	}
+	d.send()
+	if len(d.out) < chunksInFlight {
+		return nil
+	}
+	return p.takeOldest()
+}
+
+// chunk returns an empty chunk, a spare one when there is one.
+func (d *decoders) chunk() *chunk {
+	if n := len(d.spare); n > 0 {
+		c := d.spare[n-1]
+		d.spare = d.spare[:n-1]
+		return c
+	}
+	return &chunk{items: make([]work, 0, chunkLen), done: make(chan struct{}, 1)}
+}
+
+// send hands the chunk being filled to every decoding goroutine, starting
+// them on first use.
+func (d *decoders) send() {
+	c := d.cur
+	if c == nil || len(c.items) == 0 {
+		return
+	}
+	d.cur = nil
+	if d.in == nil {
+		d.start()
+	}
+	c.left.Store(int32(len(d.in)))
+	for _, in := range d.in {
+		in <- c
+	}
+	d.out = append(d.out, c)
+}
+
+// decoderCount, when above zero, overrides how many decoding goroutines
+// start (tests shard connections over several on any machine).
+var decoderCount = 0
+
+// start runs one decoding goroutine per core but the reading one's, at
+// least one and at most maxDecoders.
+func (d *decoders) start() {
+	n := min(max(runtime.GOMAXPROCS(0)-1, 1), maxDecoders)
+	if decoderCount > 0 {
+		n = decoderCount
+	}
+	d.in = make([]chan *chunk, n)
+	for i := range d.in {
+		in := make(chan *chunk, chunksInFlight+1)
+		d.in[i] = in
+		go decodeShard(i, n, in)
+	}
+}
+
+// decodeShard is one decoding goroutine: shard of n.
+func decodeShard(shard, n int, in <-chan *chunk) {
+	for c := range in {
+		for i := range c.items {
+			if w := &c.items[i]; w.kind == workFrame && w.cs.shard%n == shard {
+				decode(w)
+			}
+		}
+		if c.left.Add(-1) == 0 {
+			c.done <- struct{}{}
+		}
+	}
+}
+
+// takeOldest waits for the oldest chunk out and hands its items on.
+func (p *Pipeline) takeOldest() error {
+	d := &p.par
+	c := d.out[0]
+	d.out = d.out[1:]
+	<-c.done
+	var err error
+	for i := range c.items {
+		if err == nil {
+			err = p.process(&c.items[i])
+		}
+		c.items[i] = work{}
+	}
+	c.items = c.items[:0]
+	d.spare = append(d.spare, c)
+	return err
+}
+
+// finish hands on every item still queued (drops them when keep is
+// false: an error ended the reading) and stops the decoding goroutines;
+// it returns the first error handing on met.
+func (d *decoders) finish(p *Pipeline, keep bool) error {
+	d.send()
+	var err error
+	for len(d.out) > 0 {
+		if !keep || err != nil {
+			c := d.out[0]
+			d.out = d.out[1:]
+			<-c.done
+			clear(c.items)
+			c.items = c.items[:0]
+			d.spare = append(d.spare, c)
+			continue
+		}
+		err = p.takeOldest()
+	}
+	for _, in := range d.in {
+		close(in)
+	}
+	d.in = nil
+	return err
+}
