@@ -60,7 +60,7 @@ func RunVerdicts(ios *iostreams.IOStreams, in *inputflags.Options, files []strin
 	// The reports keep counts, strings and record-level data, never a
 	// message or its fields: later messages reuse their memory.
 	opts.Recycle = true
-	opts.Async = true // add runs beside decoding, records in the same order
+	opts.Async = true    // add runs beside decoding, records in the same order
 	opts.Parallel = true // and decoding beside reading, pairing and adding
 	ok, packets := progress.ReadAll(ios, opts, files, add)
 	if err := write(packets); err != nil {
