@@ -51,7 +51,9 @@ func (d *decoder) children(n int) []Field {
 	}
 	l := len(d.kids)
 	d.kids = d.kids[:l+n]
-	return d.kids[l : l+n : l+n]
+	kids := d.kids[l : l+n : l+n]
+	clear(kids) // a reused slab holds the previous frame's fields
+	return kids
 }
 
 // Filter names of the children of NamedVariable, NamedArray and
@@ -198,12 +200,14 @@ func (m *Message) reset(frame []byte, version int) *Message {
 	return m
 }
 
-// fieldRoom returns zeroed room for n fields (length 2 for the header,
-// capacity n): the message's previous room when it is big enough, cleared
-// of what the previous frame left in it, else a new allocation.
+// fieldRoom returns room for n fields (length 2 for the header, capacity
+// n): the message's previous room when it is big enough, else a new
+// allocation. Reused room is not cleared: fields are appended whole and
+// children are cleared as they are handed out (children), so clearing it
+// all first would write every byte twice; what the previous frame left
+// past the new one's fields is garbage bounded by maxReusedSlab.
 func (m *Message) fieldRoom(n int) []Field {
 	if old := m.slab; n <= cap(old) {
-		clear(old) // old's length is what the previous frame used
 		m.slab = old[:n]
 		return old[:2:n]
 	}

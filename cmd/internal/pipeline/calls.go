@@ -56,12 +56,15 @@ func starts(id uint32) bool {
 }
 
 // assign sets r.Calls and r.Link.
-func (cs *calls) assign(r *record.Record) {
+func (cs *calls) assign(r *record.Record) { cs.assignIDs(r, record.CallIDsOf(r.Msg)) }
+
+// assignIDs is assign for a message whose call references were read
+// already, off the reading goroutine (see facts).
+func (cs *calls) assignIDs(r *record.Record, ids record.CallIDs) {
 	m := r.Msg
 	if m == nil || m.Def == nil || !m.Def.IDKnown {
 		return
 	}
-	ids := record.CallIDsOf(m)
 	t := r.Frame.Time
 	cs.sweep(t)
 	isEvent := m.Def.Kind == dissect.KindEvent

@@ -36,16 +36,19 @@ const maxPending = 4096
 // it now waits for its answer. An answer gets r.Request and, when its
 // request is still held, fills the request's Response.
 func (c *connState) pair(r *record.Record, s *slot) (waits bool) {
+	id, ok := r.Msg.Uint("InvokeID")
+	return c.pairInvoke(r, s, uint32(id), ok)
+}
+
+// pairInvoke is pair for a message whose InvokeID (when it has one) was
+// read already, off the reading goroutine (see facts).
+func (c *connState) pairInvoke(r *record.Record, s *slot, id uint32, ok bool) (waits bool) {
 	m := r.Msg
-	if m.Def == nil || m.Def.Kind == dissect.KindEvent {
-		return false
-	}
-	id, ok := m.Uint("InvokeID")
-	if !ok {
+	if m.Def == nil || m.Def.Kind == dissect.KindEvent || !ok {
 		return false
 	}
 	at := r.Frame.Time
-	if record.IsRequest(m) {
+	if m.Def.Kind == dissect.KindRequest { // with its InvokeID: record.IsRequest
 		if c.pending == nil {
 			c.pending = make(map[uint32]pending)
 		}
@@ -55,13 +58,13 @@ func (c *connState) pair(r *record.Record, s *slot) (waits bool) {
 		}
 		// A reused InvokeID replaces the older request, which can no
 		// longer be told apart from the new one: it went unanswered.
-		if old, ok := c.pending[uint32(id)]; ok {
+		if old, ok := c.pending[id]; ok {
 			c.unanswered(old.slot)
 		}
-		c.pending[uint32(id)] = pending{num: r.Num, at: at, slot: s}
+		c.pending[id] = pending{num: r.Num, at: at, slot: s}
 		return s != nil
 	}
-	req, ok := c.pending[uint32(id)]
+	req, ok := c.pending[id]
 	if !ok {
 		return false
 	}

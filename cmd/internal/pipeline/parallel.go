@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // With Options.Parallel, decoding (the bulk of the work per message) runs
@@ -42,6 +43,17 @@ type work struct {
 	into *dissect.Message // recycled message to decode into, or nil
 	data []byte           // the frame's bytes, copied
 	now  time.Time        // capture time of the latest packet when the item was read
+	facts
+}
+
+// facts are what handing a record on reads of its message (pairing, call
+// numbering, the look-ahead's byte count): read where it is decoded, so
+// the reading goroutine need not walk the fields again.
+type facts struct {
+	bytes     int // recordBytes
+	ids       record.CallIDs
+	invoke    uint32
+	hasInvoke bool
 }
 
 // chunk is a batch of work items out for decoding; done receives once

@@ -308,6 +308,8 @@ func decode(w *work) {
 		r.Session.Notes = sess.Notes[cs.notes:n:n]
 		cs.notes = n
 	}
+	id, ok := m.Uint("InvokeID")
+	w.facts = facts{bytes: recordBytes(r), ids: record.CallIDsOf(m), invoke: uint32(id), hasInvoke: ok}
 }
 
 // process hands a decoded work item on, in capture order: a message or an
@@ -317,9 +319,10 @@ func (p *Pipeline) process(w *work) error {
 	p.seen = w.now
 	switch w.kind {
 	case workFrame:
-		return p.emit(w.rec, w.cs)
+		return p.emit(w.rec, w.cs, &w.facts)
 	case workEvent:
-		return p.emit(w.rec, nil)
+		w.facts.bytes = recordBytes(w.rec)
+		return p.emit(w.rec, nil, &w.facts)
 	}
 	if w.cs != nil {
 		w.cs.release()
@@ -344,18 +347,18 @@ func (p *Pipeline) recycle(r *Record) {
 
 // emit pairs a record, names its calls, and queues it (looking ahead) or hands it out.
 // Events (cs nil) are queued too, to keep their place in capture order.
-func (p *Pipeline) emit(r *Record, cs *connState) error {
+func (p *Pipeline) emit(r *Record, cs *connState, f *facts) error {
 	if !p.opts.Lookahead {
 		if cs != nil {
-			cs.pair(r, nil)
-			p.calls.assign(r)
+			cs.pairInvoke(r, nil, f.invoke, f.hasInvoke)
+			p.calls.assignIDs(r, f.ids)
 		}
 		return p.hand(r)
 	}
-	s := &slot{rec: r, bytes: recordBytes(r)}
+	s := &slot{rec: r, bytes: f.bytes}
 	if cs != nil {
-		s.wait = cs.pair(r, s)
-		p.calls.assign(r)
+		s.wait = cs.pairInvoke(r, s, f.invoke, f.hasInvoke)
+		p.calls.assignIDs(r, f.ids)
 	}
 	p.q.push(s)
 	p.held += s.bytes
