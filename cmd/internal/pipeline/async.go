@@ -14,8 +14,8 @@ import (
 // the free list and everything else of the pipeline stays on one
 // goroutine.
 const (
-	asyncBatch    = 8 // records per batch
-	asyncInflight = 3 // batches handed over and not yet back
+	asyncBatch    = 32 // records per batch: fewer hand-overs (each may wake a goroutine)
+	asyncInflight = 4  // batches handed over and not yet back
 )
 
 // errStopped ends the reading once the callback has failed; Read returns

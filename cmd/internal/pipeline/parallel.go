@@ -128,10 +128,11 @@ func (d *decoders) send() {
 // start (tests shard connections over several on any machine).
 var decoderCount = 0
 
-// start runs one decoding goroutine per core but the reading one's, at
-// least one and at most maxDecoders.
+// start runs one decoding goroutine per core, at most maxDecoders: the
+// reading goroutine and the callback's wait on them as often as they
+// work, so the scheduler keeps every core busy with whichever has work.
 func (d *decoders) start() {
-	n := min(max(runtime.GOMAXPROCS(0)-1, 1), maxDecoders)
+	n := min(runtime.GOMAXPROCS(0), maxDecoders)
 	if decoderCount > 0 {
 		n = decoderCount
 	}
