@@ -39,7 +39,16 @@ func decode(frame []byte, ctx Context, as *MessageDef) *Message {
 }
 
 // decodeInto is decode into m's memory when m is not nil (see DecodeInto).
+// It counts the fields' expert items once, while the fields are fresh in
+// the cache, so that the views asking for them (AllExpert, Worst: several
+// per message) need not walk every field again when there are none.
 func decodeInto(m *Message, frame []byte, ctx Context, as *MessageDef) *Message {
+	m = decodeFields(m, frame, ctx, as)
+	m.fieldExperts, m.counted = countExpert(m.Header)+countExpert(m.Fields), true
+	return m
+}
+
+func decodeFields(m *Message, frame []byte, ctx Context, as *MessageDef) *Message {
 	m = m.reset(frame, ctx.Version)
 	if len(frame) < HeaderLen {
 		m.Fields = append(m.Fields, rawField(&rawData, frame, 0))

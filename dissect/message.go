@@ -86,6 +86,13 @@ type Message struct {
 	olderThan int      // the fixed part lacked fields of this version (session version unknown)
 	vote      vote     // what the message says about the connection's dialect
 	slab      []Field  // the allocation Header, Fields and children were cut from, kept for DecodeInto
+
+	// Set by the decoder: how many expert items its fields (header and
+	// children included) carry. Expert items added after decoding go on
+	// the message (AddExpert), never on a field, so the count stays
+	// true; a message built by hand has counted false and is walked.
+	fieldExperts int
+	counted      bool
 }
 
 // Name is the message type name, or UNKNOWN_<id> for types not in the catalog.
@@ -125,13 +132,20 @@ func (m *Message) String(name string) (string, bool) {
 // AllExpert returns the message's expert items and those of its fields, in
 // wire order (message-level items first); nil when there are none.
 func (m *Message) AllExpert() []Expert {
-	n := len(m.Expert) + countExpert(m.Header) + countExpert(m.Fields)
+	nf := m.fieldExperts
+	if !m.counted {
+		nf = countExpert(m.Header) + countExpert(m.Fields)
+	}
+	n := len(m.Expert) + nf
 	if n == 0 {
 		return nil
 	}
 	// Counted first so the list takes one exact allocation.
 	out := make([]Expert, 0, n)
 	out = append(out, m.Expert...)
+	if nf == 0 {
+		return out
+	}
 	out = appendExpert(out, m.Header)
 	return appendExpert(out, m.Fields)
 }
@@ -156,6 +170,9 @@ func appendExpert(out []Expert, fs []Field) []Expert {
 // none). It walks the tree without collecting the items (no allocation).
 func (m *Message) Worst() Severity {
 	w := worstOf(0, m.Expert)
+	if m.counted && m.fieldExperts == 0 {
+		return w
+	}
 	w = worstField(w, m.Header)
 	return worstField(w, m.Fields)
 }
