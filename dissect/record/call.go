@@ -54,6 +54,24 @@ func (c CallIDs) Has(id uint32) bool {
 	return id != 0 && (c.Main == id || c.Secondary == id || c.Others[0] == id || c.Others[1] == id || c.Others[2] == id)
 }
 
+// Count is how many call references they hold (what a record's
+// Calls lists).
+func (c CallIDs) Count() int {
+	n := 0
+	if c.Main != 0 {
+		n++
+	}
+	if c.Secondary != 0 && c.Secondary != c.Main {
+		n++
+	}
+	for _, id := range c.Others {
+		if id != 0 && id != c.Main && id != c.Secondary {
+			n++
+		}
+	}
+	return n
+}
+
 // CallIDsOf reads the call references of a message. They are fixed fields
 // (a floating CallID counts too).
 func CallIDsOf(m *dissect.Message) CallIDs {

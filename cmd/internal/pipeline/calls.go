@@ -22,6 +22,19 @@ type calls struct {
 	next     int                    // call numbers handed out so far
 	consults map[int]record.CallRef // CONSULT_CALL_REQ number -> the call consulted from
 	swept    time.Time
+	refs     []record.CallRef // room the records' Calls are cut from (refRoom)
+}
+
+// refRoom returns an empty list with room for n call references, cut
+// from a shared block so that messages naming calls (most of them) do not
+// each allocate their own; a block is freed once no record uses it.
+func (cs *calls) refRoom(n int) []record.CallRef {
+	if n > cap(cs.refs)-len(cs.refs) {
+		cs.refs = make([]record.CallRef, 0, max(n, 1024))
+	}
+	l := len(cs.refs)
+	cs.refs = cs.refs[:l+n]
+	return cs.refs[l : l : l+n]
 }
 
 type callKey struct {
@@ -70,6 +83,9 @@ func (cs *calls) assignIDs(r *record.Record, ids record.CallIDs) {
 	isEvent := m.Def.Kind == dissect.KindEvent
 	ref := func(id uint32, begin bool) record.CallRef {
 		return cs.resolve(callKey{r.Frame.FileIndex, r.Frame.Server(), id}, r.Frame.Stream, t, begin)
+	}
+	if n := ids.Count(); n > 0 {
+		r.Calls = cs.refRoom(n)
 	}
 	var main record.CallRef
 	if ids.Main != 0 {
