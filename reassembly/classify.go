@@ -61,9 +61,9 @@ func (r *Reassembler) ignore(c *conn) {
 	for s := range c.half {
 		h := &c.half[s]
 		h.mode = modeIgnore
-		r.putBuf(h.buf)
+		r.dropBuf(h)
 		r.oooTotal -= h.oooLen
-		h.buf, h.marks, h.ooo, h.oooLen = nil, nil, nil, 0
+		h.marks, h.ooo, h.oooLen = nil, nil, 0
 	}
 }
 

@@ -85,10 +85,12 @@ func (r *Reassembler) appendBuf(c *conn, s int, data []byte, pkt int, ts time.Ti
 		}
 		h.scan = 0
 	}
+	before := cap(h.buf)
 	if h.buf == nil {
 		h.buf = r.getBuf()
 	}
 	h.buf = append(h.buf, data...)
+	r.partialTotal += cap(h.buf) - before
 	end := h.bufOff + int64(len(h.buf))
 	if n := len(h.marks); n > 0 && h.marks[n-1].pkt == pkt {
 		h.marks[n-1].end = end
@@ -107,8 +109,7 @@ func (r *Reassembler) consume(h *half, n int) {
 	if len(h.buf) == 0 {
 		// Most of the time a direction holds no partial frame: give the
 		// buffer back so thousands of connections share a few buffers.
-		r.putBuf(h.buf)
-		h.buf = nil
+		r.dropBuf(h)
 	}
 	i := 0
 	for i < len(h.marks) && h.marks[i].end <= h.bufOff {

@@ -42,7 +42,7 @@ func FuzzReader(f *testing.F) {
 			if err != nil {
 				return
 			}
-			r := reassembly.New(p, reassembly.Options{MaxBuffered: 4096, IdleTimeout: time.Second, MaxConns: 8})
+			r := reassembly.New(p, reassembly.Options{MaxBuffered: 4096, MaxPartialTotal: 8192, IdleTimeout: time.Second, MaxConns: 8})
 			_ = r.Run(src, func(it *reassembly.Item) error {
 				if it.Frame != nil && (len(it.Frame.Data) == 0 || len(it.Frame.Pkts) == 0) {
 					t.Fatalf("empty frame %+v", it.Frame)
@@ -51,6 +51,9 @@ func FuzzReader(f *testing.F) {
 			})
 			if st := r.Stats(); st.Frames > st.TCPBytes {
 				t.Fatalf("more frames than payload bytes: %+v", st)
+			}
+			if held := reassembly.PartialHeld(r); held != 0 {
+				t.Fatalf("%d bytes of in-order buffers still counted after the end", held)
 			}
 		}
 	})

@@ -71,6 +71,9 @@ func runSource(src *reassembly.Source, opts reassembly.Options) result {
 		return nil
 	})
 	res.stats = r.Stats()
+	if held := reassembly.PartialHeld(r); held != 0 && res.err == nil {
+		res.err = fmt.Errorf("after the end, %d bytes of in-order buffers still counted against MaxPartialTotal", held)
+	}
 	return res
 }
 

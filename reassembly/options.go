@@ -25,6 +25,14 @@ type Options struct {
 	// the connection whose buffered data is oldest are given up (Gap
 	// events saying so) until it fits. Zero means DefaultMaxBufferedTotal.
 	MaxBufferedTotal int
+	// MaxPartialTotal caps the bytes held in order across all connections:
+	// incomplete frames waiting for their last bytes, and the windows a
+	// direction that lost sync scans for a header. After a packet leaves
+	// more than that held, the biggest is given up until it fits: an
+	// incomplete frame is dropped (an Overflow event, its remaining bytes
+	// discarded to stay in sync), a resync window skipped (Skipped). Zero
+	// means DefaultMaxPartialTotal.
+	MaxPartialTotal int
 	// HoleTimeout declares a hole in a stream lost once data after it has
 	// waited this long in capture time for a retransmission. (A hole the
 	// peer has acknowledged past is declared lost at once: the receiver
@@ -52,6 +60,9 @@ const (
 	// Without a global cap, 65,536 connections × 2 directions × 1 MiB
 	// could be held behind holes.
 	DefaultMaxBufferedTotal = 64 << 20
+	// Likewise for incomplete frames: each direction may hold up to
+	// MaxBuffered of one.
+	DefaultMaxPartialTotal = 64 << 20
 	DefaultMaxConns         = 1 << 16
 	// A sender retransmits within a second or two (Linux's minimum RTO is
 	// 200 ms); waiting longer only delays the frames behind the hole.
@@ -80,6 +91,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxBufferedTotal <= 0 {
 		o.MaxBufferedTotal = DefaultMaxBufferedTotal
+	}
+	if o.MaxPartialTotal <= 0 {
+		o.MaxPartialTotal = DefaultMaxPartialTotal
 	}
 	if o.HoleTimeout == 0 {
 		o.HoleTimeout = DefaultHoleTimeout

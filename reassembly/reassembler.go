@@ -46,6 +46,7 @@ type Reassembler struct {
 	holey         []*conn
 	nextHoleCheck int64
 	oooTotal      int // out-of-order bytes buffered across all connections
+	partialTotal  int // capacity of the in-order buffers (incomplete frames, resync windows) of all connections
 }
 
 // holeCheckEvery spaces the scans of holey connections in capture time.
@@ -120,6 +121,9 @@ func (r *Reassembler) Packet(p *Packet, fn func(*Item) error) error {
 		r.stats.TCPPackets++
 		r.stats.TCPBytes += int64(len(seg.payload))
 		r.tcp(seg)
+		if r.partialTotal > r.opts.MaxPartialTotal {
+			r.shedPartial()
+		}
 	}
 	return r.cbErr
 }
@@ -299,9 +303,9 @@ func (r *Reassembler) closeConn(c *conn, reason string, pkt int, ts time.Time) {
 	}
 	for s := range c.half {
 		h := &c.half[s]
-		r.putBuf(h.buf)
+		r.dropBuf(h)
 		r.oooTotal -= h.oooLen
-		h.buf, h.marks, h.ooo, h.oooLen = nil, nil, nil, 0
+		h.marks, h.ooo, h.oooLen = nil, nil, 0
 	}
 	c.state = stClosed
 	if reason != ReasonFIN && reason != ReasonRST {

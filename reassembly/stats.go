@@ -28,6 +28,7 @@ type Stats struct {
 	SkippedBytes     int64 // bytes passed over while resynchronising
 	Overflows        int64 // Overflow events
 	BudgetGaps       int64 // connections whose holes were given up to stay within MaxBufferedTotal
+	PartialSheds     int64 // incomplete frames dropped or resync windows skipped to stay within MaxPartialTotal
 	Retransmits      int64 // segments whose bytes had all been seen already
 	OutOfOrder       int64 // segments buffered because they arrived early
 	IgnoredRSTs      int64 // RSTs a receiver would have dropped (not at the next expected sequence number)

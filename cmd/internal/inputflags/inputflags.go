@@ -36,6 +36,7 @@ type Options struct {
 
 	// Byte bounds of the reassembler, as given ("64M"); "" keeps the default.
 	MaxBufferTotal    string
+	MaxPartialTotal   string
 	MaxFragBuffer     string
 	MaxLookahead      string
 	MaxInterfaceTable string
@@ -62,6 +63,7 @@ func (o *Options) AddFlags(fl *pflag.FlagSet) {
 	fl.StringVar(&o.DialectName, "dialect", "auto", "protocol `dialect`: uccx, ucce, or auto (decided per connection from the traffic)")
 	fl.StringVarP(&o.Filter, "display-filter", "Y", "", filterUsage)
 	fl.StringVar(&o.MaxBufferTotal, "max-buffer-total", "", fmt.Sprintf("bound on out-of-order TCP data held behind holes, all connections together (`BYTES`, K/M/G suffixes; default %s): past it the oldest holes are given up as gaps", SizeString(reassembly.DefaultMaxBufferedTotal)))
+	fl.StringVar(&o.MaxPartialTotal, "max-partial-total", "", fmt.Sprintf("bound on incomplete CTI frames (and resync windows) held, all connections together (`BYTES`; default %s): past it the biggest are dropped, reported as overflow or skipped", SizeString(reassembly.DefaultMaxPartialTotal)))
 	fl.StringVar(&o.MaxFragBuffer, "max-frag-buffer", "", fmt.Sprintf("bound on IP fragments held for reassembly (`BYTES`; default %s): past it the oldest incomplete datagrams are dropped", SizeString(reassembly.DefaultMaxFragBytes)))
 	fl.StringVar(&o.MaxLookahead, "max-lookahead", "", fmt.Sprintf("bound on decoded messages held behind a request waiting for its answer (`BYTES`; default %s): past it the request is shown before its answer and its verdict reported later", SizeString(pipeline.DefaultMaxHeldBytes)))
 	fl.StringVar(&o.MaxInterfaceTable, "max-interface-table", "", fmt.Sprintf("bound on a pcapng section's interface table (`BYTES`; default %s): past it reading stops", SizeString(reassembly.DefaultMaxInterfaceBytes)))
@@ -94,6 +96,7 @@ func (o *Options) Validate() error {
 		dst  *int
 	}{
 		{"--max-buffer-total", o.MaxBufferTotal, &o.Limits.BufferTotal},
+		{"--max-partial-total", o.MaxPartialTotal, &o.Limits.PartialTotal},
 		{"--max-frag-buffer", o.MaxFragBuffer, &o.Limits.FragBuffer},
 		{"--max-interface-table", o.MaxInterfaceTable, &o.Limits.InterfaceTable},
 		{"--max-lookahead", o.MaxLookahead, &o.Limits.Lookahead},

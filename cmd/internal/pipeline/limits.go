@@ -6,13 +6,14 @@ import "github.com/ctishark/ctishark/reassembly"
 // change (see the --max-* flags); zero means the reassembly default.
 type Limits struct {
 	BufferTotal    int // reassembly.Options.MaxBufferedTotal
+	PartialTotal   int // reassembly.Options.MaxPartialTotal
 	FragBuffer     int // reassembly.Options.MaxFragBytes
 	InterfaceTable int // reassembly.Source.SetMaxInterfaceBytes
 	Lookahead      int // bytes of records held behind an unanswered request (DefaultMaxHeldBytes)
 }
 
 func (l Limits) apply(o reassembly.Options) reassembly.Options {
-	o.MaxBufferedTotal, o.MaxFragBytes = l.BufferTotal, l.FragBuffer
+	o.MaxBufferedTotal, o.MaxPartialTotal, o.MaxFragBytes = l.BufferTotal, l.PartialTotal, l.FragBuffer
 	return o
 }
 
