@@ -63,7 +63,7 @@ const (
 	// Likewise for incomplete frames: each direction may hold up to
 	// MaxBuffered of one.
 	DefaultMaxPartialTotal = 64 << 20
-	DefaultMaxConns         = 1 << 16
+	DefaultMaxConns        = 1 << 16
 	// A sender retransmits within a second or two (Linux's minimum RTO is
 	// 200 ms); waiting longer only delays the frames behind the hole.
 	DefaultHoleTimeout = 3 * time.Second
