@@ -77,7 +77,7 @@ func checkCapture(t *testing.T, data []byte, res Result, cfg Config) *readback {
 	}
 	t.Logf("notes: %v", notes)
 	for k, s := range rb.sessions {
-		if s.Version != cfg.Version || s.Layout != dissect.LayoutForVersion(cfg.Version) {
+		if s.Version != cfg.Version || s.Layout != dissect.LayoutFor(cfg.dialect(), cfg.Version) {
 			t.Errorf("%v: session version %d layout %v", k, s.Version, s.Layout)
 		}
 	}
