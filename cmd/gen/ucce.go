@@ -325,7 +325,7 @@ func (g *gen) ucceCall(at int64, k int) {
 		// The desktop records the caller's account number part-way through.
 		at := t + talk/3
 		req := g.msg("SET_CALL_DATA_REQ").u("PeripheralID", uccePeripheralID).u("ConnectionDeviceIDType", ucceConnDynamic).
-			u("ConnectionCallID", uint64(cc.id)).u("CallType", ucceCallTypeACD).
+			u("ConnectionCallID", uint64(cc.id)).u("CallType", ucceCallTypeACD).u("CalledPartyDisposition", ucceDispHandled).
 			s("ConnectionDeviceID", cc.dev).s("CallVariable3", fmt.Sprintf("AC%07d", g.rng.IntN(10000000))).
 			s("CustomerAccountNumber", fmt.Sprintf("%09d", g.rng.IntN(1000000000)))
 		done := g.request(a.c, at, req, g.lat(), g.msg("SET_CALL_DATA_CONF"))

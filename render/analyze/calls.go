@@ -30,6 +30,10 @@ type Call struct {
 	Links               []Link
 	Vars                []Var // call variables as last seen
 	Sessions            int   // connections that carried events of the call
+	// UCCE is set when UCCE sessions carried the call, at Version:
+	// views name the dialect only then, UCCX being the default.
+	UCCE    bool
+	Version int
 
 	shown    bool     // a message of the call passed Calls.Select
 	streams  []int    // connections that carried events of the call
@@ -234,6 +238,9 @@ func (cs *Calls) event(r *record.Record, c *Call) []Var {
 	m, t := r.Msg, r.Frame.Time
 	c.LastSeen = t
 	c.addStream(r.Frame.Stream)
+	if r.Session.Dialect == dissect.DialectUCCE {
+		c.UCCE, c.Version = true, r.Session.Version
+	}
 	if c.ANI == "" {
 		c.ANI = str(m, "ANI")
 	}

@@ -107,6 +107,9 @@ func (t *TextWriter) introduce(e *Endpoint) {
 	if e.Role == RoleClient {
 		b.WriteString(t.paint(ansiDim, "  (stream "+strconv.Itoa(e.Stream)+")"))
 	}
+	if w := dialectWhy(e); w != "" {
+		b.WriteString(t.paint(ansiDim, " "+Sanitize(w[1:])))
+	}
 	t.line(b.String())
 	t.cols = e.Index + 1
 }

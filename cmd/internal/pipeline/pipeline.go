@@ -247,7 +247,7 @@ func (p *Pipeline) frame(f *reassembly.Frame) error {
 		Num:     p.num,
 		Frame:   p.frameInfo(f.Conn, f.Dir, f.LastPkt, f.Time),
 		Msg:     m,
-		Session: record.Session{Version: sess.Version, Layout: sess.Layout, LayoutSource: sess.LayoutSource, Mode: sess.Mode, Agent: cs.agent, Dialect: sess.Dialect},
+		Session: record.Session{Version: sess.Version, Layout: sess.Layout, LayoutSource: sess.LayoutSource, Mode: sess.Mode, Agent: cs.agent, Dialect: sess.Dialect, DialectWhy: sess.DialectWhy},
 	}
 	if n := len(sess.Notes); n > cs.notes {
 		r.Session.Notes = sess.Notes[cs.notes:n:n]
