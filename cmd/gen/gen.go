@@ -83,6 +83,7 @@ benchmarks instead and streams the capture out until it reaches the size.`,
 	fl.IntVar(&opts.Agents, "agents", def.Agents, "agent-mode desktop connections")
 	fl.IntVar(&opts.Calls, "calls", def.Calls, "inbound calls (in load mode: a limit, 0 = none)")
 	fl.IntVar(&opts.Version, "version", 0, "protocol version of the sessions: UCCX 10 to 18 (default 13; 18 uses 2-byte floating tags), UCCE 14 to 25 (default 20; 20+ use 2-byte tags and lengths)")
+	fl.IntVar(&opts.Version, "cti-version", 0, "same as --version (the name read and the other commands give it)")
 	fl.StringVar(&opts.Dialect, "dialect", "uccx", "protocol to write: uccx (Unified CCX CTI) or ucce (Unified CCE CTI Server)")
 	fl.DurationVar(&opts.Duration, "duration", def.Duration, "scenario time")
 	fl.BoolVar(&opts.PCAPNG, "pcapng", false, "write pcapng instead of classic pcap (the default when -w FILE ends in .pcapng)")

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/dissect"
 )
 
@@ -146,5 +148,44 @@ func TestDialectVersions(t *testing.T) {
 	cfg.Dialect, cfg.Version, cfg.Faults = dissect.DialectUCCE, 20, []string{"all"}
 	if err := cfg.Validate(); err == nil {
 		t.Error("faults accepted for a UCCE capture")
+	}
+}
+
+// The command's --dialect and --version (or --cti-version, as read names
+// it) reach the config; a version of the other dialect is a usage error.
+func TestCommandDialect(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	f := &factory.Factory{IOStreams: ios}
+	for _, tc := range []struct {
+		args    []string
+		dialect dissect.Dialect
+		version int
+		usage   bool
+	}{
+		{[]string{"--dialect", "ucce"}, dissect.DialectUCCE, 20, false},
+		{[]string{"--dialect", "ucce", "--cti-version", "24"}, dissect.DialectUCCE, 24, false},
+		{[]string{"--dialect", "ucce", "--version", "19"}, dissect.DialectUCCE, 19, false},
+		{[]string{}, dissect.DialectUCCX, 13, false},
+		{[]string{"--cti-version", "17"}, dissect.DialectUCCX, 17, false},
+		{[]string{"--dialect", "ucce", "--version", "13"}, 0, 0, true},
+		{[]string{"--version", "20"}, 0, 0, true},
+		{[]string{"--dialect", "ucx"}, 0, 0, true},
+	} {
+		var got *GenOptions
+		cmd := NewCmdGen(f, func(o *GenOptions) error { got = o; return nil })
+		cmd.SetArgs(append([]string{"-w", "x.pcap"}, tc.args...))
+		if err := cmd.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := got.Config()
+		var ue *factory.UsageError
+		switch {
+		case tc.usage && (err == nil || !asUsage(err, &ue)):
+			t.Errorf("%v: error %v, want a usage error", tc.args, err)
+		case !tc.usage && err != nil:
+			t.Errorf("%v: %v", tc.args, err)
+		case !tc.usage && (cfg.dialect() != tc.dialect || cfg.Version != tc.version):
+			t.Errorf("%v: %v v%d, want %v v%d", tc.args, cfg.dialect(), cfg.Version, tc.dialect, tc.version)
+		}
 	}
 }
