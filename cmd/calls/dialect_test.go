@@ -43,7 +43,7 @@ func TestMixedDialectCalls(t *testing.T) {
 	}
 	for _, c := range mx.UCCE.Calls {
 		for _, g := range got {
-			if g.CallID == c.CallID && (g.ANI != c.ANI || g.AgentID != c.AgentID || g.Answered != jt(c.Answered) || g.Ended != jt(c.Cleared) || g.Sessions != 2) {
+			if g.CallID == c.CallID && (g.ANI != c.ANI || g.AgentID != c.AgentID || g.CSQID != c.CSQID || g.Answered != jt(c.Answered) || g.Ended != jt(c.Cleared) || g.Sessions != 2) {
 				t.Errorf("UCCE call %d: got %+v, gen %+v", c.CallID, g, c)
 			}
 		}

@@ -19,7 +19,7 @@ type Call struct {
 	File                string // capture file it was seen in
 	FirstSeen, LastSeen time.Time
 	ANI, DNIS, Dialed   string
-	CSQID               uint32
+	CSQID               uint32 // UCCE calls: the SkillGroupNumber
 	Queue               string // QueueDeviceID of CALL_QUEUED_EVENT
 	Extension           string // the answering device, else the last agent it rang
 	AgentID             string // the agent logged in on Extension (from AGENT_STATE_EVENT)
@@ -250,7 +250,11 @@ func (cs *Calls) event(r *record.Record, c *Call) []Var {
 	if c.Dialed == "" {
 		c.Dialed = str(m, "DialedNumber")
 	}
-	if id, ok := m.Uint("CSQID"); ok && id != 0 && c.CSQID == 0 {
+	csq := "CSQID"
+	if m.Def.Dialect == dissect.DialectUCCE {
+		csq = "SkillGroupNumber" // UCCE queues calls to skill groups
+	}
+	if id, ok := m.Uint(csq); ok && id != 0 && c.CSQID == 0 {
 		c.CSQID = uint32(id)
 	}
 	switch m.Def.ID {
