@@ -76,6 +76,7 @@ memrun: build
 
 sample: build
 	$(BIN) gen -w testdata/sample.pcap
+	$(BIN) gen --dialect ucce -w testdata/sample-ucce.pcap
 
 clean:
 	rm -f $(BIN)

@@ -172,6 +172,15 @@ func dialectLayout(d Dialect, v int) Layout {
 	return LayoutUnknown
 }
 
+// LayoutFor is the layout dialect d gives protocol version v; for an
+// unknown dialect, or a version its map lacks, LayoutForVersion's guess.
+func LayoutFor(d Dialect, v int) Layout {
+	if l := dialectLayout(d, v); l != LayoutUnknown && d != DialectUnknown {
+		return l
+	}
+	return LayoutForVersion(v)
+}
+
 // LayoutForVersion is the layout most likely for a protocol version: the
 // only one the dialects give, or UCCX's where they differ.
 func LayoutForVersion(v int) Layout {

@@ -11,6 +11,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/capture"
 	"github.com/ctishark/ctishark/cmd/gen"
 	"github.com/ctishark/ctishark/cmd/internal/testutil"
+	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/diag"
 )
 
@@ -163,6 +164,20 @@ func TestCleanCaptures(t *testing.T) {
 	out, _, err := testutil.Exec(t, NewCmdDoctor, path)
 	if err != nil || !strings.HasPrefix(out, "No findings: ") {
 		t.Errorf("table: %q %v", out, err)
+	}
+}
+
+// A UCCE capture from gen breaks no rule either, at a 1+1 version and a
+// 2+2 one: the rules read UCCE's sessions, pairs and calls as UCCX's.
+func TestCleanUCCECapture(t *testing.T) {
+	for _, v := range []int{18, 20} {
+		cfg := gen.DefaultConfig()
+		cfg.Dialect, cfg.Version = dissect.DialectUCCE, v
+		path, _, res := testutil.Capture(t, cfg)
+		rp, code := doctor(t, path)
+		if len(rp.Findings) != 0 || code != 0 || rp.Messages != res.NumMsgs {
+			t.Errorf("UCCE v%d: %+v, exit %d (%d messages written)", v, rp, code, res.NumMsgs)
+		}
 	}
 }
 

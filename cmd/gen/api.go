@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"net/netip"
 	"time"
+
+	"github.com/ctishark/ctishark/dissect"
 )
 
 // DefaultStart is the capture's first instant: a Monday morning shift start.
@@ -37,10 +39,13 @@ const MSS = 1460
 // Config says what to generate. The zero value is not usable: start from
 // DefaultConfig.
 type Config struct {
-	Seed     uint64        // drives every random choice
-	Agents   int           // agent-mode desktop connections (scripted mode)
-	Calls    int           // inbound calls (scripted mode; in load mode 0 = no limit)
-	Version  int           // protocol version of every session (10..18; 18 = 2-byte tags)
+	Seed    uint64 // drives every random choice
+	Agents  int    // agent-mode desktop connections (scripted mode)
+	Calls   int    // inbound calls (scripted mode; in load mode 0 = no limit)
+	Version int    // protocol version of every session (UCCX 10..18, 18 = 2-byte tags; UCCE 14..25, 20+ = 2+2 headers; 0 = the dialect's default)
+	// Dialect is the protocol the sessions speak: UCCX (the zero value
+	// means UCCX too) or UCCE's CTI Server protocol.
+	Dialect  dissect.Dialect
 	Duration time.Duration // scenario time; the capture runs past it while calls finish
 	PCAPNG   bool          // write pcapng instead of classic pcap
 	Start    time.Time     // timestamp of the capture's start (zero = DefaultStart)
@@ -64,6 +69,23 @@ func DefaultConfig() Config {
 	return Config{Seed: 2, Agents: 3, Calls: 6, Version: 13, Duration: 5 * time.Minute, Start: DefaultStart}
 }
 
+// UCCE protocol versions gen writes: catalog-ucce.json's min_version and
+// max_version. The default is the first with 2+2 floating headers and
+// DepartmentID, what current UCCE releases speak.
+const (
+	ucceMinVersion     = 14
+	ucceMaxVersion     = 25
+	ucceDefaultVersion = 20
+)
+
+// dialect is the config's dialect, UCCX when unset.
+func (c Config) dialect() dissect.Dialect {
+	if c.Dialect == dissect.DialectUCCE {
+		return dissect.DialectUCCE
+	}
+	return dissect.DialectUCCX
+}
+
 // LoadMode reports whether the config asks for the open-ended benchmark mode.
 func (c Config) LoadMode() bool { return c.Connections > 0 || c.TargetBytes > 0 }
 
@@ -72,11 +94,14 @@ func (c *Config) Validate() error {
 	if c.Start.IsZero() {
 		c.Start = DefaultStart
 	}
+	if c.dialect() == dissect.DialectUCCE {
+		return c.validateUCCE()
+	}
 	if c.Version == 0 {
 		c.Version = 13
 	}
 	if c.Version < 10 || c.Version > 18 {
-		return fmt.Errorf("protocol version %d is not supported (10 to 18)", c.Version)
+		return fmt.Errorf("protocol version %d is not a UCCX version (10 to 18; --dialect ucce for 14 to 25)", c.Version)
 	}
 	if c.Connections < 0 || c.TargetBytes < 0 || c.Calls < 0 || c.Duration < 0 {
 		return errors.New("connections, target bytes, calls and duration must not be negative")
@@ -113,6 +138,33 @@ func (c *Config) Validate() error {
 		if c.Calls > 10000 {
 			return errors.New("at most 10000 calls in scripted mode (use --target-bytes for load)")
 		}
+	}
+	return nil
+}
+
+// validateUCCE checks a UCCE config: a UCCE version, and only the scripted
+// scenario (load mode and faults are written for UCCX's scenario).
+func (c *Config) validateUCCE() error {
+	if c.Version == 0 {
+		c.Version = ucceDefaultVersion
+	}
+	if c.Version < ucceMinVersion || c.Version > ucceMaxVersion {
+		return fmt.Errorf("protocol version %d is not a UCCE version (%d to %d)", c.Version, ucceMinVersion, ucceMaxVersion)
+	}
+	if c.LoadMode() {
+		return errors.New("load mode (--connections, --target-size) writes UCCX only")
+	}
+	if len(c.Faults) > 0 {
+		return errors.New("faults are written for UCCX captures only")
+	}
+	if c.Agents < 1 || c.Agents > 200 {
+		return errors.New("a UCCE capture needs 1 to 200 agents")
+	}
+	if c.Calls < 0 || c.Calls > 10000 {
+		return errors.New("calls must be 0 to 10000")
+	}
+	if c.Duration < time.Minute {
+		return errors.New("duration must be at least 1m")
 	}
 	return nil
 }

@@ -19,9 +19,9 @@ type builder struct {
 // version: trailing fixed fields newer than that version are left out, as an
 // older server would.
 func (g *gen) msg(name string) *builder {
-	def := dissect.LookupName(name)
+	def := g.cat.LookupName(name, g.catVersion)
 	if def == nil {
-		return &builder{err: fmt.Errorf("gen: message %s is not in the catalog", name)}
+		return &builder{err: fmt.Errorf("gen: message %s is not in the %s catalog", name, g.cat.Dialect.Upper())}
 	}
 	m := dissect.NewMessage(def)
 	n := len(def.Fixed)
@@ -144,7 +144,8 @@ func (b *builder) hasFixed(name string) bool {
 }
 
 // callIDFields are the fixed fields a message's call is read from, in order.
-var callIDFields = []string{"CallID", "PrimaryCallID", "ActiveCallID", "HeldCallID"}
+// UCCE names its calls ConnectionCallID.
+var callIDFields = []string{"CallID", "PrimaryCallID", "ActiveCallID", "HeldCallID", "ConnectionCallID"}
 
 // pack encodes the message in the session layout. The InvokeID, when the
 // message has one, is left for the writer to fill in send order.
@@ -204,6 +205,6 @@ func keyVal(k uint64) dissect.Value {
 	return dissect.Bytes(b[:])
 }
 
-func agentStateName(v uint16) (string, bool) {
-	return dissect.Enum("AgentState").Lookup(uint32(v))
+func (g *gen) agentStateName(v uint16) (string, bool) {
+	return g.cat.Enum("AgentState").Lookup(uint32(v))
 }

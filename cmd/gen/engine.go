@@ -142,8 +142,12 @@ type gen struct {
 	cfg    Config
 	rng    *rand.Rand
 	layout dissect.Layout
-	detail bool // keep per-message results (scripted mode)
-	err    error
+	cat    *dissect.Catalog // the dialect's catalog: every message is built from it
+	// catVersion is the version catalog look-ups use (0 for UCCX, whose
+	// IDs have one meaning each).
+	catVersion int
+	detail     bool // keep per-message results (scripted mode)
+	err        error
 
 	q   queue
 	seq uint64
@@ -157,7 +161,7 @@ type gen struct {
 	sbuf   gopacket.SerializeBuffer
 	frames int
 	msgs   int
-	counts [256]int
+	counts [512]int // by type ID: UCCE's go past 255
 
 	res *Result
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/dissect"
 	"github.com/spf13/cobra"
 )
 
@@ -29,6 +30,7 @@ type GenOptions struct {
 	Connections int
 	TargetSize  string // --target-size, e.g. 200MB
 	Faults      []string
+	Dialect     string // --dialect: uccx or ucce
 }
 
 // NewCmdGen returns the gen command. runF replaces genRun in tests.
@@ -44,6 +46,14 @@ transfers, conferences, call data, a failed request or two), a wallboard in
 bridge mode receiving the configuration and every event, heartbeats and a clean
 close, over Ethernet/IPv4/TCP with correct sequence numbers and checksums.
 
+With --dialect ucce it writes a Unified CCE peripheral gateway's CTI Server
+traffic instead, in UCCE's own message layouts at a UCCE protocol version
+(14 to 25, default 20): a CTI OS / Finesse-style server in bridge mode
+(CLIENT_EVENT_REPORT_REQ included) and agent-mode desktops taking routed
+calls (AGENT_PRE_CALL_EVENT, BEGIN_CALL_EVENT, delivered, established,
+call data, cleared, END_CALL_EVENT), agent states with DepartmentID from
+version 19, and 2+2 floating headers from version 20.
+
 The same flags and --seed always produce the same bytes: testdata/sample.pcap
 is what "ctishark gen -w testdata/sample.pcap" writes.
 
@@ -52,6 +62,7 @@ benchmarks instead and streams the capture out until it reaches the size.`,
 		Example: `  ctishark gen -w sample.pcap
   ctishark gen --seed 7 --agents 5 --calls 20 --duration 15m -w morning.pcap
   ctishark gen --version 18 -w v18.pcapng
+  ctishark gen --dialect ucce --version 24 -w ucce.pcap
   ctishark gen --fault all -w faults.pcap && ctishark doctor faults.pcap
   ctishark gen --connections 500 --target-size 300MB -w big.pcap
   ctishark gen -w - | tcpdump -nn -r - | head`,
@@ -71,7 +82,9 @@ benchmarks instead and streams the capture out until it reaches the size.`,
 	fl.Uint64Var(&opts.Seed, "seed", def.Seed, "random seed: the same seed and flags give the same bytes")
 	fl.IntVar(&opts.Agents, "agents", def.Agents, "agent-mode desktop connections")
 	fl.IntVar(&opts.Calls, "calls", def.Calls, "inbound calls (in load mode: a limit, 0 = none)")
-	fl.IntVar(&opts.Version, "version", def.Version, "protocol version of the sessions, 10 to 18 (18 uses 2-byte floating tags)")
+	fl.IntVar(&opts.Version, "version", 0, "protocol version of the sessions: UCCX 10 to 18 (default 13; 18 uses 2-byte floating tags), UCCE 14 to 25 (default 20; 20+ use 2-byte tags and lengths)")
+	fl.IntVar(&opts.Version, "cti-version", 0, "same as --version (the name read and the other commands give it)")
+	fl.StringVar(&opts.Dialect, "dialect", "uccx", "protocol to write: uccx (Unified CCX CTI) or ucce (Unified CCE CTI Server)")
 	fl.DurationVar(&opts.Duration, "duration", def.Duration, "scenario time")
 	fl.BoolVar(&opts.PCAPNG, "pcapng", false, "write pcapng instead of classic pcap (the default when -w FILE ends in .pcapng)")
 	fl.IntVar(&opts.Connections, "connections", 0, "load mode: TCP connections (agents + one bridge)")
@@ -90,6 +103,13 @@ func (o *GenOptions) Config() (Config, error) {
 		cfg.PCAPNG = true
 	}
 	cfg.Faults = o.Faults
+	switch o.Dialect {
+	case "uccx", "":
+	case "ucce":
+		cfg.Dialect = dissect.DialectUCCE
+	default:
+		return cfg, factory.Usagef("--dialect: want uccx or ucce, not %q", o.Dialect)
+	}
 	if o.TargetSize != "" {
 		n, err := ParseSize(o.TargetSize)
 		if err != nil {

@@ -77,7 +77,7 @@ func checkCapture(t *testing.T, data []byte, res Result, cfg Config) *readback {
 	}
 	t.Logf("notes: %v", notes)
 	for k, s := range rb.sessions {
-		if s.Version != cfg.Version || s.Layout != dissect.LayoutForVersion(cfg.Version) {
+		if s.Version != cfg.Version || s.Layout != dissect.LayoutFor(cfg.dialect(), cfg.Version) {
 			t.Errorf("%v: session version %d layout %v", k, s.Version, s.Layout)
 		}
 	}
@@ -345,12 +345,20 @@ func TestDeterminism(t *testing.T) {
 	checkCapture(t, c, res, cfg)
 }
 
-// testdata/sample.pcap is exactly what `ctishark gen` writes by default.
-// Regenerate it with: go run . gen -w testdata/sample.pcap (from the
-// repository root), or UPDATE_SAMPLE=1 go test ./cmd/gen.
+// testdata/sample.pcap is exactly what `ctishark gen` writes by default,
+// and testdata/sample-ucce.pcap what `ctishark gen --dialect ucce` does.
+// Regenerate them with `make sample` (from the repository root), or
+// UPDATE_SAMPLE=1 go test ./cmd/gen.
 func TestSampleIsCurrent(t *testing.T) {
-	want, _ := generate(t, DefaultConfig())
-	const path = "../../testdata/sample.pcap"
+	ucce := DefaultConfig()
+	ucce.Dialect, ucce.Version = dissect.DialectUCCE, 0
+	for name, cfg := range map[string]Config{"sample.pcap": DefaultConfig(), "sample-ucce.pcap": ucce} {
+		checkSample(t, "../../testdata/"+name, cfg)
+	}
+}
+
+func checkSample(t *testing.T, path string, cfg Config) {
+	want, _ := generate(t, cfg)
 	if os.Getenv("UPDATE_SAMPLE") != "" {
 		if err := os.MkdirAll("../../testdata", 0o755); err != nil {
 			t.Fatal(err)
@@ -364,7 +372,7 @@ func TestSampleIsCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Fatalf("testdata/sample.pcap (%d bytes) is not what gen writes by default (%d bytes); regenerate it with UPDATE_SAMPLE=1 go test ./cmd/gen", len(got), len(want))
+		t.Fatalf("%s (%d bytes) is not what gen writes (%d bytes); regenerate it with UPDATE_SAMPLE=1 go test ./cmd/gen", path, len(got), len(want))
 	}
 }
 

@@ -21,12 +21,19 @@ func Generate(w io.Writer, cfg Config) (Result, error) {
 	g := &gen{
 		cfg:    cfg,
 		rng:    rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
-		layout: dissect.LayoutForVersion(cfg.Version),
+		layout: dissect.LayoutFor(cfg.dialect(), cfg.Version),
+		cat:    dissect.CatalogFor(cfg.dialect()),
 		detail: !cfg.LoadMode(),
 		end:    math.MaxInt64,
 		res:    &Result{},
 		sbuf:   gopacket.NewSerializeBuffer(),
 		cw:     &countingWriter{w: w},
+	}
+	if cfg.dialect() == dissect.DialectUCCE {
+		// UCCE reuses a few type IDs across versions: look names and IDs
+		// up at the session's version. UCCX's catalog has one meaning
+		// per ID, looked up as before dialects existed.
+		g.catVersion = cfg.Version
 	}
 	if cfg.PCAPNG {
 		ng, err := pcapgo.NewNgWriterInterface(g.cw,
@@ -65,6 +72,10 @@ func (g *gen) written() int64 {
 func (g *gen) full() bool { return g.cfg.TargetBytes > 0 && g.written() >= g.cfg.TargetBytes }
 
 func (g *gen) run() {
+	if g.cfg.dialect() == dissect.DialectUCCE {
+		g.runUCCE()
+		return
+	}
 	g.setup()
 	g.bridgeSession(800*ms + g.between(0, 300*ms))
 	load := g.cfg.LoadMode()
@@ -156,7 +167,7 @@ func (g *gen) result() Result {
 			continue
 		}
 		name := "UNKNOWN"
-		if def := dissect.Lookup(uint32(id)); def != nil {
+		if def := g.cat.Lookup(uint32(id), g.catVersion); def != nil {
 			name = def.Name
 		}
 		r.Counts[name] += n

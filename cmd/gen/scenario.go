@@ -343,7 +343,7 @@ func (g *gen) agentState(a *agent, at int64, state, reason uint16) {
 	if g.detail {
 		hook = func(frame int, at int64) {
 			name := "AGENT_STATE_" + strconv.Itoa(int(state))
-			if n, ok := agentStateName(state); ok {
+			if n, ok := g.agentStateName(state); ok {
 				name = n
 			}
 			g.res.AgentStates = append(g.res.AgentStates, AgentStateChange{Frame: frame, Time: g.ts(at), Conn: a.c.index,

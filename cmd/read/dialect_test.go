@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ctishark/ctishark/cmd/gen"
+	"github.com/ctishark/ctishark/cmd/internal/testutil"
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/dissecttest"
 	"github.com/ctishark/ctishark/reassembly/ctitest"
@@ -138,4 +140,67 @@ func ucceMsg(t *testing.T, name string, v int, floating ...any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestMixedGeneratedCapture reads gen's UCCX and UCCE contact centers
+// merged into one capture: every message of a UCCE connection decodes
+// from the UCCE catalog (its session says "ucce"), every UCCX one as
+// before (no dialect named), each connection's messages are gen's in
+// order, every confirm points at its request, and nothing rates a warning.
+func TestMixedGeneratedCapture(t *testing.T) {
+	mx := testutil.MixedCapture(t, 3, 3)
+	r := run(t, false, nil, "-T", "jsonl", mx.Path)
+	if r.e != nil {
+		t.Fatalf("read: %v %s", r.e, r.err)
+	}
+	want := map[string][]string{} // client -> message types, as gen wrote them
+	for _, res := range []gen.Result{mx.UCCX, mx.UCCE} {
+		for _, m := range res.Messages {
+			c := res.Connections[m.Conn].Client.String()
+			want[c] = append(want[c], m.Type)
+		}
+	}
+	got := map[string][]string{}
+	types := map[float64]string{} // message number -> type, for the pairing check
+	paired := 0
+	for _, l := range jsonLines(t, r.out) {
+		client := l["src"].(string)
+		if l["dir"] == "server->client" {
+			client = l["dst"].(string)
+		}
+		typ := l["msg_type"].(string)
+		got[client] = append(got[client], typ)
+		types[l["num"].(float64)] = typ
+		s, _ := l["session"].(map[string]any)
+		if ucce := mx.UCCEClient(client); (s["dialect"] == "ucce") != ucce || !ucce && s["dialect"] != nil {
+			t.Errorf("message %v (%s) on %s: session dialect %v", l["num"], typ, client, s["dialect"])
+		}
+		if req, ok := l["request_in"].(float64); ok {
+			paired++
+			if q := types[req]; !strings.HasSuffix(q, "_REQ") || strings.TrimSuffix(q, "_REQ") != strings.TrimSuffix(typ, "_CONF") && !strings.HasSuffix(typ, "FAILURE_CONF") {
+				t.Errorf("message %v %s answers %v %s", l["num"], typ, req, q)
+			}
+		}
+	}
+	for c, w := range want {
+		if !slices.Equal(got[c], w) {
+			t.Errorf("%s: read %d messages, gen wrote %d (or another order)", c, len(got[c]), len(w))
+		}
+	}
+	n := 0
+	for _, res := range []gen.Result{mx.UCCX, mx.UCCE} {
+		for _, p := range res.Pairs {
+			if p.InvokeID != 0 {
+				n++
+			}
+		}
+	}
+	if paired != n {
+		t.Errorf("%d confirms paired, gen paired %d by InvokeID", paired, n)
+	}
+	// Neither side rates a warning (gen's scripted failures are notes).
+	r = run(t, false, nil, "-Y", "cti.expert.severity >= warning", mx.Path)
+	if r.e != nil || r.out != "" {
+		t.Errorf("warnings in the mixed capture (%v):\n%s", r.e, r.out)
+	}
 }

@@ -48,6 +48,9 @@ type jsonReport struct {
 		Heartbeats        int    `json:"heartbeats"`
 		HeartbeatInterval int64  `json:"heartbeat_interval_us"`
 		IdleViolations    int    `json:"idle_violations"`
+		Version           int    `json:"version"`
+		Dialect           string `json:"dialect"`
+		DialectWhy        string `json:"dialect_why"`
 	} `json:"sessions"`
 }
 

@@ -41,7 +41,7 @@ type CallLink struct {
 }
 
 // CallIDs are the CallIDs a message names: Main is the call it is about
-// (CallID, else PrimaryCallID), Secondary the consult call of a transfer
+// (CallID, else PrimaryCallID; UCCE's ConnectionCallID), Secondary the consult call of a transfer
 // or conference, Others any further reference (NewCallID, ActiveCallID,
 // HeldCallID, in message order).
 type CallIDs struct {
@@ -90,13 +90,14 @@ func CallIDsOf(m *dissect.Message) CallIDs {
 		}
 		id := uint32(f.Value.Num)
 		switch f.Name {
-		case "CallID", "PrimaryCallID":
+		case "CallID", "PrimaryCallID", "ConnectionCallID": // ConnectionCallID: UCCE's name
 			if c.Main == 0 {
 				c.Main = id
 			}
 		case "SecondaryCallID":
 			c.Secondary = id
-		case "NewCallID", "ActiveCallID", "HeldCallID":
+		case "NewCallID", "ActiveCallID", "HeldCallID",
+			"NewConnectionCallID", "ActiveConnectionCallID", "HeldConnectionCallID", "OtherConnectionCallID":
 			if n < len(c.Others) {
 				c.Others[n] = id
 				n++

@@ -318,7 +318,7 @@ func expertLabel(e dissect.Expert) string {
 // MessageID is the table's ID column: the InvokeID, else the call the
 // message is about.
 func MessageID(m *dissect.Message) string {
-	for _, name := range []string{"InvokeID", "CallID", "PrimaryCallID", "ActiveCallID", "HeldCallID"} {
+	for _, name := range []string{"InvokeID", "CallID", "PrimaryCallID", "ActiveCallID", "HeldCallID", "ConnectionCallID"} {
 		if f := m.Get(name); f != nil && f.Value.Type.IsInteger() {
 			return strconv.FormatUint(f.Value.Num, 10)
 		}
@@ -335,7 +335,7 @@ func LabelledID(m *dissect.Message) (id, dup string) {
 		n := strconv.FormatUint(f.Value.Num, 10)
 		return n, "invoke " + n
 	}
-	for _, name := range []string{"CallID", "PrimaryCallID", "ActiveCallID", "HeldCallID"} {
+	for _, name := range []string{"CallID", "PrimaryCallID", "ActiveCallID", "HeldCallID", "ConnectionCallID"} {
 		if f := m.Get(name); f != nil && f.Value.Type.IsInteger() {
 			c := "call " + strconv.FormatUint(f.Value.Num, 10)
 			if name == "HeldCallID" {

@@ -153,3 +153,34 @@ func TestMessageID(t *testing.T) {
 		t.Errorf("none: %q", got)
 	}
 }
+
+// UCCE names its calls ConnectionCallID: the ID column and the call
+// references read it as UCCX's CallID.
+func TestUCCECallIDs(t *testing.T) {
+	ucce := dissect.CatalogFor(dissect.DialectUCCE)
+	build := func(name string, fixed map[string]uint64) *dissect.Message {
+		m := dissect.NewMessage(ucce.LookupName(name, 20))
+		for k, v := range fixed {
+			if err := m.SetFixed(k, dissect.Uint(dissect.TypeUINT, v)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return m
+	}
+	end := build("END_CALL_EVENT", map[string]uint64{"ConnectionCallID": 1200345})
+	if id, dup := LabelledID(end); id != "call 1200345" || dup != "call 1200345" || MessageID(end) != "1200345" {
+		t.Errorf("END_CALL_EVENT: %q %q %q", id, dup, MessageID(end))
+	}
+	if c := CallIDsOf(end); c.Main != 1200345 {
+		t.Errorf("END_CALL_EVENT calls: %+v", c)
+	}
+	upd := build("CALL_DATA_UPDATE_EVENT", map[string]uint64{"ConnectionCallID": 7, "NewConnectionCallID": 8})
+	if c := CallIDsOf(upd); c.Main != 7 || c.Others[0] != 8 {
+		t.Errorf("CALL_DATA_UPDATE_EVENT calls: %+v", c)
+	}
+	// A request names the call too, after its InvokeID.
+	ans := build("ANSWER_CALL_REQ", map[string]uint64{"InvokeID": 4, "ConnectionCallID": 9})
+	if c := CallIDsOf(ans); c.Main != 9 || MessageID(ans) != "4" {
+		t.Errorf("ANSWER_CALL_REQ: %+v %q", c, MessageID(ans))
+	}
+}

@@ -139,6 +139,9 @@ type Session struct {
 	// Dialect is the connection's protocol once known. Views name it only
 	// when it is UCCE: UCCX is the analyzer's default.
 	Dialect dissect.Dialect
+	// DialectWhy is the evidence the dialect was chosen by ("forced" by
+	// --dialect; "" while undecided).
+	DialectWhy string
 	// Notes are the assumptions the session made at this message (new since
 	// the connection's previous message): each is reported once.
 	Notes []dissect.Note

@@ -13,6 +13,11 @@ type Agent struct {
 	Extension string
 	States    []StateSpan
 	Totals    []StateTotal // per state, in order of first appearance
+	// UCCE is set when the connection the timeline follows speaks UCCE,
+	// at Version; DialectWhy says why it was taken for UCCE.
+	UCCE       bool
+	Version    int
+	DialectWhy string
 }
 
 // StateSpan is a time the agent spent in one state.
@@ -86,6 +91,10 @@ func (a *Agents) Add(r *record.Record) {
 	}
 	if ext := str(m, "AgentExtension"); ext != "" {
 		t.Extension = ext
+	}
+	t.UCCE, t.Version, t.DialectWhy = false, 0, ""
+	if r.Session.Dialect == dissect.DialectUCCE {
+		t.UCCE, t.Version, t.DialectWhy = true, r.Session.Version, r.Session.DialectWhy
 	}
 	now := r.Frame.Time
 	if n := len(t.States); n > 0 {

@@ -1,11 +1,12 @@
 package analyze
 
 import (
-	"github.com/ctishark/ctishark/render/termtext"
-
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/render/termtext"
 )
 
 // WriteAgentsTable prints each agent's state timeline and totals.
@@ -14,7 +15,11 @@ func WriteAgentsTable(w io.Writer, agents []Agent) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "Agent %s (extension %s)\n", termtext.Escape(a.AgentID), termtext.Escape(dash(a.Extension)))
+		fmt.Fprintf(w, "Agent %s (extension %s)", termtext.Escape(a.AgentID), termtext.Escape(dash(a.Extension)))
+		if d := dialectText(a.UCCE, a.Version); d != "" {
+			fmt.Fprintf(w, ", %s: %s", d, termtext.Escape(a.DialectWhy))
+		}
+		fmt.Fprintln(w)
 		t := newTable(w)
 		t.row("  START", "STATE", "REASON", "DURATION")
 		for _, s := range a.States {
@@ -57,10 +62,16 @@ func WriteAgentsJSON(w io.Writer, agents []Agent) error {
 		Extension string  `json:"extension"`
 		States    []spanJ `json:"states"`
 		Totals    []totJ  `json:"totals"`
+		// UCCE agents only, as read's session.dialect.
+		Dialect    string `json:"dialect,omitempty"`
+		DialectWhy string `json:"dialect_why,omitempty"`
 	}
 	out := []agJ{}
 	for _, a := range agents {
 		j := agJ{AgentID: a.AgentID, Extension: a.Extension, States: []spanJ{}, Totals: []totJ{}}
+		if a.UCCE {
+			j.Dialect, j.DialectWhy = dissect.DialectUCCE.String(), a.DialectWhy
+		}
 		for _, s := range a.States {
 			j.States = append(j.States, spanJ{s.State, s.Reason, jsonTime(s.Start), s.Duration.Microseconds(), s.Open})
 		}
@@ -70,4 +81,16 @@ func WriteAgentsJSON(w io.Writer, agents []Agent) error {
 		out = append(out, j)
 	}
 	return writeJSON(w, out)
+}
+
+// dialectText names a UCCE session's dialect and version for the views'
+// headings ("UCCE v20"); "" for UCCX, the analyzer's default.
+func dialectText(ucce bool, version int) string {
+	switch {
+	case !ucce:
+		return ""
+	case version > 0:
+		return "UCCE v" + strconv.Itoa(version)
+	}
+	return "UCCE"
 }

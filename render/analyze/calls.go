@@ -19,7 +19,7 @@ type Call struct {
 	File                string // capture file it was seen in
 	FirstSeen, LastSeen time.Time
 	ANI, DNIS, Dialed   string
-	CSQID               uint32
+	CSQID               uint32 // UCCE calls: the SkillGroupNumber
 	Queue               string // QueueDeviceID of CALL_QUEUED_EVENT
 	Extension           string // the answering device, else the last agent it rang
 	AgentID             string // the agent logged in on Extension (from AGENT_STATE_EVENT)
@@ -30,6 +30,10 @@ type Call struct {
 	Links               []Link
 	Vars                []Var // call variables as last seen
 	Sessions            int   // connections that carried events of the call
+	// UCCE is set when UCCE sessions carried the call, at Version:
+	// views name the dialect only then, UCCX being the default.
+	UCCE    bool
+	Version int
 
 	shown    bool     // a message of the call passed Calls.Select
 	streams  []int    // connections that carried events of the call
@@ -234,6 +238,9 @@ func (cs *Calls) event(r *record.Record, c *Call) []Var {
 	m, t := r.Msg, r.Frame.Time
 	c.LastSeen = t
 	c.addStream(r.Frame.Stream)
+	if r.Session.Dialect == dissect.DialectUCCE {
+		c.UCCE, c.Version = true, r.Session.Version
+	}
 	if c.ANI == "" {
 		c.ANI = str(m, "ANI")
 	}
@@ -243,7 +250,11 @@ func (cs *Calls) event(r *record.Record, c *Call) []Var {
 	if c.Dialed == "" {
 		c.Dialed = str(m, "DialedNumber")
 	}
-	if id, ok := m.Uint("CSQID"); ok && id != 0 && c.CSQID == 0 {
+	csq := "CSQID"
+	if m.Def.Dialect == dissect.DialectUCCE {
+		csq = "SkillGroupNumber" // UCCE queues calls to skill groups
+	}
+	if id, ok := m.Uint(csq); ok && id != 0 && c.CSQID == 0 {
 		c.CSQID = uint32(id)
 	}
 	switch m.Def.ID {

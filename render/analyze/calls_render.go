@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/render/termtext"
 )
 
@@ -96,6 +97,9 @@ func WriteCallTimeline(w io.Writer, calls []*Call, evs []CallEvent, c0 *Calls) e
 		if c0.MultiFile() {
 			fmt.Fprintf(w, ", %s", termtext.Escape(c.File))
 		}
+		if d := dialectText(c.UCCE, c.Version); d != "" {
+			fmt.Fprintf(w, ", %s", d)
+		}
 		if l := linkText(c.Links); l != "" && len(calls) > 1 {
 			fmt.Fprintf(w, ", %s", l)
 		}
@@ -146,6 +150,7 @@ type callJ struct {
 	Sessions  int     `json:"sessions"`
 	Links     []linkJ `json:"links"`
 	Vars      []varJ  `json:"variables"`
+	Dialect   string  `json:"dialect,omitempty"` // "ucce" for UCCE calls only, as read's session.dialect
 }
 
 type linkJ struct {
@@ -164,6 +169,9 @@ func callJSON(c *Call, end int64) callJ {
 		Dialed: c.Dialed, CSQID: c.CSQID, Queue: c.Queue, AgentID: c.AgentID, Extension: c.Extension,
 		Answered: jsonTime(c.Answered), Ended: jsonTime(c.Ended), Duration: end, End: c.End, Cause: c.Cause,
 		Sessions: c.Sessions, Links: []linkJ{}, Vars: varsJSON(c.Vars)}
+	if c.UCCE {
+		j.Dialect = dissect.DialectUCCE.String()
+	}
 	for _, l := range c.Links {
 		d := "from"
 		if l.To {

@@ -28,6 +28,9 @@ func (ss *sessionStats) add(r *record.Record) {
 	ss.Last = t
 	ss.Version = r.Session.Version
 	ss.Mode = r.Session.Mode.String()
+	if d := r.Session.Dialect; d != dissect.DialectUnknown {
+		ss.Dialect, ss.DialectWhy = d, r.Session.DialectWhy
+	}
 	ss.Notes = append(ss.Notes, r.Session.Notes...)
 	if r.Frame.Dir == record.ClientToServer {
 		if !ss.lastClient.IsZero() {

@@ -361,4 +361,8 @@ type SessionStats struct {
 	Messages          int
 	First, Last       time.Time
 	Notes             []dissect.Note // the session's assumptions (layout, OPEN_REQ shape), each once
+	// Dialect is the session's protocol once settled (DialectUnknown
+	// before), DialectWhy the evidence it was chosen by.
+	Dialect    dissect.Dialect
+	DialectWhy string
 }

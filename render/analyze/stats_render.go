@@ -2,9 +2,11 @@ package analyze
 
 import (
 	"fmt"
-	"github.com/ctishark/ctishark/dissect"
 	"io"
+	"slices"
 	"strconv"
+
+	"github.com/ctishark/ctishark/dissect"
 )
 
 // WriteStatsTable prints the report as titled sections of aligned columns.
@@ -35,7 +37,15 @@ func WriteStatsTable(w io.Writer, r *StatsReport) error {
 
 	fmt.Fprintln(w, "\nSessions")
 	t = newTable(w)
-	t.row("  STREAM", "CLIENT", "SERVER", "VERSION", "MODE", "CLIENT ID", "GRANTED", "IDLE TIMEOUT", "HEARTBEAT", "MAX CLIENT GAP", "IDLE VIOLATIONS", "MESSAGES")
+	// The DIALECT column appears when a session speaks UCCE: UCCX is the
+	// analyzer's default, and captures of it keep their table. Why each
+	// was chosen is in the session notes (cti.dialect.detected) and JSON.
+	ucce := hasUCCE(r.Sessions)
+	head := []string{"  STREAM", "CLIENT", "SERVER", "VERSION", "MODE", "CLIENT ID", "GRANTED", "IDLE TIMEOUT", "HEARTBEAT", "MAX CLIENT GAP", "IDLE VIOLATIONS", "MESSAGES"}
+	if ucce {
+		head = slices.Insert(head, 4, "DIALECT")
+	}
+	t.row(head...)
 	for _, s := range r.Sessions {
 		idle, hb := "-", "-"
 		if s.IdleTimeout > 0 {
@@ -44,8 +54,16 @@ func WriteStatsTable(w io.Writer, r *StatsReport) error {
 		if s.HeartbeatInterval > 0 {
 			hb = fmt.Sprintf("%s (%d)", dur(s.HeartbeatInterval), s.Heartbeats)
 		}
-		t.row("  "+strconv.Itoa(s.Stream), s.Client.String(), s.Server.String(), strconv.Itoa(s.Version), s.Mode,
-			dash(s.ClientID), dash(s.ServicesGranted), idle, hb, dur(s.MaxClientGap), strconv.Itoa(s.IdleViolations), strconv.Itoa(s.Messages))
+		row := []string{"  " + strconv.Itoa(s.Stream), s.Client.String(), s.Server.String(), strconv.Itoa(s.Version), s.Mode,
+			dash(s.ClientID), dash(s.ServicesGranted), idle, hb, dur(s.MaxClientGap), strconv.Itoa(s.IdleViolations), strconv.Itoa(s.Messages)}
+		if ucce {
+			d := "-"
+			if s.Dialect != dissect.DialectUnknown {
+				d = s.Dialect.Upper()
+			}
+			row = slices.Insert(row, 4, d)
+		}
+		t.row(row...)
 	}
 	t.flush()
 	if r.UnlistedSessions > 0 {
@@ -140,6 +158,9 @@ func WriteStatsJSON(w io.Writer, r *StatsReport) error {
 		First             string  `json:"first"`
 		Last              string  `json:"last"`
 		Notes             []noteJ `json:"notes"`
+		// Only for UCCE sessions, as read's session.dialect.
+		Dialect    string `json:"dialect,omitempty"`
+		DialectWhy string `json:"dialect_why,omitempty"`
 	}
 	type expJ struct {
 		Code     string `json:"code"`
@@ -181,7 +202,11 @@ func WriteStatsJSON(w io.Writer, r *StatsReport) error {
 	for _, s := range r.Sessions {
 		doc.Sessions = append(doc.Sessions, sessJ{s.Stream, s.Client.String(), s.Server.String(), s.Version, s.Mode, s.ClientID,
 			s.ServicesRequested, s.ServicesGranted, s.IdleTimeout.Microseconds(), s.Heartbeats, s.HeartbeatInterval.Microseconds(),
-			s.MaxClientGap.Microseconds(), s.IdleViolations, s.Messages, jsonTime(s.First), jsonTime(s.Last), []noteJ{}})
+			s.MaxClientGap.Microseconds(), s.IdleViolations, s.Messages, jsonTime(s.First), jsonTime(s.Last), []noteJ{}, "", ""})
+		if s.Dialect == dissect.DialectUCCE {
+			last := &doc.Sessions[len(doc.Sessions)-1]
+			last.Dialect, last.DialectWhy = s.Dialect.String(), s.DialectWhy
+		}
 		for _, n := range s.Notes {
 			last := &doc.Sessions[len(doc.Sessions)-1]
 			last.Notes = append(last.Notes, noteJ{n.Code, n.Text})
@@ -194,6 +219,16 @@ func WriteStatsJSON(w io.Writer, r *StatsReport) error {
 		doc.Events = append(doc.Events, evJ(e))
 	}
 	return writeJSON(w, doc)
+}
+
+// hasUCCE reports whether any session speaks UCCE.
+func hasUCCE(ss []SessionStats) bool {
+	for i := range ss {
+		if ss[i].Dialect == dissect.DialectUCCE {
+			return true
+		}
+	}
+	return false
 }
 
 // sessionNote is one row of the session notes section.

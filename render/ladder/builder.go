@@ -63,6 +63,9 @@ func (b *Builder) Observe(r *record.Record) {
 	if m := r.Session.Mode; m != dissect.ModeUnknown {
 		e.Mode = m.String()
 	}
+	if r.Session.Dialect == dissect.DialectUCCE {
+		e.UCCE, e.Version, e.DialectWhy = true, r.Session.Version, r.Session.DialectWhy
+	}
 	if r.Msg == nil || r.Msg.Def == nil || r.Msg.Def.ID != dissect.MsgOpenReq {
 		return
 	}

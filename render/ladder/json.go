@@ -49,6 +49,9 @@ type JSONEndpoint struct {
 	ClientID string `json:"client_id"`
 	AgentID  string `json:"agent_id"`
 	Mode     string `json:"mode"`
+	// UCCE sessions only, as read's session.dialect.
+	Dialect    string `json:"dialect,omitempty"`
+	DialectWhy string `json:"dialect_why,omitempty"`
 }
 
 // ToJSON converts an arrow, naming its endpoints from eps.
@@ -69,8 +72,12 @@ func ToJSON(a *Arrow, eps []*Endpoint) JSONArrow {
 
 // EndpointJSON converts an endpoint.
 func EndpointJSON(e *Endpoint) JSONEndpoint {
-	return JSONEndpoint{Name: e.Name, Role: string(e.Role), Addr: e.Addr.String(), Stream: e.Stream,
+	j := JSONEndpoint{Name: e.Name, Role: string(e.Role), Addr: e.Addr.String(), Stream: e.Stream,
 		Label: e.Label(), ClientID: e.ClientID, AgentID: e.AgentID, Mode: e.Mode}
+	if e.UCCE {
+		j.Dialect, j.DialectWhy = "ucce", e.DialectWhy
+	}
+	return j
 }
 
 func name(eps []*Endpoint, i int) string {

@@ -10,6 +10,7 @@ package ladder
 
 import (
 	"net/netip"
+	"strconv"
 	"time"
 )
 
@@ -32,6 +33,12 @@ type Endpoint struct {
 	ClientID string // OPEN_REQ ClientID (the client signature), when seen
 	AgentID  string // OPEN_REQ AgentID, when seen
 	Mode     string // agent, bridge or "" when unknown
+	// UCCE sessions: the protocol version and why the session was taken
+	// for UCCE. Labels name the dialect only when it is UCCE, UCCX being
+	// the analyzer's default (as read's session line does).
+	UCCE       bool
+	Version    int
+	DialectWhy string
 }
 
 // Label is the endpoint's description: what the OPEN_REQ said about it.
@@ -55,10 +62,25 @@ func (e *Endpoint) Label() string {
 	if e.Mode != "" {
 		add(e.Mode + " mode")
 	}
+	if d := e.DialectLabel(); d != "" {
+		add(d)
+	}
 	if s == "" {
 		s = "client (no OPEN_REQ seen)"
 	}
 	return s
+}
+
+// DialectLabel names a UCCE session's dialect and version ("UCCE v20");
+// "" for UCCX and undecided sessions.
+func (e *Endpoint) DialectLabel() string {
+	if !e.UCCE {
+		return ""
+	}
+	if e.Version > 0 {
+		return "UCCE v" + strconv.Itoa(e.Version)
+	}
+	return "UCCE"
 }
 
 // Arrow is one message (or stream event) drawn between two lifelines.

@@ -192,7 +192,7 @@ func headBox(e *Endpoint, x float64) string {
 	}
 	line1, line2 := headLines(e)
 	var b strings.Builder
-	fmt.Fprintf(&b, `<g class="head %s"><title>%s</title>`, role, esc(Sanitize(e.Addr.String()+" "+e.Label())))
+	fmt.Fprintf(&b, `<g class="head %s"><title>%s</title>`, role, esc(Sanitize(e.Addr.String()+" "+e.Label()+dialectWhy(e))))
 	fmt.Fprintf(&b, `<rect x="%s" y="%d" width="%d" height="%d" rx="4"/>`, num(x-w/2), svgHeadTop, w, svgHeadH)
 	fmt.Fprintf(&b, `<text class="name" x="%s" y="%d" text-anchor="middle">%s</text>`, num(x), svgHeadTop+16, esc(e.Name))
 	fmt.Fprintf(&b, `<text class="addr" x="%s" y="%d" text-anchor="middle">%s</text>`, num(x), svgHeadTop+32, esc(e.Addr.String()))
@@ -211,6 +211,11 @@ func headLines(e *Endpoint) (string, string) {
 		return "client", "(no OPEN_REQ seen)"
 	}
 	var second []string
+	// The dialect first: the box clips the line, and the mode is the
+	// least news.
+	if d := e.DialectLabel(); d != "" {
+		second = append(second, d)
+	}
 	if e.AgentID != "" {
 		second = append(second, "agent "+e.AgentID)
 	}
@@ -218,6 +223,15 @@ func headLines(e *Endpoint) (string, string) {
 		second = append(second, e.Mode+" mode")
 	}
 	return e.ClientID, strings.Join(second, ", ")
+}
+
+// dialectWhy is the reason a UCCE session was taken for UCCE, for the
+// head's tooltip ("" otherwise).
+func dialectWhy(e *Endpoint) string {
+	if !e.UCCE || e.DialectWhy == "" {
+		return ""
+	}
+	return " (" + e.DialectWhy + ")"
 }
 
 // writeArrow draws one row: time and number, the arrow with the message

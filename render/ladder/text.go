@@ -105,7 +105,11 @@ func (t *TextWriter) introduce(e *Endpoint) {
 	b.WriteString(strings.Repeat(" ", pad))
 	b.WriteString(" " + e.Addr.String() + "  " + Sanitize(e.Label()))
 	if e.Role == RoleClient {
-		b.WriteString(t.paint(ansiDim, "  (stream "+strconv.Itoa(e.Stream)+")"))
+		note := "stream " + strconv.Itoa(e.Stream)
+		if e.UCCE && e.DialectWhy != "" {
+			note += "; UCCE: " + Sanitize(e.DialectWhy) // why, once per session
+		}
+		b.WriteString(t.paint(ansiDim, "  ("+note+")"))
 	}
 	t.line(b.String())
 	t.cols = e.Index + 1

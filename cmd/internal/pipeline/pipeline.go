@@ -303,7 +303,7 @@ func decode(w *work) {
 	}
 	r := w.rec
 	r.Msg = m
-	r.Session = record.Session{Version: sess.Version, Layout: sess.Layout, LayoutSource: sess.LayoutSource, Mode: sess.Mode, Agent: cs.agent, Dialect: sess.Dialect}
+	r.Session = record.Session{Version: sess.Version, Layout: sess.Layout, LayoutSource: sess.LayoutSource, Mode: sess.Mode, Agent: cs.agent, Dialect: sess.Dialect, DialectWhy: sess.DialectWhy}
 	if n := len(sess.Notes); n > cs.notes {
 		r.Session.Notes = sess.Notes[cs.notes:n:n]
 		cs.notes = n
