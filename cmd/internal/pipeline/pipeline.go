@@ -160,6 +160,7 @@ func (p *Pipeline) ReadNamed(name string, src PacketSource, fn func(*Record) err
 	p.opts.Limits.ApplySource(src)
 	cb := p.item
 	var err error
+	damaged := false // err is the capture's, not the callback's
 	for {
 		pkt, rerr := src.ReadPacket()
 		if errors.Is(rerr, reassembly.ErrIdle) {
@@ -175,7 +176,7 @@ func (p *Pipeline) ReadNamed(name string, src PacketSource, fn func(*Record) err
 			if cerr := ra.Close(cb); cerr != nil {
 				err = cerr
 			} else if !errors.Is(rerr, io.EOF) {
-				err = rerr
+				err, damaged = rerr, true
 			}
 			break
 		}
@@ -187,10 +188,11 @@ func (p *Pipeline) ReadNamed(name string, src PacketSource, fn func(*Record) err
 			break
 		}
 	}
-	// Frames still decoding go on first (after an error they are
-	// dropped); then whatever is still held goes out: every connection
-	// has closed.
-	if perr := p.par.finish(p, err == nil); err == nil {
+	// Frames still decoding go on first, as they would have gone before
+	// a damaged capture's error without decoding goroutines (after the
+	// callback's error, or Count reached, they are dropped); then
+	// whatever is still held goes out: every connection has closed.
+	if perr := p.par.finish(p, err == nil || damaged); perr != nil && (err == nil || damaged) {
 		err = perr
 	}
 	p.seen = p.now
