@@ -97,7 +97,7 @@ func TestCallsMatchGenerator(t *testing.T) {
 			}
 			wantEnd := "cleared"
 			switch {
-			case w.Kind == "abandoned":
+			case w.Kind == "abandoned" || w.Kind == "lateanswer":
 				wantEnd = "abandoned"
 			case w.Kind == "consult" && kinds[w.RelatedCallID] == "transfer":
 				wantEnd = "transferred"

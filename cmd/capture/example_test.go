@@ -44,6 +44,6 @@ func Example() {
 	}
 	fmt.Println("READY on the agents' own connections:", perAgent)
 	// Output:
-	// 47 heartbeats, 0 not answered within 100 ms
+	// 51 heartbeats, 0 not answered within 100 ms
 	// READY on the agents' own connections: map[abello:4 jcarter:3 mlopez:4]
 }

@@ -40,6 +40,14 @@ func generated(t *testing.T, cfg gen.Config) (string, gen.Result) {
 	return p, res
 }
 
+// failing is the default scenario plus the request-failed fault: the
+// sample itself has no failed request.
+func failing() gen.Config {
+	cfg := gen.DefaultConfig()
+	cfg.Faults = []string{"request-failed"}
+	return cfg
+}
+
 func writeFile(t *testing.T, dir, name, text string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
@@ -61,7 +69,7 @@ func verdicts(out string) []string {
 }
 
 func TestCheckAgainstGeneratedFacts(t *testing.T) {
-	capture, res := generated(t, gen.DefaultConfig())
+	capture, res := generated(t, failing())
 	var maxLat time.Duration
 	for _, p := range res.Pairs {
 		if p.InvokeID != 0 { // CONFIG_REQUEST_KEY_EVENT is an event, not a request
@@ -87,7 +95,7 @@ func TestCheckAgainstGeneratedFacts(t *testing.T) {
 	failures := res.Counts["FAILURE_CONF"] + res.Counts["CONTROL_FAILURE_CONF"] + res.Counts["FAILURE_EVENT"]
 	states := res.Counts["AGENT_STATE_EVENT"]
 	if failures == 0 || states == 0 || requests == 0 {
-		t.Fatalf("the default capture should have failures, agent states and requests: %v", res.Counts)
+		t.Fatalf("the capture should have failures, agent states and requests: %v", res.Counts)
 	}
 	dir := t.TempDir()
 	rules := writeFile(t, dir, "rules.yaml", fmt.Sprintf(`rules:
@@ -262,7 +270,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestJUnit(t *testing.T) {
-	capture, res := generated(t, gen.DefaultConfig())
+	capture, res := generated(t, failing())
 	dir := t.TempDir()
 	rules := writeFile(t, dir, "ci.yaml", fmt.Sprintf(`rules:
   - name: states

@@ -94,17 +94,16 @@ var onTypes = map[string][]string{
 }
 
 // Every rule has a fault that triggers it, and the fault triggers nothing
-// else: the default capture it is added to has only its two scripted
-// request failures (request_failed notes).
+// else: the default capture it is added to breaks no rule of its own.
 func TestEachFaultTriggersItsRules(t *testing.T) {
-	covered := map[string]bool{"request_failed": true}
+	covered := map[string]bool{}
 	for _, name := range gen.FaultNames() {
 		t.Run(name, func(t *testing.T) {
 			cfg := gen.DefaultConfig()
 			cfg.Faults = []string{name}
 			path, _, _ := testutil.Capture(t, cfg)
 			rp, code := doctor(t, path)
-			want := map[string]bool{"request_failed": true}
+			want := map[string]bool{}
 			for _, c := range gen.FaultCodes(name) {
 				want[c] = true
 				covered[c] = true
@@ -149,12 +148,15 @@ func TestEachFaultTriggersItsRules(t *testing.T) {
 	}
 }
 
-// The sample (the default capture) breaks no rule: its only findings are
-// the notes on its two scripted failures. Without calls there is none.
+// The sample (the default capture) gives no finding at all, in the report
+// and in the table; neither does a capture without calls.
 func TestCleanCaptures(t *testing.T) {
 	rp, code := doctor(t, "../../testdata/sample.pcap")
-	if got := codes(rp); len(got) != 1 || got["request_failed"] != 2 || code != 0 || rp.Counts["warning"]+rp.Counts["error"] != 0 {
-		t.Errorf("sample: %v, exit %d", got, code)
+	if len(rp.Findings) != 0 || code != 0 || rp.Messages != 395 || rp.Rules != len(diag.Rules) {
+		t.Errorf("sample: %v in %d messages, %d rules, exit %d", codes(rp), rp.Messages, rp.Rules, code)
+	}
+	if out, _, err := testutil.Exec(t, NewCmdDoctor, "../../testdata/sample.pcap"); err != nil || !strings.HasPrefix(out, "No findings: 395 messages") {
+		t.Errorf("sample table: %q %v", out, err)
 	}
 	path, _, _ := testutil.Capture(t, gen.Config{Seed: 8, Agents: 2, Calls: 0, Version: 17, Duration: 2 * time.Minute})
 	rp, code = doctor(t, path)
@@ -267,5 +269,37 @@ func TestRuleSelection(t *testing.T) {
 	out, _, err := testutil.Exec(t, NewCmdDoctor, "--list-rules")
 	if err != nil || strings.Count(out, "\n") != len(diag.Rules) {
 		t.Errorf("--list-rules: %v\n%s", err, out)
+	}
+}
+
+// The request-failed fault's two notes are one failure of each kind, each
+// naming the request it answers: the late Answer click and the late
+// wrap-up data.
+func TestRequestFailedFault(t *testing.T) {
+	cfg := gen.DefaultConfig()
+	cfg.Faults = []string{"request-failed"}
+	path, _, _ := testutil.Capture(t, cfg)
+	rp, _ := doctor(t, path)
+	if got := codes(rp); len(got) != 1 || got["request_failed"] != 2 {
+		t.Fatalf("findings %v", got)
+	}
+	types := typesByNum(t, path)
+	f := rp.Findings[0]
+	var got []string
+	for _, n := range f.Messages {
+		got = append(got, types[n])
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"CONTROL_FAILURE_CONF", "FAILURE_CONF"}) {
+		t.Errorf("request_failed on %v", got)
+	}
+	var answered []string
+	for _, e := range f.Examples {
+		req, _, _ := strings.Cut(e.Detail, " #")
+		answered = append(answered, req)
+	}
+	slices.Sort(answered)
+	if !slices.Equal(answered, []string{"ANSWER_CALL_REQ", "SET_CALL_DATA_REQ"}) {
+		t.Errorf("failed requests %v", answered)
 	}
 }

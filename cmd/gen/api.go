@@ -1,9 +1,11 @@
 // Package gen implements `ctishark gen`, which writes a realistic, fully
 // deterministic Unified CCX CTI capture: agent-mode desktops logging in and
 // taking calls, a bridge-mode wallboard receiving the configuration and every
-// event, holds, consult transfers, conferences, call data, failures,
-// heartbeats and a clean close, over Ethernet/IPv4/TCP with correct sequence
-// numbers and checksums.
+// event, holds, consult transfers, conferences, call data, an abandoned
+// call, heartbeats and a clean close, over Ethernet/IPv4/TCP with correct
+// sequence numbers and checksums. The default capture breaks none of
+// doctor's rules; Config.Faults adds scenarios that do (failed requests
+// among them).
 //
 // The same Config always yields the same bytes. Generate also returns a
 // Result listing what it wrote (messages with their frame numbers,
@@ -231,7 +233,7 @@ type Pair struct {
 // the events named.
 type Call struct {
 	CallID        uint32
-	Kind          string // inbound, hold, setdata, transfer, conference, abandoned, latedata, consult
+	Kind          string // inbound, hold, setdata, transfer, conference, abandoned, lateanswer (abandoned, the Answer click fails), latedata, consult
 	ANI, DNIS     string
 	CSQID         uint32
 	AgentID       string    // agent the call was delivered to

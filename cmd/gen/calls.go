@@ -13,13 +13,17 @@ const (
 	kindTransfer   = "transfer"
 	kindConference = "conference"
 	kindAbandoned  = "abandoned"
+	kindLateAnswer = "lateanswer"
 	kindLateData   = "latedata"
 	kindConsult    = "consult"
 )
 
 // scriptedKinds is the order of the first calls of a scripted capture, so
-// even a short one covers every flow.
-var scriptedKinds = []string{kindSetData, kindHold, kindTransfer, kindAbandoned, kindConference, kindLateData}
+// even a short one covers every flow. None of them has a request fail, so
+// the default capture (testdata/sample.pcap) gives doctor nothing to
+// report; the failing flows (kindLateAnswer, kindLateData) are drawn at
+// random or added by the request-failed fault.
+var scriptedKinds = []string{kindSetData, kindHold, kindTransfer, kindAbandoned, kindConference, kindInbound}
 
 // randomKind draws the kind of a further call.
 func (g *gen) randomKind() string {
@@ -35,7 +39,7 @@ func (g *gen) randomKind() string {
 	case r < 90:
 		return kindConference
 	case r < 95:
-		return kindAbandoned
+		return kindLateAnswer
 	}
 	return kindLateData
 }
@@ -116,13 +120,20 @@ func hasCSQ(a *agent, id uint32) bool {
 	return false
 }
 
-// planCall schedules every message of one call arriving at time a.
+// planCall schedules every message of one call arriving at time a, for
+// the longest-available agent of a CSQ drawn at random.
 func (g *gen) planCall(a int64, kind string) {
 	q := g.csqs[g.rng.IntN(len(g.csqs))]
 	A := g.pickAgent(q)
 	if A == nil {
 		return
 	}
+	g.callTo(a, kind, q, A)
+}
+
+// callTo schedules every message of one call arriving at time a in queue q
+// and delivered to agent A once A is free.
+func (g *gen) callTo(a int64, kind string, q csq, A *agent) {
 	cc := g.newCall(kind, q, g.ani(), 0)
 	g.nextPort = (g.nextPort + 1 + g.rng.IntN(3)) % numPorts
 	cc.port = strconv.Itoa(7001 + g.nextPort)
@@ -151,8 +162,8 @@ func (g *gen) planCall(a int64, kind string) {
 
 	ring := g.between(2500*ms, 7*sec)
 	t += ring
-	if kind == kindAbandoned {
-		A.busyUntil = g.abandon(cc, A, t)
+	if kind == kindAbandoned || kind == kindLateAnswer {
+		A.busyUntil = g.abandon(cc, A, t, kind == kindLateAnswer)
 		return
 	}
 	t = g.answer(cc, A, t)
@@ -209,14 +220,17 @@ func (g *gen) answer(cc *callCtx, a *agent, t int64) int64 {
 	return t
 }
 
-// abandon: the caller hangs up while the agent's phone rings; the agent's
-// Answer click arrives too late and fails.
-func (g *gen) abandon(cc *callCtx, a *agent, t int64) int64 {
+// abandon: the caller hangs up while the agent's phone rings. With
+// lateClick the agent's Answer click arrives after the caller is gone and
+// fails; without it the phone just stops ringing.
+func (g *gen) abandon(cc *callCtx, a *agent, t int64, lateClick bool) int64 {
 	g.toAgent(a, t-g.between(20*ms, 60*ms), g.connCleared(cc, cc.ani, devIdentifier, 10), true, nil)
-	t = g.request(a.c, t, g.msg("ANSWER_CALL_REQ").u("CallID", uint64(cc.id)).u("ConnectionDeviceType", connStatic).
-		s("ConnectionDeviceID", a.ext).s("AgentInstrument", a.ext), g.lat(),
-		g.msg("CONTROL_FAILURE_CONF").u("FailureCode", 13).u("Unified CCX ErrorCode", 88017).
-			s("Text", "Answer failed: the call has no terminal connection"))
+	if lateClick {
+		t = g.request(a.c, t, g.msg("ANSWER_CALL_REQ").u("CallID", uint64(cc.id)).u("ConnectionDeviceType", connStatic).
+			s("ConnectionDeviceID", a.ext).s("AgentInstrument", a.ext), g.lat(),
+			g.msg("CONTROL_FAILURE_CONF").u("FailureCode", 13).u("Unified CCX ErrorCode", 88017).
+				s("Text", "Answer failed: the call has no terminal connection"))
+	}
 	t += g.between(5*ms, 20*ms)
 	g.burst(func() {
 		g.toAgent(a, t, g.connCleared(cc, a.ext, devAgent, causeNone), true, nil)

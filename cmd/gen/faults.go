@@ -27,6 +27,7 @@ var faults = map[string]struct {
 	"agent":          {[]string{"agent_reason", "foreign_logout", "agent_two_sessions", "state_rejected"}, (*gen).faultAgent},
 	"calls":          {[]string{"established_without_delivered", "cleared_unknown_call", "callid_reuse", "rtp_mismatch", "consult_not_completed"}, (*gen).faultCalls},
 	"requests":       {[]string{"request_unanswered", "slow_response"}, (*gen).faultRequests},
+	"request-failed": {[]string{"request_failed"}, (*gen).faultRequestFailed},
 }
 
 // FaultNames lists the faults gen can add, sorted.
@@ -267,4 +268,16 @@ func (g *gen) faultRequests(at int64) {
 	t += 3 * sec
 	g.push(&item{at: t, kind: kData, c: a.c, d: c2s, p: g.pack(query()), slot: &slot{}})
 	g.logout(a, t+15*sec)
+}
+
+// An agent's desktop acts on two calls that are already gone: the Answer
+// click on a call whose caller hung up while it rang (CONTROL_FAILURE_CONF),
+// and wrap-up data posted after a call cleared (FAILURE_CONF).
+func (g *gen) faultRequestFailed(at int64) {
+	a := g.newFaultAgent("lmoreau", "1012", 13)
+	g.login(a, at)
+	q := g.csqs[0] // CSQ_Sales, the fault agent's only CSQ
+	g.callTo(a.busyUntil+sec, kindLateAnswer, q, a)
+	g.callTo(a.busyUntil+sec, kindLateData, q, a)
+	g.logout(a, a.busyUntil+5*sec)
 }

@@ -42,9 +42,9 @@ func NewCmdGen(f *factory.Factory, runF func(*GenOptions) error) *cobra.Command 
 		Short: "Write a realistic, deterministic CTI capture",
 		Long: `Write a pcap (or pcapng) capture of a Unified CCX contact center's CTI traffic:
 agent desktops in agent mode logging in and taking calls (holds, consult
-transfers, conferences, call data, a failed request or two), a wallboard in
-bridge mode receiving the configuration and every event, heartbeats and a clean
-close, over Ethernet/IPv4/TCP with correct sequence numbers and checksums.
+transfers, conferences, call data, an abandoned call), a wallboard in bridge
+mode receiving the configuration and every event, heartbeats and a clean close,
+over Ethernet/IPv4/TCP with correct sequence numbers and checksums.
 
 With --dialect ucce it writes a Unified CCE peripheral gateway's CTI Server
 traffic instead, in UCCE's own message layouts at a UCCE protocol version
@@ -55,7 +55,10 @@ call data, cleared, END_CALL_EVENT), agent states with DepartmentID from
 version 19, and 2+2 floating headers from version 20.
 
 The same flags and --seed always produce the same bytes: testdata/sample.pcap
-is what "ctishark gen -w testdata/sample.pcap" writes.
+is what "ctishark gen -w testdata/sample.pcap" writes. Its calls break none of
+doctor's rules; each --fault adds connections that do (request-failed: requests
+answered by FAILURE_CONF and CONTROL_FAILURE_CONF). Calls beyond the first six
+are drawn at random and may include failed requests.
 
 With --connections or --target-size, gen runs an open-ended contact center for
 benchmarks instead and streams the capture out until it reaches the size.`,

@@ -44,8 +44,11 @@ var scenarioMessages = []string{
 	"CONFERENCE_CALL_REQ", "CONFERENCE_CALL_CONF", "CALL_CONFERENCED_EVENT",
 	"SET_CALL_DATA_REQ", "SET_CALL_DATA_CONF", "CALL_DATA_UPDATE_EVENT",
 	"CLEAR_CONNECTION_REQ", "CLEAR_CONNECTION_CONF", "CALL_CONNECTION_CLEARED_EVENT", "CALL_CLEARED_EVENT", "END_CALL_EVENT",
-	"CONTROL_FAILURE_CONF", "FAILURE_CONF", "SYSTEM_EVENT",
+	"SYSTEM_EVENT",
 }
+
+// failureMessages answer failed requests: the default capture has none.
+var failureMessages = []string{"CONTROL_FAILURE_CONF", "FAILURE_CONF"}
 
 // checkCapture decodes every message and checks it against the protocol
 // and against the Result.
@@ -118,6 +121,11 @@ func TestDefaultCapture(t *testing.T) {
 			t.Errorf("no %s in the default capture", name)
 		}
 	}
+	for _, name := range failureMessages {
+		if counts[name] != 0 {
+			t.Errorf("%d %s in the default capture", counts[name], name)
+		}
+	}
 	if n := res.NumMsgs; n < 150 || n > 400 {
 		t.Errorf("%d CTI messages, want 150..400", n)
 	}
@@ -151,8 +159,20 @@ func TestDefaultCapture(t *testing.T) {
 
 // Requests and confirms: InvokeIDs rise per client, every request is
 // answered once, and Result.Pairs has the latencies the timestamps give.
+// The default capture has no failed request; the request-failed fault adds
+// one of each failure.
 func TestPairsMatchTimestamps(t *testing.T) {
+	t.Run("default", func(t *testing.T) { checkPairs(t, DefaultConfig(), nil) })
 	cfg := DefaultConfig()
+	cfg.Faults = []string{"request-failed"}
+	t.Run("request-failed", func(t *testing.T) {
+		checkPairs(t, cfg, []string{"ANSWER_CALL_REQ CONTROL_FAILURE_CONF", "SET_CALL_DATA_REQ FAILURE_CONF"})
+	})
+}
+
+// checkPairs checks the pairs of the capture cfg makes; failed are the
+// failed ones, "REQUEST RESPONSE", in capture order.
+func checkPairs(t *testing.T, cfg Config, failed []string) {
 	data, res := generate(t, cfg)
 	rb := readCapture(t, data)
 
@@ -203,7 +223,7 @@ func TestPairsMatchTimestamps(t *testing.T) {
 	if len(pairs) != len(res.Pairs) {
 		t.Fatalf("capture has %d pairs, Result %d", len(pairs), len(res.Pairs))
 	}
-	failed := 0
+	var gotFailed []string
 	for i, p := range res.Pairs {
 		q := pairs[i]
 		if p.Conn != q.Conn || p.InvokeID != q.InvokeID || p.Request != q.Request || p.Response != q.Response ||
@@ -217,11 +237,11 @@ func TestPairsMatchTimestamps(t *testing.T) {
 			t.Errorf("pair %d: times do not match frames %d and %d", i, p.RequestFrame, p.ResponseFrame)
 		}
 		if p.Failed {
-			failed++
+			gotFailed = append(gotFailed, p.Request+" "+p.Response)
 		}
 	}
-	if failed != 2 {
-		t.Errorf("%d failed requests, want 2", failed)
+	if !slices.Equal(gotFailed, failed) {
+		t.Errorf("failed requests %q, want %q", gotFailed, failed)
 	}
 }
 
@@ -246,7 +266,7 @@ func TestCallsAndAgentStates(t *testing.T) {
 		if c.Offered.IsZero() || c.Cleared.IsZero() || !c.Cleared.After(c.Offered) {
 			t.Errorf("call %d: offered %v cleared %v", c.CallID, c.Offered, c.Cleared)
 		}
-		if (c.Kind == kindAbandoned) != c.Answered.IsZero() {
+		if (c.Kind == kindAbandoned || c.Kind == kindLateAnswer) != c.Answered.IsZero() {
 			t.Errorf("call %d (%s): answered %v", c.CallID, c.Kind, c.Answered)
 		}
 	}
@@ -316,17 +336,35 @@ func TestCallsAndAgentStates(t *testing.T) {
 		}
 		states[s.AgentID] = append(states[s.AgentID], strings.TrimPrefix(s.State, "AGENT_STATE_"))
 	}
+	// An agent wraps up in WORK exactly when it answered a call (or a
+	// consult about one) of a CSQ with autoWork, and one at least does.
+	autoWork := map[uint32]bool{}
+	for _, q := range csqTable {
+		autoWork[q.id] = q.autoWork
+	}
+	wantWork := map[string]bool{}
+	for _, c := range res.Calls {
+		if !c.Answered.IsZero() && autoWork[c.CSQID] {
+			wantWork[c.AgentID] = true
+		}
+	}
+	worked := 0
 	for id, seq := range states {
 		t.Logf("%s: %s", id, strings.Join(seq, " "))
 		if len(seq) < 4 || seq[0] != "LOGIN" || seq[1] != "NOT_READY" || seq[2] != "READY" {
 			t.Errorf("%s: states %v", id, seq)
 		}
-		if !slices.Contains(seq, "TALKING") || !slices.Contains(seq, "WORK") {
-			t.Errorf("%s: never talked or wrapped up: %v", id, seq)
+		if !slices.Contains(seq, "TALKING") {
+			t.Errorf("%s: never talked: %v", id, seq)
+		}
+		if w := slices.Contains(seq, "WORK"); w != wantWork[id] {
+			t.Errorf("%s: WORK %v, want %v (calls of an autoWork CSQ): %v", id, w, wantWork[id], seq)
+		} else if w {
+			worked++
 		}
 	}
-	if len(states) != cfg.Agents {
-		t.Errorf("states for %d agents", len(states))
+	if len(states) != cfg.Agents || worked == 0 {
+		t.Errorf("states for %d agents, %d wrapped up in WORK", len(states), worked)
 	}
 }
 

@@ -129,13 +129,18 @@ func (g *gen) between(lo, hi int64) int64 {
 func (g *gen) lat() int64       { return g.between(1500*us, 9*ms) } // a confirm's latency
 func (g *gen) bridgeLag() int64 { return g.between(120*us, 600*us) }
 
+// csqTable is the contact center's queues (read only). Agents wrap up in
+// WORK after a call of a CSQ with autoWork, and go straight to READY
+// otherwise.
+var csqTable = []csq{
+	{id: 1, name: "CSQ_Sales", app: 1, appName: "Sales_Main", dnis: "5000", autoWork: true},
+	{id: 2, name: "CSQ_Support", app: 2, appName: "Support_Main", dnis: "5001", autoWork: true},
+	{id: 3, name: "CSQ_Billing", app: 3, appName: "Billing_IVR", dnis: "5002", autoWork: false},
+}
+
 // setup builds the cast: CSQs, agents, connections.
 func (g *gen) setup() {
-	g.csqs = []csq{
-		{id: 1, name: "CSQ_Sales", app: 1, appName: "Sales_Main", dnis: "5000", autoWork: true},
-		{id: 2, name: "CSQ_Support", app: 2, appName: "Support_Main", dnis: "5001", autoWork: true},
-		{id: 3, name: "CSQ_Billing", app: 3, appName: "Billing_IVR", dnis: "5002", autoWork: false},
-	}
+	g.csqs = csqTable
 	g.nextCallID = 16777300 + uint32(g.rng.IntN(400))
 	g.nextPort = g.rng.IntN(numPorts)
 

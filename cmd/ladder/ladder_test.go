@@ -30,8 +30,10 @@ var (
 	sampleErr  error
 )
 
-// sample writes gen's default capture once (testdata/sample.pcap is the
-// same bytes) and returns it with gen's known answers.
+// sample writes gen's default capture with the request-failed fault once
+// (testdata/sample.pcap plus an agent whose two requests fail, so the
+// failure drawing has something to draw) and returns it with gen's known
+// answers.
 func sample(t *testing.T) (string, *gen.Result) {
 	t.Helper()
 	sampleOnce.Do(func() {
@@ -47,7 +49,9 @@ func sample(t *testing.T) (string, *gen.Result) {
 			return
 		}
 		defer f.Close()
-		res, err := gen.Generate(f, gen.DefaultConfig())
+		cfg := gen.DefaultConfig()
+		cfg.Faults = []string{"request-failed"}
+		res, err := gen.Generate(f, cfg)
 		sampleErr, sampleRes = err, &res
 	})
 	if sampleErr != nil {
@@ -187,7 +191,7 @@ func TestPairLatenciesAndFailures(t *testing.T) {
 		paired[rq.Num], paired[cf.Num] = true, true
 	}
 	if failures == 0 {
-		t.Fatal("the sample has no failed request: the failure checks did not run")
+		t.Fatal("the capture has no failed request: the failure checks did not run")
 	}
 	for _, a := range d.Arrows {
 		if a.Failure && !paired[a.Num] {
@@ -367,10 +371,12 @@ func TestTextColoursFailuresRed(t *testing.T) {
 		t.Errorf("%d arrow lines, want %d", arrows, res.NumMsgs)
 	}
 	idx := msgIndex(res)
+	failures := 0
 	for _, p := range res.Pairs {
 		if !p.Failed {
 			continue
 		}
+		failures++
 		num := idx[p.ResponseFrame]
 		line := ""
 		for _, l := range lines {
@@ -384,6 +390,9 @@ func TestTextColoursFailuresRed(t *testing.T) {
 		if !strings.Contains(line, render.Millis(p.Latency)) {
 			t.Errorf("failure #%d lacks its latency %s: %q", num, render.Millis(p.Latency), line)
 		}
+	}
+	if failures == 0 {
+		t.Fatal("no failed request: the colour checks did not run")
 	}
 	// NO_COLOR: no escape at all.
 	out, _, err = run(t, func(o *LadderOptions) { o.IO.SetStdoutTTY(true); o.IO.SetNoColorEnv(true) }, path)

@@ -110,16 +110,18 @@ func TestSampleViews(t *testing.T) {
 }
 
 // TestSampleLines pins, on the sample, lines a person can check against
-// the capture: the session's first request and its answer, both failures,
-// the masked passwords (one per OPEN_REQ), and the JSON document's shape.
+// the capture: the session's first request and its answer, the caller of
+// the abandoned call hanging up while it rang, the conference, the masked
+// passwords (one per OPEN_REQ), and the JSON document's shape. (The
+// synthetic goldens pin how a failure is shown: the sample has none.)
 func TestSampleLines(t *testing.T) {
 	p := samplePath(t)
 	table := run(t, false, nil, p).out
 	for _, want := range []string{
 		"      1    0.006779     10.10.40.21:53984 → 10.10.20.5:42027      OPEN_REQ                                    1 v13 bridge mode client CCX-Wallboard-01 idle 100s [response #2, 7.928 ms]\n",
 		"      2    0.014707      10.10.20.5:42027 → 10.10.40.21:53984     OPEN_CONF                                   1 bridge mode granted agent state UNKNOWN CCX online [request #1, 7.928 ms]\n",
-		"    252  182.681983      10.10.20.5:42027 → 10.10.30.13:61262     CONTROL_FAILURE_CONF                       15 CF_INVALID_CSTA_CONNECTION_ID CCX_TERMINAL_CONNECTION_NULL \"Answer failed: the call has no terminal connection\" [request #251, 1.612 ms]\n",
-		"    363  280.057783      10.10.20.5:42027 → 10.10.30.11:50380     FAILURE_CONF                               22 E_CTI_INVALID_CALLID \"Invalid CallID 16777573\" [request #362, 2.588 ms]\n",
+		"    241  182.628903      10.10.20.5:42027 → 10.10.30.13:61262     CALL_CONNECTION_CLEARED_EVENT   call 16777566 dev 6178977088 LCS_NULL CEC_CALL_NOT_ANSWERED released by 6178977088\n",
+		"    319  235.599710      10.10.20.5:42027 → 10.10.30.12:51032     CALL_CONFERENCED_EVENT          call 16777569 + call 16777571 3 parties LCS_CONNECT CEC_NONE controller 1002 added 1003\n",
 	} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q", want)

@@ -281,13 +281,14 @@ func TestFindingsByCode(t *testing.T) {
 		}
 		return m
 	}
-	if got := count(gen.DefaultConfig()); len(got) != 1 || got[diag.CodeRequestFailed+" note"] != 2 {
+	if got := count(gen.DefaultConfig()); len(got) != 0 {
 		t.Errorf("clean: %v", got)
 	}
 	cfg := gen.DefaultConfig()
-	cfg.Faults = []string{"agent"}
+	cfg.Faults = []string{"agent", "request-failed"}
 	got := count(cfg)
-	if got[diag.CodeAgentReason+" note"] != 5 || got[diag.CodeStateRejected+" warning"] != 1 || got[diag.CodeForeignLogout+" warning"] != 1 || got[diag.CodeAgentTwoSessions+" warning"] != 1 {
-		t.Errorf("agent fault: %v", got)
+	if len(got) != 5 || got[diag.CodeAgentReason+" note"] != 5 || got[diag.CodeStateRejected+" warning"] != 1 || got[diag.CodeForeignLogout+" warning"] != 1 ||
+		got[diag.CodeAgentTwoSessions+" warning"] != 1 || got[diag.CodeRequestFailed+" note"] != 2 {
+		t.Errorf("agent and request-failed faults: %v", got)
 	}
 }
