@@ -70,10 +70,11 @@ type Options struct {
 	NoDiag    bool
 	DiagRules func(code string) bool
 
-	// Recycle says the record callback keeps nothing a record points to
-	// once it returns (no *Message, Field or frame slice; strings are
-	// fine): the pipeline then decodes later messages into the memory of
-	// the messages already handed out, instead of a new field tree each.
+	// Recycle says the record callback keeps neither a record nor
+	// anything it points to once it returns (no *Record, *Message, Field
+	// or frame slice; strings are fine): the pipeline then decodes later
+	// messages into the memory of the messages already handed out, and
+	// fills their records anew, instead of allocating fresh ones.
 	Recycle bool
 
 	// Async runs the record callback on a goroutine of its own, in
@@ -112,6 +113,7 @@ type Pipeline struct {
 	packets    packetStats
 	diag       *diag.Engine       // nil when Options.NoDiag
 	free       []*dissect.Message // handed-out messages to decode into (Options.Recycle)
+	freeRecs   []*Record          // their records, to fill anew (at most as many)
 	async      async
 	par        decoders // decoding on other goroutines (Options.Parallel)
 	shards     int      // connections given a session so far (connState.shard)
@@ -259,11 +261,18 @@ func (p *Pipeline) frame(f *reassembly.Frame) error {
 		f.Conn.Context = cs
 	}
 	p.num++
-	r := &Record{
+	var pkts []int
+	r := p.takeRecord()
+	if r == nil {
+		r = &Record{}
+	} else {
+		pkts = r.Frame.Pkts[:0]
+	}
+	*r = Record{
 		Num:   p.num,
 		Frame: p.frameInfo(f.Conn, f.Dir, f.LastPkt, f.Time),
 	}
-	r.Frame.Pkts = slices.Clone(f.Pkts)
+	r.Frame.Pkts = append(pkts, f.Pkts...)
 	r.Frame.Truncated = f.Truncated
 	w := work{kind: workFrame, rec: r, cs: cs}
 	w.into, w.data = p.buffer(f.Data)
@@ -338,13 +347,31 @@ func (p *Pipeline) process(w *work) error {
 const (
 	maxFree         = maxHeld + (asyncInflight+1)*asyncBatch + chunksInFlight*chunkLen
 	maxRecycleFrame = 4 << 10
+	maxRecyclePkts  = 64 // packets a recycled record's list keeps room for
 )
 
-// recycle keeps a handed-out (or filtered-out) message for decoding into.
+// recycle keeps a handed-out (or filtered-out) message for decoding into,
+// and its record (with its packet list) for the next message's.
 func (p *Pipeline) recycle(r *Record) {
 	if m := r.Msg; p.opts.Recycle && m != nil && cap(m.Frame) <= maxRecycleFrame && len(p.free) < maxFree {
 		p.free = append(p.free, m)
+		if cap(r.Frame.Pkts) <= maxRecyclePkts {
+			p.freeRecs = append(p.freeRecs, r)
+		}
 	}
+}
+
+// takeRecord returns a handed-out record to fill anew, nil when there is
+// none.
+func (p *Pipeline) takeRecord() *Record {
+	n := len(p.freeRecs)
+	if n == 0 {
+		return nil
+	}
+	r := p.freeRecs[n-1]
+	p.freeRecs[n-1] = nil
+	p.freeRecs = p.freeRecs[:n-1]
+	return r
 }
 
 // emit pairs a record, names its calls, and queues it (looking ahead) or hands it out.
