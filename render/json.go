@@ -143,7 +143,7 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style) []byte
 		b = append(b, "null"...)
 	} else {
 		b = append(b, '"')
-		b = fr.Time.UTC().AppendFormat(b, "2006-01-02T15:04:05.000000000Z07:00")
+		b = appendUTCNano(b, fr.Time)
 		b = append(b, '"')
 	}
 	b = key(b, "stream", false)
@@ -333,15 +333,40 @@ var jsonPlain = func() (t [256]bool) {
 	return t
 }()
 
-// appendString writes s as a JSON string; invalid UTF-8 becomes U+FFFD.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	// Most strings (names, filters, numbers as text) need no escape: one
-	// table lookup per byte finds where the first escape is, if any.
+// Word-at-a-time byte tests (the "has a byte less than n" and "has a
+// zero byte" tricks): exact as to whether any byte of the word matches.
+const (
+	swarLo = 0x0101010101010101
+	swarHi = 0x8080808080808080
+)
+
+// plainPrefix is the length of the longest prefix of s that a JSON string
+// holds as it is (jsonPlain bytes only).
+func plainPrefix(s string) int {
 	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		ctl := (x - 0x20*swarLo) &^ x // a byte below 0x20
+		q := x ^ '"'*swarLo
+		bs := x ^ '\\'*swarLo
+		if (x|ctl|(q-swarLo)&^q|(bs-swarLo)&^bs)&swarHi != 0 {
+			break // a control byte, a quote, a backslash or non-ASCII: the byte loop finds which
+		}
+	}
 	for i < len(s) && jsonPlain[s[i]] {
 		i++
 	}
+	return i
+}
+
+// appendString writes s as a JSON string; invalid UTF-8 becomes U+FFFD.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	// Most strings (names, filters, numbers as text) need no escape:
+	// eight bytes at a time, then one table lookup per byte, find where
+	// the first escape is, if any.
+	i := plainPrefix(s)
 	start := 0
 	for i < len(s) {
 		c := s[i]
