@@ -210,6 +210,9 @@ func sniffRun(o *SniffOptions) error {
 
 	popts := o.View.Pipeline()
 	popts.Lookahead = false // rows as messages complete, not when answered
+	// The views copy what they print out of each record before the next:
+	// later messages are decoded into the memory of printed ones.
+	popts.Recycle = true
 	p := pipeline.New(popts)
 	runErr := p.Read(src, out)
 
