@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
@@ -213,6 +214,12 @@ func sniffRun(o *SniffOptions) error {
 	// The views copy what they print out of each record before the next:
 	// later messages are decoded into the memory of printed ones.
 	popts.Recycle = true
+	// Decoding runs beside capturing and printing: in a burst, once the
+	// capture falls behind the clock by 5 ms, messages are decoded in
+	// batches on the other cores; otherwise each is printed at once.
+	popts.Parallel = true
+	popts.Async = true // and printing beside reading, on the same terms
+	popts.MaxDelay = 5 * time.Millisecond
 	p := pipeline.New(popts)
 	runErr := p.Read(src, out)
 

@@ -86,6 +86,10 @@ func (p *Pipeline) run(w work) error {
 		d.cur = d.chunk()
 	}
 	d.cur.items = append(d.cur.items, w)
+	if p.opts.MaxDelay > 0 && time.Since(w.now) < p.opts.MaxDelay {
+		// A live capture that is not behind: no reason to wait for more.
+		return p.flushDecoders()
+	}
 	if len(d.cur.items) < chunkLen {
 		return nil
 	}
@@ -94,6 +98,18 @@ func (p *Pipeline) run(w work) error {
 		return nil
 	}
 	return p.takeOldest()
+}
+
+// flushDecoders hands on every item read so far, waiting for the
+// decoding goroutines where needed.
+func (p *Pipeline) flushDecoders() error {
+	p.par.send()
+	for len(p.par.out) > 0 {
+		if err := p.takeOldest(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // chunk returns an empty chunk, a spare one when there is one.

@@ -80,16 +80,23 @@ type Options struct {
 	// Async runs the record callback on a goroutine of its own, in
 	// batches, so it overlaps decoding (see async.go). Records come in
 	// the same order; each ReadNamed returns once the callback has seen
-	// all of its records. Batching delays records, so live views leave
-	// it off.
+	// all of its records. Batching delays records: live views leave it
+	// off or bound the delay with MaxDelay.
 	Async bool
 
 	// Parallel decodes messages on goroutines of their own, connections
 	// sharded over them, while reading, pairing and the record callback
 	// go on (see parallel.go). Records, their order and their contents
 	// are the same as without it. Like Async it batches, so live views
-	// leave it off; it is ignored with Count.
+	// leave it off, or bound the wait with MaxDelay; it is ignored with
+	// Count.
 	Parallel bool
+	// MaxDelay, for a live capture with Parallel, is how far behind the
+	// wall clock a packet may be read and still be handed on at once:
+	// items are batched for the decoding goroutines only while the
+	// capture runs behind by more (a burst), so rows are not delayed when
+	// the traffic is light. Zero: batches always fill (files).
+	MaxDelay time.Duration
 }
 
 // Pipeline decodes one capture after another, numbering messages and
@@ -169,6 +176,15 @@ func (p *Pipeline) ReadNamed(name string, src PacketSource, fn func(*Record) err
 			// A quiet live capture: let time pass so idle connections
 			// and frames behind holes come out.
 			p.now = time.Now()
+			if p.opts.Parallel {
+				// What waits for a batch to fill goes out now.
+				if err = p.flushDecoders(); err != nil {
+					break
+				}
+			}
+			if p.opts.Async {
+				p.sendBatch()
+			}
 			if err = ra.Advance(p.now, cb); err != nil {
 				break
 			}
@@ -473,7 +489,13 @@ func (p *Pipeline) hand(r *Record) error {
 		// The rules, the filter and the callback all run on the
 		// callback's goroutine (see consume); without Count nothing here
 		// needs to know whether the filter keeps the record.
-		return p.addAsync(r)
+		if err := p.addAsync(r); err != nil {
+			return err
+		}
+		if p.opts.MaxDelay > 0 && time.Since(p.now) < p.opts.MaxDelay {
+			p.sendBatch() // a live capture that is not behind: no reason to wait for more
+		}
+		return nil
 	}
 	if p.diag != nil {
 		p.diag.Observe(r)
