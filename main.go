@@ -12,8 +12,10 @@ import (
 func main() { os.Exit(run()) }
 
 // run wraps the command in a CPU profile when CTISHARK_CPUPROFILE names a
-// file: a developer's hook for the throughput work (make bench-e2e says how
-// fast; the profile says where the time goes), not a user-facing flag.
+// file, and writes what it allocated when CTISHARK_MEMPROFILE does:
+// developers' hooks for the throughput work (make bench-e2e says how fast;
+// the profiles say where the time and the garbage come from), not
+// user-facing flags.
 func run() int {
 	if path := os.Getenv("CTISHARK_CPUPROFILE"); path != "" {
 		f, err := os.Create(path)
@@ -28,5 +30,13 @@ func run() int {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	return root.Main(os.Args[1:])
+	code := root.Main(os.Args[1:])
+	if path := os.Getenv("CTISHARK_MEMPROFILE"); path != "" {
+		// What was allocated over the run (go tool pprof -sample_index=alloc_space).
+		if f, err := os.Create(path); err == nil {
+			pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}
+	}
+	return code
 }
