@@ -50,7 +50,7 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	fl.StringVar(&o.Color, "color", "auto", "colour `WHEN`: auto (on a terminal, unless NO_COLOR is set), always or never; always and never win over NO_COLOR")
 	fl.StringArrayVarP(&o.Fields, "field", "e", nil, "with -T fields: print field `NAME` (a filter name such as cti.AgentID, cti.num, cti.time_relative; repeatable, in output order)")
 	fl.StringArrayVarP(&o.FieldOpts, "field-option", "E", nil, "with -T fields, an output option `key=value`: separator=/t|/s|CHAR, header=y|n, quote=d|s|n, aggregator=,|/s|CHAR (between repeated values), occurrence=f|l|a|N (which of the repeated values), display=y|n (enum names instead of numbers)")
-	fl.StringVarP(&o.WriteFile, "write", "w", "", "write the capture packets carrying the (filtered) messages to `FILE` (pcapng if it ends in .pcapng, else pcap; - for standard output) instead of printing them")
+	fl.StringVarP(&o.WriteFile, "write", "w", "", "write the capture packets carrying the (filtered) messages to `FILE` (pcapng if it ends in .pcapng, else pcap; - for standard output) instead of printing them; with -Y the kept packets' TCP sequence numbers are renumbered so each stream reads back without holes")
 	addCompletions(cmd)
 }
 
