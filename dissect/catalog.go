@@ -3,7 +3,8 @@ package dissect
 import (
 	"fmt"
 	"sort"
-	"strings"
+
+	"github.com/ctishark/ctishark/dissect/internal/naming"
 )
 
 // Named is one value of an enum table or one bit of a mask table.
@@ -263,17 +264,11 @@ func Enums() []*Table { return catalogEnums }
 func Masks() []*Table { return catalogMasks }
 
 // FilterName turns a field name into its stable filter name: "cti." plus the
-// name with everything but letters, digits and '_' removed.
-func FilterName(name string) string {
-	var b strings.Builder
-	b.WriteString("cti.")
-	for _, r := range name {
-		if r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// name with everything but letters, digits and '_' removed (see
+// internal/naming). The entries of a repeated group named like a fixed
+// field of their message have names of their own (FieldDef.Filter, e.g.
+// cti.CSQs.CSQID).
+func FilterName(name string) string { return naming.Filter(name) }
 
 func init() {
 	for _, c := range Catalogs() {

@@ -14,12 +14,14 @@ import (
 	"strings"
 
 	"github.com/ctishark/ctishark/dissect/internal/catalogfile"
+	"github.com/ctishark/ctishark/dissect/internal/naming"
 )
 
 type (
 	field   = catalogfile.Field
 	table   = catalogfile.Table
 	catalog = catalogfile.Catalog
+	message = catalogfile.Message
 )
 
 var classes = map[string]string{"session": "ClassSession", "failure": "ClassFailure", "config": "ClassConfig",
@@ -63,12 +65,17 @@ func main() {
 		}
 		p("}\n\n")
 	}
+	entries := repeatedEntries(c.Messages)
 	emitField := func(f field, floating bool) {
 		typ, ok := types[f.Type]
 		if !ok {
 			check(fmt.Errorf("unknown type %q of %s", f.Type, f.Name))
 		}
-		p("{Name: %q, Filter: %q, Type: %s", f.Name, filterName(f.Name), typ)
+		name := naming.Filter(f.Name)
+		if floating && f.Repeats && entries[[2]string{f.CountField, f.Name}] {
+			name = naming.Entry(f.CountField, f.Name)
+		}
+		p("{Name: %q, Filter: %q, Type: %s", f.Name, name, typ)
 		if floating {
 			p(", Floating: true, Tag: %d", f.Tag)
 			if f.Max > 0 {
@@ -186,10 +193,27 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// filterName mirrors dissect.FilterName (kept apart so the generator does not
-// import the package it generates).
-func filterName(name string) string {
-	return "cti." + ident(name)
+// repeatedEntries finds the repeated floating groups (count field, field
+// name) whose field name a fixed field of the same message also has
+// (AGENT_STATE_EVENT: a fixed CSQID and numCSQs floating ones). Such
+// entries are named by naming.Entry in every message that repeats them,
+// so one group keeps one name, and the fixed field keeps the plain name.
+func repeatedEntries(ms []message) map[[2]string]bool {
+	out := map[[2]string]bool{}
+	for _, m := range ms {
+		fixed := map[string]bool{}
+		for _, f := range m.Fixed {
+			if f.Name != "reserved" {
+				fixed[f.Name] = true
+			}
+		}
+		for _, f := range m.Floating {
+			if f.Repeats && fixed[f.Name] {
+				out[[2]string{f.CountField, f.Name}] = true
+			}
+		}
+	}
+	return out
 }
 
 // varName is name behind a dialect prefix: "ucce" + "catalogTags" gives
