@@ -105,10 +105,11 @@ func (m *MessageDef) String() string { return m.Name }
 
 // TagDef is an entry of the global FieldDataID table.
 type TagDef struct {
-	Tag  uint16
-	Name string
-	Type Type
-	Max  int
+	Tag    uint16
+	Name   string
+	Type   Type
+	Max    int
+	Filter string // filter name of the tag where a message does not declare it
 }
 
 // A Catalog is one dialect's message, tag, enum and mask tables, linked
@@ -264,10 +265,10 @@ func Enums() []*Table { return catalogEnums }
 func Masks() []*Table { return catalogMasks }
 
 // FilterName turns a field name into its stable filter name: "cti." plus the
-// name with everything but letters, digits and '_' removed (see
-// internal/naming). The entries of a repeated group named like a fixed
-// field of their message have names of their own (FieldDef.Filter, e.g.
-// cti.CSQs.CSQID).
+// name with everything but letters, digits and '_' removed, first letter
+// upper-cased (see internal/naming). The entries of a repeated group named
+// like a fixed field of their message have names of their own
+// (FieldDef.Filter, e.g. cti.CSQs.CSQID).
 func FilterName(name string) string { return naming.Filter(name) }
 
 func init() {

@@ -219,3 +219,22 @@ func TestFieldsCSQEntries(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldsOldSpellings: -Y and -e take the names ctishark used before
+// names were made UpperCamel, print what the new names print, and say on
+// standard error which name to use.
+func TestFieldsOldSpellings(t *testing.T) {
+	old := run(t, false, nil, "-T", "fields", "-Y", "cti.agentState || cti.numCSQs", "-e", "cti.numCSQs", "-e", "cti.lineType", sampleCap)
+	now := run(t, false, nil, "-T", "fields", "-Y", "cti.AgentState || cti.NumCSQs", "-e", "cti.NumCSQs", "-e", "cti.LineType", sampleCap)
+	if old.e != nil || now.e != nil || old.out != now.out || now.out == "" {
+		t.Fatalf("old names: %v %q\nnew names: %v %q", old.e, old.out[:min(80, len(old.out))], now.e, now.out[:min(80, len(now.out))])
+	}
+	for _, want := range []string{"-Y: cti.agentState is now called cti.AgentState", "-Y: cti.numCSQs is now called cti.NumCSQs", "-e: cti.numCSQs is now called cti.NumCSQs", "-e: cti.lineType is now called cti.LineType"} {
+		if !strings.Contains(old.err, want) {
+			t.Errorf("stderr %q lacks %q", old.err, want)
+		}
+	}
+	if now.err != "" {
+		t.Errorf("new names: stderr %q", now.err)
+	}
+}

@@ -5,6 +5,7 @@
 package view
 
 import (
+	"fmt"
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
@@ -15,6 +16,8 @@ import (
 
 // Options are the shared flags, as given and as resolved by Validate.
 type Options struct {
+	fieldHints []string // -e notes for the user (old spellings of field names)
+
 	Format      string
 	Verbose     bool
 	Hex         bool
@@ -66,6 +69,10 @@ func (o *Options) Validate(cmd *cobra.Command, ios *iostreams.IOStreams) error {
 	}
 	if err := o.Options.Validate(); err != nil {
 		return err
+	}
+	o.Options.PrintHints(ios.ErrOut)
+	for _, h := range o.fieldHints {
+		fmt.Fprintf(ios.ErrOut, "ctishark: %s\n", h)
 	}
 	explicitFormat := cmd.Flags().Changed("format")
 	if o.Verbose {

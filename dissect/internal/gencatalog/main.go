@@ -38,6 +38,7 @@ func main() {
 	// prefix keeps a second dialect's identifiers apart from UCCX's, which
 	// keep their historical names (genlua and the runtime read them).
 	prefix := flag.String("prefix", "", "prefix of the generated identifiers (empty for UCCX)")
+	shared := flag.String("shared", "", "catalog whose filter names win when this one spells one with other letter case (UCCX's, for UCCE)")
 	flag.Parse()
 	raw, err := os.ReadFile(*in)
 	check(err)
@@ -66,6 +67,7 @@ func main() {
 		p("}\n\n")
 	}
 	entries := repeatedEntries(c.Messages)
+	spell := spelling(*shared)
 	emitField := func(f field, floating bool) {
 		typ, ok := types[f.Type]
 		if !ok {
@@ -75,7 +77,7 @@ func main() {
 		if floating && f.Repeats && entries[[2]string{f.CountField, f.Name}] {
 			name = naming.Entry(f.CountField, f.Name)
 		}
-		p("{Name: %q, Filter: %q, Type: %s", f.Name, name, typ)
+		p("{Name: %q, Filter: %q, Type: %s", f.Name, spell(name), typ)
 		if floating {
 			p(", Floating: true, Tag: %d", f.Tag)
 			if f.Max > 0 {
@@ -132,7 +134,7 @@ func main() {
 	}
 	p("}\n\nvar %s = []TagDef{\n", varName(*prefix, "catalogTags"))
 	for _, t := range c.Tags {
-		p("{%d, %q, %s, %d},\n", t.Tag, t.Name, types[t.Type], t.Max)
+		p("{%d, %q, %s, %d, %q},\n", t.Tag, t.Name, types[t.Type], t.Max, spell(naming.Filter(t.Name)))
 	}
 	p("}\n")
 	if *prefix == "" {
@@ -191,6 +193,44 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// spelling returns what a filter name becomes: the spelling the shared
+// catalog (file; "" for none) gives a name equal but for letter case
+// (UCCE's CTIClientTimestamp is UCCX's CTIClientTimeStamp, tag 24), so
+// the dialects share one name and no two names differ by case alone.
+func spelling(file string) func(string) string {
+	if file == "" {
+		return func(s string) string { return s }
+	}
+	raw, err := os.ReadFile(file)
+	check(err)
+	var c catalog
+	check(json.Unmarshal(raw, &c))
+	entries := repeatedEntries(c.Messages)
+	names := map[string]string{}
+	add := func(n string) { names[strings.ToLower(n)] = n }
+	for _, m := range c.Messages {
+		for _, f := range m.Fixed {
+			add(naming.Filter(f.Name))
+		}
+		for _, f := range m.Floating {
+			if f.Repeats && entries[[2]string{f.CountField, f.Name}] {
+				add(naming.Entry(f.CountField, f.Name))
+			} else {
+				add(naming.Filter(f.Name))
+			}
+		}
+	}
+	for _, t := range c.Tags {
+		add(naming.Filter(t.Name))
+	}
+	return func(s string) string {
+		if n, ok := names[strings.ToLower(s)]; ok {
+			return n
+		}
+		return s
+	}
 }
 
 // repeatedEntries finds the repeated floating groups (count field, field
