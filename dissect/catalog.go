@@ -3,7 +3,8 @@ package dissect
 import (
 	"fmt"
 	"sort"
-	"strings"
+
+	"github.com/ctishark/ctishark/dissect/internal/naming"
 )
 
 // Named is one value of an enum table or one bit of a mask table.
@@ -104,10 +105,11 @@ func (m *MessageDef) String() string { return m.Name }
 
 // TagDef is an entry of the global FieldDataID table.
 type TagDef struct {
-	Tag  uint16
-	Name string
-	Type Type
-	Max  int
+	Tag    uint16
+	Name   string
+	Type   Type
+	Max    int
+	Filter string // filter name of the tag where a message does not declare it
 }
 
 // A Catalog is one dialect's message, tag, enum and mask tables, linked
@@ -263,17 +265,11 @@ func Enums() []*Table { return catalogEnums }
 func Masks() []*Table { return catalogMasks }
 
 // FilterName turns a field name into its stable filter name: "cti." plus the
-// name with everything but letters, digits and '_' removed.
-func FilterName(name string) string {
-	var b strings.Builder
-	b.WriteString("cti.")
-	for _, r := range name {
-		if r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// name with everything but letters, digits and '_' removed, first letter
+// upper-cased (see internal/naming). The entries of a repeated group named
+// like a fixed field of their message have names of their own
+// (FieldDef.Filter, e.g. cti.CSQs.CSQID).
+func FilterName(name string) string { return naming.Filter(name) }
 
 func init() {
 	for _, c := range Catalogs() {

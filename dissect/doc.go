@@ -21,5 +21,5 @@
 package dissect
 
 //go:generate go run ./internal/gencatalog -in catalog.json -out zcatalog.go
-//go:generate go run ./internal/gencatalog -in catalog-ucce.json -out zcatalog_ucce.go -prefix ucce
+//go:generate go run ./internal/gencatalog -in catalog-ucce.json -out zcatalog_ucce.go -prefix ucce -shared catalog.json
 //go:generate go run ./internal/genlua -out ../cmd/wiresharkplugin/zcti.lua

@@ -141,7 +141,7 @@ func (c *Catalog) linkForeign() {
 	c.foreign = map[uint16]*FieldDef{}
 	for i := range c.tags {
 		t := &c.tags[i]
-		fd := &FieldDef{Name: t.Name, Filter: FilterName(t.Name), Type: t.Type, Max: t.Max, Tag: t.Tag, Floating: true,
+		fd := &FieldDef{Name: t.Name, Filter: t.Filter, Type: t.Type, Max: t.Max, Tag: t.Tag, Floating: true,
 			Secret: secret[t.Tag], countFixed: -1, countFloat: -1}
 		if needsSubFilters(fd) {
 			fd.sub = newSubFilters(fd.Filter)

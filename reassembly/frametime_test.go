@@ -281,3 +281,55 @@ func TestGapDeclaredAtClose(t *testing.T) {
 		})
 	}
 }
+
+// TestStreamEventsNotAfterNextFrame: a Gap, and the Skipped bytes before
+// it (a frame header cut by the hole), are stamped no later than the next
+// frame of the same connection, however late the hole is given up: here
+// by the hole timeout in one case and at the end of the capture in the
+// other, both well after the frame behind the hole arrived. (The Skipped
+// event used to carry the time of the packet being processed.)
+func TestStreamEventsNotAfterNextFrame(t *testing.T) {
+	m3, m4, m5 := Msg(3, 20), Msg(4, 10), Msg(5, 8)
+	for _, late := range []time.Duration{5 * time.Second, 0} {
+		c := conv()
+		c.Handshake()
+		c.Send(true, m3)
+		c.Send(true, append(slices.Clone(m4), m5[:5]...)) // m5's header cut by the hole
+		c.CSeq += uint32(len(m5) - 5)                     // the rest of m5: never captured
+		c.Send(true, m3)
+		if late > 0 {
+			c.T = c.T.Add(late)
+			c.Send(false, m4) // the other side, after the hole timeout
+		}
+		res := runBytes(t, Pcap(Ethernet, c.Segs), reassembly.Options{})
+		if res.err != nil {
+			t.Fatal(res.err)
+		}
+		var pending []reassembly.Event // events not yet followed by a frame
+		kinds := map[reassembly.EventKind]bool{}
+		// Walk items in order with frames and events side by side.
+		fi, ei := 0, 0 // next of res.frames, res.events
+		for _, line := range res.items {
+			if strings.Contains(line, " n") && strings.Contains(line, " p[") {
+				f := res.frames[fi]
+				fi++
+				for _, e := range pending {
+					if e.Conn.Index == f.Conn.Index && e.Time.After(f.Time) {
+						t.Errorf("late %v: %s at %v, after the next frame of its connection at %v", late, e.Kind, e.Time, f.Time)
+					}
+				}
+				pending = pending[:0]
+				continue
+			}
+			e := res.events[ei]
+			ei++
+			if e.Kind == reassembly.Gap || e.Kind == reassembly.Skipped {
+				kinds[e.Kind] = true
+				pending = append(pending, e)
+			}
+		}
+		if !kinds[reassembly.Gap] || !kinds[reassembly.Skipped] {
+			t.Errorf("late %v: items %v, want a gap and a skip", late, res.items)
+		}
+	}
+}

@@ -35,8 +35,14 @@ type Reassembler struct {
 	eventOut Event
 	itemOut  Item
 	pkt      int // packet being processed (0 while flushing at the end)
-	onePkt   [1]int
-	pkts     []int
+	// While a lost hole is declared, the events it causes (bytes before
+	// it skipped) carry the gap's packet and time, not the current ones:
+	// stamped later, they would sort after the messages behind the gap.
+	stamped bool
+	stampPk int
+	stampTS time.Time
+	onePkt  [1]int
+	pkts    []int
 
 	freeBufs [][]byte
 
@@ -359,6 +365,10 @@ func (r *Reassembler) Close(fn func(*Item) error) error {
 
 // event hands an event about the packet being processed to the callback.
 func (r *Reassembler) event(c *conn, s int, k EventKind, n, off int64, text string) {
+	if r.stamped {
+		r.eventAt(c, s, k, n, off, r.stampPk, r.stampTS, text)
+		return
+	}
 	r.eventAt(c, s, k, n, off, r.curPkt(), r.now, text)
 }
 

@@ -148,8 +148,10 @@ func (r *Reassembler) lost(c *conn, s int, at, n int64, pkt int, ts time.Time, w
 	if h.mode == modeFrame && h.want > 0 && h.bufOff+int64(h.want) >= at+n {
 		hint = h.bufOff + int64(h.want)
 	}
+	r.stamped, r.stampPk, r.stampTS = true, pkt, ts
 	r.settle(c, s, true)
 	r.cutPartial(c, s, "lost segment")
+	r.stamped = false
 	r.stats.Gaps++
 	r.stats.GapBytes += n
 	r.eventAt(c, s, Gap, n, at, pkt, ts, why)

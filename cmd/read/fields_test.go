@@ -2,6 +2,7 @@ package read
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"github.com/ctishark/ctishark/cmd/internal/testutil"
 	"strings"
@@ -144,5 +145,96 @@ func TestFieldsAliases(t *testing.T) {
 	}
 	if want := "frame.number\ttcp.stream\n" + b.out; a.out != want || b.out == "" {
 		t.Errorf("aliases:\n%s\nwant\n%s", a.out, want)
+	}
+}
+
+// TestFieldsCSQEntries: AGENT_STATE_EVENT carries a CSQID in its fixed
+// part (the CSQ whose state changed) and one per CSQ of the agent in its
+// floating part. -e cti.CSQID prints the fixed one only, -e cti.CSQs.CSQID
+// the floating ones, and -E occurrence picks among those; each line is
+// checked against the fields the JSON view gives the same message.
+func TestFieldsCSQEntries(t *testing.T) {
+	const expr = "cti.msg_type == AGENT_STATE_EVENT && cti.CSQs.CSQID"
+	js := run(t, false, nil, "-T", "jsonl", "-Y", expr, sampleCap)
+	if js.e != nil {
+		t.Fatal(js.e, js.err)
+	}
+	var fixed, entries []string
+	several := false // some message lists more than one CSQ
+	for _, l := range strings.Split(strings.TrimSpace(js.out), "\n") {
+		var m struct {
+			Fields []struct {
+				Name   string `json:"name"`
+				Filter string `json:"filter"`
+				Tag    int    `json:"tag"`
+				Value  any    `json:"value"`
+			} `json:"fields"`
+		}
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatal(err)
+		}
+		var f, e []string
+		for _, fl := range m.Fields {
+			if fl.Name != "CSQID" {
+				continue
+			}
+			v := fmt.Sprint(fl.Value)
+			switch {
+			case fl.Tag == 0 && fl.Filter == "cti.CSQID":
+				f = append(f, v)
+			case fl.Tag == 62 && fl.Filter == "cti.CSQs.CSQID":
+				e = append(e, v)
+			default:
+				t.Fatalf("CSQID field %+v: want cti.CSQID in the fixed part, cti.CSQs.CSQID for tag 62", fl)
+			}
+		}
+		if len(f) != 1 || len(e) == 0 {
+			t.Fatalf("message with fixed CSQIDs %v and entries %v, want one and some", f, e)
+		}
+		several = several || len(e) > 1
+		fixed = append(fixed, f[0])
+		entries = append(entries, strings.Join(e, ","))
+	}
+	if !several {
+		t.Fatalf("%s: no message with several CSQs (%d messages)", expr, len(fixed))
+	}
+	pick := map[string]func(string) string{
+		"a": func(s string) string { return s },
+		"f": func(s string) string { a, _, _ := strings.Cut(s, ","); return a },
+		"l": func(s string) string { return s[strings.LastIndex(s, ",")+1:] },
+	}
+	for occ, fn := range pick {
+		r := run(t, false, nil, "-T", "fields", "-Y", expr, "-e", "cti.CSQID", "-e", "cti.CSQs.CSQID", "-E", "occurrence="+occ, sampleCap)
+		if r.e != nil {
+			t.Fatal(r.e, r.err)
+		}
+		lines := strings.Split(strings.TrimSuffix(r.out, "\n"), "\n")
+		if len(lines) != len(fixed) {
+			t.Fatalf("occurrence=%s: %d lines, want %d", occ, len(lines), len(fixed))
+		}
+		for i, l := range lines {
+			if want := fixed[i] + "\t" + fn(entries[i]); l != want {
+				t.Errorf("occurrence=%s line %d: %q, want %q", occ, i+1, l, want)
+			}
+		}
+	}
+}
+
+// TestFieldsOldSpellings: -Y and -e take the names ctishark used before
+// names were made UpperCamel, print what the new names print, and say on
+// standard error which name to use.
+func TestFieldsOldSpellings(t *testing.T) {
+	old := run(t, false, nil, "-T", "fields", "-Y", "cti.agentState || cti.numCSQs", "-e", "cti.numCSQs", "-e", "cti.lineType", sampleCap)
+	now := run(t, false, nil, "-T", "fields", "-Y", "cti.AgentState || cti.NumCSQs", "-e", "cti.NumCSQs", "-e", "cti.LineType", sampleCap)
+	if old.e != nil || now.e != nil || old.out != now.out || now.out == "" {
+		t.Fatalf("old names: %v %q\nnew names: %v %q", old.e, old.out[:min(80, len(old.out))], now.e, now.out[:min(80, len(now.out))])
+	}
+	for _, want := range []string{"-Y: cti.agentState is now called cti.AgentState", "-Y: cti.numCSQs is now called cti.NumCSQs", "-e: cti.numCSQs is now called cti.NumCSQs", "-e: cti.lineType is now called cti.LineType"} {
+		if !strings.Contains(old.err, want) {
+			t.Errorf("stderr %q lacks %q", old.err, want)
+		}
+	}
+	if now.err != "" {
+		t.Errorf("new names: stderr %q", now.err)
 	}
 }

@@ -1,6 +1,9 @@
 package filter
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // aliases are the generic Wireshark field names a tshark user types out
 // of habit, mapped to the cti. field that means the same on a CTI
@@ -21,13 +24,26 @@ var aliases = map[string]string{
 	"ipv6.dst":            "cti.dst",
 }
 
-// Canonical is the cti. name a field name stands for: itself, or the cti.
-// field a generic Wireshark alias (frame.number, ip.addr...) means.
+// Canonical is the cti. name a field name stands for: itself, the cti.
+// field a generic Wireshark alias (frame.number, ip.addr...) means, or
+// the name an old spelling (cti.lineType) now has.
 func Canonical(name string) string {
 	if c, ok := aliases[name]; ok {
 		return c
 	}
+	if c, ok := Renamed(name); ok {
+		return c
+	}
 	return name
+}
+
+// RenameHint tells a user who typed an old spelling of a field name the
+// name to use ("" when name is not an old spelling).
+func RenameHint(name string) string {
+	if c, ok := Renamed(name); ok {
+		return fmt.Sprintf("%s is now called %s (the old name still works)", name, c)
+	}
+	return ""
 }
 
 // genericHint explains an unknown name from another Wireshark protocol.

@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/ctishark/ctishark/dissect/record"
@@ -15,9 +16,10 @@ type node func(t *Target) bool
 
 // Filter is a compiled display filter. It is safe for concurrent use.
 type Filter struct {
-	expr string
-	root node
-	refs []string
+	expr  string
+	root  node
+	refs  []string
+	hints []string
 }
 
 // Compile parses and checks a display filter. Errors are *SyntaxError.
@@ -45,8 +47,18 @@ func Compile(expr string) (*Filter, error) {
 		refs = append(refs, r)
 	}
 	sort.Strings(refs)
-	return &Filter{expr: expr, root: root, refs: refs}, nil
+	var hints []string
+	for _, old := range p.renamed {
+		if h := RenameHint(old); h != "" && !slices.Contains(hints, h) {
+			hints = append(hints, h)
+		}
+	}
+	return &Filter{expr: expr, root: root, refs: refs, hints: hints}, nil
 }
+
+// Hints are notes for the user about a filter that compiled: an old
+// spelling of a field name, with the name it now has.
+func (f *Filter) Hints() []string { return slices.Clone(f.hints) }
 
 // Match reports whether t passes the filter.
 func (f *Filter) Match(t *Target) bool { return f.root(t) }

@@ -81,22 +81,27 @@ func TestOperatorsOnDecodedMessage(t *testing.T) {
 func TestMultiOccurrence(t *testing.T) {
 	tg := &Target{Msg: agentState(t)} // CSQID 10 (fixed), 5, 7 (floating)
 	checkMatches(t, tg, []matchCase{
+		// The fixed CSQID and the per-CSQ entries have names of their own.
 		{"cti.CSQID == 10", true},
-		{"cti.CSQID == 5", true},
-		{"cti.CSQID == 7", true},
-		{"cti.CSQID == 6", false},
-		{"cti.CSQID != 6", true},
-		{"cti.CSQID != 5", false},
-		{"cti.CSQID ~= 5", true},
-		{"cti.CSQID any_ne 5", true},
-		{"cti.CSQID === 5", false},
-		{"cti.CSQID all_eq 5", false},
-		{"cti.CSQID > 9", true},
-		{"cti.CSQID < 5", false},
-		{"cti.CSQID in {6..8}", true},
-		{"cti.CSQID not in {6..8}", false},
-		{"cti.CSQID not in {1 2}", true},
-		{"!(cti.CSQID == 7)", false},
+		{"cti.CSQID == 5", false},
+		{"cti.CSQs.CSQID == 10", false},
+		{"cti.CSQID === 10", true},
+		{"cti.CSQs.CSQID == 5", true},
+		{"cti.CSQs.CSQID == 7", true},
+		{"cti.CSQs.CSQID == 6", false},
+		{"cti.CSQs.CSQID != 6", true},
+		{"cti.CSQs.CSQID != 5", false},
+		{"cti.CSQs.CSQID ~= 5", true},
+		{"cti.CSQs.CSQID any_ne 5", true},
+		{"cti.CSQs.CSQID === 5", false},
+		{"cti.CSQs.CSQID all_eq 5", false},
+		{"cti.CSQs.CSQID > 6", true},
+		{"cti.CSQs.CSQID > 7", false},
+		{"cti.CSQs.CSQID < 5", false},
+		{"cti.CSQs.CSQID in {6..8}", true},
+		{"cti.CSQs.CSQID not in {6..8}", false},
+		{"cti.CSQs.CSQID not in {1 2}", true},
+		{"!(cti.CSQs.CSQID == 7)", false},
 	})
 	// === is true when the only occurrence equals; != and === need the field.
 	one := &Target{Msg: decoded(t, 13, "AGENT_STATE_EVENT", fx("CSQID", u32(4)))}

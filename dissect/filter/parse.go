@@ -21,6 +21,8 @@ type parser struct {
 	i     int
 	depth int
 	refs  map[string]bool
+	// old spellings of field names met (cti.lineType), for Hints
+	renamed []string
 }
 
 // maxDepth bounds nesting so a hostile filter cannot exhaust the stack.
@@ -158,7 +160,11 @@ func (p *parser) parseTest() (node, error) {
 	if ft.kind != tWord || relops[ft.text] != "" || isKeyword(ft.text) {
 		return nil, p.errAt(ft.pos, "expected a field name, got "+describeTok(ft))
 	}
-	// tshark habits: frame.number, ip.addr... mean their cti. field.
+	// tshark habits: frame.number, ip.addr... mean their cti. field; old
+	// spellings (cti.lineType) their new name.
+	if _, ok := Renamed(ft.text); ok {
+		p.renamed = append(p.renamed, ft.text)
+	}
 	ft.text = Canonical(ft.text)
 	s := lookupSpec(ft.text)
 	if s == nil {

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/internal/naming"
 	"github.com/ctishark/ctishark/dissect/record"
 )
 
@@ -57,9 +58,10 @@ type spec struct {
 }
 
 var registry struct {
-	once   sync.Once
-	byName map[string]*spec
-	list   []FieldInfo
+	once    sync.Once
+	byName  map[string]*spec
+	list    []FieldInfo
+	renamed map[string]string // old spelling -> filter name (see legacyNames)
 }
 
 // Fields returns every filterable field, sorted by name. The slice is the
@@ -141,7 +143,7 @@ func buildRegistry() {
 		// A known tag sent in a message that does not define it is
 		// decoded under the tag table's name.
 		for _, t := range cat.Tags() {
-			if name := dissect.FilterName(t.Name); keep(name) {
+			if name := t.Filter; keep(name) {
 				c := get(name)
 				c.types[t.Type] = true
 				c.tags[t.Tag] = true
@@ -153,6 +155,25 @@ func buildRegistry() {
 	uccx := map[string]bool{}
 	for name := range cs {
 		uccx[name] = true
+	}
+	// A name both dialects use still decodes UCCE's values with UCCE's
+	// tables: a value name is looked up in the table of the field it is
+	// compared with (cti.LineType: UCCX's two, UCCE's thirteen).
+	ucceTables := map[string]*collect{}
+	for _, m := range dissect.CatalogFor(dissect.DialectUCCE).Messages() {
+		for _, list := range [][]dissect.FieldDef{m.Fixed, m.Floating} {
+			for i := range list {
+				if fd := &list[i]; uccx[fd.Filter] && (fd.Enum != nil || fd.Mask != nil) {
+					c := ucceTables[fd.Filter]
+					if c == nil {
+						c = &collect{}
+						ucceTables[fd.Filter] = c
+					}
+					c.enums = addTable(c.enums, fd.Enum)
+					c.masks = addTable(c.masks, fd.Mask)
+				}
+			}
+		}
 	}
 	addCatalog(dissect.CatalogFor(dissect.DialectUCCE), func(name string) bool {
 		if uccx[name] {
@@ -168,6 +189,14 @@ func buildRegistry() {
 		s.info = FieldInfo{Name: name, Type: typeNames(c.types), Messages: sortedKeys(c.msgs), Description: describe(c), UCCEOnly: c.ucceOnly}
 		s.kind = kindOf(c.types)
 		s.info.Enum, s.info.Mask = enumValues(c.enums, c.masks)
+		if u := ucceTables[name]; u != nil {
+			for _, t := range u.enums {
+				s.enums = addTable(s.enums, t)
+			}
+			for _, t := range u.masks {
+				s.masks = addTable(s.masks, t)
+			}
+		}
 		reg[name] = s
 		if c.deviceID {
 			reg[name+".primary"] = &spec{parent: name, kind: kString, info: FieldInfo{Name: name + ".primary", Type: "STRING", Messages: s.info.Messages, UCCEOnly: c.ucceOnly,
@@ -215,7 +244,43 @@ func buildRegistry() {
 		list = append(list, s.info)
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
-	registry.byName, registry.list = reg, list
+	registry.byName, registry.list, registry.renamed = reg, list, legacyNames(reg)
+}
+
+// legacyNames maps the filter names that ctishark used before names were
+// made UpperCamel and unique regardless of case (cti.lineType,
+// cti.agentState, cti.clientPort, cti.numCSQs) to today's, so the filters
+// users wrote still compile (with a hint naming the new spelling). An old
+// spelling that is still a name keeps its meaning: cti.CSQID is the fixed
+// field, the floating entries are cti.CSQs.CSQID.
+func legacyNames(reg map[string]*spec) map[string]string {
+	out := map[string]string{}
+	add := func(name, filter string) {
+		if old := naming.Legacy(name); old != filter && reg[old] == nil && reg[filter] != nil {
+			out[old] = filter
+		}
+	}
+	for _, cat := range dissect.Catalogs() {
+		for _, m := range cat.Messages() {
+			for _, list := range [][]dissect.FieldDef{m.Fixed, m.Floating} {
+				for i := range list {
+					add(list[i].Name, list[i].Filter)
+				}
+			}
+		}
+		for _, t := range cat.Tags() {
+			add(t.Name, t.Filter)
+		}
+	}
+	return out
+}
+
+// Renamed is the filter name an old spelling of a field name now has
+// (cti.lineType: cti.LineType).
+func Renamed(name string) (string, bool) {
+	registry.once.Do(buildRegistry)
+	n, ok := registry.renamed[name]
+	return n, ok
 }
 
 func typeNames(ts map[dissect.Type]bool) string {

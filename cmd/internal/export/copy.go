@@ -13,6 +13,12 @@ import (
 // packets written and the first read error, or the first write error as
 // a *WriteError (the output is broken; reading on is pointless).
 func Copy(w Writer, src *reassembly.Source, keep *Set) (int, error) {
+	return copyPackets(w, src, keep, nil)
+}
+
+// copyPackets is Copy with every packet read (kept or not) shown to see,
+// when set, which returns what to write in place of a kept one.
+func copyPackets(w Writer, src *reassembly.Source, keep *Set, see func(p *reassembly.Packet, kept bool) *reassembly.Packet) (int, error) {
 	last := keep.Max()
 	written := 0
 	for written < keep.Len() {
@@ -26,8 +32,13 @@ func Copy(w Writer, src *reassembly.Source, keep *Set) (int, error) {
 		if p.Num > last {
 			break
 		}
-		if keep.Has(p.Num) {
-			if err := w.WritePacket(&p); err != nil {
+		kept := keep.Has(p.Num)
+		out := &p
+		if see != nil {
+			out = see(&p, kept)
+		}
+		if kept {
+			if err := w.WritePacket(out); err != nil {
 				return written, &WriteError{err}
 			}
 			written++

@@ -18,14 +18,30 @@ type Stats struct {
 }
 
 // Filtered writes the capture packets that carried the messages the
-// pipeline hands out (every segment of each, in capture order, unchanged)
-// to w. Each input is read twice: once through the pipeline to learn which
+// pipeline hands out (every segment of each, in capture order) to w.
+// Without a filter (popts.Filter nil) they are copied unchanged. With one,
+// the TCP sequence and acknowledgement numbers of the kept packets are
+// renumbered so that each direction's kept segments are contiguous (see
+// renumber.go): read back, the file shows the kept messages in order,
+// without the gaps the left-out packets would otherwise leave. Each input is read twice: once through the pipeline to learn which
 // packet numbers carried matching messages, once raw to copy those
 // packets. Standard input, a FIFO or any other input that is not a
 // regular file cannot be read twice, so it is first spooled to a
 // temporary file. Inputs that cannot be read are reported through
 // in.OnError and make failed true; the others are still written.
 func Filtered(w Writer, in pipeline.Inputs, popts pipeline.Options) (st Stats, failed bool, err error) {
+	var torn tornFrames
+	if match := popts.Filter; match != nil {
+		popts.Filter = func(r *pipeline.Record) bool {
+			if match(r) {
+				return true
+			}
+			if r.Msg != nil {
+				torn.add(r.Frame.Pkts)
+			}
+			return false
+		}
+	}
 	p := pipeline.New(popts)
 	report := func(name string, e error) {
 		failed = true
@@ -57,6 +73,7 @@ func Filtered(w Writer, in pipeline.Inputs, popts pipeline.Options) (st Stats, f
 			path = tmp
 		}
 		var keep Set
+		torn = tornFrames{}
 		src, oerr := reassembly.OpenFile(path)
 		if oerr != nil {
 			report(display, pipeline.NewFileError(display, oerr))
@@ -85,7 +102,11 @@ func Filtered(w Writer, in pipeline.Inputs, popts pipeline.Options) (st Stats, f
 			continue
 		}
 		popts.Limits.ApplySource(src)
-		n, cerr := Copy(w, src, &keep)
+		var see func(*reassembly.Packet, bool) *reassembly.Packet
+		if popts.Filter != nil && !torn.lost {
+			see = newRenumber(torn.pinned(&keep)).see
+		}
+		n, cerr := copyPackets(w, src, &keep, see)
 		src.Close()
 		st.Packets += n
 		var we *WriteError

@@ -7,6 +7,7 @@ package inputflags
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"strconv"
@@ -47,6 +48,9 @@ type Options struct {
 	Layout   dissect.Layout
 	Dialect  dissect.Dialect             // DialectUnknown = auto
 	Match    func(*pipeline.Record) bool // nil = keep every record
+	// FilterHints are notes on -Y for the user (an old spelling of a
+	// field name, with its new one); PrintHints writes them.
+	FilterHints []string
 
 	// DiagRules, set by a command (doctor's --rule/--skip), keeps only the
 	// doctor's rules whose code it accepts; nil runs them all.
@@ -87,7 +91,7 @@ func (o *Options) Validate() error {
 	if o.Dialect, err = dissect.ParseDialect(o.DialectName); err != nil {
 		return &factory.UsageError{Err: err}
 	}
-	if o.Match, err = CompileFilter(o.Filter); err != nil {
+	if o.Match, o.FilterHints, err = compileFilter(o.Filter); err != nil {
 		return err
 	}
 	for _, l := range []struct {
@@ -234,12 +238,25 @@ const filterUsage = "display `FILTER`: only messages matching it (Wireshark synt
 // everything). A bad filter is a usage error whose text points at the
 // offending position.
 func CompileFilter(expr string) (func(*pipeline.Record) bool, error) {
+	m, _, err := compileFilter(expr)
+	return m, err
+}
+
+// compileFilter is CompileFilter that also returns the filter's hints.
+func compileFilter(expr string) (func(*pipeline.Record) bool, []string, error) {
 	if expr == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	f, err := filter.Compile(expr)
 	if err != nil {
-		return nil, factory.Usagef("-Y: %w", err)
+		return nil, nil, factory.Usagef("-Y: %w", err)
 	}
-	return pipeline.Matcher(f), nil
+	return pipeline.Matcher(f), f.Hints(), nil
+}
+
+// PrintHints writes the -Y hints to w (standard error), one a line.
+func (o *Options) PrintHints(w io.Writer) {
+	for _, h := range o.FilterHints {
+		fmt.Fprintf(w, "ctishark: -Y: %s\n", h)
+	}
 }

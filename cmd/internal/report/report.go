@@ -55,6 +55,7 @@ func Run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add f
 // late verdict on each request the look-ahead released before its answer
 // (pipeline.Options.OnVerdict).
 func RunVerdicts(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), verdict func(record.Verdict), write func(packets reassembly.Stats) error) error {
+	in.PrintHints(ios.ErrOut)
 	opts := in.Pipeline()
 	opts.Filter, opts.Lookahead, opts.OnVerdict = nil, true, verdict
 	// The reports keep counts, strings and record-level data, never a

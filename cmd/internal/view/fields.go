@@ -35,6 +35,9 @@ func (o *Options) validateFields() error {
 			msg, _, _ := strings.Cut(err.Error(), "\n")
 			return factory.Usagef("-e: %s (ctishark fields lists the names)", msg)
 		}
+		if h := filter.RenameHint(name); h != "" {
+			o.fieldHints = append(o.fieldHints, "-e: "+h)
+		}
 		// frame.number and the other generic aliases print their cti.
 		// field, under the name given.
 		fo.Fields = append(fo.Fields, filter.Canonical(name))

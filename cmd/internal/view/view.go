@@ -5,6 +5,7 @@
 package view
 
 import (
+	"fmt"
 	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
@@ -15,6 +16,8 @@ import (
 
 // Options are the shared flags, as given and as resolved by Validate.
 type Options struct {
+	fieldHints []string // -e notes for the user (old spellings of field names)
+
 	Format      string
 	Verbose     bool
 	Hex         bool
@@ -50,7 +53,7 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	fl.StringVar(&o.Color, "color", "auto", "colour `WHEN`: auto (on a terminal, unless NO_COLOR is set), always or never; always and never win over NO_COLOR")
 	fl.StringArrayVarP(&o.Fields, "field", "e", nil, "with -T fields: print field `NAME` (a filter name such as cti.AgentID, cti.num, cti.time_relative; repeatable, in output order)")
 	fl.StringArrayVarP(&o.FieldOpts, "field-option", "E", nil, "with -T fields, an output option `key=value`: separator=/t|/s|CHAR, header=y|n, quote=d|s|n, aggregator=,|/s|CHAR (between repeated values), occurrence=f|l|a|N (which of the repeated values), display=y|n (enum names instead of numbers)")
-	fl.StringVarP(&o.WriteFile, "write", "w", "", "write the capture packets carrying the (filtered) messages to `FILE` (pcapng if it ends in .pcapng, else pcap; - for standard output) instead of printing them")
+	fl.StringVarP(&o.WriteFile, "write", "w", "", "write the capture packets carrying the (filtered) messages to `FILE` (pcapng if it ends in .pcapng, else pcap; - for standard output) instead of printing them; with -Y the kept packets' TCP sequence numbers are renumbered so each stream reads back without holes")
 	addCompletions(cmd)
 }
 
@@ -66,6 +69,10 @@ func (o *Options) Validate(cmd *cobra.Command, ios *iostreams.IOStreams) error {
 	}
 	if err := o.Options.Validate(); err != nil {
 		return err
+	}
+	o.Options.PrintHints(ios.ErrOut)
+	for _, h := range o.fieldHints {
+		fmt.Fprintf(ios.ErrOut, "ctishark: %s\n", h)
 	}
 	explicitFormat := cmd.Flags().Changed("format")
 	if o.Verbose {

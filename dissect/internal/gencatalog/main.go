@@ -14,12 +14,14 @@ import (
 	"strings"
 
 	"github.com/ctishark/ctishark/dissect/internal/catalogfile"
+	"github.com/ctishark/ctishark/dissect/internal/naming"
 )
 
 type (
 	field   = catalogfile.Field
 	table   = catalogfile.Table
 	catalog = catalogfile.Catalog
+	message = catalogfile.Message
 )
 
 var classes = map[string]string{"session": "ClassSession", "failure": "ClassFailure", "config": "ClassConfig",
@@ -36,6 +38,7 @@ func main() {
 	// prefix keeps a second dialect's identifiers apart from UCCX's, which
 	// keep their historical names (genlua and the runtime read them).
 	prefix := flag.String("prefix", "", "prefix of the generated identifiers (empty for UCCX)")
+	shared := flag.String("shared", "", "catalog whose filter names win when this one spells one with other letter case (UCCX's, for UCCE)")
 	flag.Parse()
 	raw, err := os.ReadFile(*in)
 	check(err)
@@ -63,12 +66,18 @@ func main() {
 		}
 		p("}\n\n")
 	}
+	entries := repeatedEntries(c.Messages)
+	spell := spelling(*shared)
 	emitField := func(f field, floating bool) {
 		typ, ok := types[f.Type]
 		if !ok {
 			check(fmt.Errorf("unknown type %q of %s", f.Type, f.Name))
 		}
-		p("{Name: %q, Filter: %q, Type: %s", f.Name, filterName(f.Name), typ)
+		name := naming.Filter(f.Name)
+		if floating && f.Repeats && entries[[2]string{f.CountField, f.Name}] {
+			name = naming.Entry(f.CountField, f.Name)
+		}
+		p("{Name: %q, Filter: %q, Type: %s", f.Name, spell(name), typ)
 		if floating {
 			p(", Floating: true, Tag: %d", f.Tag)
 			if f.Max > 0 {
@@ -125,7 +134,7 @@ func main() {
 	}
 	p("}\n\nvar %s = []TagDef{\n", varName(*prefix, "catalogTags"))
 	for _, t := range c.Tags {
-		p("{%d, %q, %s, %d},\n", t.Tag, t.Name, types[t.Type], t.Max)
+		p("{%d, %q, %s, %d, %q},\n", t.Tag, t.Name, types[t.Type], t.Max, spell(naming.Filter(t.Name)))
 	}
 	p("}\n")
 	if *prefix == "" {
@@ -186,10 +195,65 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// filterName mirrors dissect.FilterName (kept apart so the generator does not
-// import the package it generates).
-func filterName(name string) string {
-	return "cti." + ident(name)
+// spelling returns what a filter name becomes: the spelling the shared
+// catalog (file; "" for none) gives a name equal but for letter case
+// (UCCE's CTIClientTimestamp is UCCX's CTIClientTimeStamp, tag 24), so
+// the dialects share one name and no two names differ by case alone.
+func spelling(file string) func(string) string {
+	if file == "" {
+		return func(s string) string { return s }
+	}
+	raw, err := os.ReadFile(file)
+	check(err)
+	var c catalog
+	check(json.Unmarshal(raw, &c))
+	entries := repeatedEntries(c.Messages)
+	names := map[string]string{}
+	add := func(n string) { names[strings.ToLower(n)] = n }
+	for _, m := range c.Messages {
+		for _, f := range m.Fixed {
+			add(naming.Filter(f.Name))
+		}
+		for _, f := range m.Floating {
+			if f.Repeats && entries[[2]string{f.CountField, f.Name}] {
+				add(naming.Entry(f.CountField, f.Name))
+			} else {
+				add(naming.Filter(f.Name))
+			}
+		}
+	}
+	for _, t := range c.Tags {
+		add(naming.Filter(t.Name))
+	}
+	return func(s string) string {
+		if n, ok := names[strings.ToLower(s)]; ok {
+			return n
+		}
+		return s
+	}
+}
+
+// repeatedEntries finds the repeated floating groups (count field, field
+// name) whose field name a fixed field of the same message also has
+// (AGENT_STATE_EVENT: a fixed CSQID and numCSQs floating ones). Such
+// entries are named by naming.Entry in every message that repeats them,
+// so one group keeps one name, and the fixed field keeps the plain name.
+func repeatedEntries(ms []message) map[[2]string]bool {
+	out := map[[2]string]bool{}
+	for _, m := range ms {
+		fixed := map[string]bool{}
+		for _, f := range m.Fixed {
+			if f.Name != "reserved" {
+				fixed[f.Name] = true
+			}
+		}
+		for _, f := range m.Floating {
+			if f.Repeats && fixed[f.Name] {
+				out[[2]string{f.CountField, f.Name}] = true
+			}
+		}
+	}
+	return out
 }
 
 // varName is name behind a dialect prefix: "ucce" + "catalogTags" gives

@@ -191,7 +191,7 @@ func (g *gen) tags() {
 	secret := secretNames()
 	g.p("C.tags = {\n")
 	for _, t := range dissect.Tags() {
-		g.p("  {tag = %d, name = %s, filter = %s, type = %s", t.Tag, q(t.Name), g.filter(dissect.FilterName(t.Name)), q(t.Type.String()))
+		g.p("  {tag = %d, name = %s, filter = %s, type = %s", t.Tag, q(t.Name), g.filter(t.Filter), q(t.Type.String()))
 		if t.Max > 0 {
 			g.p(", max = %d", t.Max)
 		}
@@ -201,7 +201,7 @@ func (g *gen) tags() {
 		if dissect.IsDeviceID(t.Name) {
 			g.p(", device_id = true")
 		}
-		g.subFilters(dissect.FilterName(t.Name), t.Type, dissect.IsDeviceID(t.Name))
+		g.subFilters(t.Filter, t.Type, dissect.IsDeviceID(t.Name))
 		g.p("},\n")
 	}
 	g.p("}\n\n")

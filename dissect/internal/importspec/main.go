@@ -77,6 +77,38 @@ var extraValues = map[string][]Named{
 	"AgentStateReasonCode": {{Value: 0, Name: "none"}},
 }
 
+// tagEnums finds, for each floating field (tag and name), the one enum the
+// spec gives it somewhere. A FloatingFieldDataID is one field wherever it
+// is sent, so a message page that names no value table for it means the
+// same table: ConnectedPartyDeviceType (tag 40) has ConnectionDeviceType
+// on the CALL_CONFERENCED_EVENT page and none on CALL_TRANSFERRED_EVENT's
+// or CONFERENCE_CALL_CONF's (../shared/spec/ccx-cti.json). A tag given
+// different tables (RecordType, tag 183) is left as each page says.
+func tagEnums(ms []srcMessage) map[string]string {
+	seen := map[string]map[string]bool{}
+	for _, m := range ms {
+		for _, f := range m.Floating {
+			if f.Enum == "" || f.Mask != "" {
+				continue
+			}
+			k := fmt.Sprintf("%d %s", f.Tag, f.Name)
+			if seen[k] == nil {
+				seen[k] = map[string]bool{}
+			}
+			seen[k][f.Enum] = true
+		}
+	}
+	out := map[string]string{}
+	for k, es := range seen {
+		if len(es) == 1 {
+			for e := range es {
+				out[k] = e
+			}
+		}
+	}
+	return out
+}
+
 // secrets are fields whose values must be masked in every output by default.
 var secrets = map[string]bool{"ClientPassword": true, "AgentPassword": true}
 
@@ -93,6 +125,7 @@ func main() {
 		fail(err)
 	}
 	c := Catalog{Comment: "Facts of the Unified CCX CTI protocol used by ctishark. Made by dissect/internal/importspec from the shared spec; edit there, then run go generate ./dissect."}
+	byTag := tagEnums(s.Messages)
 	for _, m := range s.Messages {
 		om := Message{Name: m.Name, Class: m.Class, Sender: m.Sender, Kind: m.Kind, Doubts: len(m.Doubts)}
 		if m.ID != nil {
@@ -105,7 +138,11 @@ func main() {
 			om.Fixed = append(om.Fixed, convField(f))
 		}
 		for _, f := range m.Floating {
-			om.Floating = append(om.Floating, convField(f))
+			of := convField(f)
+			if of.Enum == "" && of.Mask == "" && of.Name != "reserved" {
+				of.Enum = byTag[fmt.Sprintf("%d %s", f.Tag, f.Name)]
+			}
+			om.Floating = append(om.Floating, of)
 		}
 		if om.Fixed == nil {
 			om.Fixed = []Field{}
