@@ -81,6 +81,7 @@ func main() {
 	rounds := flag.Int("n", 3, "rounds; the best is kept")
 	only := flag.String("only", "", "measure only the commands whose name matches this regexp (the floor always runs)")
 	withTshark := flag.Bool("tshark", false, "also time tshark's hex-only pass, when tshark is installed")
+	base := flag.String("base", "", "also time every command with this (earlier) ctishark binary, interleaved, for before/after ratios in one run")
 	flag.Parse()
 	if *floor != "" {
 		check(runFloor(*floor))
@@ -104,16 +105,30 @@ func main() {
 			g.Stderr = os.Stderr
 			check(g.Run())
 		}
-		measure(self, abs, capture, *rounds, filter, *withTshark)
+		measure(self, abs, *base, capture, *rounds, filter, *withTshark)
 	}
 }
 
-func measure(self, bin, capture string, rounds int, filter *regexp.Regexp, withTshark bool) {
+func measure(self, bin, base, capture string, rounds int, filter *regexp.Regexp, withTshark bool) {
 	st, err := os.Stat(capture)
 	check(err)
 	mb := float64(st.Size()) / 1e6
 	msgs := countMessages(bin, capture)
 	js := jobs(self, bin, withTshark)
+	if base != "" {
+		// Each command of the base binary right after the same command of
+		// this one, so both see the same machine.
+		var both []job
+		for _, j := range js {
+			both = append(both, j)
+			if j.bin == "" {
+				b := j
+				b.name, b.bin = "(base) "+j.name, base
+				both = append(both, b)
+			}
+		}
+		js = both
+	}
 	res := make([]result, len(js))
 	for round := 0; round < rounds; round++ {
 		for i, j := range js {
@@ -136,6 +151,9 @@ func measure(self, bin, capture string, rounds int, filter *regexp.Regexp, withT
 	fmt.Println("| command | MB/s | messages/s | ÷ floor | peak RSS |")
 	fmt.Println("|---|---:|---:|---:|---:|")
 	floorRate := 0.0
+	if base != "" {
+		defer fmt.Printf("(base) rows: %s, each run right after the row above it.\n\n", version(base))
+	}
 	for i, j := range js {
 		r := res[i]
 		switch {
