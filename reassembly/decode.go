@@ -5,8 +5,8 @@ import (
 	"errors"
 	"time"
 
-	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
 )
 
 // segment is one decoded TCP segment. Address fields are 16-byte forms

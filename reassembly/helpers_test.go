@@ -3,7 +3,7 @@ package reassembly_test
 import (
 	"bytes"
 	"fmt"
-	"github.com/google/gopacket"
+	"github.com/gopacket/gopacket"
 	"strings"
 	"testing"
 

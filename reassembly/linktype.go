@@ -3,7 +3,7 @@ package reassembly
 import (
 	"fmt"
 
-	"github.com/google/gopacket/layers"
+	"github.com/gopacket/gopacket/layers"
 )
 
 // LinkType is a pcap LINKTYPE_ value. It is wider than gopacket's
