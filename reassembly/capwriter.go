@@ -7,9 +7,10 @@ import (
 	"io"
 )
 
-// The writers here are our own rather than gopacket's pcapgo writers
-// because gopacket v1.1.19 holds link types in 8 bits, and captures read
-// here may be Linux cooked v2 (276).
+// The writers here are our own rather than gopacket's pcapgo writers:
+// they take the link type from the first packet (the pcap header, a pcapng
+// interface per link type met), write nanosecond timestamps, and count
+// what they wrote for rotation.
 
 // capSnapLen is the snap length written in headers: the largest packet
 // the reader accepts.

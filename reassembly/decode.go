@@ -5,8 +5,8 @@ import (
 	"errors"
 	"time"
 
-	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
 )
 
 // segment is one decoded TCP segment. Address fields are 16-byte forms
@@ -32,8 +32,8 @@ type segment struct {
 type decoder struct {
 	eth   layers.Ethernet
 	dot1q layers.Dot1Q
-	sll   layers.LinuxSLL
-	sll2  LinuxSLL2
+	sll   linuxSLL
+	sll2  linuxSLL2
 	lo    layers.Loopback
 	ip4   layers.IPv4
 	ip6   layers.IPv6
@@ -63,7 +63,7 @@ func newDecoder() *decoder {
 	}
 	d.pEth = mk(layers.LayerTypeEthernet)
 	d.pSLL = mk(layers.LayerTypeLinuxSLL)
-	d.pSLL2 = mk(LayerTypeLinuxSLL2)
+	d.pSLL2 = mk(layers.LayerTypeLinuxSLL2)
 	d.pLo = mk(layers.LayerTypeLoopback)
 	d.pIP4 = mk(layers.LayerTypeIPv4)
 	d.pIP6 = mk(layers.LayerTypeIPv6)

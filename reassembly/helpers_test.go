@@ -3,9 +3,10 @@ package reassembly_test
 import (
 	"bytes"
 	"fmt"
-	"github.com/google/gopacket"
 	"strings"
 	"testing"
+
+	"github.com/gopacket/gopacket"
 
 	"github.com/ctishark/ctishark/reassembly"
 	"github.com/ctishark/ctishark/reassembly/ctitest"

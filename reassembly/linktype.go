@@ -1,13 +1,11 @@
 package reassembly
 
-import (
-	"fmt"
+import "fmt"
 
-	"github.com/google/gopacket/layers"
-)
-
-// LinkType is a pcap LINKTYPE_ value. It is wider than gopacket's
-// layers.LinkType (8 bits in v1.1.19), which cannot hold SLL2 (276).
+// LinkType is a pcap LINKTYPE_ value, 16 bits as in pcapng interface
+// blocks (gopacket's layers.LinkType has the same width). Our own type
+// names the link types the decoder knows and keeps gopacket out of the
+// API.
 type LinkType uint16
 
 // Link types we decode.
@@ -40,14 +38,4 @@ func (lt LinkType) String() string {
 		return s
 	}
 	return fmt.Sprintf("LinkType(%d)", uint16(lt))
-}
-
-// fromGopacketLinkType widens pcapgo's 8-bit link type. pcapng interface
-// blocks carry 16 bits, which pcapgo truncates; 276 (SLL2) arrives as 20,
-// a value no link type uses, so it is mapped back.
-func fromGopacketLinkType(lt layers.LinkType) LinkType {
-	if lt == layers.LinkType(LinkTypeSLL2&0xff) {
-		return LinkTypeSLL2
-	}
-	return LinkType(lt)
 }

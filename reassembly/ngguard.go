@@ -9,9 +9,11 @@ import (
 )
 
 // ngGuard sits between the file and pcapgo's pcapng reader and validates
-// every block before passing it on. pcapgo (v1.1.19) sizes buffers from
-// block and snap lengths read from the file and divides by a timestamp
-// resolution read from the file, so corrupt input could make it allocate
+// every block before passing it on. pcapgo sizes buffers from block,
+// option and snap lengths read from the file and keeps a table of every
+// interface declared; the guard bounds all of them by our own limits
+// (maxNgBlock, maxPacket, the interface table with ErrLimit) whatever
+// pcapgo checks itself, so corrupt input cannot make us allocate
 // gigabytes or panic. The guard only checks and forwards bytes; parsing
 // stays in pcapgo.
 type ngGuard struct {

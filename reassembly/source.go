@@ -11,8 +11,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // Packet is one link-layer packet read from a capture.
@@ -128,28 +128,19 @@ func OpenReader(r io.Reader) (*Source, error) {
 		s.ng = ng
 		s.format = "pcapng" + s.format
 	case 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1:
-		hdr, err := br.Peek(24)
-		if err != nil {
-			return nil, fmt.Errorf("pcap header: %w", err)
-		}
-		// Read the link type ourselves: gopacket v1.1.19 keeps it in a
-		// uint8, which would turn SLL2 (276) into 20. The upper bits hold
-		// FCS information, not the type.
-		var bo binary.ByteOrder = binary.LittleEndian
-		if m == 0xa1b2c3d4 || m == 0xa1b23c4d {
-			bo = binary.BigEndian
-		}
-		s.lt = LinkType(bo.Uint32(hdr[20:24]) & 0xffff)
-		snap := bo.Uint32(hdr[16:20])
 		pr, err := pcapgo.NewReader(br) // reuses br: it is already a large enough bufio.Reader
 		if err != nil {
 			return nil, fmt.Errorf("pcap: %w", err)
 		}
+		// The header's link type field is 32 bits; the upper ones hold FCS
+		// information, and pcapgo keeps the 16 bits of the type.
+		s.lt = LinkType(pr.LinkType())
 		// The header's snaplen sizes pcapgo's packet buffer and bounds each
-		// record: a corrupt one must not make us allocate gigabytes, and
-		// writers that put 0 or a too small value there should not make
-		// every record an error.
-		pr.SetSnaplen(min(max(snap, minSnap), maxPacket))
+		// record (pcapgo never bounds them below 256 KiB, libpcap's
+		// MAXIMUM_SNAPLEN, as tshark does): a corrupt one must not make us
+		// allocate gigabytes, and writers that put 0 or a too small value
+		// there should not make every record an error.
+		pr.SetSnaplen(min(max(pr.Snaplen(), minSnap), maxPacket))
 		s.pcap = pr
 		s.format = "pcap" + s.format
 	default:
@@ -225,7 +216,7 @@ func (s *Source) read() (p Packet, err error) {
 	lt := LinkTypeEthernet
 	if len(ci.AncillaryData) > 0 {
 		if v, ok := ci.AncillaryData[0].(layers.LinkType); ok {
-			lt = fromGopacketLinkType(v)
+			lt = LinkType(v)
 		}
 	}
 	return Packet{Data: data, Time: ci.Timestamp, Length: ci.Length, LinkType: lt}, nil

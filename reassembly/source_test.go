@@ -9,8 +9,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/ctishark/ctishark/reassembly"
 	. "github.com/ctishark/ctishark/reassembly/ctitest"

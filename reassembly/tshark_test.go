@@ -124,6 +124,11 @@ func TestAgainstTshark(t *testing.T) {
 	write("mixed.pcapng", PcapNG(Ethernet, segs))
 	write("hostile.pcap", hostileCapture())
 	write("modified.pcap", modified(Pcap(Ethernet, simpleConv(cli, srv)), true)) // Kuznetzov's variant
+	for _, tc := range cookedCases() {
+		write(tc.name+".pcap", tc.capture(false))
+		write(tc.name+"-ipv6.pcap", tc.capture(true))
+	}
+	write("ipv6-hop-by-hop-trailer.pcap", hopByHopTrailerCapture())
 
 	for _, p := range paths {
 		t.Run(filepath.Base(p), func(t *testing.T) {

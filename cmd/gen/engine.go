@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // Times inside the generator are microseconds since Config.Start, so every

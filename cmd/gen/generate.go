@@ -7,9 +7,9 @@ import (
 	"math/rand/v2"
 
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // Generate writes the capture described by cfg to w and reports what it

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // A small, independent reader of what Generate writes: it checks the packet

@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// PcapWriter writes a classic little-endian microsecond pcap by hand:
-// pcapgo's writer keeps the link type in 8 bits and cannot write SLL2.
+// PcapWriter writes a classic little-endian microsecond pcap by hand, so
+// tests can write any record, the malformed ones included, and the
+// generators write without allocating per packet.
 type PcapWriter struct {
 	w   io.Writer
 	buf []byte

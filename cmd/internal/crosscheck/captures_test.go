@@ -13,7 +13,7 @@ import (
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/record/recordtest"
 	"github.com/ctishark/ctishark/reassembly/ctitest"
-	"github.com/google/gopacket/pcapgo"
+	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // sample is the generated default capture (what testdata/sample.pcap

@@ -139,7 +139,7 @@ func TestPcapRefusesMixedLinkTypes(t *testing.T) {
 	if err := w.WritePacket(&reassembly.Packet{Num: 2, Data: []byte{1}, LinkType: reassembly.LinkTypeSLL2}); err == nil {
 		t.Fatal("pcap writer accepted a second link type")
 	}
-	// pcapng takes both, and SLL2 (276) survives (pcapgo's writer would truncate it to 8 bits).
+	// pcapng takes both, and SLL2 (276) survives as 16 bits.
 	out.Reset()
 	w = NewWriter(&out, PCAPNG)
 	for i, lt := range []reassembly.LinkType{reassembly.LinkTypeEthernet, reassembly.LinkTypeSLL2} {

@@ -12,9 +12,9 @@ import (
 
 	"github.com/ctishark/ctishark/cmd/gen"
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // Mixed is a capture of two contact centers sharing one CTI server
