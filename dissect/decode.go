@@ -96,6 +96,11 @@ func decodeFields(m *Message, frame []byte, ctx Context, as *MessageDef) *Messag
 			hdr[1].addExpert(SeverityWarning, ExpUnknownMessage, fmt.Sprintf(
 				"message type %d is not in the catalog; its body parses exactly as %s, whose type ID the guide does not give", m.TypeID, lost.Name))
 			decodeBody(m, &hdr, lost, frame[:HeaderLen+len(body)], ctx)
+			// A guess teaches the session nothing about the layout (nor
+			// does it Summarize, which does not guess): found by fuzzing,
+			// a truncated body of an unknown type parsed "exactly" as
+			// such a message and tipped an undecided version-18 session.
+			m.ev, m.olderThan = evidence{}, 0
 			return m
 		}
 		hdr[1].addExpert(SeverityWarning, ExpUnknownMessage, fmt.Sprintf("message type %d is not in the catalog; body shown as raw bytes", m.TypeID))
