@@ -8,38 +8,43 @@ import (
 	"strconv"
 )
 
-// WriteAgentsTable prints each agent's state timeline and totals.
-func WriteAgentsTable(w io.Writer, agents []Agent) error {
-	for i, a := range agents {
+// AgentList hands each agent to f in turn, stopping at f's first error
+// (Agents.Each, filtered as the command asks).
+type AgentList func(f func(*Agent) error) error
+
+// WriteAgentsTable prints each agent's state timeline and totals, one
+// agent at a time.
+func WriteAgentsTable(w io.Writer, agents AgentList) error {
+	i := 0
+	return agents(func(a *Agent) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
+		i++
 		fmt.Fprintf(w, "Agent %s (extension %s)\n", termtext.Escape(a.AgentID), termtext.Escape(dash(a.Extension)))
-		t := newTable(w)
-		t.row("  START", "STATE", "REASON", "DURATION")
-		for _, s := range a.States {
-			d := dur(s.Duration)
-			if s.Open {
-				d += " (open: to capture end)"
+		writeAligned(w, func(emit func(...string)) error {
+			emit("  START", "STATE", "REASON", "DURATION")
+			for _, s := range a.States {
+				d := dur(s.Duration)
+				if s.Open {
+					d += " (open: to capture end)"
+				}
+				emit("  "+ts(s.Start), s.State, dash(s.Reason), d)
 			}
-			t.row("  "+ts(s.Start), s.State, dash(s.Reason), d)
-		}
-		t.flush()
+			return nil
+		})
 		fmt.Fprintln(w, "  Totals")
-		t = newTable(w)
+		t := newTable(w)
 		t.row("    STATE", "SPANS", "DURATION")
 		for _, s := range a.Totals {
 			t.row("    "+s.State, strconv.Itoa(s.Spans), dur(s.Duration))
 		}
-		if err := t.flush(); err != nil {
-			return err
-		}
-	}
-	return nil
+		return t.flush()
+	})
 }
 
-// WriteAgentsJSON prints the agents as one JSON array.
-func WriteAgentsJSON(w io.Writer, agents []Agent) error {
+// WriteAgentsJSON prints the agents as one JSON array, one at a time.
+func WriteAgentsJSON(w io.Writer, agents AgentList) error {
 	type spanJ struct {
 		State    string `json:"state"`
 		Reason   string `json:"reason"`
@@ -58,16 +63,16 @@ func WriteAgentsJSON(w io.Writer, agents []Agent) error {
 		States    []spanJ `json:"states"`
 		Totals    []totJ  `json:"totals"`
 	}
-	out := []agJ{}
-	for _, a := range agents {
-		j := agJ{AgentID: a.AgentID, Extension: a.Extension, States: []spanJ{}, Totals: []totJ{}}
-		for _, s := range a.States {
-			j.States = append(j.States, spanJ{s.State, s.Reason, jsonTime(s.Start), s.Duration.Microseconds(), s.Open})
-		}
-		for _, s := range a.Totals {
-			j.Totals = append(j.Totals, totJ{s.State, s.Spans, s.Duration.Microseconds()})
-		}
-		out = append(out, j)
-	}
-	return writeJSON(w, out)
+	return writeJSONArray(w, func(emit func(any) error) error {
+		return agents(func(a *Agent) error {
+			j := agJ{AgentID: a.AgentID, Extension: a.Extension, States: []spanJ{}, Totals: []totJ{}}
+			for _, s := range a.States {
+				j.States = append(j.States, spanJ{s.State, s.Reason, jsonTime(s.Start), s.Duration.Microseconds(), s.Open})
+			}
+			for _, s := range a.Totals {
+				j.Totals = append(j.Totals, totJ{s.State, s.Spans, s.Duration.Microseconds()})
+			}
+			return emit(j)
+		})
+	})
 }
