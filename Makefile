@@ -72,7 +72,7 @@ memrun: build
 	git archive $(BASE) | tar -x -C $(MEMDIR)/base
 	cd $(MEMDIR)/base && $(GO) build -o $(MEMDIR)/ctishark-base .
 	cp $(BIN) $(MEMDIR)/ctishark-new
-	$(GO) run ./reassembly/internal/memrun -dir $(MEMDIR) $(MEMDIR)/ctishark-base $(MEMDIR)/ctishark-new
+	$(GO) run ./cmd/internal/memrun -dir $(MEMDIR) $(MEMDIR)/ctishark-base $(MEMDIR)/ctishark-new
 
 sample: build
 	$(BIN) gen -w testdata/sample.pcap

@@ -108,7 +108,7 @@ type Calls struct {
 
 	calls     map[int]*Call // by call number, until summarised
 	created   int           // calls made, the next one's seq
-	rows      callStore     // summarised calls shown, packed
+	rows      *callStore    // summarised calls shown, packed
 	unlisted  int           // shown calls past Max
 	early     int           // calls summarised early (working set full)
 	dropped   int           // call variables and links past a call's bound
@@ -154,6 +154,7 @@ func NewCalls() *Calls {
 		consultOf: make(map[int]record.CallRef),
 		tl:        make(map[int]bool),
 		files:     make(map[string]bool),
+		rows:      &callStore{},
 	}
 }
 

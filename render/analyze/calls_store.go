@@ -28,7 +28,7 @@ func (st *callStore) put(seq int, c *Call, vars bool) {
 	row := st.scratch
 	n := len(st.chunks)
 	if n == 0 || len(st.chunks[n-1])+len(row) > cap(st.chunks[n-1]) {
-		st.chunks = append(st.chunks, make([]byte, 0, max(storeChunk, len(row))))
+		st.chunks = append(st.chunks, newChunk(st, max(storeChunk, len(row))))
 		n++
 	}
 	start := len(st.chunks[n-1])
