@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"bufio"
 	"github.com/ctishark/ctishark/render/termtext"
 
 	"fmt"
@@ -14,9 +15,10 @@ type AgentList func(f func(*Agent) error) error
 
 // WriteAgentsTable prints each agent's state timeline and totals, one
 // agent at a time.
-func WriteAgentsTable(w io.Writer, agents AgentList) error {
+func WriteAgentsTable(out io.Writer, agents AgentList) error {
+	w := bufio.NewWriterSize(out, 64<<10)
 	i := 0
-	return agents(func(a *Agent) error {
+	err := agents(func(a *Agent) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
@@ -41,6 +43,10 @@ func WriteAgentsTable(w io.Writer, agents AgentList) error {
 		}
 		return t.flush()
 	})
+	if err != nil {
+		return err
+	}
+	return w.Flush()
 }
 
 // WriteAgentsJSON prints the agents as one JSON array, one at a time.

@@ -101,7 +101,12 @@ func writeAligned(w io.Writer, rows func(emit func(cells ...string)) error) erro
 	}); err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(w, 64<<10)
+	// Into the caller's buffer when it has one (an agent's table among
+	// the others), flushed by the caller.
+	bw, buffered := w.(*bufio.Writer)
+	if !buffered {
+		bw = bufio.NewWriterSize(w, 64<<10)
+	}
 	err := rows(func(cells ...string) {
 		for i, c := range cells {
 			c = termtext.Escape(c)
@@ -115,7 +120,7 @@ func writeAligned(w io.Writer, rows func(emit func(cells ...string)) error) erro
 		}
 		bw.WriteByte('\n')
 	})
-	if err != nil {
+	if err != nil || buffered {
 		return err
 	}
 	return bw.Flush()
