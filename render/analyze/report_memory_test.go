@@ -52,6 +52,9 @@ func setStr(t *testing.T, m *dissect.Message, name, v string) {
 // to a kilobyte (138 MB for the 150k calls of a 1 GB capture) and the
 // table then built every cell again.
 func TestCallsMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("feeds 200k calls")
+	}
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	begin := recordtest.Build(t, "BEGIN_CALL_EVENT", map[string]dissect.Value{"CallID": recordtest.U(16777216)},
 		"ConnectionDeviceID", recordtest.S("4001"), "ANI", recordtest.S("6125550000"), "DNIS", recordtest.S("4001"),
@@ -153,6 +156,9 @@ func TestCallsWorkingSetBounded(t *testing.T) {
 // of two changes each (757 MB for a million before) stay within a few
 // tens of MB, and the 50,000 past the bound are counted.
 func TestAgentsMemoryBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("feeds 250k agents")
+	}
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	m := recordtest.Build(t, "AGENT_STATE_EVENT", map[string]dissect.Value{"AgentState": recordtest.U(3)},
 		"AgentExtension", recordtest.S("100000"), "AgentID", recordtest.S("agent0000000"))

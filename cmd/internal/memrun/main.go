@@ -13,7 +13,7 @@
 // ru_maxrss). Give several binaries (for instance one built before a
 // change and one after) to compare them on the same files in one run:
 //
-//	make memrun            # builds BASE and the working tree, runs both
+//	make memrun            # the working tree's binary (BASE=rev: that one too)
 //	go run ./cmd/internal/memrun -dir /tmp/flood OLD NEW
 //	go run ./cmd/internal/memrun -case calls -cmd calls NEW
 package main
@@ -43,6 +43,7 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the generated captures (and reuse them in the next run)")
 	only := flag.String("case", "", "only the cases whose name contains this")
 	onlyCmd := flag.String("cmd", "", "only the commands whose text contains this")
+	conns := flag.Int("conns", 800_000, "connections of the one-message case")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: memrun [-dir DIR] [-keep] BINARY...")
 		flag.PrintDefaults()
@@ -57,7 +58,7 @@ func main() {
 		{"500 conns x 1 MiB behind holes", "holes.pcap", func() io.ReadCloser { return ctitest.HoleFlood(500, 700, 1400) }},
 		{"2M pcapng interface blocks", "ifaces.pcapng", func() io.ReadCloser { return ctitest.InterfaceFlood(2_000_000) }},
 		{"200k incomplete IP fragments", "frags.pcap", func() io.ReadCloser { return ctitest.FragmentFlood(200_000, 1400) }},
-		{"800k one-message conns", "conns.pcap", func() io.ReadCloser { return shortConns(800_000) }},
+		{fmt.Sprintf("%dk one-message conns", *conns/1000), fmt.Sprintf("conns%d.pcap", *conns), func() io.ReadCloser { return shortConns(*conns) }},
 		{"1M calls", "calls.pcap", func() io.ReadCloser { return manyCalls(1_000_000) }},
 		{"1M agents", "agents.pcap", func() io.ReadCloser { return manyAgents(1_000_000) }},
 		{"unanswered request + 300 frames of 16k fields", "unanswered.pcap", func() io.ReadCloser { return unanswered(300) }},
