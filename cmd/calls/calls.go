@@ -143,6 +143,9 @@ func notes(o *CallsOptions, cs *analyze.Calls) {
 	if n := cs.Early(); n > 0 {
 		fmt.Fprintf(o.IO.ErrOut, "ctishark: %d calls summarised before their end: more than %d calls were open at once\n", n, analyze.MaxWorking)
 	}
+	if n := cs.ExtensionsNotKept(); n > 0 {
+		fmt.Fprintf(o.IO.ErrOut, "ctishark: %d agent state events past the first %d extensions not kept: calls on those extensions show no agent\n", n, analyze.MaxExtensions)
+	}
 	if n := cs.Dropped(); n > 0 {
 		fmt.Fprintf(o.IO.ErrOut, "ctishark: %d call variables or links not kept: past the bound of %d variables and %d links per call\n", n, analyze.MaxCallVars, analyze.MaxCallLinks)
 	}

@@ -112,6 +112,7 @@ type Calls struct {
 	unlisted  int           // shown calls past Max
 	early     int           // calls summarised early (working set full)
 	dropped   int           // call variables and links past a call's bound
+	noExt     int           // agent logins past MaxExtensions, not kept
 	final     bool          // every call is summarised
 	extAgent  map[string]string
 	consultOf map[int]record.CallRef // consult call number -> the call consulted from, until the consult call is seen
@@ -138,6 +139,10 @@ const MaxCalls = 1_000_000
 // their scratch state): a contact center has at most a few thousand
 // calls at once, a crafted capture could begin a million and end none.
 const MaxWorking = 50_000
+
+// MaxExtensions bounds the extensions whose logged-in agent is kept (an
+// AGENT_STATE_EVENT of a million agents made a map of a million).
+const MaxExtensions = 100_000
 
 // Per-call bounds on what the wire can grow: distinct call variables and
 // links.
@@ -170,7 +175,11 @@ func (cs *Calls) Add(r *record.Record) {
 	sel := cs.Select == nil || cs.Select(r)
 	if m.Def.ID == dissect.MsgAgentStateEvent {
 		if ext, id := str(m, "AgentExtension"), str(m, "AgentID"); ext != "" && id != "" {
-			cs.extAgent[ext] = id
+			if _, ok := cs.extAgent[ext]; ok || len(cs.extAgent) < MaxExtensions {
+				cs.extAgent[ext] = id
+			} else {
+				cs.noExt++
+			}
 		}
 	}
 	ids := record.CallIDsOf(m)
@@ -529,6 +538,11 @@ func (cs *Calls) Unlisted() int { cs.finish(); return cs.unlisted }
 // Early is the number of calls summarised before their end because the
 // working set was full (their later messages were not counted).
 func (cs *Calls) Early() int { return cs.early }
+
+// ExtensionsNotKept is the number of agent state events whose extension
+// was not kept (past MaxExtensions): calls on those extensions show no
+// AgentID.
+func (cs *Calls) ExtensionsNotKept() int { return cs.noExt }
 
 // Dropped is the number of call variables and links past a call's bound.
 func (cs *Calls) Dropped() int { return cs.dropped }

@@ -201,3 +201,24 @@ func TestAgentsMemoryBounded(t *testing.T) {
 		t.Errorf("%d agents listed, want %d", got, MaxAgents)
 	}
 }
+
+// The extension-to-agent map of calls keeps at most MaxExtensions
+// extensions (a capture of a million agents made it a million entries);
+// the events past it are counted, and a kept extension still follows its
+// latest agent.
+func TestCallsExtensionsBounded(t *testing.T) {
+	m := recordtest.Build(t, "AGENT_STATE_EVENT", map[string]dissect.Value{"AgentState": recordtest.U(3)},
+		"AgentExtension", recordtest.S("100000"), "AgentID", recordtest.S("agent0000000"))
+	cs := NewCalls()
+	for i := range MaxExtensions + 10 {
+		setStr(t, m, "AgentExtension", fmt.Sprintf("%d", 100000+i))
+		setStr(t, m, "AgentID", fmt.Sprintf("agent%07d", i))
+		cs.Add(&record.Record{Msg: m, Frame: record.Frame{Dir: record.ServerToClient}})
+	}
+	setStr(t, m, "AgentExtension", "100000")
+	setStr(t, m, "AgentID", "relief")
+	cs.Add(&record.Record{Msg: m, Frame: record.Frame{Dir: record.ServerToClient}})
+	if len(cs.extAgent) != MaxExtensions || cs.ExtensionsNotKept() != 10 || cs.extAgent["100000"] != "relief" {
+		t.Errorf("%d extensions kept, %d events not kept, 100000 -> %q", len(cs.extAgent), cs.ExtensionsNotKept(), cs.extAgent["100000"])
+	}
+}
