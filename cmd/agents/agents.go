@@ -3,6 +3,7 @@
 package agents
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/ctishark/ctishark/cmd/factory"
@@ -23,6 +24,7 @@ type AgentsOptions struct {
 	Files  []string
 	Format string
 	Agent  string // --agent: only this AgentID
+	Max    int    // --max-agents: the agents itemised
 }
 
 // NewCmdAgents returns the agents command; runF replaces agentsRun in tests.
@@ -56,6 +58,7 @@ marked open. Timelines are built from every state change of the capture;
 	report.AddFormatFlag(fl, &opts.Format)
 	cmd.RegisterFlagCompletionFunc("format", view.Values("table", "json"))
 	fl.StringVar(&opts.Agent, "agent", "", "only the agent with this `AgentID`")
+	fl.IntVar(&opts.Max, "max-agents", analyze.MaxAgents, "itemise at most `N` agents; the state changes of later ones are counted")
 	opts.Input.AddFlags(fl)
 	return cmd
 }
@@ -63,28 +66,40 @@ marked open. Timelines are built from every state change of the capture;
 func agentsRun(o *AgentsOptions) error {
 	at := analyze.NewAgents()
 	at.Select = o.Input.Match
+	at.Max = o.Max
 	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { at.Add(r) }, func(reassembly.Stats) error {
-		return writeAgents(o, at.Result())
+		return writeAgents(o, at)
 	})
 }
 
-// writeAgents prints the agents (only --agent's, when given).
-func writeAgents(o *AgentsOptions, agents []analyze.Agent) error {
-	if o.Agent != "" {
-		var keep []analyze.Agent
-		for _, a := range agents {
-			if a.AgentID == o.Agent {
-				keep = append(keep, a)
+// writeAgents prints the agents (only --agent's, when given), one at a
+// time.
+func writeAgents(o *AgentsOptions, at *analyze.Agents) error {
+	if n := at.Unlisted(); n > 0 {
+		fmt.Fprintf(o.IO.ErrOut, "ctishark: %d state changes of agents past the first %d not listed (--max-agents raises the bound)\n", n, o.Max)
+	}
+	found := false
+	list := func(f func(*analyze.Agent) error) error {
+		return at.Each(func(a *analyze.Agent) error {
+			if o.Agent != "" && a.AgentID != o.Agent {
+				return nil
 			}
-		}
-		if keep == nil {
+			found = true
+			return f(a)
+		})
+	}
+	if o.Agent != "" {
+		// Say so before printing anything when the agent is not there.
+		if list(func(*analyze.Agent) error { return errFound }); !found {
 			fmt.Fprintf(o.IO.ErrOut, "ctishark: no AGENT_STATE_EVENT for agent %q\n", o.Agent)
 			return &factory.SilentError{Code: factory.ExitError}
 		}
-		agents = keep
 	}
 	if o.Format == "json" {
-		return analyze.WriteAgentsJSON(o.IO.Out, agents)
+		return analyze.WriteAgentsJSON(o.IO.Out, list)
 	}
-	return analyze.WriteAgentsTable(o.IO.Out, agents)
+	return analyze.WriteAgentsTable(o.IO.Out, list)
 }
+
+// errFound stops the search for --agent's agent at the first match.
+var errFound = errors.New("found")

@@ -25,6 +25,7 @@ type CallsOptions struct {
 	Format   string
 	Call     string // --call: the CallID whose timeline is printed
 	NoLinked bool   // --no-linked: the timeline leaves out linked legs
+	MaxCalls int    // --max-calls: the calls itemised
 
 	callID uint32
 }
@@ -93,6 +94,7 @@ connection state, cause, the devices it names and the call variables
 	fl.Lookup("format").Usage = "output `FORMAT`: table, json, or csv (one row per call, for spreadsheets)"
 	fl.StringVar(&opts.Call, "call", "", "print the timeline of the call with this `CallID`, with its linked consult, transfer and conference legs")
 	fl.BoolVar(&opts.NoLinked, "no-linked", false, "with --call: only the call itself, without its linked legs")
+	fl.IntVar(&opts.MaxCalls, "max-calls", analyze.MaxCalls, "itemise at most `N` calls (each costs about a hundred bytes until the end); later ones are counted")
 	opts.Input.AddFlags(fl)
 	return cmd
 }
@@ -101,6 +103,8 @@ func callsRun(o *CallsOptions) error {
 	cs := analyze.NewCalls()
 	cs.Timeline, cs.NoLinked = o.callID, o.NoLinked
 	cs.Select = o.Input.Match
+	cs.Max = o.MaxCalls
+	cs.NoVars = o.Format != "json" // only JSON lists the variables
 	return report.Run(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { cs.Add(r) }, func(reassembly.Stats) error {
 		return writeCalls(o, cs)
 	})
@@ -108,10 +112,10 @@ func callsRun(o *CallsOptions) error {
 
 // writeCalls prints the calls table, or --call's timeline.
 func writeCalls(o *CallsOptions, cs *analyze.Calls) error {
-	calls := cs.Result()
+	defer notes(o, cs)
 	switch {
 	case o.callID != 0:
-		tl := timelineCalls(cs.TimelineCalls(calls), o.callID)
+		tl := timelineCalls(cs.TimelineCalls(), o.callID)
 		if len(tl) == 0 {
 			fmt.Fprintf(o.IO.ErrOut, "ctishark: no call event names CallID %d\n", o.callID)
 			return &factory.SilentError{Code: factory.ExitError}
@@ -121,11 +125,29 @@ func writeCalls(o *CallsOptions, cs *analyze.Calls) error {
 		}
 		return analyze.WriteCallTimeline(o.IO.Out, tl, cs.Events(), cs)
 	case o.Format == "json":
-		return analyze.WriteCallsJSON(o.IO.Out, calls, cs)
+		return analyze.WriteCallsJSON(o.IO.Out, cs)
 	case o.Format == "csv":
-		return analyze.WriteCallsCSV(o.IO.Out, calls, cs)
+		return analyze.WriteCallsCSV(o.IO.Out, cs)
 	default:
-		return analyze.WriteCallsTable(o.IO.Out, calls, cs)
+		return analyze.WriteCallsTable(o.IO.Out, cs)
+	}
+}
+
+// notes says on stderr what a bound left out of the calls: those past
+// --max-calls (the table says so on its last line too), those summarised
+// before their end, variables and links past a call's bound.
+func notes(o *CallsOptions, cs *analyze.Calls) {
+	if n := cs.Unlisted(); n > 0 && o.Format != "table" && o.callID == 0 {
+		fmt.Fprintf(o.IO.ErrOut, "ctishark: %d more calls not listed (at most %d are; --max-calls raises the bound)\n", n, o.MaxCalls)
+	}
+	if n := cs.Early(); n > 0 {
+		fmt.Fprintf(o.IO.ErrOut, "ctishark: %d calls summarised before their end: more than %d calls were open at once\n", n, analyze.MaxWorking)
+	}
+	if n := cs.ExtensionsNotKept(); n > 0 {
+		fmt.Fprintf(o.IO.ErrOut, "ctishark: %d agent state events past the first %d extensions not kept: calls on those extensions show no agent\n", n, analyze.MaxExtensions)
+	}
+	if n := cs.Dropped(); n > 0 {
+		fmt.Fprintf(o.IO.ErrOut, "ctishark: %d call variables or links not kept: past the bound of %d variables and %d links per call\n", n, analyze.MaxCallVars, analyze.MaxCallLinks)
 	}
 }
 

@@ -208,6 +208,12 @@ func ladderRun(o *LadderOptions) (err error) {
 		return err
 	}
 	b := ladder.NewBuilder(o.ShowSecrets)
+	if o.Format == "json" {
+		// The JSON document names arrow ends by column and lists the
+		// endpoints at its end: clients can stay small records.
+		b = ladder.NewCompactBuilder(o.ShowSecrets)
+		sink.(*jsonSink).each = b.EachEndpoint
+	}
 	drawn := 0
 	emit := func(r *pipeline.Record) error {
 		if o.Input.Match != nil && !o.Input.Match(r) {
@@ -339,8 +345,11 @@ func (s *svgSink) close(endpoints []*ladder.Endpoint, _ int) error {
 	return ladder.WriteSVG(s.w, &s.d)
 }
 
-type jsonSink struct{ w *ladder.JSONWriter }
+type jsonSink struct {
+	w    *ladder.JSONWriter
+	each func(func(*ladder.Endpoint) error) error // the compact builder's endpoints
+}
 
-func (s *jsonSink) arrow(a *ladder.Arrow, _, all []*ladder.Endpoint) error { return s.w.Arrow(a, all) }
-func (s *jsonSink) flush()                                                 {}
-func (s *jsonSink) close(endpoints []*ladder.Endpoint, _ int) error        { return s.w.Close(endpoints) }
+func (s *jsonSink) arrow(a *ladder.Arrow, _, _ []*ladder.Endpoint) error { return s.w.ArrowByColumn(a) }
+func (s *jsonSink) flush()                                               {}
+func (s *jsonSink) close(_ []*ladder.Endpoint, _ int) error              { return s.w.CloseEach(s.each) }

@@ -45,23 +45,70 @@ type StateTotal struct {
 // Every AGENT_STATE_EVENT of the capture builds the timelines (a state
 // lasts until the next change, whatever the filter shows); Select then
 // says which spans are shown and totalled: those whose event it keeps.
+//
+// Memory: a span is 16 bytes (its start, state and reason as indexes of
+// the names seen); agents are bounded by Max, those past it counted.
 type Agents struct {
 	// Select says which state changes are shown; nil shows all.
 	Select func(*record.Record) bool
+	// Max bounds the agents itemised, in order of first appearance (0:
+	// MaxAgents); the state changes of those past it are counted in
+	// Unlisted.
+	Max int
 
-	agents map[string]*agentTrack
-	order  []*agentTrack
-	last   time.Time
+	agents   map[string]int32 // index in tracks
+	tracks   []agentTrack
+	names    []string // state and reason names, interned
+	nameIx   map[string]uint32
+	unlisted int
+	last     time.Time
 }
+
+// MaxAgents is the default bound on the agents itemised.
+const MaxAgents = 200_000
 
 type agentTrack struct {
-	Agent
+	id, ext   string
+	spans     []span
 	stream    int
 	ownStream bool // stream is an agent-mode connection
+	// ucceVersion is 0 when the followed connection speaks UCCX, else
+	// its UCCE protocol version + 1; why (an index in Agents.names) says
+	// why it was taken for UCCE. Both fit the padding after ownStream.
+	ucceVersion uint16
+	why         uint16
 }
 
+// span is one state change: its start as Unix seconds and nanoseconds
+// (the top bit of nsec: the change passed Select), state and reason as
+// indexes in Agents.names.
+type span struct {
+	sec           int64
+	nsec          uint32
+	state, reason uint16
+}
+
+const shownBit = 1 << 31
+
 // NewAgents returns an empty tracker.
-func NewAgents() *Agents { return &Agents{agents: make(map[string]*agentTrack)} }
+func NewAgents() *Agents {
+	return &Agents{agents: make(map[string]int32), nameIx: make(map[string]uint32)}
+}
+
+// name interns a state or reason name: both are 16-bit on the wire, so
+// there are at most 2 x 65,536 of them.
+func (a *Agents) name(s string) uint16 {
+	i, ok := a.nameIx[s]
+	if !ok {
+		if len(a.names) > 1<<16-1 {
+			return 0 // cannot happen with 16-bit fields; the first name stands in
+		}
+		i = uint32(len(a.names))
+		a.nameIx[s] = i
+		a.names = append(a.names, s)
+	}
+	return uint16(i)
+}
 
 // Add feeds one record.
 func (a *Agents) Add(r *record.Record) {
@@ -77,51 +124,77 @@ func (a *Agents) Add(r *record.Record) {
 		return
 	}
 	own := r.Session.Mode == dissect.ModeAgent
-	t := a.agents[id]
+	i, ok := a.agents[id]
+	var t *agentTrack
 	switch {
-	case t == nil:
-		t = &agentTrack{Agent: Agent{AgentID: id}, stream: r.Frame.Stream, ownStream: own}
-		a.agents[id] = t
-		a.order = append(a.order, t)
-	case t.stream == r.Frame.Stream:
-	case own && !t.ownStream:
-		t.stream, t.ownStream = r.Frame.Stream, true // switch to the agent's own desktop
+	case !ok && len(a.tracks) >= a.limit():
+		a.unlisted++
+		return
+	case !ok:
+		i = int32(len(a.tracks))
+		a.agents[id] = i
+		a.tracks = append(a.tracks, agentTrack{id: id, stream: r.Frame.Stream, ownStream: own})
+		t = &a.tracks[i]
 	default:
-		return // a copy of a change already followed elsewhere
+		t = &a.tracks[i]
+		switch {
+		case t.stream == r.Frame.Stream:
+		case own && !t.ownStream:
+			t.stream, t.ownStream = r.Frame.Stream, true // switch to the agent's own desktop
+		default:
+			return // a copy of a change already followed elsewhere
+		}
 	}
-	if ext := str(m, "AgentExtension"); ext != "" {
-		t.Extension = ext
+	if ext := str(m, "AgentExtension"); ext != "" && ext != t.ext {
+		t.ext = ext
 	}
-	t.UCCE, t.Version, t.DialectWhy = false, 0, ""
+	t.ucceVersion, t.why = 0, 0
 	if r.Session.Dialect == dissect.DialectUCCE {
-		t.UCCE, t.Version, t.DialectWhy = true, r.Session.Version, r.Session.DialectWhy
+		t.ucceVersion, t.why = uint16(min(max(r.Session.Version, 0), 1<<16-2))+1, a.name(r.Session.DialectWhy)
 	}
 	now := r.Frame.Time
-	if n := len(t.States); n > 0 {
-		t.States[n-1].Duration = now.Sub(t.States[n-1].Start)
+	sp := span{sec: now.Unix(), nsec: uint32(now.Nanosecond()),
+		state: a.name(display(m.Get("AgentState"))), reason: a.name(display(m.Get("EventReasonCode")))}
+	if a.Select == nil || a.Select(r) {
+		sp.nsec |= shownBit
 	}
-	t.States = append(t.States, StateSpan{
-		State:  display(m.Get("AgentState")),
-		Reason: display(m.Get("EventReasonCode")),
-		Start:  now,
-		shown:  a.Select == nil || a.Select(r),
-	})
+	t.spans = append(t.spans, sp)
 }
 
-// Result returns the agents in order of first appearance; each last state
-// is open and runs to the last record of the capture.
-func (a *Agents) Result() []Agent {
-	out := make([]Agent, 0, len(a.order))
-	for _, t := range a.order {
-		ag := t.Agent
-		ag.States = nil
-		for i, s := range t.States {
-			if i == len(t.States)-1 {
+func (a *Agents) limit() int {
+	if a.Max <= 0 {
+		return MaxAgents
+	}
+	return a.Max
+}
+
+// Unlisted is the number of state changes of agents past Max.
+func (a *Agents) Unlisted() int { return a.unlisted }
+
+func (s span) start() time.Time { return time.Unix(s.sec, int64(s.nsec&^shownBit)).UTC() }
+
+// Each calls f with each agent that has a span shown, in order of first
+// appearance, built for the call (one agent's spans at a time); each
+// last state is open and runs to the last record of the capture. It stops
+// at f's first error.
+func (a *Agents) Each(f func(*Agent) error) error {
+	for ti := range a.tracks {
+		t := &a.tracks[ti]
+		ag := Agent{AgentID: t.id, Extension: t.ext}
+		if t.ucceVersion > 0 {
+			ag.UCCE, ag.Version, ag.DialectWhy = true, int(t.ucceVersion)-1, a.names[t.why]
+		}
+		for i, sp := range t.spans {
+			if sp.nsec&shownBit == 0 {
+				continue
+			}
+			s := StateSpan{State: a.names[sp.state], Reason: a.names[sp.reason], Start: sp.start(), shown: true}
+			if i == len(t.spans)-1 {
 				s.Duration, s.Open = a.last.Sub(s.Start), true
+			} else {
+				s.Duration = t.spans[i+1].start().Sub(s.Start)
 			}
-			if s.shown {
-				ag.States = append(ag.States, s)
-			}
+			ag.States = append(ag.States, s)
 		}
 		if len(ag.States) == 0 {
 			continue
@@ -137,8 +210,21 @@ func (a *Agents) Result() []Agent {
 			ag.Totals[i].Duration += s.Duration
 			ag.Totals[i].Spans++
 		}
-		out = append(out, ag)
+		if err := f(&ag); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// Result returns the agents in order of first appearance (Each, held at
+// once).
+func (a *Agents) Result() []Agent {
+	var out []Agent
+	a.Each(func(ag *Agent) error {
+		out = append(out, *ag)
+		return nil
+	})
 	return out
 }
 

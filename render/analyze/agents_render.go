@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strconv"
@@ -9,42 +10,52 @@ import (
 	"github.com/ctishark/ctishark/render/termtext"
 )
 
-// WriteAgentsTable prints each agent's state timeline and totals.
-func WriteAgentsTable(w io.Writer, agents []Agent) error {
-	for i, a := range agents {
+// AgentList hands each agent to f in turn, stopping at f's first error
+// (Agents.Each, filtered as the command asks).
+type AgentList func(f func(*Agent) error) error
+
+// WriteAgentsTable prints each agent's state timeline and totals, one
+// agent at a time.
+func WriteAgentsTable(out io.Writer, agents AgentList) error {
+	w := bufio.NewWriterSize(out, 64<<10)
+	i := 0
+	err := agents(func(a *Agent) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
+		i++
 		fmt.Fprintf(w, "Agent %s (extension %s)", termtext.Escape(a.AgentID), termtext.Escape(dash(a.Extension)))
 		if d := dialectText(a.UCCE, a.Version); d != "" {
 			fmt.Fprintf(w, ", %s: %s", d, termtext.Escape(a.DialectWhy))
 		}
 		fmt.Fprintln(w)
-		t := newTable(w)
-		t.row("  START", "STATE", "REASON", "DURATION")
-		for _, s := range a.States {
-			d := dur(s.Duration)
-			if s.Open {
-				d += " (open: to capture end)"
+		writeAligned(w, func(emit func(...string)) error {
+			emit("  START", "STATE", "REASON", "DURATION")
+			for _, s := range a.States {
+				d := dur(s.Duration)
+				if s.Open {
+					d += " (open: to capture end)"
+				}
+				emit("  "+ts(s.Start), s.State, dash(s.Reason), d)
 			}
-			t.row("  "+ts(s.Start), s.State, dash(s.Reason), d)
-		}
-		t.flush()
+			return nil
+		})
 		fmt.Fprintln(w, "  Totals")
-		t = newTable(w)
+		t := newTable(w)
 		t.row("    STATE", "SPANS", "DURATION")
 		for _, s := range a.Totals {
 			t.row("    "+s.State, strconv.Itoa(s.Spans), dur(s.Duration))
 		}
-		if err := t.flush(); err != nil {
-			return err
-		}
+		return t.flush()
+	})
+	if err != nil {
+		return err
 	}
-	return nil
+	return w.Flush()
 }
 
-// WriteAgentsJSON prints the agents as one JSON array.
-func WriteAgentsJSON(w io.Writer, agents []Agent) error {
+// WriteAgentsJSON prints the agents as one JSON array, one at a time.
+func WriteAgentsJSON(w io.Writer, agents AgentList) error {
 	type spanJ struct {
 		State    string `json:"state"`
 		Reason   string `json:"reason"`
@@ -66,21 +77,21 @@ func WriteAgentsJSON(w io.Writer, agents []Agent) error {
 		Dialect    string `json:"dialect,omitempty"`
 		DialectWhy string `json:"dialect_why,omitempty"`
 	}
-	out := []agJ{}
-	for _, a := range agents {
-		j := agJ{AgentID: a.AgentID, Extension: a.Extension, States: []spanJ{}, Totals: []totJ{}}
-		if a.UCCE {
-			j.Dialect, j.DialectWhy = dissect.DialectUCCE.String(), a.DialectWhy
-		}
-		for _, s := range a.States {
-			j.States = append(j.States, spanJ{s.State, s.Reason, jsonTime(s.Start), s.Duration.Microseconds(), s.Open})
-		}
-		for _, s := range a.Totals {
-			j.Totals = append(j.Totals, totJ{s.State, s.Spans, s.Duration.Microseconds()})
-		}
-		out = append(out, j)
-	}
-	return writeJSON(w, out)
+	return writeJSONArray(w, func(emit func(any) error) error {
+		return agents(func(a *Agent) error {
+			j := agJ{AgentID: a.AgentID, Extension: a.Extension, States: []spanJ{}, Totals: []totJ{}}
+			if a.UCCE {
+				j.Dialect, j.DialectWhy = dissect.DialectUCCE.String(), a.DialectWhy
+			}
+			for _, s := range a.States {
+				j.States = append(j.States, spanJ{s.State, s.Reason, jsonTime(s.Start), s.Duration.Microseconds(), s.Open})
+			}
+			for _, s := range a.Totals {
+				j.Totals = append(j.Totals, totJ{s.State, s.Spans, s.Duration.Microseconds()})
+			}
+			return emit(j)
+		})
+	})
 }
 
 // dialectText names a UCCE session's dialect and version for the views'

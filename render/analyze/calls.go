@@ -36,6 +36,7 @@ type Call struct {
 	Version int
 
 	shown    bool     // a message of the call passed Calls.Select
+	seq      int      // creation index: the row's place in the table
 	streams  []int    // connections that carried events of the call
 	alerting []string // devices it rang (CALL_DELIVERED_EVENT), until it is summarised
 	endCall  time.Time
@@ -93,15 +94,30 @@ type CallEvent struct {
 // the messages it keeps.
 //
 // Memory: a call that ended is summarised callDone of capture time later
-// (its scratch state dropped); what stays is one row per call.
+// and packed into a row of about a hundred bytes (callStore); the working
+// set of calls not summarised is bounded by MaxWorking (the calls quiet
+// longest are summarised early past it), and rows by Max: calls past it
+// are counted (Unlisted), not itemised.
 type Calls struct {
 	Timeline uint32 // CallID whose messages are kept (0 = none)
 	NoLinked bool   // the timeline leaves out linked legs
 	// Select says which records are shown; nil shows all.
 	Select func(*record.Record) bool
+	// NoVars drops the call variables from the rows (the views without
+	// them: table and CSV).
+	NoVars bool
+	// Max bounds the calls itemised, in order of first sight (0:
+	// MaxCalls); those past it are counted in Unlisted.
+	Max int
 
 	calls     map[int]*Call // by call number, until summarised
-	order     []*Call
+	created   int           // calls made, the next one's seq
+	rows      *callStore    // summarised calls shown, packed
+	unlisted  int           // shown calls past Max
+	early     int           // calls summarised early (working set full)
+	dropped   int           // call variables and links past a call's bound
+	noExt     int           // agent logins past MaxExtensions, not kept
+	final     bool          // every call is summarised
 	extAgent  map[string]string
 	consultOf map[int]record.CallRef // consult call number -> the call consulted from, until the consult call is seen
 	tl        map[int]bool           // call numbers of the timeline
@@ -119,6 +135,26 @@ const callDone = time.Minute
 // maxConsults bounds the consult links waiting for their consult call.
 const maxConsults = 4096
 
+// MaxCalls is the default bound on the calls itemised: a row costs about
+// a hundred bytes, so a million calls stay within a few tens of MB.
+const MaxCalls = 1_000_000
+
+// MaxWorking bounds the calls not yet summarised (a few KB each with
+// their scratch state): a contact center has at most a few thousand
+// calls at once, a crafted capture could begin a million and end none.
+const MaxWorking = 50_000
+
+// MaxExtensions bounds the extensions whose logged-in agent is kept (an
+// AGENT_STATE_EVENT of a million agents made a map of a million).
+const MaxExtensions = 100_000
+
+// Per-call bounds on what the wire can grow: distinct call variables and
+// links.
+const (
+	MaxCallVars  = 512
+	MaxCallLinks = 64
+)
+
 // NewCalls returns an empty call tracker.
 func NewCalls() *Calls {
 	return &Calls{
@@ -127,6 +163,7 @@ func NewCalls() *Calls {
 		consultOf: make(map[int]record.CallRef),
 		tl:        make(map[int]bool),
 		files:     make(map[string]bool),
+		rows:      &callStore{},
 	}
 }
 
@@ -142,7 +179,11 @@ func (cs *Calls) Add(r *record.Record) {
 	sel := cs.Select == nil || cs.Select(r)
 	if m.Def.ID == dissect.MsgAgentStateEvent {
 		if ext, id := str(m, "AgentExtension"), str(m, "AgentID"); ext != "" && id != "" {
-			cs.extAgent[ext] = id
+			if _, ok := cs.extAgent[ext]; ok || len(cs.extAgent) < MaxExtensions {
+				cs.extAgent[ext] = id
+			} else {
+				cs.noExt++
+			}
 		}
 	}
 	ids := record.CallIDsOf(m)
@@ -220,15 +261,15 @@ func (cs *Calls) link(r *record.Record, l *record.CallLink) {
 		}
 		sec.End, sec.Ended, sec.Cause = end, t, cause(r.Msg)
 	}
-	sec.link(Link{CallID: l.To.CallID, N: l.To.N, Kind: kind, To: true})
-	main.link(Link{CallID: l.From.CallID, N: l.From.N, Kind: kind})
+	sec.link(Link{CallID: l.To.CallID, N: l.To.N, Kind: kind, To: true}, &cs.dropped)
+	main.link(Link{CallID: l.From.CallID, N: l.From.N, Kind: kind}, &cs.dropped)
 }
 
 // consult links consult call c to the call it was placed from.
 func (cs *Calls) consult(c *Call, from record.CallRef) {
-	c.link(Link{CallID: from.CallID, N: from.N, Kind: "consult", To: true})
+	c.link(Link{CallID: from.CallID, N: from.N, Kind: "consult", To: true}, &cs.dropped)
 	if f := cs.calls[from.N]; f != nil {
-		f.link(Link{CallID: c.CallID, N: c.N, Kind: "consult"})
+		f.link(Link{CallID: c.CallID, N: c.N, Kind: "consult"}, &cs.dropped)
 	}
 }
 
@@ -283,7 +324,7 @@ func (cs *Calls) event(r *record.Record, c *Call) []Var {
 			}
 		}
 	}
-	return c.setVars(m, cs.Timeline != 0)
+	return c.setVars(m, cs.Timeline != 0, &cs.dropped)
 }
 
 // call is the Call of a reference, made at its first sight.
@@ -294,9 +335,12 @@ func (cs *Calls) call(r *record.Record, ref record.CallRef) *Call {
 	}
 	if c == nil {
 		t := r.Frame.Time
-		c = &Call{N: ref.N, CallID: ref.CallID, File: r.Frame.File, FirstSeen: t, LastSeen: t}
+		c = &Call{N: ref.N, CallID: ref.CallID, File: r.Frame.File, FirstSeen: t, LastSeen: t, seq: cs.created}
+		cs.created++
 		cs.calls[ref.N] = c
-		cs.order = append(cs.order, c)
+		if len(cs.calls) > MaxWorking {
+			cs.summariseEarly()
+		}
 		cs.files[r.Frame.File] = true
 		if from, ok := cs.consultOf[ref.N]; ok {
 			delete(cs.consultOf, ref.N)
@@ -315,11 +359,15 @@ func (c *Call) addStream(s int) {
 	c.streams = append(c.streams, s)
 }
 
-func (c *Call) link(l Link) {
+func (c *Call) link(l Link, dropped *int) {
 	for _, o := range c.Links {
 		if o == l {
 			return
 		}
+	}
+	if len(c.Links) >= MaxCallLinks {
+		*dropped++
+		return
 	}
 	c.Links = append(c.Links, l)
 }
@@ -327,7 +375,7 @@ func (c *Call) link(l Link) {
 // setVars records the message's call variables, returning those that
 // changed when asked to (for a timeline). Calls carry a handful, so a list
 // does better than a map.
-func (c *Call) setVars(m *dissect.Message, report bool) []Var {
+func (c *Call) setVars(m *dissect.Message, report bool, dropped *int) []Var {
 	var changed []Var
 	for i := range m.Fields {
 		name, val, ok := callVar(&m.Fields[i])
@@ -339,6 +387,9 @@ func (c *Call) setVars(m *dissect.Message, report bool) []Var {
 			j++
 		}
 		switch {
+		case j == len(c.Vars) && j >= MaxCallVars:
+			*dropped++
+			continue
 		case j == len(c.Vars):
 			c.Vars = append(c.Vars, Var{name, val})
 		case c.Vars[j].Value == val:
@@ -365,11 +416,46 @@ func (cs *Calls) sweep(t time.Time) {
 		// call with no other end waits longer.
 		quiet := t.Sub(c.LastSeen)
 		if (c.End != "" && quiet > callDone || !c.endCall.IsZero() && quiet > 10*callDone) && !cs.tl[n] {
-			cs.summarise(c)
-			delete(cs.calls, n)
-			cs.done.set(n)
+			cs.retire(c)
 		}
 	}
+}
+
+// summariseEarly makes room in a full working set: the quarter of its
+// calls quiet longest are summarised now (an active one as active), and
+// later messages naming them are stragglers.
+func (cs *Calls) summariseEarly() {
+	quiet := make([]*Call, 0, len(cs.calls))
+	for n, c := range cs.calls {
+		if !cs.tl[n] {
+			quiet = append(quiet, c)
+		}
+	}
+	sort.Slice(quiet, func(i, j int) bool { return quiet[i].LastSeen.Before(quiet[j].LastSeen) })
+	for _, c := range quiet[:len(quiet)/4] {
+		cs.early++
+		cs.retire(c)
+	}
+}
+
+// retire summarises a call and moves it from the working set to the rows.
+func (cs *Calls) retire(c *Call) {
+	cs.summarise(c)
+	delete(cs.calls, c.N)
+	cs.done.set(c.N)
+	cs.store(c)
+}
+
+// store packs a summarised call's row, if shown and within Max.
+func (cs *Calls) store(c *Call) {
+	if !c.shown {
+		return
+	}
+	if c.seq >= cs.limit() && !cs.tl[c.N] {
+		cs.unlisted++
+		return
+	}
+	cs.rows.put(c.seq, c, !cs.NoVars)
 }
 
 // summarise settles a call's row and drops its scratch state.
@@ -405,22 +491,72 @@ func (cs *Calls) summarise(c *Call) {
 	})
 }
 
-// Result returns the calls shown, in the order they were first seen;
-// those not ended are active, measured to the last record.
-func (cs *Calls) Result() []*Call {
-	for n, c := range cs.calls {
-		cs.summarise(c)
-		delete(cs.calls, n)
+// finish summarises the calls still in the working set (those not ended
+// are active, measured to the last record), once.
+func (cs *Calls) finish() {
+	if cs.final {
+		return
 	}
-	out := cs.order[:0:0]
-	for _, c := range cs.order {
+	cs.final = true
+	for _, c := range cs.calls {
+		cs.summarise(c)
+		cs.store(c)
+	}
+	clear(cs.calls)
+}
+
+// Each calls f with each call shown, in the order they were first seen,
+// decoded from its row into a Call reused from one call to the next
+// (copy what must outlive f); it stops at f's first error.
+func (cs *Calls) Each(f func(*Call) error) error {
+	cs.finish()
+	var c Call
+	for seq := range cs.rows.at {
+		if !cs.rows.get(seq, &c) {
+			continue
+		}
 		c.AgentID = cs.extAgent[c.Extension]
-		if c.shown {
-			out = append(out, c)
+		if err := f(&c); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// Result returns the calls shown, in the order they were first seen;
+// those not ended are active, measured to the last record. It holds every
+// call at once: views print through Each.
+func (cs *Calls) Result() []*Call {
+	var out []*Call
+	cs.Each(func(c *Call) error {
+		cp := *c
+		out = append(out, &cp)
+		return nil
+	})
 	return out
 }
+
+func (cs *Calls) limit() int {
+	if cs.Max <= 0 {
+		return MaxCalls
+	}
+	return cs.Max
+}
+
+// Unlisted is the number of calls shown but not itemised (past Max).
+func (cs *Calls) Unlisted() int { cs.finish(); return cs.unlisted }
+
+// Early is the number of calls summarised before their end because the
+// working set was full (their later messages were not counted).
+func (cs *Calls) Early() int { return cs.early }
+
+// ExtensionsNotKept is the number of agent state events whose extension
+// was not kept (past MaxExtensions): calls on those extensions show no
+// AgentID.
+func (cs *Calls) ExtensionsNotKept() int { return cs.noExt }
+
+// Dropped is the number of call variables and links past a call's bound.
+func (cs *Calls) Dropped() int { return cs.dropped }
 
 // MultiFile reports whether the calls come from more than one capture
 // file (views then show each call's file).
@@ -434,14 +570,16 @@ func (cs *Calls) End() time.Time { return cs.last }
 func (cs *Calls) Events() []CallEvent { return cs.events }
 
 // TimelineCalls are the calls of the timeline (the asked CallID's and its
-// linked legs), in order of first sight, among calls.
-func (cs *Calls) TimelineCalls(calls []*Call) []*Call {
+// linked legs), in order of first sight, among the calls shown.
+func (cs *Calls) TimelineCalls() []*Call {
 	var out []*Call
-	for _, c := range calls {
+	cs.Each(func(c *Call) error {
 		if cs.tl[c.N] {
-			out = append(out, c)
+			cp := *c
+			out = append(out, &cp)
 		}
-	}
+		return nil
+	})
 	return out
 }
 

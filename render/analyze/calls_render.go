@@ -64,27 +64,37 @@ func agentText(c *Call) string {
 	return c.AgentID
 }
 
-// WriteCallsTable prints one row per call; end is the capture end (for
-// the duration of calls still active). Calls from several capture files
-// get a FILE column: the same CallID in two files is two calls.
-func WriteCallsTable(w io.Writer, calls []*Call, c0 *Calls) error {
+// WriteCallsTable prints one row per call shown; calls still active are
+// measured to the capture end. Calls from several capture files get a
+// FILE column: the same CallID in two files is two calls. Calls past the
+// itemised bound are counted on a last line.
+func WriteCallsTable(w io.Writer, c0 *Calls) error {
 	end := c0.End()
 	multi := c0.MultiFile()
-	t := newTable(w)
 	head := []string{"CALLID", "FIRST", "LAST", "ANI", "DNIS", "DIALED", "CSQ", "AGENT", "ANSWERED", "DURATION", "END", "LINKS"}
 	if multi {
 		head = append(head, "FILE")
 	}
-	t.row(head...)
-	for _, c := range calls {
-		cells := []string{strconv.FormatUint(uint64(c.CallID), 10), ts(c.FirstSeen), ts(c.LastSeen), dash(c.ANI), dash(c.DNIS), dash(c.Dialed),
-			dash(csqText(c)), dash(agentText(c)), ts(c.Answered), dur(c.Duration(end)), endText(c), dash(linkText(c.Links))}
-		if multi {
-			cells = append(cells, dash(c.File))
-		}
-		t.row(cells...)
+	cells := make([]string, 0, len(head))
+	err := writeAligned(w, func(emit func(...string)) error {
+		emit(head...)
+		return c0.Each(func(c *Call) error {
+			cells = append(cells[:0], strconv.FormatUint(uint64(c.CallID), 10), ts(c.FirstSeen), ts(c.LastSeen), dash(c.ANI), dash(c.DNIS), dash(c.Dialed),
+				dash(csqText(c)), dash(agentText(c)), ts(c.Answered), dur(c.Duration(end)), endText(c), dash(linkText(c.Links)))
+			if multi {
+				cells = append(cells, dash(c.File))
+			}
+			emit(cells...)
+			return nil
+		})
+	})
+	if err != nil {
+		return err
 	}
-	return t.flush()
+	if n := c0.Unlisted(); n > 0 {
+		_, err = fmt.Fprintf(w, "… %d more calls not listed (at most %d are; --max-calls raises the bound, -Y selects calls)\n", n, c0.limit())
+	}
+	return err
 }
 
 // WriteCallTimeline prints the timeline's calls (the asked one first, then
@@ -190,14 +200,11 @@ func varsJSON(vs []Var) []varJ {
 	return out
 }
 
-// WriteCallsJSON prints the calls as one JSON array; with a timeline
-// (evs not nil) it prints the one call as an object with its events.
-func WriteCallsJSON(w io.Writer, calls []*Call, c0 *Calls) error {
-	out := []callJ{}
-	for _, c := range calls {
-		out = append(out, callJSON(c, c.Duration(c0.End()).Microseconds()))
-	}
-	return writeJSON(w, out)
+// WriteCallsJSON prints the calls shown as one JSON array, one at a time.
+func WriteCallsJSON(w io.Writer, c0 *Calls) error {
+	return writeJSONArray(w, func(emit func(any) error) error {
+		return c0.Each(func(c *Call) error { return emit(callJSON(c, c.Duration(c0.End()).Microseconds())) })
+	})
 }
 
 // WriteCallTimelineJSON prints the asked call ("call"), the other calls
@@ -234,11 +241,11 @@ func WriteCallTimelineJSON(w io.Writer, calls []*Call, evs []CallEvent, c0 *Call
 // JSON keys (render/JSON.md's calls document), one row per call, times in
 // RFC 3339 UTC, the duration in seconds, links as "to:ID kind" joined
 // with ";". Quoting is CSV's, so wire text needs no other escaping.
-func WriteCallsCSV(w io.Writer, calls []*Call, c0 *Calls) error {
+func WriteCallsCSV(w io.Writer, c0 *Calls) error {
 	end := c0.End()
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"call_id", "file", "first_seen", "last_seen", "ani", "dnis", "dialed_number", "csq_id", "queue", "agent_id", "extension", "answered", "ended", "duration_s", "end", "cause", "sessions", "links"})
-	for _, c := range calls {
+	c0.Each(func(c *Call) error {
 		j := callJSON(c, c.Duration(end).Microseconds())
 		var links []string
 		for _, l := range j.Links {
@@ -247,7 +254,8 @@ func WriteCallsCSV(w io.Writer, calls []*Call, c0 *Calls) error {
 		cw.Write([]string{strconv.FormatUint(uint64(j.CallID), 10), j.File, j.First, j.Last, j.ANI, j.DNIS, j.Dialed,
 			strconv.FormatUint(uint64(j.CSQID), 10), j.Queue, j.AgentID, j.Extension, j.Answered, j.Ended,
 			strconv.FormatFloat(float64(j.Duration)/1e6, 'f', 6, 64), j.End, j.Cause, strconv.Itoa(j.Sessions), strings.Join(links, ";")})
-	}
+		return cw.Error()
+	})
 	cw.Flush()
 	return cw.Error()
 }

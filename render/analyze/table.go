@@ -1,12 +1,14 @@
 package analyze
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ctishark/ctishark/render/termtext"
 )
@@ -81,4 +83,76 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// writeAligned prints rows aligned into columns exactly as table does
+// (text/tabwriter, padding 2), without holding them: rows is called
+// twice, first to measure each column's widest cell, then to print. A
+// table of a million calls then costs its widths, not its text.
+func writeAligned(w io.Writer, rows func(emit func(cells ...string)) error) error {
+	var widths []int
+	if err := rows(func(cells ...string) {
+		for i, c := range cells[:max(len(cells)-1, 0)] {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], utf8.RuneCountInString(termtext.Escape(c)))
+		}
+	}); err != nil {
+		return err
+	}
+	// Into the caller's buffer when it has one (an agent's table among
+	// the others), flushed by the caller.
+	bw, buffered := w.(*bufio.Writer)
+	if !buffered {
+		bw = bufio.NewWriterSize(w, 64<<10)
+	}
+	err := rows(func(cells ...string) {
+		for i, c := range cells {
+			c = termtext.Escape(c)
+			bw.WriteString(c)
+			if i < len(cells)-1 {
+				pad := widths[i] + 2 - utf8.RuneCountInString(c)
+				for ; pad > 0; pad-- {
+					bw.WriteByte(' ')
+				}
+			}
+		}
+		bw.WriteByte('\n')
+	})
+	if err != nil || buffered {
+		return err
+	}
+	return bw.Flush()
+}
+
+// writeJSONArray prints the values each emits as one JSON array, as
+// writeJSON prints a slice of them (two-space indent), one value at a
+// time.
+func writeJSONArray(w io.Writer, each func(emit func(v any) error) error) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	n := 0
+	err := each(func(v any) error {
+		b, err := json.MarshalIndent(v, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			bw.WriteString("[\n  ")
+		} else {
+			bw.WriteString(",\n  ")
+		}
+		n++
+		_, err = bw.Write(b)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		bw.WriteString("[]\n")
+	} else {
+		bw.WriteString("\n]\n")
+	}
+	return bw.Flush()
 }

@@ -18,6 +18,14 @@ type Builder struct {
 	servers map[netip.AddrPort]*Endpoint
 	clients map[int]*Endpoint // by TCP stream
 	placed  []*Endpoint
+
+	// A compact builder (NewCompactBuilder) keeps clients as clientRec.
+	compact     bool
+	recs        []clientRec // by stream
+	clientNames map[int]clientNames
+	dialectWhy  map[int]string // UCCE client sessions: why they were taken for UCCE
+	cols        []column
+	epCols      []*Endpoint
 }
 
 // NewBuilder returns an empty builder.
@@ -59,6 +67,10 @@ func (b *Builder) server(r *record.Record) *Endpoint {
 // Observe learns what a record says about its session: the client
 // signature, agent and mode of an OPEN_REQ, the mode the session settled on.
 func (b *Builder) Observe(r *record.Record) {
+	if b.compact && compactOK(r) {
+		b.observeCompact(r)
+		return
+	}
 	e := b.client(r)
 	if m := r.Session.Mode; m != dissect.ModeUnknown {
 		e.Mode = m.String()
@@ -92,15 +104,29 @@ func (b *Builder) place(e *Endpoint, fresh []*Endpoint) []*Endpoint {
 // endpoints; fresh lists the endpoints that got a column just now, server
 // first, so a streaming renderer can introduce them before the arrow.
 func (b *Builder) Arrow(r *record.Record) (a Arrow, fresh []*Endpoint) {
-	srv, cli := b.server(r), b.client(r)
-	fresh = b.place(srv, fresh)
-	fresh = b.place(cli, fresh)
-	a = Arrow{Num: r.Num, Time: r.Frame.Time, Stream: r.Frame.Stream, From: srv.Index, To: cli.Index}
+	srv := b.server(r)
+	var cli int
+	switch {
+	case b.compact && compactOK(r):
+		fresh = b.placeCol(srv, fresh)
+		cli, fresh = b.placeCompact(r, fresh)
+	case b.compact:
+		e := b.client(r)
+		fresh = b.placeCol(srv, fresh)
+		fresh = b.placeCol(e, fresh)
+		cli = e.Index
+	default:
+		e := b.client(r)
+		fresh = b.place(srv, fresh)
+		fresh = b.place(e, fresh)
+		cli = e.Index
+	}
+	a = Arrow{Num: r.Num, Time: r.Frame.Time, Stream: r.Frame.Stream, From: srv.Index, To: cli}
 	if !r.Frame.Start.IsZero() {
 		a.Rel = r.Frame.Time.Sub(r.Frame.Start)
 	}
 	if r.Frame.Dir == record.ClientToServer {
-		a.From, a.To = cli.Index, srv.Index
+		a.From, a.To = cli, srv.Index
 	}
 	if ev := r.Event; ev != nil {
 		a.Kind = ev.Kind.String()

@@ -121,6 +121,23 @@ func (j *JSONWriter) start() {
 // Arrow writes one arrow. Endpoints are named by their column (Builder
 // places them before the arrow is handed out), so the names are final.
 func (j *JSONWriter) Arrow(a *Arrow, eps []*Endpoint) error {
+	return j.arrow(a, name(eps, a.From), name(eps, a.To))
+}
+
+// ArrowByColumn writes one arrow of a compact builder, naming its ends by
+// their columns (as Builder names a placed endpoint).
+func (j *JSONWriter) ArrowByColumn(a *Arrow) error {
+	return j.arrow(a, colName(a.From), colName(a.To))
+}
+
+func colName(i int) string {
+	if i < 0 {
+		return ""
+	}
+	return columnName(i)
+}
+
+func (j *JSONWriter) arrow(a *Arrow, from, to string) error {
 	if j.n == 0 {
 		j.start()
 		j.write([]byte("\n"))
@@ -128,7 +145,7 @@ func (j *JSONWriter) Arrow(a *Arrow, eps []*Endpoint) error {
 		j.write([]byte(",\n"))
 	}
 	j.n++
-	j.buf = appendArrow(j.buf[:0], a, eps)
+	j.buf = appendArrowNamed(j.buf[:0], a, from, to)
 	j.write(j.buf)
 	if j.err == nil && j.w.Buffered() > 32<<10 {
 		j.err = j.w.Flush()
@@ -138,19 +155,38 @@ func (j *JSONWriter) Arrow(a *Arrow, eps []*Endpoint) error {
 
 // Close ends the document with the endpoints.
 func (j *JSONWriter) Close(eps []*Endpoint) error {
+	return j.CloseEach(func(f func(*Endpoint) error) error {
+		for _, e := range eps {
+			if err := f(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// CloseEach ends the document with the endpoints each hands over, in
+// order (Builder.EachEndpoint).
+func (j *JSONWriter) CloseEach(each func(func(*Endpoint) error) error) error {
 	if j.n == 0 {
 		j.start()
 	}
 	j.write([]byte("\n],\n\"endpoints\":[\n"))
-	for i, e := range eps {
+	i := 0
+	err := each(func(e *Endpoint) error {
 		if i > 0 {
 			j.write([]byte(",\n"))
 		}
+		i++
 		b, err := json.Marshal(EndpointJSON(e))
 		if err != nil {
 			return err
 		}
 		j.write(b)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	j.write([]byte("\n]}\n"))
 	if j.err == nil {
@@ -164,6 +200,11 @@ func (j *JSONWriter) Close(eps []*Endpoint) error {
 // bytes are encoding/json's: same keys in the same order, strings and
 // floats it would escape or write in exponent form go through it.
 func appendArrow(b []byte, a *Arrow, eps []*Endpoint) []byte {
+	return appendArrowNamed(b, a, name(eps, a.From), name(eps, a.To))
+}
+
+// appendArrowNamed is appendArrow with the ends' names given.
+func appendArrowNamed(b []byte, a *Arrow, from, to string) []byte {
 	b = append(b, `{"num":`...)
 	b = strconv.AppendInt(b, int64(a.Num), 10)
 	b = append(b, `,"time":"`...)
@@ -173,9 +214,9 @@ func appendArrow(b []byte, a *Arrow, eps []*Endpoint) []byte {
 	b = append(b, `,"stream":`...)
 	b = strconv.AppendInt(b, int64(a.Stream), 10)
 	b = append(b, `,"from":`...)
-	b = appendJSONString(b, name(eps, a.From))
+	b = appendJSONString(b, from)
 	b = append(b, `,"to":`...)
-	b = appendJSONString(b, name(eps, a.To))
+	b = appendJSONString(b, to)
 	b = append(b, `,"msg_type":`...)
 	b = appendJSONString(b, a.MsgType)
 	b = append(b, `,"kind":`...)
