@@ -16,7 +16,15 @@ import (
 const (
 	asyncBatch    = 32 // records per batch: fewer hand-overs (each may wake a goroutine)
 	asyncInflight = 4  // batches handed over and not yet back
+	// asyncBytes ends a batch early, so that records of huge decoded
+	// messages (recordBytes) in flight stay bounded in bytes too.
+	asyncBytes = 4 << 20
 )
+
+// asyncSmall is the field count below which a record's bytes do not
+// count toward asyncBytes (asyncBatch of them are small anyway), so the
+// common message costs no walk over its fields.
+const asyncSmall = 256
 
 // errStopped ends the reading once the callback has failed; Read returns
 // the callback's error instead.
@@ -24,6 +32,7 @@ var errStopped = errors.New("pipeline: record callback failed")
 
 type async struct {
 	cur      []*Record
+	curBytes int // recordBytes of cur
 	spare    [][]*Record
 	todo     chan []*Record
 	back     chan []*Record
@@ -69,7 +78,10 @@ func (p *Pipeline) addAsync(r *Record) error {
 		}
 	}
 	a.cur = append(a.cur, r)
-	if len(a.cur) == asyncBatch {
+	if r.Msg != nil && len(r.Msg.Fields) > asyncSmall {
+		a.curBytes += recordBytes(r) // only big messages count: the rest fit asyncBatch
+	}
+	if len(a.cur) == asyncBatch || a.curBytes >= asyncBytes {
 		p.sendBatch()
 	}
 	return nil
@@ -94,7 +106,7 @@ func (p *Pipeline) sendBatch() {
 	}
 	a.todo <- a.cur
 	a.inflight++
-	a.cur = nil
+	a.cur, a.curBytes = nil, 0
 }
 
 // takeBack recycles the messages of a batch the callback is done with.

@@ -47,45 +47,50 @@ func liveHeap() uint64 {
 // The look-ahead holds records by their bytes, not their count: 300 huge
 // frames behind an unanswered request used to take ~3 GB (1,000 ran out
 // of memory). The request leaves early, Released, and its late verdict
-// says it went unanswered.
+// says it went unanswered. With decoding goroutines and an asynchronous
+// callback (as read runs), what is out for decoding and what is batched
+// for the callback are bounded in bytes too: counted in messages only,
+// they took 1.3 GB here.
 func TestLookaheadBoundedInBytes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("decodes 300 frames of 16k fields")
 	}
 	capture := hugeFrames(t, 300)
-	src, err := reassembly.OpenReader(bytes.NewReader(capture))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var verdicts []record.Verdict
-	opts := Options{Lookahead: true, Limits: Limits{Lookahead: 16 << 20}, OnVerdict: func(v record.Verdict) { verdicts = append(verdicts, v) }}
-	base := liveHeap()
-	var peak uint64
-	n := 0
-	var first *Record
-	err = New(opts).Read(src, func(r *Record) error {
-		if first == nil {
-			first = r
+	for _, parallel := range []bool{false, true} {
+		src, err := reassembly.OpenReader(bytes.NewReader(capture))
+		if err != nil {
+			t.Fatal(err)
 		}
-		if n++; n%25 == 0 {
-			peak = max(peak, liveHeap())
+		var verdicts []record.Verdict
+		opts := Options{Lookahead: true, Parallel: parallel, Async: parallel, Limits: Limits{Lookahead: 16 << 20}, OnVerdict: func(v record.Verdict) { verdicts = append(verdicts, v) }}
+		base := liveHeap()
+		var peak uint64
+		n := 0
+		var first *Record
+		err = New(opts).Read(src, func(r *Record) error {
+			if first == nil {
+				first = r
+			}
+			if n++; n%25 == 0 {
+				peak = max(peak, liveHeap())
+			}
+			return nil // records are dropped as a streaming view does
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		return nil // records are dropped as a streaming view does
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n != 301 {
-		t.Fatalf("%d records, want 301", n)
-	}
-	if grown := int64(peak) - int64(base); grown > 96<<20 {
-		t.Errorf("live heap grew by %d MiB holding records behind an unanswered request (bound 16 MiB)", grown>>20)
-	}
-	if first.Msg.Name() != "HEARTBEAT_REQ" || !first.Released || first.Unanswered || first.Response != nil {
-		t.Errorf("the request went out as %+v", first)
-	}
-	if len(verdicts) != 1 || verdicts[0].Num != 1 || !verdicts[0].Unanswered || verdicts[0].Type != "HEARTBEAT_REQ" {
-		t.Errorf("late verdicts %+v", verdicts)
+		if n != 301 {
+			t.Fatalf("parallel %v: %d records, want 301", parallel, n)
+		}
+		if grown := int64(peak) - int64(base); grown > 96<<20 {
+			t.Errorf("parallel %v: live heap grew by %d MiB holding records behind an unanswered request (bound 16 MiB)", parallel, grown>>20)
+		}
+		if first.Msg.Name() != "HEARTBEAT_REQ" || !first.Released || first.Unanswered || first.Response != nil {
+			t.Errorf("parallel %v: the request went out as %+v", parallel, first)
+		}
+		if len(verdicts) != 1 || verdicts[0].Num != 1 || !verdicts[0].Unanswered || verdicts[0].Type != "HEARTBEAT_REQ" {
+			t.Errorf("parallel %v: late verdicts %+v", parallel, verdicts)
+		}
 	}
 }
 

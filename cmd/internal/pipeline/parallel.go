@@ -20,8 +20,13 @@ import (
 // without decoding goroutines: output does not depend on GOMAXPROCS or on
 // which goroutine finishes first.
 const (
-	chunkLen       = 128 // work items per chunk
-	chunksInFlight = 4   // chunks out for decoding before the oldest is waited for
+	chunkLen = 128 // work items per chunk
+	// chunkBytes ends a chunk early: frame bytes can decode into a
+	// hundred times as many bytes of fields (a 32 KiB frame of empty
+	// floating fields is 16,000 of them), so a chunk is bounded in frame
+	// bytes as well as in items, and what is out for decoding stays small.
+	chunkBytes     = 32 << 10
+	chunksInFlight = 4 // chunks out for decoding before the oldest is waited for
 	maxDecoders    = 4
 )
 
@@ -69,6 +74,7 @@ type chunk struct {
 type decoders struct {
 	in    []chan *chunk
 	cur   *chunk
+	bytes int // frame bytes in cur
 	out   []*chunk
 	spare []*chunk
 }
@@ -86,11 +92,12 @@ func (p *Pipeline) run(w work) error {
 		d.cur = d.chunk()
 	}
 	d.cur.items = append(d.cur.items, w)
+	d.bytes += len(w.data)
 	if p.opts.MaxDelay > 0 && time.Since(w.now) < p.opts.MaxDelay {
 		// A live capture that is not behind: no reason to wait for more.
 		return p.flushDecoders()
 	}
-	if len(d.cur.items) < chunkLen {
+	if len(d.cur.items) < chunkLen && d.bytes < chunkBytes {
 		return nil
 	}
 	d.send()
@@ -129,7 +136,7 @@ func (d *decoders) send() {
 	if c == nil || len(c.items) == 0 {
 		return
 	}
-	d.cur = nil
+	d.cur, d.bytes = nil, 0
 	if d.in == nil {
 		d.start()
 	}
