@@ -91,7 +91,8 @@ type conn struct {
 	opened     bool
 	listed     int64 // capture time when c was put at the back of the list
 	inTable    bool
-	prev, next *conn // activity list, least recently active first
+	prev, next *conn  // activity list, least recently active first
+	tomb       uint64 // while a tombstone: its place in Reassembler.tombs (see bury)
 }
 
 func (c *conn) dirOf(side int) Direction {

@@ -53,6 +53,8 @@ type Reassembler struct {
 	nextHoleCheck int64
 	oooTotal      int // out-of-order bytes buffered across all connections
 	partialTotal  int // capacity of the in-order buffers (incomplete frames, resync windows) of all connections
+	tombs         []tombRef // tombstones, oldest first (bury)
+	tombSeq       uint64
 }
 
 // holeCheckEvery spaces the scans of holey connections in capture time.
@@ -193,6 +195,7 @@ func (r *Reassembler) tcp(seg *segment) {
 	case stIgnored:
 		if seg.rst || (c.half[0].finSeen && c.half[1].finSeen) {
 			c.state = stClosed
+			r.bury(c)
 		}
 		if seg.fin {
 			c.half[side].finSeen = true
@@ -316,7 +319,9 @@ func (r *Reassembler) closeConn(c *conn, reason string, pkt int, ts time.Time) {
 	c.state = stClosed
 	if reason != ReasonFIN && reason != ReasonRST {
 		r.table.remove(c)
+		return
 	}
+	r.bury(c)
 }
 
 // expire flushes connections idle for longer than IdleTimeout of capture
