@@ -51,8 +51,8 @@ type Reassembler struct {
 	// connection's frames do not wait for its next packet.
 	holey         []*conn
 	nextHoleCheck int64
-	oooTotal      int // out-of-order bytes buffered across all connections
-	partialTotal  int // capacity of the in-order buffers (incomplete frames, resync windows) of all connections
+	oooTotal      int       // out-of-order bytes buffered across all connections
+	partialTotal  int       // capacity of the in-order buffers (incomplete frames, resync windows) of all connections
 	tombs         []tombRef // tombstones, oldest first (bury)
 	tombSeq       uint64
 }
