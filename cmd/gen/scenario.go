@@ -344,6 +344,12 @@ func (g *gen) agentState(a *agent, at int64, state, reason uint16) {
 	for _, id := range csqs {
 		b.n("CSQID", uint64(id)).n("CSQState", uint64(csqState))
 	}
+	g.sendAgentState(a, at, b, state, reason)
+}
+
+// sendAgentState sends an agent's AGENT_STATE_EVENT b to its own session
+// and the bridges, and records the change when the run keeps details.
+func (g *gen) sendAgentState(a *agent, at int64, b *builder, state, reason uint16) {
 	var hook func(int, int64)
 	if g.detail {
 		hook = func(frame int, at int64) {
@@ -360,11 +366,19 @@ func (g *gen) agentState(a *agent, at int64, state, reason uint16) {
 
 // logout logs the agent out and closes its session.
 func (g *gen) logout(a *agent, t int64) {
+	g.closeAgentSession(a, t, g.setState(a, stLogout, reasonCloseDesktop), func(t int64) {
+		g.agentState(a, t, stLogout, reasonCloseDesktop)
+	})
+}
+
+// closeAgentSession asks for the logout (logoutReq), lets the server
+// announce it (loggedOut), then closes the session and the connection.
+func (g *gen) closeAgentSession(a *agent, t int64, logoutReq *builder, loggedOut func(at int64)) {
 	c := a.c
 	c.closeAt = t
-	t = g.request(c, t, g.setState(a, stLogout, reasonCloseDesktop), g.lat(), g.msg("SET_AGENT_STATE_CONF"))
+	t = g.request(c, t, logoutReq, g.lat(), g.msg("SET_AGENT_STATE_CONF"))
 	t += g.between(4*ms, 15*ms)
-	g.agentState(a, t, stLogout, reasonCloseDesktop)
+	loggedOut(t)
 	t += g.between(150*ms, 400*ms)
 	t = g.request(c, t, g.msg("CLOSE_REQ").u("Status", 0), g.between(800*us, 3*ms), g.msg("CLOSE_CONF"))
 	g.disconnect(c, t+g.between(20*ms, 60*ms))

@@ -236,29 +236,13 @@ func (g *gen) ucceAgentState(a *agent, at int64, state, reason uint16) {
 		b.u("NumFltSkillGroups", 1).n("SkillGroupNumber", uint64(sk.number)).n("SkillGroupID", uint64(sk.id)).
 			n("SkillGroupPriority", 0).n("SkillGroupState", uint64(state))
 	}
-	var hook func(int, int64)
-	if g.detail {
-		hook = func(frame int, at int64) {
-			name := "AGENT_STATE_" + strconv.Itoa(int(state))
-			if n, ok := g.agentStateName(state); ok {
-				name = n
-			}
-			g.res.AgentStates = append(g.res.AgentStates, AgentStateChange{Frame: frame, Time: g.ts(at), Conn: a.c.index,
-				AgentID: a.id, Extension: a.ext, State: name, StateValue: state, ReasonCode: reason})
-		}
-	}
-	g.toAgent(a, at, b, true, hook)
+	g.sendAgentState(a, at, b, state, reason)
 }
 
 func (g *gen) ucceLogout(a *agent, t int64) {
-	c := a.c
-	c.closeAt = t
-	t = g.request(c, t, g.ucceSetState(a, ucceStLogout, ucceReasonEndShift), g.lat(), g.msg("SET_AGENT_STATE_CONF"))
-	t += g.between(4*ms, 15*ms)
-	g.ucceAgentState(a, t, ucceStLogout, ucceReasonEndShift)
-	t += g.between(150*ms, 400*ms)
-	t = g.request(c, t, g.msg("CLOSE_REQ").u("Status", 0), g.between(800*us, 3*ms), g.msg("CLOSE_CONF"))
-	g.disconnect(c, t+g.between(20*ms, 60*ms))
+	g.closeAgentSession(a, t, g.ucceSetState(a, ucceStLogout, ucceReasonEndShift), func(t int64) {
+		g.ucceAgentState(a, t, ucceStLogout, ucceReasonEndShift)
+	})
 }
 
 // ucceSystemEvent: the half-hour boundary every open session hears of.
