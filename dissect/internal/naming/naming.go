@@ -15,7 +15,7 @@ import "strings"
 // Reserved fields share cti.reserved, lower-case like the names that are
 // not the guide's (cti.msg_type, cti.frame).
 func Filter(name string) string {
-	id := ident(name)
+	id := Ident(name)
 	if id != "" && id[0] >= 'a' && id[0] <= 'z' && name != "reserved" {
 		id = strings.ToUpper(id[:1]) + id[1:]
 	}
@@ -24,7 +24,7 @@ func Filter(name string) string {
 
 // Legacy is the name Filter gave before first letters were upper-cased
 // (ctishark up to issue 15): still accepted in filters, with a hint.
-func Legacy(name string) string { return "cti." + ident(name) }
+func Legacy(name string) string { return "cti." + Ident(name) }
 
 // Entry is the filter name of one entry of a repeated floating group
 // (counted by countField) whose field name a fixed field of the same
@@ -34,17 +34,19 @@ func Legacy(name string) string { return "cti." + ident(name) }
 // group (the count field's name without its Num) before the field:
 // cti.CSQs.CSQID.
 func Entry(countField, name string) string {
-	g := ident(countField)
+	g := Ident(countField)
 	for _, p := range []string{"Num", "num"} {
 		if rest, ok := strings.CutPrefix(g, p); ok && rest != "" {
 			g = rest
 			break
 		}
 	}
-	return Filter(g) + "." + ident(name)
+	return Filter(g) + "." + Ident(name)
 }
 
-func ident(name string) string {
+// Ident keeps the letters, digits and underscores of name: what a Go
+// identifier or a filter name may hold.
+func Ident(name string) string {
 	var b strings.Builder
 	for _, r := range name {
 		if r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
