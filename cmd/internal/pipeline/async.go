@@ -95,11 +95,7 @@ func (p *Pipeline) sendBatch() {
 		return
 	}
 	if !a.running {
-		fn := p.fn
-		if p.opts.Count == 0 {
-			fn = p.consume // the rules and the filter run there too (hand)
-		}
-		a.start(fn)
+		a.start(p.fn)
 	}
 	if a.inflight == asyncInflight {
 		p.takeBack(<-a.back)
