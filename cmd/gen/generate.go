@@ -95,25 +95,38 @@ func (g *gen) run() {
 	g.pushFunc(dur*6/10, g.systemEvent)
 	g.runFaults()
 
-	first := 45 * sec
-	span := max(dur-first-100*sec, int64(g.cfg.Calls)*5*sec)
-	if g.cfg.Calls > 0 {
-		gap := span / int64(g.cfg.Calls)
-		for k := 0; k < g.cfg.Calls && g.err == nil; k++ {
-			at := first + int64(k)*gap + g.between(0, gap/2)
-			g.flush(at)
-			kind := g.randomKind()
-			if k < len(scriptedKinds) {
-				kind = scriptedKinds[k]
-			}
-			g.planCall(at, kind)
+	g.spreadCalls(45*sec, 100*sec, dur, func(at int64, k int) {
+		kind := g.randomKind()
+		if k < len(scriptedKinds) {
+			kind = scriptedKinds[k]
 		}
+		g.planCall(at, kind)
+	})
+	g.closeDay(dur, g.logout)
+}
+
+// spreadCalls places the scripted capture's Calls calls from first on,
+// evenly (with some jitter) over the capture's dur but the last tail,
+// at least 5 s apart, handing each to place with its index.
+func (g *gen) spreadCalls(first, tail, dur int64, place func(at int64, k int)) {
+	if g.cfg.Calls <= 0 {
+		return
 	}
-	// The first agent goes home; everyone else is still at work when the
-	// capture stops.
+	gap := max(dur-first-tail, int64(g.cfg.Calls)*5*sec) / int64(g.cfg.Calls)
+	for k := 0; k < g.cfg.Calls && g.err == nil; k++ {
+		at := first + int64(k)*gap + g.between(0, gap/2)
+		g.flush(at)
+		place(at, k)
+	}
+}
+
+// closeDay ends a scripted capture: the first agent goes home (logout),
+// everyone else is still at work when the capture stops, after dur and
+// after every agent's work.
+func (g *gen) closeDay(dur int64, logout func(a *agent, t int64)) {
 	a := g.agents[0]
 	out := max(a.busyUntil+g.between(20*sec, 40*sec), dur-g.between(25*sec, 35*sec), g.now+sec)
-	g.logout(a, out)
+	logout(a, out)
 	end := max(dur, out+5*sec)
 	for _, a := range g.agents {
 		end = max(end, a.busyUntil+10*sec)

@@ -2,7 +2,6 @@ package gen
 
 import (
 	"fmt"
-	"math"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -107,24 +106,8 @@ func (g *gen) runUCCE() {
 	}
 	dur := g.cfg.Duration.Microseconds()
 	g.pushFunc(dur/2, g.ucceSystemEvent)
-	first := 40 * sec
-	if g.cfg.Calls > 0 {
-		gap := max(dur-first-90*sec, int64(g.cfg.Calls)*5*sec) / int64(g.cfg.Calls)
-		for k := 0; k < g.cfg.Calls && g.err == nil; k++ {
-			at := first + int64(k)*gap + g.between(0, gap/2)
-			g.flush(at)
-			g.ucceCall(at, k)
-		}
-	}
-	a := g.agents[0]
-	out := max(a.busyUntil+g.between(20*sec, 40*sec), dur-g.between(25*sec, 35*sec), g.now+sec)
-	g.ucceLogout(a, out)
-	end := max(dur, out+5*sec)
-	for _, a := range g.agents {
-		end = max(end, a.busyUntil+10*sec)
-	}
-	g.end = end
-	g.flush(math.MaxInt64)
+	g.spreadCalls(40*sec, 90*sec, dur, g.ucceCall)
+	g.closeDay(dur, g.ucceLogout)
 }
 
 // --- sessions ------------------------------------------------------------
