@@ -68,12 +68,9 @@ func starts(id uint32) bool {
 	return false
 }
 
-// assign sets r.Calls and r.Link.
-func (cs *calls) assign(r *record.Record) { cs.assignIDs(r, record.CallIDsOf(r.Msg)) }
-
-// assignIDs is assign for a message whose call references were read
-// already, off the reading goroutine (see facts).
-func (cs *calls) assignIDs(r *record.Record, ids record.CallIDs) {
+// assign sets r.Calls and r.Link from the message's call references ids
+// (record.CallIDsOf, read off the reading goroutine: see facts).
+func (cs *calls) assign(r *record.Record, ids record.CallIDs) {
 	m := r.Msg
 	if m == nil || m.Def == nil || !m.Def.IDKnown {
 		return

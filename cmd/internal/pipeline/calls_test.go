@@ -25,7 +25,7 @@ func callEvent(t *testing.T, name string, callID uint64, file, stream int, srv n
 
 // n assigns r's calls and returns the number of its first.
 func (cs *calls) n(r *record.Record) int {
-	cs.assign(r)
+	cs.assignRecord(r)
 	if len(r.Calls) == 0 {
 		return 0
 	}
@@ -99,7 +99,7 @@ func TestCallNumbersBounded(t *testing.T) {
 			}
 		}
 		r.Msg, r.Calls, r.Frame.Time = &m, nil, t0
-		cs.assign(r)
+		cs.assignRecord(r)
 	}
 	if len(cs.live) > maxCalls {
 		t.Errorf("%d calls remembered, bound %d", len(cs.live), maxCalls)
@@ -111,10 +111,10 @@ func TestCallNumbersBounded(t *testing.T) {
 	var ended calls
 	for i := 0; i < 100; i++ {
 		at := t0.Add(time.Duration(i) * time.Second)
-		ended.assign(callEvent(t, "BEGIN_CALL_EVENT", uint64(i+1), 0, 0, server, at))
-		ended.assign(callEvent(t, "CALL_CLEARED_EVENT", uint64(i+1), 0, 0, server, at))
+		ended.assignRecord(callEvent(t, "BEGIN_CALL_EVENT", uint64(i+1), 0, 0, server, at))
+		ended.assignRecord(callEvent(t, "CALL_CLEARED_EVENT", uint64(i+1), 0, 0, server, at))
 	}
-	ended.assign(callEvent(t, "BEGIN_CALL_EVENT", 1000, 0, 0, server, t0.Add(100*time.Second+2*callLinger)))
+	ended.assignRecord(callEvent(t, "BEGIN_CALL_EVENT", 1000, 0, 0, server, t0.Add(100*time.Second+2*callLinger)))
 	if len(ended.live) != 1 {
 		t.Errorf("%d calls remembered after the others ended", len(ended.live))
 	}

@@ -31,18 +31,12 @@ type pending struct {
 // never answers must not make memory grow.
 const maxPending = 4096
 
-// pair links requests and answers by InvokeID. A request is remembered
-// with its queue slot s (nil when not looking ahead); pair reports whether
+// pair links requests and answers by InvokeID (id, when ok says the
+// message has one; read off the reading goroutine, see facts). A request
+// is remembered with its queue slot s (nil when not looking ahead); pair reports whether
 // it now waits for its answer. An answer gets r.Request and, when its
 // request is still held, fills the request's Response.
-func (c *connState) pair(r *record.Record, s *slot) (waits bool) {
-	id, ok := r.Msg.Uint("InvokeID")
-	return c.pairInvoke(r, s, uint32(id), ok)
-}
-
-// pairInvoke is pair for a message whose InvokeID (when it has one) was
-// read already, off the reading goroutine (see facts).
-func (c *connState) pairInvoke(r *record.Record, s *slot, id uint32, ok bool) (waits bool) {
+func (c *connState) pair(r *record.Record, s *slot, id uint32, ok bool) (waits bool) {
 	m := r.Msg
 	if m.Def == nil || m.Def.Kind == dissect.KindEvent || !ok {
 		return false

@@ -93,9 +93,8 @@ func (p *Pipeline) run(w work) error {
 	}
 	d.cur.items = append(d.cur.items, w)
 	d.bytes += len(w.data)
-	if p.opts.MaxDelay > 0 && time.Since(w.now) < p.opts.MaxDelay {
-		// A live capture that is not behind: no reason to wait for more.
-		return p.flushDecoders()
+	if p.caughtUp() {
+		return p.flushDecoders() // no reason to wait for more
 	}
 	if len(d.cur.items) < chunkLen && d.bytes < chunkBytes {
 		return nil
@@ -105,6 +104,12 @@ func (p *Pipeline) run(w work) error {
 		return nil
 	}
 	return p.takeOldest()
+}
+
+// caughtUp reports whether a live capture (Options.MaxDelay) reads packets
+// within MaxDelay of the clock: then nothing waits for a batch to fill.
+func (p *Pipeline) caughtUp() bool {
+	return p.opts.MaxDelay > 0 && time.Since(p.now) < p.opts.MaxDelay
 }
 
 // flushDecoders hands on every item read so far, waiting for the
@@ -181,41 +186,47 @@ func decodeShard(shard, n int, in <-chan *chunk) {
 	}
 }
 
-// takeOldest waits for the oldest chunk out and hands its items on.
+// takeOldest waits for the oldest chunk out and hands its items on, up to
+// the first error.
 func (p *Pipeline) takeOldest() error {
 	d := &p.par
+	c := d.oldest()
+	defer d.reuse(c)
+	for i := range c.items {
+		if err := p.process(&c.items[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// oldest waits until every decoding goroutine is through with the oldest
+// chunk out and returns it.
+func (d *decoders) oldest() *chunk {
 	c := d.out[0]
 	d.out = d.out[1:]
 	<-c.done
-	var err error
-	for i := range c.items {
-		if err == nil {
-			err = p.process(&c.items[i])
-		}
-		c.items[i] = work{}
-	}
+	return c
+}
+
+// reuse empties a chunk handed back for the next one.
+func (d *decoders) reuse(c *chunk) {
+	clear(c.items)
 	c.items = c.items[:0]
 	d.spare = append(d.spare, c)
-	return err
 }
 
 // finish hands on every item still queued (drops them when keep is
-// false: an error ended the reading) and stops the decoding goroutines;
-// it returns the first error handing on met.
+// false: an error ended the reading, or handing on fails) and stops the
+// decoding goroutines; it returns the first error handing on met.
 func (d *decoders) finish(p *Pipeline, keep bool) error {
-	d.send()
 	var err error
+	if keep {
+		err = p.flushDecoders()
+	}
+	d.send()
 	for len(d.out) > 0 {
-		if !keep || err != nil {
-			c := d.out[0]
-			d.out = d.out[1:]
-			<-c.done
-			clear(c.items)
-			c.items = c.items[:0]
-			d.spare = append(d.spare, c)
-			continue
-		}
-		err = p.takeOldest()
+		d.reuse(d.oldest())
 	}
 	for _, in := range d.in {
 		close(in)

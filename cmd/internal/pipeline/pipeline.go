@@ -210,7 +210,8 @@ func (p *Pipeline) ReadNamed(name string, src PacketSource, fn func(*Record) err
 	// a damaged capture's error without decoding goroutines (after the
 	// callback's error, or Count reached, they are dropped); then
 	// whatever is still held goes out: every connection has closed.
-	if perr := p.par.finish(p, err == nil || damaged); perr != nil && (err == nil || damaged) {
+	keep := err == nil || damaged
+	if perr := p.par.finish(p, keep); perr != nil && keep {
 		err = perr
 	}
 	p.seen = p.now
@@ -395,15 +396,15 @@ func (p *Pipeline) takeRecord() *Record {
 func (p *Pipeline) emit(r *Record, cs *connState, f *facts) error {
 	if !p.opts.Lookahead {
 		if cs != nil {
-			cs.pairInvoke(r, nil, f.invoke, f.hasInvoke)
-			p.calls.assignIDs(r, f.ids)
+			cs.pair(r, nil, f.invoke, f.hasInvoke)
+			p.calls.assign(r, f.ids)
 		}
 		return p.hand(r)
 	}
 	s := &slot{rec: r, bytes: f.bytes}
 	if cs != nil {
-		s.wait = cs.pairInvoke(r, s, f.invoke, f.hasInvoke)
-		p.calls.assignIDs(r, f.ids)
+		s.wait = cs.pair(r, s, f.invoke, f.hasInvoke)
+		p.calls.assign(r, f.ids)
 	}
 	p.q.push(s)
 	p.held += s.bytes
@@ -486,8 +487,8 @@ func (p *Pipeline) hand(r *Record) error {
 		if err := p.addAsync(r); err != nil {
 			return err
 		}
-		if p.opts.MaxDelay > 0 && time.Since(p.now) < p.opts.MaxDelay {
-			p.sendBatch() // a live capture that is not behind: no reason to wait for more
+		if p.caughtUp() {
+			p.sendBatch() // no reason to wait for more
 		}
 	} else {
 		err := p.fn(r)

@@ -28,20 +28,20 @@ func TestPairRequests(t *testing.T) {
 	var c connState
 	t0 := time.Unix(1000, 0)
 	r := at(rec(t, 3, "HEARTBEAT_REQ", 7), t0)
-	if !c.pair(r, &slot{rec: r}) || r.Request != nil {
+	if !c.pairRecord(r, &slot{rec: r}) || r.Request != nil {
 		t.Fatalf("a request was not remembered, or answered itself: %+v", r.Request)
 	}
 	r = at(rec(t, 4, "HEARTBEAT_CONF", 8), t0)
-	if c.pair(r, nil); r.Request != nil {
+	if c.pairRecord(r, nil); r.Request != nil {
 		t.Fatalf("confirm with another InvokeID paired: %+v", r.Request)
 	}
 	r = at(rec(t, 5, "FAILURE_CONF", 7), t0.Add(1500*time.Microsecond))
-	c.pair(r, nil)
+	c.pairRecord(r, nil)
 	if q := r.Request; q == nil || q.Num != 3 || q.Latency != 1500*time.Microsecond {
 		t.Fatalf("FAILURE_CONF pairing = %+v", q)
 	}
 	r = at(rec(t, 6, "HEARTBEAT_CONF", 7), t0)
-	if c.pair(r, nil); r.Request != nil {
+	if c.pairRecord(r, nil); r.Request != nil {
 		t.Fatalf("a request was answered twice: %+v", r.Request)
 	}
 }
@@ -49,7 +49,7 @@ func TestPairRequests(t *testing.T) {
 func TestPendingIsBounded(t *testing.T) {
 	var c connState
 	for i := 0; i < 3*maxPending; i++ {
-		c.pair(rec(t, i+1, "HEARTBEAT_REQ", uint64(i)), nil)
+		c.pairRecord(rec(t, i+1, "HEARTBEAT_REQ", uint64(i)), nil)
 	}
 	if len(c.pending) > maxPending {
 		t.Errorf("%d pending requests kept, cap %d", len(c.pending), maxPending)
