@@ -207,22 +207,23 @@ func (r *Reassembler) checkHeader(c *conn, s int) bool {
 		return false
 	}
 	if n > r.opts.MaxBuffered {
-		r.overflow(c, s, n)
+		r.overflow(c, s, n, "frame larger than the buffer cap")
 		return false
 	}
 	h.want = n
 	return true
 }
 
-// overflow drops a frame of n bytes starting at buf[0] that would exceed
-// the buffer cap. Its length is plausible, so we stay in sync by
-// discarding exactly its bytes.
-func (r *Reassembler) overflow(c *conn, s int, n int) {
+// overflow drops a frame of n bytes starting at buf[0] (one that would
+// exceed the buffer cap, or one the partial-frame budget gives up; why
+// says which). Its length is plausible, so we stay in sync by discarding
+// exactly its bytes.
+func (r *Reassembler) overflow(c *conn, s int, n int, why string) {
 	h := &c.half[s]
 	at := h.bufOff
 	have := len(h.buf)
 	r.stats.Overflows++
-	r.event(c, s, Overflow, int64(n), at, "frame larger than the buffer cap")
+	r.event(c, s, Overflow, int64(n), at, why)
 	r.consume(h, have)
 	h.want = 0
 	h.discard = int64(n - have)

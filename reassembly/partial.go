@@ -60,12 +60,7 @@ func (r *Reassembler) shedPartial() {
 		r.stats.PartialSheds++
 		c, s, h := v.c, v.s, &v.c.half[v.s]
 		if h.mode == modeFrame && h.want > 0 {
-			at, have := h.bufOff, len(h.buf)
-			r.stats.Overflows++
-			r.event(c, s, Overflow, int64(h.want), at, reasonPartialBudget)
-			r.consume(h, have) // frees the buffer: it is empty now
-			h.discard = int64(h.want - have)
-			h.want = 0
+			r.overflow(c, s, h.want, reasonPartialBudget) // frees the buffer: it is empty now
 			continue
 		}
 		r.noteSkipped(h, len(h.buf))

@@ -23,9 +23,9 @@ type Stats struct {
 // the TCP sequence and acknowledgement numbers of the kept packets are
 // renumbered so that each direction's kept segments are contiguous (see
 // renumber.go): read back, the file shows the kept messages in order,
-// without the gaps the left-out packets would otherwise leave. Each input is read twice: once through the pipeline to learn which
-// packet numbers carried matching messages, once raw to copy those
-// packets. Standard input, a FIFO or any other input that is not a
+// without the gaps the left-out packets would otherwise leave. Each input
+// is read twice: once through the pipeline to learn which packet numbers
+// carried matching messages, once raw to copy those packets. Standard input, a FIFO or any other input that is not a
 // regular file cannot be read twice, so it is first spooled to a
 // temporary file. Inputs that cannot be read are reported through
 // in.OnError and make failed true; the others are still written.
