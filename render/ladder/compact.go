@@ -74,11 +74,14 @@ func (b *Builder) observeCompact(r *record.Record) {
 		c.mode = m
 	}
 	if r.Session.Dialect == dissect.DialectUCCE {
-		c.ucceVersion = uint16(min(max(r.Session.Version, 0), 1<<16-2)) + 1
-		if b.dialectWhy == nil {
-			b.dialectWhy = map[int]string{}
+		// Said once per session: only a new version (OPEN_REQ) changes it.
+		if v := uint16(min(max(r.Session.Version, 0), 1<<16-2)) + 1; v != c.ucceVersion {
+			c.ucceVersion = v
+			if b.dialectWhy == nil {
+				b.dialectWhy = map[int]string{}
+			}
+			b.dialectWhy[r.Frame.Stream] = r.Session.DialectWhy
 		}
-		b.dialectWhy[r.Frame.Stream] = r.Session.DialectWhy
 	}
 	if r.Msg == nil || r.Msg.Def == nil || r.Msg.Def.ID != dissect.MsgOpenReq {
 		return
