@@ -17,14 +17,10 @@ const (
 	asyncBatch    = 32 // records per batch: fewer hand-overs (each may wake a goroutine)
 	asyncInflight = 4  // batches handed over and not yet back
 	// asyncBytes ends a batch early, so that records of huge decoded
-	// messages (recordBytes) in flight stay bounded in bytes too.
+	// messages (recordBytes, as the look-ahead counts them) in flight
+	// stay bounded in bytes too.
 	asyncBytes = 4 << 20
 )
-
-// asyncSmall is the field count below which a record's bytes do not
-// count toward asyncBytes (asyncBatch of them are small anyway), so the
-// common message costs no walk over its fields.
-const asyncSmall = 256
 
 // errStopped ends the reading once the callback has failed; Read returns
 // the callback's error instead.
@@ -64,8 +60,9 @@ func (a *async) start(fn func(*Record) error) {
 	}()
 }
 
-// add queues a record for the callback; a full batch is handed over.
-func (p *Pipeline) addAsync(r *Record) error {
+// addAsync queues a record (of bytes, as recordBytes counts it) for the
+// callback; a full batch is handed over.
+func (p *Pipeline) addAsync(r *Record, bytes int) error {
 	a := &p.async
 	if a.failed.Load() {
 		return errStopped
@@ -78,9 +75,7 @@ func (p *Pipeline) addAsync(r *Record) error {
 		}
 	}
 	a.cur = append(a.cur, r)
-	if r.Msg != nil && len(r.Msg.Fields) > asyncSmall {
-		a.curBytes += recordBytes(r) // only big messages count: the rest fit asyncBatch
-	}
+	a.curBytes += bytes
 	if len(a.cur) == asyncBatch || a.curBytes >= asyncBytes {
 		p.sendBatch()
 	}

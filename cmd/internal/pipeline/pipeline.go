@@ -399,7 +399,7 @@ func (p *Pipeline) emit(r *Record, cs *connState, f *facts) error {
 			cs.pair(r, nil, f.invoke, f.hasInvoke)
 			p.calls.assign(r, f.ids)
 		}
-		return p.hand(r)
+		return p.hand(r, f.bytes)
 	}
 	s := &slot{rec: r, bytes: f.bytes}
 	if cs != nil {
@@ -453,7 +453,7 @@ func (p *Pipeline) drain(final bool) error {
 			s.late = &record.Verdict{Num: r.Num, Type: r.Msg.Name(), Time: r.Frame.Time, Stream: r.Frame.Stream}
 			s.rec = nil // the record is the consumer's now
 		}
-		if err := p.hand(r); err != nil {
+		if err := p.hand(r, s.bytes); err != nil {
 			return err
 		}
 	}
@@ -462,8 +462,8 @@ func (p *Pipeline) drain(final bool) error {
 
 // hand runs the doctor's rules on a record (every record, in capture
 // order, whatever the filter) and gives it to the caller if the filter
-// keeps it.
-func (p *Pipeline) hand(r *Record) error {
+// keeps it; bytes is its recordBytes, read where it was decoded.
+func (p *Pipeline) hand(r *Record, bytes int) error {
 	if p.done {
 		return errCount
 	}
@@ -484,7 +484,7 @@ func (p *Pipeline) hand(r *Record) error {
 		return nil
 	}
 	if p.opts.Async {
-		if err := p.addAsync(r); err != nil {
+		if err := p.addAsync(r, bytes); err != nil {
 			return err
 		}
 		if p.caughtUp() {
