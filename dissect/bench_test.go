@@ -59,3 +59,27 @@ func BenchmarkDecode(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDecodeInto decodes as the pipeline does: into recycled
+// messages, a ring of them in flight (so the fields written are not all
+// in cache), one session per class.
+func BenchmarkDecodeInto(b *testing.B) {
+	frames := benchFrames(b)
+	for _, c := range Classes {
+		frame := frames[c]
+		b.Run(c.String(), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(frame)))
+			s := NewSession(Options{Version: 13, Layout: Layout11})
+			var ring [512]*Message
+			i := 0
+			for b.Loop() {
+				ring[i%len(ring)] = s.DecodeInto(ring[i%len(ring)], frame)
+				i++
+			}
+			if m := ring[0]; m.Worst() >= SeverityWarning {
+				b.Fatalf("benchmark frame decodes with %q", expertCodes(m))
+			}
+		})
+	}
+}

@@ -44,8 +44,20 @@ func decode(frame []byte, ctx Context, as *MessageDef) *Message {
 // per message) need not walk every field again when there are none.
 func decodeInto(m *Message, frame []byte, ctx Context, as *MessageDef) *Message {
 	m = decodeFields(m, frame, ctx, as)
-	m.fieldExperts, m.counted = countExpert(m.Header)+countExpert(m.Fields), true
+	m.fieldExperts, m.counted = countTopExpert(m.Header)+countTopExpert(m.Fields), true
 	return m
+}
+
+// countTopExpert counts the expert items of fs, not of their children:
+// the decoder never gives a child an item (mask bits, named parts and
+// Primary/Actual halves are the parent's; its items say what is wrong),
+// so decoded messages need not be walked twice as deep.
+func countTopExpert(fs []Field) int {
+	n := 0
+	for i := range fs {
+		n += len(fs[i].Expert)
+	}
+	return n
 }
 
 func decodeFields(m *Message, frame []byte, ctx Context, as *MessageDef) *Message {
@@ -153,7 +165,17 @@ func decodeBody(m *Message, hdr *[2]Field, def *MessageDef, frame []byte, ctx Co
 	// bytes present (capped, so a pathological frame grows the list as it is
 	// read instead), and the children those fields will have.
 	d := decoder{m: m, frame: frame}
-	d.kids = m.setHeader(hdr, sh.nFixed+sh.extra+min(sh.records, maxPresize), kidsBound(def, body, sh, m.Version))
+	nFields := sh.nFixed + sh.extra + min(sh.records, maxPresize)
+	if m.slab == nil {
+		d.kids = m.setHeader(hdr, nFields, kidsBound(def, body, sh, m.Version))
+	} else {
+		// A reused message (DecodeInto) keeps its children's room apart
+		// and grows it on demand, instead of a pass over the body that
+		// counts them ahead; a fresh message takes both in one allocation.
+		m.setHeader(hdr, nFields, 0)
+		d.kids = m.kidRoom[:0]
+		defer d.keepKidRoom()
+	}
 
 	pos := 0
 	for i := 0; i < sh.nFixed; i++ {
@@ -168,13 +190,16 @@ func decodeBody(m *Message, hdr *[2]Field, def *MessageDef, frame []byte, ctx Co
 			m.FixedSize = len(body)
 			return
 		}
-		m.Fields = append(m.Fields, Field{Def: fd, Name: fd.Name, Filter: fd.Filter, Tag: -1, Offset: HeaderLen + pos, Size: fd.Size, Secret: fd.Secret})
-		d.value(&m.Fields[len(m.Fields)-1], fd.Type, body[pos:pos+fd.Size])
+		f := m.nextField()
+		f.init(fd, fd.Name, fd.Filter, -1, HeaderLen+pos, fd.Size)
+		f.Secret = fd.Secret
+		d.value(f, fd.Type, body[pos:pos+fd.Size])
 		pos += fd.Size
 	}
 	for i, xd := 0, &extraUINT; i < sh.extra; i++ {
-		m.Fields = append(m.Fields, Field{Def: xd, Name: xd.Name, Filter: xd.Filter, Tag: -1, Offset: HeaderLen + pos, Size: 4})
-		d.value(&m.Fields[len(m.Fields)-1], TypeUINT, body[pos:pos+4])
+		f := m.nextField()
+		f.init(xd, xd.Name, xd.Filter, -1, HeaderLen+pos, 4)
+		d.value(f, TypeUINT, body[pos:pos+4])
 		pos += 4
 	}
 	shapeNotes(m, def, sh, ctx)

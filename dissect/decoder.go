@@ -17,6 +17,7 @@ type decoder struct {
 	strBase int
 
 	kids []Field // free room the fields' children are cut from
+	grew bool    // kids is an allocation of children() (not the field slab's tail)
 }
 
 // text returns b, which lies in the frame at offset off, as a string.
@@ -41,19 +42,19 @@ func (d *decoder) text(b []byte, off int) string {
 // maxKidSlab bounds the room reserved for children in one allocation.
 const maxKidSlab = 32
 
-// children returns n zeroed fields for one field's children. They are cut
+// children returns room for n fields, one field's children, for init to
+// fill (they may hold an earlier frame's fields). They are cut
 // from a slab that grows geometrically (bounded), so a message's children
 // take a few allocations instead of one per parent. The slice's capacity is
 // n, so appending to it never writes over a neighbour's children.
 func (d *decoder) children(n int) []Field {
 	if n > cap(d.kids)-len(d.kids) {
 		d.kids = make([]Field, 0, max(n, min(2*cap(d.kids), maxKidSlab), 4))
+		d.grew = true
 	}
 	l := len(d.kids)
 	d.kids = d.kids[:l+n]
-	kids := d.kids[l : l+n : l+n]
-	clear(kids) // a reused slab holds the previous frame's fields
-	return kids
+	return d.kids[l : l+n : l+n]
 }
 
 // Filter names of the children of NamedVariable, NamedArray and
@@ -196,7 +197,7 @@ func (m *Message) reset(frame []byte, version int) *Message {
 	if m == nil {
 		return &Message{Frame: frame, Version: version}
 	}
-	*m = Message{Frame: frame, Version: version, slab: m.slab}
+	*m = Message{Frame: frame, Version: version, slab: m.slab, kidRoom: m.kidRoom}
 	return m
 }
 
@@ -217,4 +218,39 @@ func (m *Message) fieldRoom(n int) []Field {
 		m.slab = all
 	}
 	return all[:2]
+}
+
+// nextField appends a field to m.Fields and returns it, for init to fill:
+// in the room the shape scan reserved when there is some.
+func (m *Message) nextField() *Field {
+	n := len(m.Fields)
+	if n < cap(m.Fields) {
+		m.Fields = m.Fields[:n+1]
+	} else {
+		m.Fields = append(m.Fields, Field{})
+	}
+	return &m.Fields[n]
+}
+
+// init sets every member of f, whose memory may hold an earlier frame's
+// field (reused room is not cleared). Assigning the members one by one
+// writes each byte once; appending a Field literal builds it in a
+// temporary and copies all 216 bytes again, with write barriers, and
+// that copy was the decoder's largest single cost. A member added to
+// Field must be reset here too (TestDecodeIntoMatchesDecode catches one
+// that is not).
+func (f *Field) init(def *FieldDef, name, filter string, tag, off, size int) {
+	f.Def, f.Name, f.Filter = def, name, filter
+	f.Tag, f.Offset, f.Size, f.HdrOffset, f.Occurrence = tag, off, size, 0, 0
+	f.Value = Value{}
+	f.Secret = false
+	f.Children, f.Expert = nil, nil
+}
+
+// keepKidRoom keeps the children's room children() last allocated for the
+// message's next frame, when it is small enough to keep (maxKidSlab).
+func (d *decoder) keepKidRoom() {
+	if d.grew && cap(d.kids) <= maxKidSlab {
+		d.m.kidRoom = d.kids[:0]
+	}
 }

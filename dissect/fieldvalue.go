@@ -21,7 +21,7 @@ func typeSize(t Type) int {
 }
 
 // value fills f.Value (and children, expert items) from data read as t;
-// data lies in the frame at f.Offset.
+// data lies in the frame at f.Offset. f is fresh from Field.init.
 func (d *decoder) value(f *Field, t Type, data []byte) {
 	fd := f.Def
 	switch t {
@@ -42,7 +42,8 @@ func (d *decoder) value(f *Field, t Type, data []byte) {
 			shift := 64 - 8*uint(len(data))
 			n = uint64(int64(n<<shift) >> shift)
 		}
-		f.Value = Value{Type: t, Num: n}
+		// f.Value is zero (Field.init): set the two members, not all 80 bytes.
+		f.Value.Type, f.Value.Num = t, n
 		d.checkNumber(f)
 	case TypeSTRING:
 		d.decodeString(f, data)
@@ -59,7 +60,9 @@ func (d *decoder) value(f *Field, t Type, data []byte) {
 // checkNumber flags values outside the field's enum or mask, and expands mask
 // bits into children.
 func (d *decoder) checkNumber(f *Field) {
-	fd, v := f.Def, f.Value
+	// A pointer, not a copy: copying the 80-byte Value just after its
+	// number was stored stalled the load and cost more than the checks.
+	fd, v := f.Def, &f.Value
 	if fd == nil {
 		return
 	}
@@ -82,11 +85,13 @@ func (d *decoder) checkNumber(f *Field) {
 			}
 		}
 		if n > 0 {
-			kids := d.children(n)[:0]
+			kids := d.children(n)
+			k := 0
 			for _, b := range fd.Mask.Values {
 				if b.Value != 0 && v.Num&uint64(b.Value) == uint64(b.Value) {
-					kids = append(kids, Field{Name: b.Name, Filter: fd.Filter, Tag: f.Tag, Offset: f.Offset, Size: f.Size,
-						Value: Value{Type: TypeBOOL, Num: 1}})
+					kids[k].init(nil, b.Name, fd.Filter, f.Tag, f.Offset, f.Size)
+					kids[k].Value.Type, kids[k].Value.Num = TypeBOOL, 1
+					k++
 				}
 			}
 			f.Children = kids
@@ -144,8 +149,10 @@ func (d *decoder) splitPrimaryActual(f *Field) {
 		return
 	}
 	kids := d.children(2)
-	kids[0] = Field{Name: "Primary", Filter: subFilter(f, subPrimary), Tag: f.Tag, Offset: f.Offset, Size: i, Value: Str(s[:i])}
-	kids[1] = Field{Name: "Actual", Filter: subFilter(f, subActual), Tag: f.Tag, Offset: f.Offset + i + 1, Size: len(s) - i - 1, Value: Str(s[i+1:])}
+	kids[0].init(nil, "Primary", subFilter(f, subPrimary), f.Tag, f.Offset, i)
+	kids[0].Value.Type, kids[0].Value.Str = TypeSTRING, s[:i]
+	kids[1].init(nil, "Actual", subFilter(f, subActual), f.Tag, f.Offset+i+1, len(s)-i-1)
+	kids[1].Value.Type, kids[1].Value.Str = TypeSTRING, s[i+1:]
 	f.Children = kids
 }
 
@@ -185,11 +192,14 @@ func (d *decoder) decodeNamed(f *Field, t Type, data []byte) {
 	kids := d.children(nKids)
 	k := 0
 	if t == TypeNAMEDARRAY {
-		kids[0] = Field{Name: "index", Filter: subFilter(f, subIndex), Tag: f.Tag, Offset: f.Offset, Size: 1, Value: Uint(TypeUCHAR, uint64(index))}
+		kids[0].init(nil, "index", subFilter(f, subIndex), f.Tag, f.Offset, 1)
+		kids[0].Value.Type, kids[0].Value.Num = TypeUCHAR, uint64(index)
 		k = 1
 	}
-	kids[k] = Field{Name: "name", Filter: subFilter(f, subName), Tag: f.Tag, Offset: off, Size: len(name), Value: Str(nameStr)}
-	kids[k+1] = Field{Name: "value", Filter: subFilter(f, subValue), Tag: f.Tag, Offset: valueOff, Size: len(value), Value: Str(valueStr)}
+	kids[k].init(nil, "name", subFilter(f, subName), f.Tag, off, len(name))
+	kids[k].Value.Type, kids[k].Value.Str = TypeSTRING, nameStr
+	kids[k+1].init(nil, "value", subFilter(f, subValue), f.Tag, valueOff, len(value))
+	kids[k+1].Value.Type, kids[k+1].Value.Str = TypeSTRING, valueStr
 	if len(name) > 32 {
 		f.addExpert(SeverityWarning, ExpTooLong, fmt.Sprintf("name has %d bytes, more than 32", len(name)))
 	}

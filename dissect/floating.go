@@ -29,8 +29,9 @@ func (d *decoder) floating(def *MessageDef, b []byte, base int, l Layout) {
 		}
 		idx := pickDef(def, tag, m.Version, &tagSeen)
 		// Decoded in place, in the list's room reserved by the shape scan.
-		m.Fields = append(m.Fields, Field{Tag: int(tag), HdrOffset: base + pos, Offset: base + start, Size: n})
-		f := &m.Fields[len(m.Fields)-1]
+		f := m.nextField()
+		f.init(nil, "", "", int(tag), base+start, n)
+		f.HdrOffset = base + pos
 		data := b[start : start+n]
 		var typ Type
 		switch {
@@ -84,14 +85,13 @@ func (d *decoder) floating(def *MessageDef, b []byte, base int, l Layout) {
 // in turn, so each repeat record names its fields in catalog order.
 func pickDef(def *MessageDef, tag uint16, version int, tagSeen *[maxFloatingDefs]uint16) int {
 	// Most tags occur once in a message's definition (marked at init): the
-	// first match is the answer whatever the version.
-	for i := range def.Floating {
-		if fd := &def.Floating[i]; fd.Tag == tag {
-			if fd.tagUnique {
-				return i
-			}
-			break
-		}
+	// first match, from the tag index, is the answer whatever the version.
+	i := def.tagIndex(tag)
+	if i < 0 {
+		return -1
+	}
+	if def.Floating[i].tagUnique {
+		return i
 	}
 	first, count := -1, 0
 	for pass := 0; pass < 2 && count == 0; pass++ {

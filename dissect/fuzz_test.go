@@ -71,6 +71,11 @@ func checkDecode(t *testing.T, data []byte, ctx Context, as *MessageDef) *Messag
 	}
 	checkBounds(t, m)
 	walkFields(m, func(f *Field) { _ = f.Text() })
+	// The decoder counts only top-level items (countTopExpert): a child
+	// with one would be missed by AllExpert's sizing and Worst.
+	if all, top := countExpert(m.Header)+countExpert(m.Fields), countTopExpert(m.Header)+countTopExpert(m.Fields); all != top {
+		t.Fatalf("children carry %d expert items; the decoder's count assumes none", all-top)
+	}
 	worst := m.Worst()
 
 	var s Summary

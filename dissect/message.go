@@ -31,7 +31,7 @@ func (f *Field) Display() string {
 	if f.Def == nil {
 		return ""
 	}
-	v := f.Value
+	v := &f.Value // no copy of the 80-byte value: views call this for every field
 	switch {
 	case f.Def.Enum != nil && v.Type.IsInteger():
 		name, _ := f.Def.Enum.Lookup(uint32(v.Num))
@@ -86,6 +86,7 @@ type Message struct {
 	olderThan int      // the fixed part lacked fields of this version (session version unknown)
 	vote      vote     // what the message says about the connection's dialect
 	slab      []Field  // the allocation Header, Fields and children were cut from, kept for DecodeInto
+	kidRoom   []Field  // a reused message's room for children, apart from slab (see decodeBody)
 
 	// Set by the decoder: how many expert items its fields (header and
 	// children included) carry. Expert items added after decoding go on
@@ -149,6 +150,11 @@ func (m *Message) AllExpert() []Expert {
 	out = appendExpert(out, m.Header)
 	return appendExpert(out, m.Fields)
 }
+
+// MayHaveFieldExpert reports whether the message's fields (header and
+// children included) may carry expert items: false only when the decoder
+// counted none, so a view counting items need not walk a clean tree.
+func (m *Message) MayHaveFieldExpert() bool { return !m.counted || m.fieldExperts > 0 }
 
 func countExpert(fs []Field) int {
 	n := 0

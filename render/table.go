@@ -57,6 +57,7 @@ type tableWriter struct {
 	timeW int
 	buf   []byte
 	info  []byte // room the Info cell is built in, reused row after row
+	eps   endpointCache
 }
 
 func newTable(w io.Writer, opts Options) *tableWriter {
@@ -71,7 +72,7 @@ func newTable(w io.Writer, opts Options) *tableWriter {
 // Row returns the seven cells of a record, uncoloured.
 func (t *tableWriter) row(r *record.Record) []string {
 	tm := t.clock.format(&r.Frame)
-	src, dst := endpoint(r.Frame.Src), endpoint(r.Frame.Dst)
+	src, dst := t.eps.text(r.Frame.Src), t.eps.text(r.Frame.Dst)
 	if r.Event != nil {
 		return []string{"-", tm, src, dst, "[" + r.Event.Kind.String() + "]", "", record.EventInfo(r.Event, r.Frame.Dir)}
 	}

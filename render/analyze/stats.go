@@ -191,6 +191,9 @@ func (s *Stats) countExpert(m *dissect.Message) {
 	for _, e := range m.Expert {
 		s.expert[expertKey{e.Code, e.Severity}]++
 	}
+	if !m.MayHaveFieldExpert() {
+		return
+	}
 	s.walkExpert(m.Header)
 	s.walkExpert(m.Fields)
 }

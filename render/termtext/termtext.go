@@ -42,6 +42,19 @@ func visible(s string) iter.Seq[int] {
 
 // VisibleLen counts the runes of s outside ANSI escape sequences.
 func VisibleLen(s string) int {
+	// Nearly every cell is plain ASCII without colour: one byte, one
+	// column. Only text with an escape or a multi-byte rune takes the
+	// rune walk (the table measures seven cells a row).
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == 0x1b || c >= 0x80 {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return len(s)
+	}
 	n := 0
 	for range visible(s) {
 		n++
