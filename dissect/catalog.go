@@ -94,6 +94,9 @@ type MessageDef struct {
 	hasSecret bool // some field is secret: raw views mask by the bytes (SecretMask)
 	tagIdx    []int8
 	sameTag   [maxFloatingDefs]uint64
+	// fixedIdx is the index of the first fixed field of each name, for
+	// Message.Get (views ask for fields by name several times a message).
+	fixedIdx map[string]int
 	required  uint64
 }
 
@@ -376,6 +379,12 @@ func (c *Catalog) link() error {
 		top := 0
 		for i := range m.Floating {
 			top = max(top, int(m.Floating[i].Tag))
+		}
+		m.fixedIdx = make(map[string]int, len(m.Fixed))
+		for i := range m.Fixed {
+			if _, dup := m.fixedIdx[m.Fixed[i].Name]; !dup {
+				m.fixedIdx[m.Fixed[i].Name] = i
+			}
 		}
 		m.tagIdx = make([]int8, top+1)
 		for i := range m.tagIdx {

@@ -195,6 +195,7 @@ func decodeBody(m *Message, hdr *[2]Field, def *MessageDef, frame []byte, ctx Co
 		f.Secret = fd.Secret
 		d.value(f, fd.Type, body[pos:pos+fd.Size])
 		pos += fd.Size
+		m.nFixed = i + 1
 	}
 	for i, xd := 0, &extraUINT; i < sh.extra; i++ {
 		f := m.nextField()

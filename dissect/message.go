@@ -87,6 +87,7 @@ type Message struct {
 	vote      vote     // what the message says about the connection's dialect
 	slab      []Field  // the allocation Header, Fields and children were cut from, kept for DecodeInto
 	kidRoom   []Field  // a reused message's room for children, apart from slab (see decodeBody)
+	nFixed    int      // Fields[:nFixed] are Def.Fixed[:nFixed], as decoded (for Get); 0 when unknown
 
 	// Set by the decoder: how many expert items its fields (header and
 	// children included) carry. Expert items added after decoding go on
@@ -106,7 +107,17 @@ func (m *Message) Name() string {
 
 // Get returns the first field (fixed or floating) with the given name.
 func (m *Message) Get(name string) *Field {
-	for i := range m.Fields {
+	from := 0
+	if m.nFixed > 0 {
+		// The first nFixed fields are the definition's first fixed fields,
+		// in order: a fixed name is found by its index, and any other name
+		// can only come after them.
+		if i, ok := m.Def.fixedIdx[name]; ok && i < m.nFixed {
+			return &m.Fields[i]
+		}
+		from = m.nFixed
+	}
+	for i := from; i < len(m.Fields); i++ {
 		if m.Fields[i].Name == name {
 			return &m.Fields[i]
 		}
