@@ -97,7 +97,7 @@ type MessageDef struct {
 	// fixedIdx is the index of the first fixed field of each name, for
 	// Message.Get (views ask for fields by name several times a message).
 	fixedIdx map[string]int
-	required  uint64
+	required uint64
 }
 
 // FixedSize is the byte size of the whole fixed part.
