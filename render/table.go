@@ -57,6 +57,7 @@ type tableWriter struct {
 	timeW int
 	buf   []byte
 	info  []byte // room the Info cell is built in, reused row after row
+	num   []byte // room a message number is formatted in
 	eps   endpointCache
 }
 
@@ -135,6 +136,10 @@ func (t *tableWriter) paintRow(r *record.Record, cells []string) {
 }
 
 func (t *tableWriter) Write(r *record.Record) error {
+	if !t.opts.Aligned && !t.pal.on && r.Event == nil {
+		b := t.appendPlainRow(t.buf[:0], r)
+		return t.endRow(b, r)
+	}
 	cells := t.row(r)
 	t.paintRow(r, cells)
 	if t.opts.Aligned {
@@ -158,6 +163,12 @@ func (t *tableWriter) Write(r *record.Record) error {
 	b = padLeft(b, cells[5], idWidth)
 	b = append(b, ' ')
 	b = append(b, cells[6]...)
+	return t.endRow(b, r)
+}
+
+// endRow cuts the row in b to the width, ends and writes it, and the
+// message's bytes after it with -x.
+func (t *tableWriter) endRow(b []byte, r *record.Record) error {
 	b = t.cut(b)
 	b = append(b, '\n')
 	t.buf = b

@@ -1,0 +1,84 @@
+package render
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/ctishark/ctishark/dissect/record"
+	"github.com/ctishark/ctishark/render/termtext"
+)
+
+// appendPlainRow appends the row of r, a message, as Write prints it
+// unaligned and without colour (a pipe, a file, sniff), straight into b:
+// the same bytes as padding the seven cells of row, without building
+// them as strings first, which cost more than the row's text.
+func (t *tableWriter) appendPlainRow(b []byte, r *record.Record) []byte {
+	m := r.Msg
+	num := strconv.AppendInt(t.num[:0], int64(r.Num), 10)
+	t.num = num
+	for n := len(num); n < numWidth; n++ {
+		b = append(b, ' ')
+	}
+	b = append(b, num...)
+	b = append(b, ' ')
+	b = padLeft(b, t.clock.format(&r.Frame), t.timeW)
+	b = append(b, ' ')
+	b = padLeft(b, t.eps.text(r.Frame.Src), 21)
+	b = append(b, " → "...)
+	b = padRight(b, t.eps.text(r.Frame.Dst), 21)
+	b = append(b, ' ')
+	b = padRight(b, m.Name(), 29)
+	b = append(b, ' ')
+	id, dup := record.LabelledID(m)
+	b = padLeft(b, id, idWidth)
+	b = append(b, ' ')
+
+	// The Info cell: the message's text without the ID column's (escaped
+	// for the terminal: it quotes the wire), then how it pairs, less one
+	// leading space, as row builds it.
+	start := len(b)
+	t.info = record.AppendInfo(t.info[:0], m, t.opts.ShowSecrets)
+	b = termtext.AppendEscape(b, dropLead(string(t.info), dup))
+	switch {
+	case r.Request != nil:
+		b = appendPairNote(b, "request", r.Request.Num, r.Request.Latency)
+	case r.Response != nil:
+		b = appendPairNote(b, "response", r.Response.Num, r.Response.Latency)
+	case r.Unanswered:
+		b = append(b, " [unanswered]"...)
+	case r.Released:
+		b = append(b, " [released before its answer]"...)
+	}
+	if r.Frame.Truncated {
+		b = append(b, " [truncated by the capture]"...)
+	}
+	if len(b) > start && b[start] == ' ' {
+		b = append(b[:start], b[start+1:]...)
+	}
+	return b
+}
+
+// appendPairNote appends pairNote's text.
+func appendPairNote(b []byte, partner string, num int, lat time.Duration) []byte {
+	b = append(b, " ["...)
+	b = append(b, partner...)
+	b = append(b, " #"...)
+	b = strconv.AppendInt(b, int64(num), 10)
+	b = append(b, ", "...)
+	b = appendMillis(b, lat)
+	return append(b, ']')
+}
+
+// appendMillis appends Millis(d).
+func appendMillis(b []byte, d time.Duration) []byte {
+	us := d.Microseconds()
+	if us < 0 {
+		b = append(b, '-')
+		us = -us
+	}
+	b = strconv.AppendInt(b, us/1000, 10)
+	frac := us % 1000
+	b = append(b, '.', byte('0'+frac/100), byte('0'+frac/10%10), byte('0'+frac%10))
+	return append(b, " ms"...)
+}
+
