@@ -21,7 +21,7 @@ func (t *tableWriter) appendPlainRow(b []byte, r *record.Record) []byte {
 	}
 	b = append(b, num...)
 	b = append(b, ' ')
-	b = padLeft(b, t.clock.format(&r.Frame), t.timeW)
+	b = t.appendTime(b, &r.Frame)
 	b = append(b, ' ')
 	b = padLeft(b, t.eps.text(r.Frame.Src), 21)
 	b = append(b, " → "...)
@@ -82,3 +82,33 @@ func appendMillis(b []byte, d time.Duration) []byte {
 	return append(b, " ms"...)
 }
 
+// appendTime appends the time column as padLeft(clock.format) would, the
+// default relative seconds without building a string.
+func (t *tableWriter) appendTime(b []byte, fr *record.Frame) []byte {
+	if t.clock.opts.Time != TimeRelative || fr.Time.IsZero() {
+		return padLeft(b, t.clock.format(fr), t.timeW)
+	}
+	t.clock.prev, t.clock.has = fr.Time, true
+	s := appendSeconds(t.num[:0], fr.Relative())
+	t.num = s
+	for n := len(s); n < t.timeW; n++ {
+		b = append(b, ' ')
+	}
+	return append(b, s...)
+}
+
+// appendSeconds appends record.Seconds(d): seconds with six decimals.
+func appendSeconds(b []byte, d time.Duration) []byte {
+	if d < 0 {
+		b = append(b, '-')
+		d = -d
+	}
+	us := d.Microseconds()
+	b = strconv.AppendInt(b, us/1e6, 10)
+	b = append(b, '.')
+	frac := us % 1e6
+	for div := int64(1e5); div > 0; div /= 10 {
+		b = append(b, byte('0'+frac/div%10))
+	}
+	return b
+}
