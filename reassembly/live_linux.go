@@ -32,12 +32,15 @@ type Live struct {
 	ctx      context.Context
 	stop     func() bool
 
-	buf []byte
-	oob []byte
-	sa  unix.RawSockaddrLinklayer
-	iov unix.Iovec
-	msg unix.Msghdr
-	err error // sticky
+	// One recvmmsg fills a batch of packet slots; ReadPacket hands them
+	// out in turn and reads the next batch when they are used up. At a
+	// hundred thousand packets a second, a system call per packet was a
+	// large share of the capture's time.
+	slots []liveSlot
+	msgs  []mmsghdr
+	next  int // the slot ReadPacket returns next
+	have  int // slots the last recvmmsg filled
+	err   error // sticky
 	// deadline is when the read deadline was last pushed out: an idle
 	// capture must report ErrIdle now and then, and pushing the deadline
 	// on every packet would cost a timer update each.
@@ -86,8 +89,12 @@ func OpenLive(ctx context.Context, opts LiveOptions) (*Live, error) {
 		l.file.Close()
 		return nil, captureError(opts.Interface, err)
 	}
-	l.buf = make([]byte, snap)
-	l.oob = make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.Timespec{}))))
+	l.slots = make([]liveSlot, max(1, min(liveBatch, liveBatchBytes/snap)))
+	l.msgs = make([]mmsghdr, len(l.slots))
+	for i := range l.slots {
+		l.slots[i].buf = make([]byte, snap)
+		l.slots[i].oob = make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.Timespec{}))))
+	}
 	// A past deadline wakes a blocked read at once: that is how
 	// cancellation reaches the poller.
 	f := l.file // not l.file: Close clears that while this may run
@@ -171,9 +178,10 @@ func (l *Live) ReadPacket() (Packet, error) {
 		if l.loopback && pktType == unix.PACKET_OUTGOING {
 			continue
 		}
+		buf := l.slots[l.next-1].buf
 		capLen := n
-		if trunc || n > len(l.buf) {
-			capLen = len(l.buf)
+		if trunc || n > len(buf) {
+			capLen = len(buf)
 			l.st.Truncated++
 		}
 		if ts.IsZero() {
@@ -181,47 +189,86 @@ func (l *Live) ReadPacket() (Packet, error) {
 		}
 		l.st.Packets++
 		l.st.Bytes += uint64(capLen)
-		return Packet{Data: l.buf[:capLen], Time: ts, Num: int(l.st.Packets), Length: n, LinkType: LinkTypeEthernet}, nil
+		return Packet{Data: buf[:capLen], Time: ts, Num: int(l.st.Packets), Length: n, LinkType: LinkTypeEthernet}, nil
 	}
 }
 
-// recv reads one packet with recvmsg. It uses the raw system call with
-// buffers kept in l so that reading a packet does not allocate.
+// liveBatch is how many packets one recvmmsg may return; liveBatchBytes
+// bounds their buffers (fewer slots with a large snap length).
+const (
+	liveBatch      = 32
+	liveBatchBytes = 2 << 20
+)
+
+// liveSlot is the room of one packet of a batch.
+type liveSlot struct {
+	buf []byte
+	oob []byte
+	sa  unix.RawSockaddrLinklayer
+	iov unix.Iovec
+}
+
+// mmsghdr is struct mmsghdr of recvmmsg(2), which x/sys does not define.
+type mmsghdr struct {
+	hdr unix.Msghdr
+	len uint32
+}
+
+// recv returns the next packet of the batch, reading a new batch with
+// recvmmsg once the last is used up. It uses the raw system call with
+// buffers kept in l, so that reading a packet does not allocate.
 func (l *Live) recv() (n int, trunc bool, pktType uint8, ts time.Time, err error) {
-	var flags int
-	rerr := l.rc.Read(func(fd uintptr) bool {
-		l.iov.Base = &l.buf[0]
-		l.iov.SetLen(len(l.buf))
-		l.msg = unix.Msghdr{
-			Name:    (*byte)(unsafe.Pointer(&l.sa)),
-			Namelen: uint32(unsafe.Sizeof(l.sa)),
-			Iov:     &l.iov,
-			Control: &l.oob[0],
+	if l.next >= l.have {
+		if err := l.fill(); err != nil {
+			return 0, false, 0, ts, err
 		}
-		l.msg.SetIovlen(1)
-		l.msg.SetControllen(len(l.oob))
-		r, _, e := unix.Syscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&l.msg)), unix.MSG_TRUNC)
+	}
+	sl, mh := &l.slots[l.next], &l.msgs[l.next]
+	l.next++
+	return int(mh.len), mh.hdr.Flags&unix.MSG_TRUNC != 0, sl.sa.Pkttype, timestamp(sl.oob[:mh.hdr.Controllen]), nil
+}
+
+// fill reads as many packets as are waiting, up to a batch, blocking in
+// the poller until there is one.
+func (l *Live) fill() error {
+	l.next, l.have = 0, 0
+	var err error
+	rerr := l.rc.Read(func(fd uintptr) bool {
+		for i := range l.slots {
+			sl := &l.slots[i]
+			sl.iov.Base = &sl.buf[0]
+			sl.iov.SetLen(len(sl.buf))
+			l.msgs[i] = mmsghdr{hdr: unix.Msghdr{
+				Name:    (*byte)(unsafe.Pointer(&sl.sa)),
+				Namelen: uint32(unsafe.Sizeof(sl.sa)),
+				Iov:     &sl.iov,
+				Control: &sl.oob[0],
+			}}
+			l.msgs[i].hdr.SetIovlen(1)
+			l.msgs[i].hdr.SetControllen(len(sl.oob))
+		}
+		r, _, e := unix.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&l.msgs[0])), uintptr(len(l.msgs)), unix.MSG_TRUNC, 0, 0)
 		if e == unix.EAGAIN || e == unix.EINTR {
 			return false // wait for the poller
 		}
-		n, flags = int(r), int(l.msg.Flags)
 		if e != 0 {
 			err = e
+		} else {
+			l.have = int(r)
 		}
 		return true
 	})
 	if rerr != nil {
-		return 0, false, 0, ts, rerr
+		return rerr
 	}
-	if err != nil {
-		return 0, false, 0, ts, err
+	if err == nil && l.have == 0 {
+		err = unix.EAGAIN // recvmmsg returns at least one packet or an error
 	}
-	return n, flags&unix.MSG_TRUNC != 0, l.sa.Pkttype, l.timestamp(), nil
+	return err
 }
 
-// timestamp finds SCM_TIMESTAMPNS in the control data of the last read.
-func (l *Live) timestamp() time.Time {
-	oob := l.oob[:l.msg.Controllen]
+// timestamp finds SCM_TIMESTAMPNS in a packet's control data.
+func timestamp(oob []byte) time.Time {
 	hlen := unix.CmsgLen(0)
 	for len(oob) >= hlen {
 		h := (*unix.Cmsghdr)(unsafe.Pointer(&oob[0]))
