@@ -38,8 +38,8 @@ type Live struct {
 	// large share of the capture's time.
 	slots []liveSlot
 	msgs  []mmsghdr
-	next  int // the slot ReadPacket returns next
-	have  int // slots the last recvmmsg filled
+	next  int   // the slot ReadPacket returns next
+	have  int   // slots the last recvmmsg filled
 	err   error // sticky
 	// deadline is when the read deadline was last pushed out: an idle
 	// capture must report ErrIdle now and then, and pushing the deadline
