@@ -35,15 +35,29 @@ func (j *jsonWriter) Write(r *record.Record) error {
 		} else {
 			j.bw.WriteString(",\n  ")
 		}
-		j.buf = appendRecord(j.buf[:0], r, j.opts.ShowSecrets, prettyStyle)
-	} else {
-		j.buf = appendRecord(j.buf[:0], r, j.opts.ShowSecrets, compactStyle)
-		j.buf = append(j.buf, '\n')
 	}
 	j.n++
+	if len(r.Rendered) > 0 {
+		_, err := j.bw.Write(r.Rendered)
+		return err
+	}
+	j.buf = j.render(j.buf[:0], r)
 	_, err := j.bw.Write(j.buf)
 	return err
 }
+
+// render appends a record's object (a line of its own in jsonl); the
+// array's separators are Write's.
+func (j *jsonWriter) render(b []byte, r *record.Record) []byte {
+	if j.array {
+		return appendRecord(b, r, j.opts.ShowSecrets, prettyStyle)
+	}
+	return append(appendRecord(b, r, j.opts.ShowSecrets, compactStyle), '\n')
+}
+
+// Renderer renders records ahead (Prerenderer): JSON has no state
+// between records but the array's separators.
+func (j *jsonWriter) Renderer() func([]byte, *record.Record) []byte { return j.render }
 
 func (j *jsonWriter) Close() error {
 	if j.array {

@@ -115,6 +115,17 @@ type Writer interface {
 	Close() error
 }
 
+// Prerenderer is a Writer that can render records ahead of writing them,
+// on other goroutines: the bytes of a record are a function of the record
+// and the writer's options alone.
+type Prerenderer interface {
+	// Renderer returns a function, for one goroutine, that appends what
+	// Write would write for r; nil when the writer's options make a
+	// record's bytes depend on the records before it (-t d). Write writes
+	// r.Rendered as it stands when it is not empty.
+	Renderer() func(dst []byte, r *record.Record) []byte
+}
+
 // New returns the writer for a view.
 func New(f Format, w io.Writer, opts Options) (Writer, error) {
 	if opts.Time == "" {

@@ -136,6 +136,10 @@ func (t *tableWriter) paintRow(r *record.Record, cells []string) {
 }
 
 func (t *tableWriter) Write(r *record.Record) error {
+	if len(r.Rendered) > 0 {
+		_, err := t.bw.Write(r.Rendered)
+		return err
+	}
 	if !t.opts.Aligned && !t.pal.on && r.Event == nil {
 		b := t.appendPlainRow(t.buf[:0], r)
 		return t.endRow(b, r)

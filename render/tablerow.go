@@ -112,3 +112,23 @@ func appendSeconds(b []byte, d time.Duration) []byte {
 	}
 	return b
 }
+
+// Renderer renders the rows of messages ahead (Prerenderer) when they are
+// streamed plain: each goroutine gets its own scratch room and endpoint
+// cache. Stream events, coloured or aligned rows, hex dumps and -t d
+// (which needs the row before) are left to Write.
+func (t *tableWriter) Renderer() func([]byte, *record.Record) []byte {
+	if t.opts.Aligned || t.pal.on || t.opts.Hex || t.opts.Time == TimeDelta {
+		return nil
+	}
+	rt := &tableWriter{opts: t.opts, clock: clock{opts: t.opts}, pal: t.pal, timeW: t.timeW}
+	return func(b []byte, r *record.Record) []byte {
+		if r.Event != nil {
+			return b
+		}
+		start := len(b)
+		b = rt.appendPlainRow(b, r)
+		b = append(b[:start], rt.cut(b[start:])...)
+		return append(b, '\n')
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/progress"
 	"github.com/ctishark/ctishark/cmd/internal/view"
 	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/render"
 	"github.com/spf13/cobra"
 )
 
@@ -171,6 +172,11 @@ func readRun(o *ReadOptions) error {
 	// bytes, in the same order); from a pipe each message goes out at once.
 	popts.Async = !live
 	popts.Parallel = !live
+	// JSON and the piped table render records ahead on every core; the
+	// callback only writes them, in order.
+	if pr, ok := w.(render.Prerenderer); ok && popts.Async && pr.Renderer() != nil {
+		popts.Render = pr.Renderer
+	}
 	// A progress bar for large files, unless the rows go to the same
 	// terminal.
 	tr := progress.NewTracker(o.IO, !o.IO.IsStdoutTTY())

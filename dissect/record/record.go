@@ -39,6 +39,11 @@ type Record struct {
 	// refers to), and the tie between two calls it reports, if any.
 	Calls []CallRef
 	Link  *CallLink
+
+	// Rendered is the view's bytes for the record, made ahead on another
+	// goroutine (render.Prerenderer, pipeline Options.Render), or nil;
+	// they are valid while the record is.
+	Rendered []byte
 }
 
 // Response links a request to the confirm (or FAILURE_CONF /

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"errors"
+	"runtime"
 	"sync/atomic"
 )
 
@@ -27,25 +28,54 @@ const (
 var errStopped = errors.New("pipeline: record callback failed")
 
 type async struct {
-	cur      []*Record
-	curBytes int // recordBytes of cur
-	spare    [][]*Record
-	todo     chan []*Record
-	back     chan []*Record
+	cur      *batch
+	spare    []*batch
+	todo     chan *batch
+	back     chan *batch
+	render   chan *batch // batches for the rendering goroutines (Options.Render)
 	inflight int
 	failed   atomic.Bool
 	err      error // the callback's first error; read after the barrier
 	running  bool
 }
 
-// start runs the consumer for one capture.
-func (a *async) start(fn func(*Record) error) {
-	a.todo = make(chan []*Record, asyncInflight)
-	a.back = make(chan []*Record, asyncInflight)
+// batch is records handed over together, and with Options.Render the
+// bytes they were rendered into (each record's Rendered is a slice of
+// buf), done once rendered.
+type batch struct {
+	recs  []*Record
+	bytes int // recordBytes of recs
+	buf   []byte
+	done  chan struct{}
+}
+
+// renderers is how many goroutines render ahead with Options.Render: the
+// callback then only writes, and rendering (most of a JSON view's work)
+// spreads over the cores like decoding.
+func renderers() int { return max(1, min(runtime.GOMAXPROCS(0), 4)) }
+
+// maxKeptRender bounds the rendering room a batch keeps for the next.
+const maxKeptRender = 1 << 20
+
+// start runs the consumer for one capture, and the rendering goroutines.
+func (p *Pipeline) startAsync() {
+	a := &p.async
+	a.todo = make(chan *batch, asyncInflight)
+	a.back = make(chan *batch, asyncInflight)
 	a.running = true
+	if p.opts.Render != nil && p.opts.Recycle {
+		a.render = make(chan *batch, asyncInflight)
+		for range renderers() {
+			go renderBatches(a.render, p.opts.Render())
+		}
+	}
+	fn := p.fn
 	go func() {
 		for b := range a.todo {
-			for _, r := range b {
+			if b.done != nil {
+				<-b.done
+			}
+			for _, r := range b.recs {
 				if a.err != nil {
 					break
 				}
@@ -60,6 +90,22 @@ func (a *async) start(fn func(*Record) error) {
 	}()
 }
 
+// renderBatches renders the records of each batch into its buffer.
+func renderBatches(in <-chan *batch, render func(dst []byte, r *Record) []byte) {
+	for b := range in {
+		buf := b.buf[:0]
+		for _, r := range b.recs {
+			at := len(buf)
+			buf = render(buf, r)
+			// A slice of the buffer as it is now: when a later record
+			// grows it, this one's bytes stay where they are.
+			r.Rendered = buf[at:len(buf):len(buf)]
+		}
+		b.buf = buf
+		b.done <- struct{}{}
+	}
+}
+
 // addAsync queues a record (of bytes, as recordBytes counts it) for the
 // callback; a full batch is handed over.
 func (p *Pipeline) addAsync(r *Record, bytes int) error {
@@ -71,12 +117,12 @@ func (p *Pipeline) addAsync(r *Record, bytes int) error {
 		if n := len(a.spare); n > 0 {
 			a.cur, a.spare = a.spare[n-1], a.spare[:n-1]
 		} else {
-			a.cur = make([]*Record, 0, asyncBatch)
+			a.cur = &batch{recs: make([]*Record, 0, asyncBatch)}
 		}
 	}
-	a.cur = append(a.cur, r)
-	a.curBytes += bytes
-	if len(a.cur) == asyncBatch || a.curBytes >= asyncBytes {
+	a.cur.recs = append(a.cur.recs, r)
+	a.cur.bytes += bytes
+	if len(a.cur.recs) == asyncBatch || a.cur.bytes >= asyncBytes {
 		p.sendBatch()
 	}
 	return nil
@@ -86,28 +132,40 @@ func (p *Pipeline) addAsync(r *Record, bytes int) error {
 // with when asyncInflight are out.
 func (p *Pipeline) sendBatch() {
 	a := &p.async
-	if len(a.cur) == 0 {
+	b := a.cur
+	if b == nil || len(b.recs) == 0 {
 		return
 	}
 	if !a.running {
-		a.start(p.fn)
+		p.startAsync()
 	}
 	if a.inflight == asyncInflight {
 		p.takeBack(<-a.back)
 	}
-	a.todo <- a.cur
+	if a.render != nil {
+		if b.done == nil {
+			b.done = make(chan struct{}, 1)
+		}
+		a.render <- b
+	}
+	a.todo <- b
 	a.inflight++
-	a.cur, a.curBytes = nil, 0
+	a.cur = nil
 }
 
 // takeBack recycles the messages of a batch the callback is done with.
-func (p *Pipeline) takeBack(b []*Record) {
+func (p *Pipeline) takeBack(b *batch) {
 	p.async.inflight--
-	for i, r := range b {
+	for i, r := range b.recs {
+		r.Rendered = nil
 		p.recycle(r)
-		b[i] = nil
+		b.recs[i] = nil
 	}
-	p.async.spare = append(p.async.spare, b[:0])
+	b.recs, b.bytes = b.recs[:0], 0
+	if cap(b.buf) > maxKeptRender {
+		b.buf = nil
+	}
+	p.async.spare = append(p.async.spare, b)
 }
 
 // barrier hands out what is batched and waits until the callback has seen
@@ -119,6 +177,10 @@ func (p *Pipeline) barrier() error {
 		return a.err
 	}
 	close(a.todo)
+	if a.render != nil {
+		close(a.render)
+		a.render = nil
+	}
 	for b := range a.back {
 		p.takeBack(b)
 	}

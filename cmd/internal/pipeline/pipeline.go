@@ -84,6 +84,13 @@ type Options struct {
 	// off or bound the delay with MaxDelay.
 	Async bool
 
+	// Render, with Async and Recycle, renders records ahead on
+	// goroutines of their own, a batch each, while the callback writes
+	// the batches before in order: Render is called once per rendering
+	// goroutine and returns its function, which appends a record's bytes
+	// to dst; the callback finds them in Record.Rendered.
+	Render func() func(dst []byte, r *Record) []byte
+
 	// Parallel decodes messages on goroutines of their own, connections
 	// sharded over them, while reading, pairing and the record callback
 	// go on (see parallel.go). Records, their order and their contents
