@@ -14,11 +14,11 @@ import (
 // name and filter unchanged, and appending two constants beats escaping the
 // same strings again for each of the millions of fields a capture has.
 type defFrags struct {
-	tag       int    // the Field.Tag the fragments hold: the FieldDataID, or -1 for a fixed field
-	head      string // {"name":"X" and, when floating, ,"tag":N
-	headValue string // head then the value key: a field that is no repeat
-	filter    string // ,"filter":"cti.X" then the offset key
-	enum      *enumFrags
+	tag       int        // the Field.Tag the fragments hold: the FieldDataID, or -1 for a fixed field
+	head      string     // {"name":"X" and, when floating, ,"tag":N
+	headValue string     // head then the value key: a field that is no repeat
+	filter    string     // ,"filter":"cti.X" then the offset key
+	enum      *enumFrags // the display fragments of the definition's enum, if it has one
 }
 
 // defCache holds the fragments of the catalogs' field definitions. Its
