@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/hex"
 	"io"
+	"net/netip"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -76,6 +77,7 @@ func (j *jsonWriter) Close() error {
 type style struct {
 	key, member, colon, open, elem, close string
 	fk                                    *fieldKeys
+	rk                                    *recordKeys
 }
 
 var (
@@ -90,6 +92,17 @@ var (
 // record, and appending one constant beats four small appends per key.
 type fieldKeys struct {
 	name, tag, occurrence, value, display, filter, offset, size, secret string
+	defs                                                                func() *defCache
+}
+
+// recordKeys are the same for the keys of the record object (separator,
+// quoted key, colon) and of its session and expert objects (member
+// separator, quoted key, colon).
+type recordKeys struct {
+	frame, frames, time, stream, src, dst, dir, bytes, offset, info, length, truncated string
+	msgType, msgTypeID, session, fields, expert                                        string
+	layout, layoutSource, mode, dialect, notes, text                                   string
+	code, message, field                                                               string
 }
 
 func withFieldKeys(st style) style {
@@ -98,6 +111,15 @@ func withFieldKeys(st style) style {
 		name: `{"name"` + st.colon, tag: k("tag"), occurrence: k("occurrence"), value: k("value"), display: k("display"),
 		filter: k("filter"), offset: k("offset"), size: k("size"), secret: k("secret"),
 	}
+	r := func(name string) string { return st.key + `"` + name + `"` + st.colon }
+	st.rk = &recordKeys{
+		frame: r("frame"), frames: r("frames"), time: r("time"), stream: r("stream"), src: r("src"), dst: r("dst"),
+		dir: r("dir"), bytes: r("bytes"), offset: r("offset"), info: r("info"), length: r("length"), truncated: r("truncated"),
+		msgType: r("msg_type"), msgTypeID: r("msg_type_id"), session: r("session"), fields: r("fields"), expert: r("expert"),
+		layout: k("layout"), layoutSource: k("layout_source"), mode: k("mode"), dialect: k("dialect"), notes: k("notes"),
+		text: k("text"), code: k("code"), message: k("message"), field: k("field"),
+	}
+	st.fk.defs = lazyDefCache(st.fk, st.rk)
 	return st
 }
 
@@ -109,6 +131,7 @@ func AppendJSON(b []byte, r *record.Record, showSecrets bool) []byte {
 
 func appendRecord(b []byte, r *record.Record, showSecrets bool, st style) []byte {
 	fr := &r.Frame
+	rk := st.rk
 	key := func(b []byte, k string, first bool) []byte {
 		if !first {
 			b = append(b, st.key...)
@@ -137,22 +160,22 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style) []byte
 		b = appendString(b, r.Event.Kind.String())
 	} else {
 		b = key(b, "num", true)
-		b = strconv.AppendInt(b, int64(r.Num), 10)
+		b = appendInt(b, int64(r.Num))
 	}
-	b = key(b, "frame", false)
-	b = strconv.AppendInt(b, int64(fr.Pkt), 10)
+	b = append(b, rk.frame...)
+	b = appendInt(b, int64(fr.Pkt))
 	if r.Event == nil {
-		b = key(b, "frames", false)
+		b = append(b, rk.frames...)
 		b = append(b, '[')
 		for i, p := range fr.Pkts {
 			if i > 0 {
 				b = append(b, st.member...)
 			}
-			b = strconv.AppendInt(b, int64(p), 10)
+			b = appendInt(b, int64(p))
 		}
 		b = append(b, ']')
 	}
-	b = key(b, "time", false)
+	b = append(b, rk.time...)
 	if fr.Time.IsZero() {
 		b = append(b, "null"...)
 	} else {
@@ -160,50 +183,55 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style) []byte
 		b = appendUTCNano(b, fr.Time)
 		b = append(b, '"')
 	}
-	b = key(b, "stream", false)
-	b = strconv.AppendInt(b, int64(fr.Stream), 10)
-	b = key(b, "src", false)
-	b = appendString(b, endpoint(fr.Src))
-	b = key(b, "dst", false)
-	b = appendString(b, endpoint(fr.Dst))
-	b = key(b, "dir", false)
+	b = append(b, rk.stream...)
+	b = appendInt(b, int64(fr.Stream))
+	b = append(b, rk.src...)
+	b = appendEndpoint(b, fr.Src)
+	b = append(b, rk.dst...)
+	b = appendEndpoint(b, fr.Dst)
+	b = append(b, rk.dir...)
 	b = appendString(b, fr.Dir.String())
 	if e := r.Event; e != nil {
-		b = key(b, "bytes", false)
+		b = append(b, rk.bytes...)
 		b = strconv.AppendInt(b, e.Bytes, 10)
-		b = key(b, "offset", false)
+		b = append(b, rk.offset...)
 		b = strconv.AppendInt(b, e.Offset, 10)
-		b = key(b, "info", false)
+		b = append(b, rk.info...)
 		b = appendString(b, record.EventInfo(e, fr.Dir))
 		return closeObj(b, st)
 	}
 	m := r.Msg
-	b = key(b, "length", false)
-	b = strconv.AppendInt(b, int64(len(m.Frame)), 10)
+	b = append(b, rk.length...)
+	b = appendInt(b, int64(len(m.Frame)))
 	if fr.Truncated {
-		b = key(b, "truncated", false)
+		b = append(b, rk.truncated...)
 		b = append(b, "true"...)
 	}
-	b = key(b, "msg_type", false)
-	b = appendString(b, m.Name())
-	b = key(b, "msg_type_id", false)
-	b = strconv.AppendUint(b, uint64(m.TypeID), 10)
-	b = key(b, "session", false)
+	defs := st.fk.defs().cursor(m)
+	if defs.mf != nil {
+		b = append(b, defs.mf.msgType...)
+	} else {
+		b = append(b, rk.msgType...)
+		b = appendString(b, m.Name())
+		b = append(b, rk.msgTypeID...)
+	}
+	b = appendUint(b, uint64(m.TypeID))
+	b = append(b, rk.session...)
 	b = append(b, '{')
 	b = mem(b, "version", true)
-	b = strconv.AppendInt(b, int64(r.Session.Version), 10)
-	b = mem(b, "layout", false)
+	b = appendInt(b, int64(r.Session.Version))
+	b = append(b, rk.layout...)
 	b = appendString(b, r.Session.Layout.String())
-	b = mem(b, "layout_source", false)
+	b = append(b, rk.layoutSource...)
 	b = appendString(b, r.Session.LayoutSource.String())
-	b = mem(b, "mode", false)
+	b = append(b, rk.mode...)
 	b = appendString(b, r.Session.Mode.String())
 	if r.Session.Dialect == dissect.DialectUCCE {
-		b = mem(b, "dialect", false)
+		b = append(b, rk.dialect...)
 		b = appendString(b, r.Session.Dialect.String())
 	}
 	if len(r.Session.Notes) > 0 {
-		b = mem(b, "notes", false)
+		b = append(b, rk.notes...)
 		b = append(b, '[')
 		for i, n := range r.Session.Notes {
 			if i > 0 {
@@ -212,17 +240,21 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style) []byte
 			b = append(b, '{')
 			b = mem(b, "code", true)
 			b = appendString(b, n.Code)
-			b = mem(b, "text", false)
+			b = append(b, rk.text...)
 			b = appendString(b, n.Text)
 			b = append(b, '}')
 		}
 		b = append(b, ']')
 	}
 	b = append(b, '}')
-	b = key(b, "info", false)
-	b = appendString(b, record.Info(m, showSecrets))
+	b = append(b, rk.info...)
+	// Info's text is appended in place, then escaped only if it must be:
+	// no string is made of it.
+	b = append(b, '"')
+	start := len(b)
+	b = quoteAppended(record.AppendInfo(b, m, showSecrets), start)
 	b = appendPairing(b, r, key)
-	b = key(b, "fields", false)
+	b = append(b, rk.fields...)
 	if len(m.Fields) == 0 {
 		b = append(b, "[]"...)
 	} else {
@@ -231,11 +263,11 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style) []byte
 			if i > 0 {
 				b = append(b, st.elem...)
 			}
-			b = appendField(b, &m.Fields[i], showSecrets, st.fk)
+			b = appendField(b, &m.Fields[i], showSecrets, st.fk, &defs)
 		}
 		b = append(b, st.close...)
 	}
-	b = key(b, "expert", false)
+	b = append(b, rk.expert...)
 	ex := m.AllExpert()
 	if len(ex) == 0 {
 		b = append(b, "[]"...)
@@ -248,17 +280,42 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style) []byte
 			b = append(b, '{')
 			b = mem(b, "severity", true)
 			b = appendString(b, e.Severity.String())
-			b = mem(b, "code", false)
+			b = append(b, rk.code...)
 			b = appendString(b, e.Code)
-			b = mem(b, "message", false)
+			b = append(b, rk.message...)
 			b = appendString(b, e.Message)
-			b = mem(b, "field", false)
+			b = append(b, rk.field...)
 			b = appendString(b, e.Field)
 			b = append(b, '}')
 		}
 		b = append(b, st.close...)
 	}
 	return closeObj(b, st)
+}
+
+// appendEndpoint writes an address and port as a JSON string, "" when
+// unset (what endpoint gives), without making a string of it.
+func appendEndpoint(b []byte, a netip.AddrPort) []byte {
+	b = append(b, '"')
+	if !a.IsValid() {
+		return append(b, '"')
+	}
+	if ip := a.Addr(); ip.Is4() {
+		// Dotted decimal and the port, as AppendTo writes them.
+		v := ip.As4()
+		b = appendUint(b, uint64(v[0]))
+		b = append(b, '.')
+		b = appendUint(b, uint64(v[1]))
+		b = append(b, '.')
+		b = appendUint(b, uint64(v[2]))
+		b = append(b, '.')
+		b = appendUint(b, uint64(v[3]))
+		b = append(b, ':')
+		b = appendUint(b, uint64(a.Port()))
+		return append(b, '"')
+	}
+	start := len(b)
+	return quoteAppended(a.AppendTo(b), start)
 }
 
 func closeObj(b []byte, st style) []byte {
@@ -268,34 +325,59 @@ func closeObj(b []byte, st style) []byte {
 	return append(b, '}')
 }
 
-func appendField(b []byte, f *dissect.Field, showSecrets bool, k *fieldKeys) []byte {
-	b = append(b, k.name...)
-	b = appendString(b, f.Name)
-	if f.Floating() {
-		b = append(b, k.tag...)
-		b = strconv.AppendInt(b, int64(f.Tag), 10)
+func appendField(b []byte, f *dissect.Field, showSecrets bool, k *fieldKeys, defs *fragCursor) []byte {
+	// A field named as its definition is (nearly all) takes the
+	// definition's fragments; the rest are written key by key.
+	var fr *defFrags
+	if d := f.Def; d != nil {
+		if fr = defs.find(d); fr != nil && (fr.tag != f.Tag || f.Name != d.Name || f.Filter != d.Filter) {
+			fr = nil
+		}
 	}
-	if f.Occurrence > 0 {
+	switch {
+	case fr != nil && f.Occurrence == 0:
+		b = append(b, fr.headValue...)
+	case fr != nil:
+		b = append(b, fr.head...)
 		b = append(b, k.occurrence...)
-		b = strconv.AppendInt(b, int64(f.Occurrence), 10)
+		b = appendInt(b, int64(f.Occurrence))
+		b = append(b, k.value...)
+	default:
+		b = append(b, k.name...)
+		b = appendString(b, f.Name)
+		if f.Floating() {
+			b = append(b, k.tag...)
+			b = appendInt(b, int64(f.Tag))
+		}
+		if f.Occurrence > 0 {
+			b = append(b, k.occurrence...)
+			b = appendInt(b, int64(f.Occurrence))
+		}
+		b = append(b, k.value...)
 	}
-	b = append(b, k.value...)
 	secret := record.IsSecret(f) && !showSecrets
 	if secret {
 		b = appendString(b, record.Secret)
 	} else {
 		b = appendValue(b, f.Value)
-		if d := f.Display(); d != "" && f.Value.Type != dissect.TypeBOOL {
+		if fr != nil && fr.enum != nil && f.Value.Type.IsInteger() {
+			// Display's enum name, as a fragment made once.
+			b = append(b, enumDisplay(f.Def.Enum, fr.enum, uint32(f.Value.Num))...)
+		} else if d := f.Display(); d != "" && f.Value.Type != dissect.TypeBOOL {
 			b = append(b, k.display...)
 			b = appendString(b, d)
 		}
 	}
-	b = append(b, k.filter...)
-	b = appendString(b, f.Filter)
-	b = append(b, k.offset...)
-	b = strconv.AppendInt(b, int64(f.Offset), 10)
+	if fr != nil {
+		b = append(b, fr.filter...)
+	} else {
+		b = append(b, k.filter...)
+		b = appendString(b, f.Filter)
+		b = append(b, k.offset...)
+	}
+	b = appendInt(b, int64(f.Offset))
 	b = append(b, k.size...)
-	b = strconv.AppendInt(b, int64(f.Size), 10)
+	b = appendInt(b, int64(f.Size))
 	if secret {
 		b = append(b, k.secret...)
 		b = append(b, "true"...)
@@ -311,9 +393,9 @@ func appendValue(b []byte, v dissect.Value) []byte {
 	case dissect.TypeBOOL:
 		return strconv.AppendBool(b, v.Num != 0)
 	case dissect.TypeCHAR, dissect.TypeSHORT, dissect.TypeINT:
-		return strconv.AppendInt(b, v.Int64(), 10)
+		return appendInt(b, v.Int64())
 	case dissect.TypeUCHAR, dissect.TypeUSHORT, dissect.TypeUINT, dissect.TypeTIME:
-		return strconv.AppendUint(b, v.Num, 10)
+		return appendUint(b, v.Num)
 	case dissect.TypeSTRING:
 		return appendString(b, v.Str)
 	case dissect.TypeNAMEDVAR:
@@ -324,7 +406,7 @@ func appendValue(b []byte, v dissect.Value) []byte {
 		return append(b, '}')
 	case dissect.TypeNAMEDARRAY:
 		b = append(b, `{"index":`...)
-		b = strconv.AppendUint(b, uint64(v.Index), 10)
+		b = appendUint(b, uint64(v.Index))
 		b = append(b, `,"name":`...)
 		b = appendString(b, v.Name)
 		b = append(b, `,"value":`...)
@@ -356,7 +438,7 @@ const (
 
 // plainPrefix is the length of the longest prefix of s that a JSON string
 // holds as it is (jsonPlain bytes only).
-func plainPrefix(s string) int {
+func plainPrefix[S string | []byte](s S) int {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
@@ -377,6 +459,12 @@ func plainPrefix(s string) int {
 // appendString writes s as a JSON string; invalid UTF-8 becomes U+FFFD.
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
+	b = appendEscaped(b, s)
+	return append(b, '"')
+}
+
+// appendEscaped writes s escaped as inside a JSON string.
+func appendEscaped(b []byte, s string) []byte {
 	// Most strings (names, filters, numbers as text) need no escape:
 	// eight bytes at a time, then one table lookup per byte, find where
 	// the first escape is, if any.
@@ -424,8 +512,7 @@ func appendString(b []byte, s string) []byte {
 		}
 		i += size
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return append(b, s[start:]...)
 }
 
 // Flush writes out what is buffered; the array stays open.

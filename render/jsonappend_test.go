@@ -1,8 +1,13 @@
 package render
 
 import (
+	"net/netip"
+	"strconv"
 	"testing"
 	"time"
+
+	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record/recordtest"
 )
 
 // appendUTCNano writes what AppendFormat writes with the JSON views'
@@ -49,6 +54,125 @@ func TestPlainPrefixMatchesByteScan(t *testing.T) {
 					t.Fatalf("%q: plainPrefix %d, byte scan %d", s, got, want)
 				}
 			}
+		}
+	}
+}
+
+// The fragments made once per definition write what the key-by-key code
+// writes: every field of some records, in both styles, with and without
+// secrets, rendered through the cache and without one.
+func TestFieldFragmentsMatchKeyByKey(t *testing.T) {
+	recs := benchRecords(t)
+	for _, m := range []*dissect.Message{
+		recordtest.Build(t, "AGENT_STATE_EVENT", map[string]dissect.Value{"AgentState": recordtest.U(3), "EventReasonCode": recordtest.U(65535), "numCSQs": recordtest.U(2)},
+			"CSQID", recordtest.U(7), "CSQID", recordtest.U(8), "AgentID", recordtest.S("a\"b\\c\n\x01é")),
+		recordtest.Build(t, "CALL_DELIVERED_EVENT", map[string]dissect.Value{"EventCause": recordtest.U(12345), "AlertingDeviceType": recordtest.U(1 << 20)}),
+	} {
+		recs = append(recs, mkrec(m, 9, 0))
+	}
+	hits := 0
+	for _, st := range []style{compactStyle, prettyStyle} {
+		for _, sec := range []bool{false, true} {
+			for _, r := range recs {
+				cur := st.fk.defs().cursor(r.Msg)
+				for i := range r.Msg.Fields {
+					f := &r.Msg.Fields[i]
+					probe := cur
+					if probe.find(f.Def) != nil {
+						hits++
+					}
+					got := string(appendField(nil, f, sec, st.fk, &cur))
+					want := string(appendField(nil, f, sec, st.fk, &fragCursor{}))
+					if got != want {
+						t.Errorf("%s %s: fragments\n%s\nkey by key\n%s", r.Msg.Name(), f.Name, got, want)
+					}
+				}
+			}
+		}
+	}
+	if hits == 0 {
+		t.Error("no field took the fragments")
+	}
+}
+
+// enumDisplay names what Table.Lookup names, for every table and value
+// near the ones it holds.
+func TestEnumDisplayMatchesLookup(t *testing.T) {
+	for _, c := range dissect.Catalogs() {
+		for _, tb := range c.Enums() {
+			k := &fieldKeys{}
+			c := &defCache{k: k, enums: map[*dissect.Table]*enumFrags{tb: {}}}
+			e := c.field(&dissect.FieldDef{Enum: tb}).enum
+			for _, nv := range tb.Values {
+				for _, v := range []uint32{nv.Value - 1, nv.Value, nv.Value + 1} {
+					want, _ := tb.Lookup(v)
+					if want != "" {
+						want = string(appendString(nil, want))
+					}
+					if got := enumDisplay(tb, e, v); got != want {
+						t.Fatalf("%s %d: %q, Lookup %q", tb.Name, v, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestAppendIntMatchesStrconv(t *testing.T) {
+	for _, v := range []int64{-1 << 63, -10001, -1, 0, 1, 9, 10, 99, 100, 999, 1000, 9999, 10000, 65535, 1<<63 - 1} {
+		if got, want := string(appendInt(nil, v)), strconv.FormatInt(v, 10); got != want {
+			t.Errorf("%d: %s", v, got)
+		}
+	}
+	for v := uint64(0); v < 20000; v++ {
+		if got, want := string(appendUint(nil, v)), strconv.FormatUint(v, 10); got != want {
+			t.Fatalf("%d: %s", v, got)
+		}
+	}
+}
+
+// appendEndpoint writes what appendString(endpoint(a)) writes.
+func TestAppendEndpointMatchesString(t *testing.T) {
+	for _, s := range []string{"10.0.0.5:42027", "0.0.0.0:0", "255.255.255.255:65535", "[::1]:80", "[::ffff:10.0.0.1]:5", "[fe80::1%eth\"0]:7"} {
+		a := netip.MustParseAddrPort(s)
+		if got, want := string(appendEndpoint(nil, a)), string(appendString(nil, endpoint(a))); got != want {
+			t.Errorf("%s: %s, want %s", s, got, want)
+		}
+	}
+	if got := string(appendEndpoint(nil, netip.AddrPort{})); got != `""` {
+		t.Errorf("unset: %s", got)
+	}
+}
+
+// quoteAppended escapes text appended raw as appendString escapes it.
+func TestQuoteAppendedMatchesAppendString(t *testing.T) {
+	for _, s := range []string{"", "plain text, 8+ bytes long", "a\"b", "tab\there", "é\u2028x\xff", "0123456789\x01"} {
+		b := append([]byte("{"), '"')
+		b = quoteAppended(append(b, s...), 2)
+		if got, want := string(b), "{"+string(appendString(nil, s)); got != want {
+			t.Errorf("%q: %s, want %s", s, got, want)
+		}
+	}
+}
+
+// Records rendered on several goroutines at once share the fragments
+// (made on first use) safely: run with -race.
+func TestAppendJSONConcurrent(t *testing.T) {
+	recs := benchRecords(t)
+	want := string(AppendJSON(nil, recs[0], false))
+	done := make(chan string)
+	for range 4 {
+		go func() {
+			var b []byte
+			for _, r := range recs {
+				b = appendRecord(b[:0], r, false, prettyStyle)
+			}
+			done <- string(AppendJSON(nil, recs[0], false))
+		}()
+	}
+	for range 4 {
+		if got := <-done; got != want {
+			t.Errorf("got %s, want %s", got, want)
 		}
 	}
 }
