@@ -71,6 +71,18 @@ func (f *fieldsWriter) Write(r *record.Record) error {
 		f.header = false
 		b = f.appendHeader(b)
 	}
+	if len(r.Rendered) > 0 {
+		b = append(b, r.Rendered...)
+	} else {
+		b = f.appendLine(b, r)
+	}
+	f.line = b
+	_, err := f.bw.Write(b)
+	return err
+}
+
+// appendLine appends a record's line (its scratch room is f.vals).
+func (f *fieldsWriter) appendLine(b []byte, r *record.Record) []byte {
 	for i, name := range f.fo.Fields {
 		if i > 0 {
 			b = append(b, f.fo.Separator...)
@@ -78,10 +90,14 @@ func (f *fieldsWriter) Write(r *record.Record) error {
 		f.vals = record.FieldValues(f.vals[:0], r, name, f.fo.Display, f.opts.ShowSecrets)
 		b = f.appendCell(b, strings.Join(f.fo.occurrence(f.vals), f.fo.Aggregator))
 	}
-	b = append(b, '\n')
-	f.line = b
-	_, err := f.bw.Write(b)
-	return err
+	return append(b, '\n')
+}
+
+// Renderer renders lines ahead (Prerenderer): a line is a function of its
+// record; the header stays with Write. Each goroutine has its own room.
+func (f *fieldsWriter) Renderer() func([]byte, *record.Record) []byte {
+	own := &fieldsWriter{opts: f.opts, fo: f.fo}
+	return own.appendLine
 }
 
 // appendCell adds one value, quoted when asked; control characters (TAB
