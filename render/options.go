@@ -176,6 +176,14 @@ func (l liveWriter) Write(r *record.Record) error {
 
 func (l liveWriter) Flush() error { return l.Writer.(interface{ Flush() error }).Flush() }
 
+// Renderer is the wrapped writer's (Prerenderer), nil when it has none.
+func (l liveWriter) Renderer() func([]byte, *record.Record) []byte {
+	if p, ok := l.Writer.(Prerenderer); ok {
+		return p.Renderer()
+	}
+	return nil
+}
+
 // clock formats record times and remembers what delta times need.
 type clock struct {
 	opts Options

@@ -16,6 +16,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/view"
 	"github.com/ctishark/ctishark/cmd/iostreams"
 	"github.com/ctishark/ctishark/reassembly"
+	"github.com/ctishark/ctishark/render"
 	"github.com/spf13/cobra"
 )
 
@@ -197,6 +198,7 @@ func sniffRun(o *SniffOptions) error {
 	}
 	var out func(*pipeline.Record) error
 	var closeOut func() error
+	var renderAhead func() func([]byte, *pipeline.Record) []byte
 	if o.View.WriteFile == "" || o.Print {
 		w, err := o.View.NewWriter(o.IO, true)
 		if err != nil {
@@ -205,6 +207,9 @@ func sniffRun(o *SniffOptions) error {
 			return err
 		}
 		out, closeOut = w.Write, w.Close
+		if pr, ok := w.(render.Prerenderer); ok && pr.Renderer() != nil {
+			renderAhead = pr.Renderer
+		}
 	} else {
 		out, closeOut = func(*pipeline.Record) error { return nil }, func() error { return nil }
 	}
@@ -220,6 +225,7 @@ func sniffRun(o *SniffOptions) error {
 	popts.Parallel = true
 	popts.Async = true // and printing beside reading, on the same terms
 	popts.MaxDelay = 5 * time.Millisecond
+	popts.Render = renderAhead // rows rendered on every core, written in order
 	p := pipeline.New(popts)
 	runErr := p.Read(src, out)
 
