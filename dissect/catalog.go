@@ -17,11 +17,44 @@ type Named struct {
 type Table struct {
 	Name   string
 	Values []Named
+
+	// dense indexes the small values of a catalog's table (index+1, 0 for
+	// none), made when the catalog is linked: the decoder checks every
+	// enum value it reads, and a binary search was a visible share.
+	dense []uint16
+}
+
+// maxDenseValue bounds the values a Table's dense index covers.
+const maxDenseValue = 1024
+
+// index makes the dense index of t's values below maxDenseValue.
+func (t *Table) index() {
+	top := -1
+	for _, v := range t.Values {
+		if v.Value < maxDenseValue {
+			top = max(top, int(v.Value))
+		}
+	}
+	if top < 0 || len(t.Values) >= 1<<16 {
+		return
+	}
+	t.dense = make([]uint16, top+1)
+	for i, v := range t.Values {
+		if v.Value < maxDenseValue && t.dense[v.Value] == 0 {
+			t.dense[v.Value] = uint16(i + 1)
+		}
+	}
 }
 
 // Lookup returns the name of v, if the table has one.
 func (t *Table) Lookup(v uint32) (string, bool) {
 	if t == nil {
+		return "", false
+	}
+	if v < uint32(len(t.dense)) {
+		if i := t.dense[v]; i > 0 {
+			return t.Values[i-1].Name, true
+		}
 		return "", false
 	}
 	vs := t.Values
@@ -293,6 +326,7 @@ func (c *Catalog) link() error {
 	for _, group := range [][]*Table{c.enums, c.masks} {
 		for _, t := range group {
 			sortNamed(t.Values) // Table.Lookup searches; the UCCE file is hand-kept
+			t.index()
 		}
 	}
 	for _, t := range c.enums {
