@@ -3,6 +3,7 @@ package analyze
 import (
 	"net/netip"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/ctishark/ctishark/dissect"
@@ -40,7 +41,22 @@ type Stats struct {
 	unlistedMsgs int
 }
 
-type typeKey struct{ name, dir string }
+// typeKey counts messages by definition (a pointer: no string to hash
+// per message), named when the report is made; unknown types by ID.
+type typeKey struct {
+	def *dissect.MessageDef
+	id  uint32
+	dir record.Direction
+}
+
+// name is the message type's name, as Message.Name gives it.
+func (k typeKey) name() string {
+	if k.def != nil {
+		return k.def.Name
+	}
+	return "UNKNOWN_" + strconv.FormatUint(uint64(k.id), 10)
+}
+
 type failKey struct{ msg, code string }
 type expertKey struct {
 	code string
@@ -117,7 +133,11 @@ func (s *Stats) Add(r *record.Record) {
 	if ss != nil {
 		ss.shown++
 	}
-	s.types[typeKey{m.Name(), r.Frame.Dir.String()}]++
+	k := typeKey{def: m.Def, dir: r.Frame.Dir}
+	if m.Def == nil {
+		k.id = m.TypeID
+	}
+	s.types[k]++
 	s.countExpert(m)
 	if record.IsRequest(m) {
 		s.request(r)
@@ -235,8 +255,13 @@ func (s *Stats) Result() *StatsReport {
 	if s.messages > 0 || len(s.events) > 0 {
 		rep.First, rep.Last = s.first, s.last
 	}
+	// Definitions of one name (a dialect's and the other's) count as one.
+	byName := map[[2]string]int{}
 	for k, n := range s.types {
-		rep.Types = append(rep.Types, TypeCount{Type: k.name, Direction: k.dir, Count: n})
+		byName[[2]string{k.name(), k.dir.String()}] += n
+	}
+	for k, n := range byName {
+		rep.Types = append(rep.Types, TypeCount{Type: k[0], Direction: k[1], Count: n})
 	}
 	sort.Slice(rep.Types, func(i, j int) bool {
 		a, b := rep.Types[i], rep.Types[j]
