@@ -1,6 +1,10 @@
 package record
 
-import "github.com/ctishark/ctishark/dissect"
+import (
+	"sync"
+
+	"github.com/ctishark/ctishark/dissect"
+)
 
 // CallRef names a call as users think of it: a CallID within one capture
 // file's server session and time span. CCX reuses CallIDs, so the same
@@ -79,6 +83,36 @@ func CallIDsOf(m *dissect.Message) CallIDs {
 	if m == nil {
 		return c
 	}
+	plan := callPlans()[m.Def]
+	if plan == nil {
+		return callIDsByName(m)
+	}
+	// The fixed call fields, by their place in the definition (when the
+	// message has them), then any floating CallID, in wire order as
+	// callIDsByName reads them.
+	n := 0
+	for _, sl := range plan.fixed {
+		if sl.index >= len(m.Fields) {
+			break
+		}
+		f := &m.Fields[sl.index]
+		if f.Def != &m.Def.Fixed[sl.index] || !f.Value.Type.IsInteger() {
+			continue
+		}
+		n = c.add(sl.role, uint32(f.Value.Num), n)
+	}
+	for i := range m.Fields {
+		if f := &m.Fields[i]; f.Tag >= 0 && f.Name == "CallID" && f.Value.Type.IsInteger() {
+			n = c.add(callMain, uint32(f.Value.Num), n)
+		}
+	}
+	return c
+}
+
+// callIDsByName is CallIDsOf for a message whose definition is not a
+// catalog's (built by hand): every field is looked at by name.
+func callIDsByName(m *dissect.Message) CallIDs {
+	var c CallIDs
 	n := 0
 	for i := range m.Fields {
 		f := &m.Fields[i]
@@ -88,24 +122,84 @@ func CallIDsOf(m *dissect.Message) CallIDs {
 		if !f.Value.Type.IsInteger() {
 			continue
 		}
-		id := uint32(f.Value.Num)
-		switch f.Name {
-		case "CallID", "PrimaryCallID", "ConnectionCallID": // ConnectionCallID: UCCE's name
-			if c.Main == 0 {
-				c.Main = id
-			}
-		case "SecondaryCallID":
-			c.Secondary = id
-		case "NewCallID", "ActiveCallID", "HeldCallID",
-			"NewConnectionCallID", "ActiveConnectionCallID", "HeldConnectionCallID", "OtherConnectionCallID":
-			if n < len(c.Others) {
-				c.Others[n] = id
-				n++
-			}
+		if role := roleOf(f.Name); role != callNone {
+			n = c.add(role, uint32(f.Value.Num), n)
 		}
 	}
 	return c
 }
+
+// callRole is what a call field is to CallIDs.
+type callRole uint8
+
+const (
+	callNone callRole = iota
+	callMain
+	callSecondary
+	callOther
+)
+
+// roleOf is the role of a call field of this name.
+func roleOf(name string) callRole {
+	switch name {
+	case "CallID", "PrimaryCallID", "ConnectionCallID": // ConnectionCallID: UCCE's name
+		return callMain
+	case "SecondaryCallID":
+		return callSecondary
+	case "NewCallID", "ActiveCallID", "HeldCallID",
+		"NewConnectionCallID", "ActiveConnectionCallID", "HeldConnectionCallID", "OtherConnectionCallID":
+		return callOther
+	}
+	return callNone
+}
+
+// add takes id as role; n is how many Others are filled (returned anew).
+func (c *CallIDs) add(role callRole, id uint32, n int) int {
+	switch role {
+	case callMain:
+		if c.Main == 0 {
+			c.Main = id
+		}
+	case callSecondary:
+		c.Secondary = id
+	case callOther:
+		if n < len(c.Others) {
+			c.Others[n] = id
+			n++
+		}
+	}
+	return n
+}
+
+// callPlan lists the fixed fields of a message definition that are call
+// references, in order: CallIDsOf runs on every message (twice: for the
+// pipeline's call numbers and for the calls view), and comparing every
+// field's name with a dozen was most of its cost.
+type callPlan struct {
+	fixed []callSlot
+}
+
+type callSlot struct {
+	index int
+	role  callRole
+}
+
+// callPlans is the plan of every catalog message, made once.
+var callPlans = sync.OnceValue(func() map[*dissect.MessageDef]*callPlan {
+	plans := map[*dissect.MessageDef]*callPlan{}
+	for _, cat := range dissect.Catalogs() {
+		for _, d := range cat.Messages() {
+			p := &callPlan{}
+			for i := range d.Fixed {
+				if role := roleOf(d.Fixed[i].Name); role != callNone {
+					p.fixed = append(p.fixed, callSlot{i, role})
+				}
+			}
+			plans[d] = p
+		}
+	}
+	return plans
+})
 
 // Names reports whether the record names call n (any of its references).
 func (r *Record) Names(n int) bool {
