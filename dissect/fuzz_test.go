@@ -3,6 +3,7 @@ package dissect
 import (
 	"bytes"
 	"encoding/binary"
+	"reflect"
 	"testing"
 )
 
@@ -202,12 +203,24 @@ func FuzzSession(f *testing.F) {
 func fuzzSession(t *testing.T, data []byte, sel byte) {
 	{
 		opts := []Options{{}, {Version: 13}, {Version: 18}, {Layout: Layout22}, {Dialect: DialectUCCE}}[sel%5]
-		dec, sum := NewSession(opts), NewSession(opts)
+		dec, sum, into := NewSession(opts), NewSession(opts), NewSession(opts)
 		var s Summary
+		var pool [2]*Message
+		n := 0
 		splitFrames(data, func(frame []byte) {
 			ctx := dec.Context()
 			checkDecode(t, frame, ctx, nil)
-			dec.Decode(frame)
+			want := dec.Decode(frame)
+			// Decoding into a recycled message (as the pipeline does) gives
+			// the same message, whatever the recycled one held.
+			got := into.DecodeInto(pool[n%2], frame)
+			pool[n%2] = got
+			n++
+			w, g := *want, *got
+			w.slab, g.slab, w.kidRoom, g.kidRoom = nil, nil, nil, nil
+			if !reflect.DeepEqual(w, g) {
+				t.Fatalf("DecodeInto differs from Decode on %x:\nwant %+v\n got %+v", frame, w, g)
+			}
 			sum.Summarize(frame, &s)
 			if dec.Version != sum.Version || dec.Layout != sum.Layout || dec.LayoutSource != sum.LayoutSource ||
 				dec.OpenReqExtra != sum.OpenReqExtra || dec.Mode != sum.Mode || dec.SawOpenReq != sum.SawOpenReq ||
