@@ -16,15 +16,143 @@ type segment struct {
 type part struct {
 	lit   string
 	field string   // "" for a literal
-	mods  []string // modifiers after the field name
+	mods  []string // modifiers after the field name, as written
+
+	// Parsed from mods once, so that building a record's Info scans no
+	// modifier strings.
+	flags   modFlags
+	ne      []string // ne=G: the fields whose equal value drops the segment
+	slot    int      // field's index in the spec's names (see spec)
+	neSlots []int    // the ne fields' indexes in the spec's names
+	// label: a bare placeholder alone in its segment, which names its field
+	// when it shows an enum number without a name.
+	label bool
 }
 
-var parsedSpecs = map[string][]segment{}
+// modFlags are a placeholder's modifiers as bits (ne= aside).
+type modFlags uint16
+
+const (
+	modNZ modFlags = 1 << iota
+	modState
+	modMode
+	modQ
+	modOnline
+	modList
+	modRec
+	modCount
+)
+
+var modBits = map[string]modFlags{
+	"nz": modNZ, "state": modState, "mode": modMode, "q": modQ,
+	"online": modOnline, "list": modList, "rec": modRec, "count": modCount,
+}
+
+// spec is one message name's parsed segments and the field names its
+// placeholders read (names[part.slot]), each once.
+type spec struct {
+	segs  []segment
+	names []string
+}
+
+// defSpec is a spec resolved against one message definition: fixed[i] is
+// the index in the definition's fixed part of the first field called
+// names[i], -1 when it has none. fixed is nil for a definition that is no
+// catalog's (nothing resolved: every field is looked up by name).
+type defSpec struct {
+	*spec
+	fixed []int
+}
+
+var (
+	parsedSpecs = map[string][]segment{}
+	// The lookups AppendInfo makes per message, built once at init (so
+	// views may build Info texts from several goroutines): by type ID
+	// then definition for the catalogs' messages (an index and a pointer
+	// compare or two, where a map would hash), by name for a definition
+	// built elsewhere.
+	specByID   [][]idSpec
+	specByName = map[string]*defSpec{}
+)
+
+// idSpec is a catalog definition's resolved spec. Both catalogs' meanings
+// of a type ID share its specByID entry.
+type idSpec struct {
+	def *dissect.MessageDef
+	ds  *defSpec
+}
 
 func init() {
 	for name, segs := range infoSpecs {
-		parsedSpecs[name] = parseSegments(segs)
+		sp := &spec{segs: parseSegments(segs)}
+		sp.resolveSlots()
+		parsedSpecs[name] = sp.segs
+		specByName[name] = &defSpec{spec: sp}
 	}
+	for _, c := range dissect.Catalogs() {
+		for _, def := range c.Messages() {
+			ds, ok := specByName[def.Name]
+			if !ok {
+				continue
+			}
+			for uint32(len(specByID)) <= def.ID {
+				specByID = append(specByID, nil)
+			}
+			specByID[def.ID] = append(specByID[def.ID], idSpec{def, ds.resolve(def)})
+		}
+	}
+}
+
+// resolveSlots numbers the field names the spec's placeholders read.
+func (sp *spec) resolveSlots() {
+	slot := func(name string) int {
+		for i, n := range sp.names {
+			if n == name {
+				return i
+			}
+		}
+		sp.names = append(sp.names, name)
+		return len(sp.names) - 1
+	}
+	for i := range sp.segs {
+		for j := range sp.segs[i].parts {
+			p := &sp.segs[i].parts[j]
+			if p.field == "" {
+				continue
+			}
+			p.slot = slot(p.field)
+			for _, g := range p.ne {
+				p.neSlots = append(p.neSlots, slot(g))
+			}
+		}
+	}
+}
+
+// resolve finds the spec's fields in def's fixed part.
+func (ds *defSpec) resolve(def *dissect.MessageDef) *defSpec {
+	fixed := make([]int, len(ds.names))
+	for i, name := range ds.names {
+		fixed[i] = -1
+		for k := range def.Fixed {
+			if def.Fixed[k].Name == name {
+				fixed[i] = k
+				break
+			}
+		}
+	}
+	return &defSpec{spec: ds.spec, fixed: fixed}
+}
+
+// specFor returns the Info spec of def, nil when the table has none.
+func specFor(def *dissect.MessageDef) *defSpec {
+	if def.ID < uint32(len(specByID)) {
+		for _, e := range specByID[def.ID] {
+			if e.def == def {
+				return e.ds
+			}
+		}
+	}
+	return specByName[def.Name]
 }
 
 func parseSegments(segs []string) []segment {
@@ -45,12 +173,82 @@ func parseSegments(segs []string) []segment {
 				panic("render: unterminated placeholder in Info spec " + strconv.Quote(s))
 			}
 			ph := strings.Split(s[i+1:i+j], ":")
-			seg.parts = append(seg.parts, part{field: ph[0], mods: ph[1:]})
+			p := part{field: ph[0], mods: ph[1:]}
+			for _, md := range p.mods {
+				if other, ok := strings.CutPrefix(md, "ne="); ok {
+					p.ne = append(p.ne, other)
+				}
+				// An unknown modifier does nothing (TestInfoSpecsMatchCatalog
+				// reports it) but still makes the placeholder not bare.
+				p.flags |= modBits[md]
+			}
+			seg.parts = append(seg.parts, p)
 			s = s[i+j+1:]
+		}
+		if len(seg.parts) == 1 && seg.parts[0].field != "" && len(seg.parts[0].mods) == 0 {
+			seg.parts[0].label = true
 		}
 		out = append(out, seg)
 	}
 	return out
+}
+
+// finder looks up a message's fields by name as Message.Get does (the
+// first field of that name), the spec's fixed fields by index: Decode and
+// NewMessage lay the definition's fixed part out first and in order.
+type finder struct {
+	m      *dissect.Message
+	fixed  []int // the defSpec's; nil: look every field up by name
+	prefix int   // m.Fields[:prefix] are m.Def.Fixed[:prefix]
+}
+
+func newFinder(m *dissect.Message, ds *defSpec) finder {
+	ff := finder{m: m, fixed: ds.fixed}
+	if ds.fixed == nil {
+		return ff
+	}
+	fs, fixed := m.Fields, m.Def.Fixed
+	if n := len(fixed); n <= len(fs) && isFixed(fs, fixed, n-1) {
+		// The last fixed field in its place: the whole fixed part is
+		// there, laid out as above, and is taken to be so. Walking it to
+		// make sure would touch every fixed field, most of which Info
+		// never reads (a cache miss each, by the time a view asks). Only
+		// a hand-made field order (no decoder or builder makes one) could
+		// put it in its place with the others not.
+		ff.prefix = n
+		return ff
+	}
+	// Cut short (an older version's message, a truncated body) or built
+	// otherwise: as far as it is checked, then by name.
+	n := min(len(fs), len(fixed))
+	for ff.prefix < n && isFixed(fs, fixed, ff.prefix) {
+		ff.prefix++
+	}
+	return ff
+}
+
+// isFixed reports whether fs[i] is the definition's fixed field i (true
+// for i < 0: there is none to check).
+func isFixed(fs []dissect.Field, fixed []dissect.FieldDef, i int) bool {
+	return i < 0 || fs[i].Def == &fixed[i] && fs[i].Name == fixed[i].Name
+}
+
+// get is m.Get(name) for the spec's names[slot].
+func (ff *finder) get(slot int, name string) *dissect.Field {
+	if ff.fixed != nil {
+		if k := ff.fixed[slot]; k >= 0 && k < ff.prefix {
+			return &ff.m.Fields[k]
+		}
+		// Otherwise no field of the prefix has the name: k is the first
+		// fixed field with it.
+	}
+	fs := ff.m.Fields[ff.prefix:]
+	for i := range fs {
+		if fs[i].Name == name {
+			return &fs[i]
+		}
+	}
+	return nil
 }
 
 // Info is the one-line summary of a message for the table's Info column
@@ -71,15 +269,16 @@ func AppendInfo(b []byte, m *dissect.Message, showSecrets bool) []byte {
 		b = append(b, ", "...)
 		b = strconv.AppendUint(b, uint64(m.BodyLength), 10)
 		b = append(b, "-byte body"...)
-	} else if segs, ok := parsedSpecs[m.Def.Name]; ok {
-		for i := range segs {
+	} else if ds := specFor(m.Def); ds != nil {
+		ff := newFinder(m, ds)
+		for i := range ds.segs {
 			mark := len(b)
 			if len(b) > start {
 				b = append(b, ' ')
 			}
 			seg := len(b)
 			var ok bool
-			if b, ok = appendSegment(b, m, &segs[i], showSecrets); !ok || len(b) == seg {
+			if b, ok = appendSegment(b, &ff, &ds.segs[i], showSecrets); !ok || len(b) == seg {
 				b = b[:mark]
 			}
 		}
@@ -94,89 +293,109 @@ func AppendInfo(b []byte, m *dissect.Message, showSecrets bool) []byte {
 
 // appendSegment appends one segment's text; false (b to be cut back by
 // the caller) when one of its fields is missing or empty.
-func appendSegment(b []byte, m *dissect.Message, seg *segment, showSecrets bool) ([]byte, bool) {
-	for _, p := range seg.parts {
+func appendSegment(b []byte, ff *finder, seg *segment, showSecrets bool) ([]byte, bool) {
+	for i := range seg.parts {
+		p := &seg.parts[i]
 		if p.field == "" {
 			b = append(b, p.lit...)
 			continue
 		}
-		v, ok := evalField(m, p.field, p.mods, showSecrets)
-		if !ok || v == "" {
+		var ok bool
+		if b, ok = appendField(b, ff, p, showSecrets); !ok {
 			return b, false
 		}
-		if len(seg.parts) == 1 && len(p.mods) == 0 && unnamedEnum(m.Get(p.field)) {
-			// A bare enum placeholder without a name to show would leave a
-			// lone number: say whose number it is.
-			b = append(b, p.field...)
-			b = append(b, '=')
-		}
-		b = append(b, v...)
 	}
 	return b, true
 }
 
-func hasMod(mods []string, m string) bool {
-	for _, x := range mods {
-		if x == m {
-			return true
-		}
-	}
-	return false
-}
-
-func evalField(m *dissect.Message, name string, mods []string, showSecrets bool) (string, bool) {
+// appendField appends a placeholder's text; false when the field is
+// missing, its text empty, or a modifier drops the segment.
+func appendField(b []byte, ff *finder, p *part, showSecrets bool) ([]byte, bool) {
+	m, name := ff.m, p.field
 	switch {
-	case hasMod(mods, "count"):
+	case p.flags&modCount != 0:
 		n := 0
 		for i := range m.Fields {
 			if m.Fields[i].Name == name {
 				n++
 			}
 		}
-		return strconv.Itoa(n), n > 0
-	case hasMod(mods, "list"), hasMod(mods, "rec"):
-		return listField(m, name, hasMod(mods, "rec"), showSecrets)
+		return strconv.AppendInt(b, int64(n), 10), n > 0
+	case p.flags&(modList|modRec) != 0:
+		s, ok := listField(m, name, p.flags&modRec != 0, showSecrets)
+		return append(b, s...), ok && s != ""
 	}
-	f := m.Get(name)
+	f := ff.get(p.slot, name)
 	if f == nil {
-		return "", false
+		return b, false
 	}
-	v := f.Value
-	for _, md := range mods {
-		if other, ok := strings.CutPrefix(md, "ne="); ok {
-			if g := m.Get(other); g != nil && g.Value.Equal(v) {
-				return "", false
-			}
+	v := &f.Value // a Value is large: not copied
+	for i, slot := range p.neSlots {
+		if g := ff.get(slot, p.ne[i]); g != nil && g.Value.Equal(*v) {
+			return b, false
 		}
 	}
-	if hasMod(mods, "nz") {
+	if p.flags&modNZ != 0 {
 		if (v.Type.IsInteger() || v.Type == dissect.TypeBOOL) && v.Num == 0 {
-			return "", false
+			return b, false
 		}
 	}
 	switch {
-	case hasMod(mods, "mode"):
+	case p.flags&modMode != 0:
 		switch {
 		case v.Num&0x10 != 0:
-			return "bridge", true
+			return append(b, "bridge"...), true
 		case v.Num&0x01 != 0:
-			return "agent", true
+			return append(b, "agent"...), true
 		}
-		return "", false
-	case hasMod(mods, "online") && v.Type == dissect.TypeBOOL:
+		return b, false
+	case p.flags&modOnline != 0 && v.Type == dissect.TypeBOOL:
 		if v.Num != 0 {
-			return "online", true
+			return append(b, "online"...), true
 		}
-		return "offline", true
+		return append(b, "offline"...), true
+	case p.flags&(modState|modQ) != 0:
+		s := shortValue(f, showSecrets)
+		if p.flags&modState != 0 {
+			s = strings.TrimPrefix(s, "AGENT_STATE_")
+		}
+		if p.flags&modQ != 0 && s != "" {
+			return strconv.AppendQuote(b, s), true
+		}
+		return append(b, s...), s != ""
 	}
-	s := shortValue(f, showSecrets)
-	if hasMod(mods, "state") {
-		s = strings.TrimPrefix(s, "AGENT_STATE_")
+	if p.label && unnamedEnum(f) {
+		// A bare enum placeholder without a name to show would leave a
+		// lone number: say whose number it is. (Cut off again with the
+		// segment should the value be empty.)
+		b = append(b, name...)
+		b = append(b, '=')
 	}
-	if hasMod(mods, "q") && s != "" {
-		s = strconv.Quote(s)
+	mark := len(b)
+	b = appendShortValue(b, f, showSecrets)
+	return b, len(b) > mark
+}
+
+// appendShortValue appends shortValue(f, showSecrets) without making the
+// string: most Info values are numbers and wire text.
+func appendShortValue(b []byte, f *dissect.Field, showSecrets bool) []byte {
+	if IsSecret(f) && !showSecrets {
+		return append(b, Secret...)
 	}
-	return s, true
+	v := &f.Value
+	if f.Def != nil && v.Type.IsInteger() && (f.Def.Enum != nil || f.Def.Mask != nil || v.Type == dissect.TypeTIME) {
+		return append(b, shortValue(f, showSecrets)...)
+	}
+	// Value.Text's renderings of the common types; the rest take Text.
+	switch v.Type {
+	case dissect.TypeSTRING:
+		return append(b, v.Str...)
+	case dissect.TypeUCHAR, dissect.TypeUSHORT, dissect.TypeUINT:
+		return strconv.AppendUint(b, v.Num, 10)
+	case dissect.TypeCHAR, dissect.TypeSHORT, dissect.TypeINT:
+		return strconv.AppendInt(b, v.Int64(), 10)
+	}
+	return append(b, v.Text()...)
 }
 
 // listField joins the occurrences of a repeated field, each preceded by the

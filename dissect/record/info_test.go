@@ -184,3 +184,39 @@ func TestUCCECallIDs(t *testing.T) {
 		t.Errorf("ANSWER_CALL_REQ: %+v %q", c, MessageID(ans))
 	}
 }
+
+// TestInfoFinderMatchesGet keeps the finder's shortcut honest: for every
+// message the table has a spec for, in both catalogs, with its fixed part
+// whole or cut short (as an older version's message) and every floating
+// field the definition has, and some twice or under a tag the message
+// does not define, each placeholder finds the field Message.Get finds.
+func TestInfoFinderMatchesGet(t *testing.T) {
+	for _, c := range dissect.Catalogs() {
+		for _, def := range c.Messages() {
+			ds := specFor(def)
+			if ds == nil || ds.fixed == nil {
+				continue
+			}
+			full := dissect.NewMessage(def)
+			for i := range def.Floating {
+				for range 2 {
+					if err := full.AddTag(def.Floating[i].Tag, 0, dissect.Value{Type: def.Floating[i].Type}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			_ = full.AddTag(1, 0, dissect.Value{}) // foreign or unknown to most messages
+			nFixed := len(def.Fixed)
+			for cut := 0; cut <= nFixed; cut++ {
+				m := *full
+				m.Fields = append(append([]dissect.Field(nil), full.Fields[:cut]...), full.Fields[nFixed:]...)
+				ff := newFinder(&m, ds)
+				for slot, name := range ds.names {
+					if got, want := ff.get(slot, name), m.Get(name); got != want {
+						t.Errorf("%s %s (fixed part cut to %d fields): %s found %p, Get %p", c.Dialect, def.Name, cut, name, got, want)
+					}
+				}
+			}
+		}
+	}
+}
