@@ -58,6 +58,7 @@ type tableWriter struct {
 	buf   []byte
 	info  []byte // room the Info cell is built in, reused row after row
 	num   []byte // room a message number is formatted in
+	dup   []byte // room the ID column's text is formatted in
 	eps   endpointCache
 }
 

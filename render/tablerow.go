@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"strconv"
 	"time"
 
@@ -29,8 +30,32 @@ func (t *tableWriter) appendPlainRow(b []byte, r *record.Record) []byte {
 	b = append(b, ' ')
 	b = padRight(b, m.Name(), 29)
 	b = append(b, ' ')
-	id, dup := record.LabelledID(m)
-	b = padLeft(b, id, idWidth)
+	// The ID column, and how Info names the same ID (dup), left out of it.
+	kind, idNum := record.LabelID(m)
+	dup := t.dup[:0]
+	switch kind {
+	case record.IDInvoke:
+		dup = append(dup, "invoke "...)
+	case record.IDHeld:
+		dup = append(dup, "held call "...)
+	case record.IDCall:
+		dup = append(dup, "call "...)
+	}
+	if kind != record.IDNone {
+		dup = strconv.AppendUint(dup, idNum, 10)
+	}
+	t.dup = dup
+	id := dup
+	switch kind {
+	case record.IDInvoke:
+		id = dup[len("invoke "):]
+	case record.IDHeld:
+		id = dup[len("held "):]
+	}
+	for n := len(id); n < idWidth; n++ {
+		b = append(b, ' ')
+	}
+	b = append(b, id...)
 	b = append(b, ' ')
 
 	// The Info cell: the message's text without the ID column's (escaped
@@ -38,7 +63,7 @@ func (t *tableWriter) appendPlainRow(b []byte, r *record.Record) []byte {
 	// leading space, as row builds it.
 	start := len(b)
 	t.info = record.AppendInfo(t.info[:0], m, t.opts.ShowSecrets)
-	b = termtext.AppendEscape(b, dropLead(string(t.info), dup))
+	b = termtext.AppendEscape(b, string(dropLeadBytes(t.info, dup)))
 	switch {
 	case r.Request != nil:
 		b = appendPairNote(b, "request", r.Request.Num, r.Request.Latency)
@@ -131,4 +156,17 @@ func (t *tableWriter) Renderer() func([]byte, *record.Record) []byte {
 		b = append(b[:start], rt.cut(b[start:])...)
 		return append(b, '\n')
 	}
+}
+
+// dropLeadBytes is dropLead on bytes.
+func dropLeadBytes(info, lead []byte) []byte {
+	switch {
+	case len(lead) == 0:
+		return info
+	case bytes.Equal(info, lead):
+		return info[:0]
+	case len(info) > len(lead) && info[len(lead)] == ' ' && bytes.HasPrefix(info, lead):
+		return info[len(lead)+1:]
+	}
+	return info
 }

@@ -550,20 +550,49 @@ func MessageID(m *dissect.Message) string {
 // the same ID ("invoke 3", "call N"): the table leaves that out of Info
 // rather than show it twice.
 func LabelledID(m *dissect.Message) (id, dup string) {
-	if f := m.Get("InvokeID"); f != nil && f.Value.Type.IsInteger() {
-		n := strconv.FormatUint(f.Value.Num, 10)
-		return n, "invoke " + n
-	}
-	for _, name := range []string{"CallID", "PrimaryCallID", "ActiveCallID", "HeldCallID", "ConnectionCallID"} {
-		if f := m.Get(name); f != nil && f.Value.Type.IsInteger() {
-			c := "call " + strconv.FormatUint(f.Value.Num, 10)
-			if name == "HeldCallID" {
-				return c, "held " + c
-			}
-			return c, c
+	switch kind, n := LabelID(m); kind {
+	case IDInvoke:
+		s := strconv.FormatUint(n, 10)
+		return s, "invoke " + s
+	case IDCall, IDHeld:
+		c := "call " + strconv.FormatUint(n, 10)
+		if kind == IDHeld {
+			return c, "held " + c
 		}
+		return c, c
 	}
 	return "", ""
+}
+
+// IDKind says what the table's ID column shows (LabelID).
+type IDKind uint8
+
+const (
+	IDNone   IDKind = iota
+	IDInvoke        // an InvokeID: "N", in Info "invoke N"
+	IDCall          // a call: "call N"
+	IDHeld          // a held call (HeldCallID): "call N", in Info "held call N"
+)
+
+// labelCallNames are the fields a call's ID column is taken from, in
+// order of preference.
+var labelCallNames = [...]string{"CallID", "PrimaryCallID", "ActiveCallID", "HeldCallID", "ConnectionCallID"}
+
+// LabelID is LabelledID without its strings: what the ID column shows and
+// the number, for views that append the text themselves.
+func LabelID(m *dissect.Message) (IDKind, uint64) {
+	if f := m.Get("InvokeID"); f != nil && f.Value.Type.IsInteger() {
+		return IDInvoke, f.Value.Num
+	}
+	for _, name := range labelCallNames {
+		if f := m.Get(name); f != nil && f.Value.Type.IsInteger() {
+			if name == "HeldCallID" {
+				return IDHeld, f.Value.Num
+			}
+			return IDCall, f.Value.Num
+		}
+	}
+	return IDNone, 0
 }
 
 // EventInfo is the Info text of a stream event.

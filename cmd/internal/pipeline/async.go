@@ -16,11 +16,11 @@ import (
 // goroutine.
 const (
 	asyncBatch    = 32 // records per batch: fewer hand-overs (each may wake a goroutine)
-	asyncInflight = 4  // batches handed over and not yet back
+	asyncInflight = 8  // batches handed over and not yet back
 	// asyncBytes ends a batch early, so that records of huge decoded
 	// messages (recordBytes, as the look-ahead counts them) in flight
 	// stay bounded in bytes too.
-	asyncBytes = 4 << 20
+	asyncBytes = 2 << 20
 )
 
 // errStopped ends the reading once the callback has failed; Read returns
