@@ -17,6 +17,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/progress"
 	"github.com/ctishark/ctishark/cmd/internal/view"
 	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/dissect/record"
 	"github.com/ctishark/ctishark/render/ladder"
 	"github.com/spf13/cobra"
 )
@@ -231,7 +232,22 @@ func ladderRun(o *LadderOptions) (err error) {
 		}
 		return nil
 	}
-	p := pipeline.New(o.pipelineOptions())
+	popts := o.pipelineOptions()
+	if popts.Recycle {
+		// The arrows' labels (Info, most of drawing's work) are made
+		// ahead on every core.
+		show := o.ShowSecrets
+		popts.Render = func() func([]byte, *pipeline.Record) []byte {
+			return func(dst []byte, r *pipeline.Record) []byte {
+				if r.Msg == nil {
+					return dst
+				}
+				return record.AppendInfo(dst, r.Msg, show)
+			}
+		}
+		b.InfoAhead = true
+	}
+	p := pipeline.New(popts)
 	// A progress bar for large files, unless the diagram goes to the same
 	// terminal.
 	tr := progress.NewTracker(o.IO, toFile || !o.IO.IsStdoutTTY())

@@ -14,6 +14,10 @@ import (
 // narrowed ladder has only the columns it uses.
 type Builder struct {
 	ShowSecrets bool
+	// InfoAhead says Record.Rendered holds the message's Info text, made
+	// ahead on another goroutine (pipeline Options.Render); empty, it is
+	// made here.
+	InfoAhead bool
 
 	servers map[netip.AddrPort]*Endpoint
 	clients map[int]*Endpoint // by TCP stream
@@ -140,7 +144,11 @@ func (b *Builder) Arrow(r *record.Record) (a Arrow, fresh []*Endpoint) {
 	if m.Def != nil {
 		a.Kind = m.Def.Kind.String()
 	}
-	a.Label = record.Info(m, b.ShowSecrets)
+	if b.InfoAhead && len(r.Rendered) > 0 {
+		a.Label = string(r.Rendered)
+	} else {
+		a.Label = record.Info(m, b.ShowSecrets)
+	}
 	if q := r.Request; q != nil {
 		a.Request, a.Latency, a.HasLatency = q.Num, q.Latency, true
 	}
