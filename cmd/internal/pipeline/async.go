@@ -4,6 +4,8 @@ import (
 	"errors"
 	"runtime"
 	"sync/atomic"
+
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // With Options.Async the record callback runs on a goroutine of its own,
@@ -48,11 +50,22 @@ type async struct {
 // bytes they were rendered into (each record's Rendered is a slice of
 // buf), done once rendered.
 type batch struct {
-	recs  []*Record
-	sizes []int // recordBytes of each record
-	bytes int   // recordBytes of recs
-	buf   []byte
-	done  chan struct{}
+	recs     []*Record
+	sizes    []int // recordBytes of each record
+	bytes    int   // recordBytes of recs
+	verdicts []queuedVerdict
+	buf      []byte
+	done     chan struct{}
+}
+
+// queuedVerdict is a late verdict (Options.OnVerdict) passed with the
+// records: it reaches OnVerdict on the callback's goroutine after the
+// first at records of its batch, as it would have without Async, so a
+// view that counts requests hears of a released request before its
+// verdict, and never from two goroutines at once.
+type queuedVerdict struct {
+	at int
+	v  record.Verdict
 }
 
 // renderers is how many goroutines render ahead with Options.Render: the
@@ -82,13 +95,17 @@ func (p *Pipeline) startAsync() {
 			go renderBatches(a.render, p.opts.Render())
 		}
 	}
-	fn := p.fn
+	fn, onVerdict := p.fn, p.opts.OnVerdict
 	go func() {
 		for b := range a.todo {
 			if b.done != nil {
 				<-b.done
 			}
-			for _, r := range b.recs {
+			vi := 0
+			for i, r := range b.recs {
+				for ; vi < len(b.verdicts) && b.verdicts[vi].at == i; vi++ {
+					onVerdict(b.verdicts[vi].v)
+				}
 				if a.err != nil {
 					break
 				}
@@ -96,6 +113,9 @@ func (p *Pipeline) startAsync() {
 					a.err = err
 					a.failed.Store(true)
 				}
+			}
+			for ; vi < len(b.verdicts); vi++ {
+				onVerdict(b.verdicts[vi].v)
 			}
 			a.back <- b
 		}
@@ -122,6 +142,26 @@ func renderBatches(in <-chan *batch, render func(dst []byte, r *Record) []byte) 
 	}
 }
 
+// addVerdict queues a late verdict behind the records queued so far.
+func (p *Pipeline) addVerdict(v record.Verdict) {
+	a := &p.async
+	if a.cur == nil {
+		a.cur = p.spareBatch()
+	}
+	a.cur.verdicts = append(a.cur.verdicts, queuedVerdict{at: len(a.cur.recs), v: v})
+}
+
+// spareBatch returns an empty batch, a spare one when there is one.
+func (p *Pipeline) spareBatch() *batch {
+	a := &p.async
+	if n := len(a.spare); n > 0 {
+		b := a.spare[n-1]
+		a.spare = a.spare[:n-1]
+		return b
+	}
+	return &batch{recs: make([]*Record, 0, asyncBatch), sizes: make([]int, 0, asyncBatch)}
+}
+
 // addAsync queues a record (of bytes, as recordBytes counts it) for the
 // callback; a full batch is handed over.
 func (p *Pipeline) addAsync(r *Record, bytes int) error {
@@ -130,11 +170,7 @@ func (p *Pipeline) addAsync(r *Record, bytes int) error {
 		return errStopped
 	}
 	if a.cur == nil {
-		if n := len(a.spare); n > 0 {
-			a.cur, a.spare = a.spare[n-1], a.spare[:n-1]
-		} else {
-			a.cur = &batch{recs: make([]*Record, 0, asyncBatch), sizes: make([]int, 0, asyncBatch)}
-		}
+		a.cur = p.spareBatch()
 	}
 	a.cur.recs = append(a.cur.recs, r)
 	a.cur.sizes = append(a.cur.sizes, bytes)
@@ -150,7 +186,7 @@ func (p *Pipeline) addAsync(r *Record, bytes int) error {
 func (p *Pipeline) sendBatch() {
 	a := &p.async
 	b := a.cur
-	if b == nil || len(b.recs) == 0 {
+	if b == nil || len(b.recs) == 0 && len(b.verdicts) == 0 {
 		return
 	}
 	if !a.running {
@@ -181,6 +217,8 @@ func (p *Pipeline) takeBack(b *batch) {
 		b.recs[i] = nil
 	}
 	b.recs, b.sizes, b.bytes = b.recs[:0], b.sizes[:0], 0
+	clear(b.verdicts)
+	b.verdicts = b.verdicts[:0]
 	if cap(b.buf) > maxKeptRender {
 		b.buf = nil
 	}

@@ -420,7 +420,11 @@ func (p *Pipeline) emit(r *Record, cs *connState, f *facts) error {
 
 // verdict passes a released request's late verdict on.
 func (p *Pipeline) verdict(v record.Verdict) {
-	if p.opts.OnVerdict != nil {
+	switch {
+	case p.opts.OnVerdict == nil:
+	case p.opts.Async:
+		p.addVerdict(v) // behind the records before it, on the callback's goroutine
+	default:
 		p.opts.OnVerdict(v)
 	}
 }
