@@ -133,6 +133,15 @@ type MessageDef struct {
 	required uint64
 }
 
+// FixedIndex is the index of the first fixed field called name, -1 when
+// there is none.
+func (m *MessageDef) FixedIndex(name string) int {
+	if i, ok := m.fixedIdx[name]; ok {
+		return i
+	}
+	return -1
+}
+
 // FixedSize is the byte size of the whole fixed part.
 func (m *MessageDef) FixedSize() int { return m.fixedSize }
 

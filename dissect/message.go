@@ -89,8 +89,8 @@ type Message struct {
 	kidRoom   []Field  // a reused message's room for children, apart from slab (see decodeBody)
 	nFixed    int      // Fields[:nFixed] are Def.Fixed[:nFixed], as decoded (for Get); 0 when unknown
 
-	// Set by the decoder: how many expert items its fields (header and
-	// children included) carry. Expert items added after decoding go on
+	// Set by the decoder: how many expert items its fields carry (its
+	// header's included; children never carry any, see countTopExpert). Expert items added after decoding go on
 	// the message (AddExpert), never on a field, so the count stays
 	// true; a message built by hand has counted false and is walked.
 	fieldExperts int
@@ -121,6 +121,20 @@ func (m *Message) Get(name string) *Field {
 		if m.Fields[i].Name == name {
 			return &m.Fields[i]
 		}
+	}
+	return nil
+}
+
+// FixedField returns the field decoded (or built) as the definition's
+// fixed field i, nil when the message's fixed part does not reach it: a
+// view that resolved a name to its place in the definition once reads
+// the field without comparing names.
+func (m *Message) FixedField(i int) *Field {
+	switch {
+	case m.Def == nil || i < 0 || i >= len(m.Fields) || i >= len(m.Def.Fixed):
+		return nil
+	case i < m.nFixed || m.Fields[i].Def == &m.Def.Fixed[i]:
+		return &m.Fields[i]
 	}
 	return nil
 }

@@ -92,14 +92,9 @@ func CallIDsOf(m *dissect.Message) CallIDs {
 	// callIDsByName reads them.
 	n := 0
 	for _, sl := range plan.fixed {
-		if sl.index >= len(m.Fields) {
-			break
+		if f := m.FixedField(sl.index); f != nil && f.Value.Type.IsInteger() {
+			n = c.add(sl.role, uint32(f.Value.Num), n)
 		}
-		f := &m.Fields[sl.index]
-		if f.Def != &m.Def.Fixed[sl.index] || !f.Value.Type.IsInteger() {
-			continue
-		}
-		n = c.add(sl.role, uint32(f.Value.Num), n)
 	}
 	for i := range m.Fields {
 		if f := &m.Fields[i]; f.Tag >= 0 && f.Name == "CallID" && f.Value.Type.IsInteger() {

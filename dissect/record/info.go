@@ -132,13 +132,7 @@ func (sp *spec) resolveSlots() {
 func (ds *defSpec) resolve(def *dissect.MessageDef) *defSpec {
 	fixed := make([]int, len(ds.names))
 	for i, name := range ds.names {
-		fixed[i] = -1
-		for k := range def.Fixed {
-			if def.Fixed[k].Name == name {
-				fixed[i] = k
-				break
-			}
-		}
+		fixed[i] = def.FixedIndex(name)
 	}
 	return &defSpec{spec: ds.spec, fixed: fixed}
 }
@@ -194,61 +188,23 @@ func parseSegments(segs []string) []segment {
 }
 
 // finder looks up a message's fields by name as Message.Get does (the
-// first field of that name), the spec's fixed fields by index: Decode and
-// NewMessage lay the definition's fixed part out first and in order.
+// first field of that name), the spec's fixed fields by their place in
+// the definition (Message.FixedField).
 type finder struct {
-	m      *dissect.Message
-	fixed  []int // the defSpec's; nil: look every field up by name
-	prefix int   // m.Fields[:prefix] are m.Def.Fixed[:prefix]
-}
-
-func newFinder(m *dissect.Message, ds *defSpec) finder {
-	ff := finder{m: m, fixed: ds.fixed}
-	if ds.fixed == nil {
-		return ff
-	}
-	fs, fixed := m.Fields, m.Def.Fixed
-	if n := len(fixed); n <= len(fs) && isFixed(fs, fixed, n-1) {
-		// The last fixed field in its place: the whole fixed part is
-		// there, laid out as above, and is taken to be so. Walking it to
-		// make sure would touch every fixed field, most of which Info
-		// never reads (a cache miss each, by the time a view asks). Only
-		// a hand-made field order (no decoder or builder makes one) could
-		// put it in its place with the others not.
-		ff.prefix = n
-		return ff
-	}
-	// Cut short (an older version's message, a truncated body) or built
-	// otherwise: as far as it is checked, then by name.
-	n := min(len(fs), len(fixed))
-	for ff.prefix < n && isFixed(fs, fixed, ff.prefix) {
-		ff.prefix++
-	}
-	return ff
-}
-
-// isFixed reports whether fs[i] is the definition's fixed field i (true
-// for i < 0: there is none to check).
-func isFixed(fs []dissect.Field, fixed []dissect.FieldDef, i int) bool {
-	return i < 0 || fs[i].Def == &fixed[i] && fs[i].Name == fixed[i].Name
+	m     *dissect.Message
+	fixed []int // the defSpec's; nil: look every field up by name
 }
 
 // get is m.Get(name) for the spec's names[slot].
 func (ff *finder) get(slot int, name string) *dissect.Field {
 	if ff.fixed != nil {
-		if k := ff.fixed[slot]; k >= 0 && k < ff.prefix {
-			return &ff.m.Fields[k]
-		}
-		// Otherwise no field of the prefix has the name: k is the first
-		// fixed field with it.
-	}
-	fs := ff.m.Fields[ff.prefix:]
-	for i := range fs {
-		if fs[i].Name == name {
-			return &fs[i]
+		if k := ff.fixed[slot]; k >= 0 {
+			if f := ff.m.FixedField(k); f != nil {
+				return f
+			}
 		}
 	}
-	return nil
+	return ff.m.Get(name)
 }
 
 // Info is the one-line summary of a message for the table's Info column
@@ -270,7 +226,7 @@ func AppendInfo(b []byte, m *dissect.Message, showSecrets bool) []byte {
 		b = strconv.AppendUint(b, uint64(m.BodyLength), 10)
 		b = append(b, "-byte body"...)
 	} else if ds := specFor(m.Def); ds != nil {
-		ff := newFinder(m, ds)
+		ff := finder{m: m, fixed: ds.fixed}
 		for i := range ds.segs {
 			mark := len(b)
 			if len(b) > start {

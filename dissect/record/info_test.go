@@ -210,7 +210,7 @@ func TestInfoFinderMatchesGet(t *testing.T) {
 			for cut := 0; cut <= nFixed; cut++ {
 				m := *full
 				m.Fields = append(append([]dissect.Field(nil), full.Fields[:cut]...), full.Fields[nFixed:]...)
-				ff := newFinder(&m, ds)
+				ff := finder{m: &m, fixed: ds.fixed}
 				for slot, name := range ds.names {
 					if got, want := ff.get(slot, name), m.Get(name); got != want {
 						t.Errorf("%s %s (fixed part cut to %d fields): %s found %p, Get %p", c.Dialect, def.Name, cut, name, got, want)
