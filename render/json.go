@@ -297,25 +297,8 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style) []byte
 // unset (what endpoint gives), without making a string of it.
 func appendEndpoint(b []byte, a netip.AddrPort) []byte {
 	b = append(b, '"')
-	if !a.IsValid() {
-		return append(b, '"')
-	}
-	if ip := a.Addr(); ip.Is4() {
-		// Dotted decimal and the port, as AppendTo writes them.
-		v := ip.As4()
-		b = appendUint(b, uint64(v[0]))
-		b = append(b, '.')
-		b = appendUint(b, uint64(v[1]))
-		b = append(b, '.')
-		b = appendUint(b, uint64(v[2]))
-		b = append(b, '.')
-		b = appendUint(b, uint64(v[3]))
-		b = append(b, ':')
-		b = appendUint(b, uint64(a.Port()))
-		return append(b, '"')
-	}
 	start := len(b)
-	return quoteAppended(a.AppendTo(b), start)
+	return quoteAppended(appendAddrPort(b, a), start)
 }
 
 func closeObj(b []byte, st style) []byte {

@@ -3,7 +3,6 @@ package render
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
 	"github.com/ctishark/ctishark/dissect/record"
@@ -226,14 +225,6 @@ func (c *clock) format(fr *record.Frame) string {
 		s = record.Seconds(fr.Relative())
 	}
 	c.prev, c.has = t, true
-	return s
-}
-
-func pad6(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	for len(s) < 6 {
-		s = "0" + s
-	}
 	return s
 }
 

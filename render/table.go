@@ -4,10 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
-	"net/netip"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/record"
@@ -59,7 +56,7 @@ type tableWriter struct {
 	info  []byte // room the Info cell is built in, reused row after row
 	num   []byte // room a message number is formatted in
 	dup   []byte // room the ID column's text is formatted in
-	eps   endpointCache
+	cell  []byte // room row's Info cell is made in
 }
 
 func newTable(w io.Writer, opts Options) *tableWriter {
@@ -74,52 +71,13 @@ func newTable(w io.Writer, opts Options) *tableWriter {
 // Row returns the seven cells of a record, uncoloured.
 func (t *tableWriter) row(r *record.Record) []string {
 	tm := t.clock.format(&r.Frame)
-	src, dst := t.eps.text(r.Frame.Src), t.eps.text(r.Frame.Dst)
+	src, dst := endpoint(r.Frame.Src), endpoint(r.Frame.Dst)
 	if r.Event != nil {
 		return []string{"-", tm, src, dst, "[" + r.Event.Kind.String() + "]", "", record.EventInfo(r.Event, r.Frame.Dir)}
 	}
-	id, dup := record.LabelledID(r.Msg)
-	// The Info text is built in one reused buffer; it quotes the wire
-	// (AgentID, ANI, texts), so it is escaped for the terminal.
-	t.info = record.AppendInfo(t.info[:0], r.Msg, t.opts.ShowSecrets)
-	info := termtext.Escape(dropLead(string(t.info), dup))
-	switch {
-	case r.Request != nil:
-		info += pairNote("request", r.Request.Num, r.Request.Latency)
-	case r.Response != nil:
-		info += pairNote("response", r.Response.Num, r.Response.Latency)
-	case r.Unanswered:
-		info += " [unanswered]"
-	case r.Released:
-		info += " [released before its answer]"
-	}
-	if r.Frame.Truncated {
-		info += " [truncated by the capture]"
-	}
-	return []string{strconv.Itoa(r.Num), tm, src, dst, r.Msg.Name(), id, strings.TrimPrefix(info, " ")}
-}
-
-// dropLead removes lead (the ID column's text) from the start of info:
-// "invoke 3" on a bare confirm, "call N" on a call event.
-func dropLead(info, lead string) string {
-	if lead == "" {
-		return info
-	}
-	if info == lead {
-		return ""
-	}
-	if rest, ok := strings.CutPrefix(info, lead+" "); ok {
-		return rest
-	}
-	return info
-}
-
-// endpoint is an address and port as every view prints it ("" when unknown).
-func endpoint(a netip.AddrPort) string {
-	if !a.IsValid() {
-		return ""
-	}
-	return a.String()
+	id, dup := t.labelID(r.Msg)
+	t.cell = t.appendInfoCell(t.cell[:0], r, dup)
+	return []string{strconv.Itoa(r.Num), tm, src, dst, r.Msg.Name(), string(id), string(t.cell)}
 }
 
 // rowColor picks the colour of a whole row.
@@ -288,24 +246,4 @@ func (t *tableWriter) Flush() error {
 		return t.flushBlock()
 	}
 	return t.bw.Flush()
-}
-
-// pairNote is how a message points at its partner:
-// " [request #12, 1.503 ms]" on an answer, " [response #13, ...]" on a request.
-func pairNote(partner string, num int, lat time.Duration) string {
-	return " [" + partner + " #" + strconv.Itoa(num) + ", " + Millis(lat) + "]"
-}
-
-// Millis renders d in milliseconds with microsecond precision: 2.462 ms.
-func Millis(d time.Duration) string {
-	us := d.Microseconds()
-	neg := us < 0
-	if neg {
-		us = -us
-	}
-	s := strconv.FormatInt(us/1000, 10) + "." + pad6(us % 1000)[3:] + " ms"
-	if neg {
-		s = "-" + s
-	}
-	return s
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
+	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/record"
 	"github.com/ctishark/ctishark/render/termtext"
 )
@@ -15,24 +17,31 @@ import (
 // them as strings first, which cost more than the row's text.
 func (t *tableWriter) appendPlainRow(b []byte, r *record.Record) []byte {
 	m := r.Msg
-	num := strconv.AppendInt(t.num[:0], int64(r.Num), 10)
-	t.num = num
-	for n := len(num); n < numWidth; n++ {
-		b = append(b, ' ')
-	}
-	b = append(b, num...)
+	t.num = strconv.AppendInt(t.num[:0], int64(r.Num), 10)
+	b = padLeftBytes(b, t.num, numWidth)
 	b = append(b, ' ')
 	b = t.appendTime(b, &r.Frame)
 	b = append(b, ' ')
-	b = padLeft(b, t.eps.text(r.Frame.Src), 21)
+	t.num = appendAddrPort(t.num[:0], r.Frame.Src)
+	b = padLeftBytes(b, t.num, 21)
 	b = append(b, " → "...)
-	b = padRight(b, t.eps.text(r.Frame.Dst), 21)
+	t.num = appendAddrPort(t.num[:0], r.Frame.Dst)
+	b = padRightBytes(b, t.num, 21)
 	b = append(b, ' ')
 	b = padRight(b, m.Name(), 29)
 	b = append(b, ' ')
-	// The ID column, and how Info names the same ID (dup), left out of it.
-	kind, idNum := record.LabelID(m)
-	dup := t.dup[:0]
+	id, dup := t.labelID(m)
+	b = padLeftBytes(b, id, idWidth)
+	b = append(b, ' ')
+	return t.appendInfoCell(b, r, dup)
+}
+
+// labelID is the ID column's text and how Info names the same ID (dup,
+// which the Info cell leaves out), as record.LabelledID gives them, made
+// in t's room.
+func (t *tableWriter) labelID(m *dissect.Message) (id, dup []byte) {
+	kind, n := record.LabelID(m)
+	dup = t.dup[:0]
 	switch kind {
 	case record.IDInvoke:
 		dup = append(dup, "invoke "...)
@@ -42,28 +51,25 @@ func (t *tableWriter) appendPlainRow(b []byte, r *record.Record) []byte {
 		dup = append(dup, "call "...)
 	}
 	if kind != record.IDNone {
-		dup = strconv.AppendUint(dup, idNum, 10)
+		dup = strconv.AppendUint(dup, n, 10)
 	}
 	t.dup = dup
-	id := dup
 	switch kind {
 	case record.IDInvoke:
-		id = dup[len("invoke "):]
+		return dup[len("invoke "):], dup
 	case record.IDHeld:
-		id = dup[len("held "):]
+		return dup[len("held "):], dup
 	}
-	for n := len(id); n < idWidth; n++ {
-		b = append(b, ' ')
-	}
-	b = append(b, id...)
-	b = append(b, ' ')
+	return dup, dup
+}
 
-	// The Info cell: the message's text without the ID column's (escaped
-	// for the terminal: it quotes the wire), then how it pairs, less one
-	// leading space, as row builds it.
+// appendInfoCell appends the Info cell of r, a message: its text without
+// dup, escaped for the terminal (it quotes the wire: AgentID, ANI,
+// texts), then how it pairs, less one leading space.
+func (t *tableWriter) appendInfoCell(b []byte, r *record.Record, dup []byte) []byte {
 	start := len(b)
-	t.info = record.AppendInfo(t.info[:0], m, t.opts.ShowSecrets)
-	b = termtext.AppendEscape(b, string(dropLeadBytes(t.info, dup)))
+	t.info = record.AppendInfo(t.info[:0], r.Msg, t.opts.ShowSecrets)
+	b = termtext.AppendEscape(b, string(dropLead(t.info, dup)))
 	switch {
 	case r.Request != nil:
 		b = appendPairNote(b, "request", r.Request.Num, r.Request.Latency)
@@ -83,7 +89,23 @@ func (t *tableWriter) appendPlainRow(b []byte, r *record.Record) []byte {
 	return b
 }
 
-// appendPairNote appends pairNote's text.
+// dropLead removes lead (the ID column's text) from the start of info:
+// "invoke 3" on a bare confirm, "call N" on a call event.
+func dropLead(info, lead []byte) []byte {
+	switch {
+	case len(lead) == 0:
+		return info
+	case bytes.Equal(info, lead):
+		return info[:0]
+	case len(info) > len(lead) && info[len(lead)] == ' ' && bytes.HasPrefix(info, lead):
+		return info[len(lead)+1:]
+	}
+	return info
+}
+
+// appendPairNote appends how a message points at its partner:
+// " [request #12, 1.503 ms]" on an answer, " [response #13, ...]" on a
+// request.
 func appendPairNote(b []byte, partner string, num int, lat time.Duration) []byte {
 	b = append(b, " ["...)
 	b = append(b, partner...)
@@ -93,6 +115,9 @@ func appendPairNote(b []byte, partner string, num int, lat time.Duration) []byte
 	b = appendMillis(b, lat)
 	return append(b, ']')
 }
+
+// Millis renders d in milliseconds with microsecond precision: 2.462 ms.
+func Millis(d time.Duration) string { return string(appendMillis(nil, d)) }
 
 // appendMillis appends Millis(d).
 func appendMillis(b []byte, d time.Duration) []byte {
@@ -107,6 +132,23 @@ func appendMillis(b []byte, d time.Duration) []byte {
 	return append(b, " ms"...)
 }
 
+// padLeftBytes is padLeft for text without colour codes.
+func padLeftBytes(b, s []byte, w int) []byte {
+	for n := utf8.RuneCount(s); n < w; n++ {
+		b = append(b, ' ')
+	}
+	return append(b, s...)
+}
+
+// padRightBytes is padRight for text without colour codes.
+func padRightBytes(b, s []byte, w int) []byte {
+	b = append(b, s...)
+	for n := utf8.RuneCount(s); n < w; n++ {
+		b = append(b, ' ')
+	}
+	return b
+}
+
 // appendTime appends the time column as padLeft(clock.format) would, the
 // default relative seconds without building a string.
 func (t *tableWriter) appendTime(b []byte, fr *record.Frame) []byte {
@@ -114,34 +156,20 @@ func (t *tableWriter) appendTime(b []byte, fr *record.Frame) []byte {
 		return padLeft(b, t.clock.format(fr), t.timeW)
 	}
 	t.clock.prev, t.clock.has = fr.Time, true
-	s := appendSeconds(t.num[:0], fr.Relative())
-	t.num = s
-	for n := len(s); n < t.timeW; n++ {
-		b = append(b, ' ')
-	}
-	return append(b, s...)
+	t.num = record.AppendSeconds(t.num[:0], fr.Relative())
+	return padLeftBytes(b, t.num, t.timeW)
 }
 
-// appendSeconds appends record.Seconds(d): seconds with six decimals.
-func appendSeconds(b []byte, d time.Duration) []byte {
-	if d < 0 {
-		b = append(b, '-')
-		d = -d
-	}
-	us := d.Microseconds()
-	b = strconv.AppendInt(b, us/1e6, 10)
-	b = append(b, '.')
-	frac := us % 1e6
-	for div := int64(1e5); div > 0; div /= 10 {
-		b = append(b, byte('0'+frac/div%10))
-	}
-	return b
+// appendLine appends r's streamed line: its row, cut to the width, and
+// the line's end.
+func (t *tableWriter) appendLine(b []byte, r *record.Record) []byte {
+	return append(t.cut(t.appendPlainRow(b, r)), '\n')
 }
 
 // Renderer renders the rows of messages ahead (Prerenderer) when they are
-// streamed plain: each goroutine gets its own scratch room and endpoint
-// cache. Stream events, coloured or aligned rows, hex dumps and -t d
-// (which needs the row before) are left to Write.
+// streamed plain: each goroutine gets its own scratch room. Stream
+// events, coloured or aligned rows, hex dumps and -t d (which needs the
+// row before) are left to Write.
 func (t *tableWriter) Renderer() func([]byte, *record.Record) []byte {
 	if t.opts.Aligned || t.pal.on || t.opts.Hex || t.opts.Time == TimeDelta {
 		return nil
@@ -151,22 +179,6 @@ func (t *tableWriter) Renderer() func([]byte, *record.Record) []byte {
 		if r.Event != nil {
 			return b
 		}
-		start := len(b)
-		b = rt.appendPlainRow(b, r)
-		b = append(b[:start], rt.cut(b[start:])...)
-		return append(b, '\n')
+		return rt.appendLine(b, r)
 	}
-}
-
-// dropLeadBytes is dropLead on bytes.
-func dropLeadBytes(info, lead []byte) []byte {
-	switch {
-	case len(lead) == 0:
-		return info
-	case bytes.Equal(info, lead):
-		return info[:0]
-	case len(info) > len(lead) && info[len(lead)] == ' ' && bytes.HasPrefix(info, lead):
-		return info[len(lead)+1:]
-	}
-	return info
 }

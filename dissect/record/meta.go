@@ -59,17 +59,22 @@ func (v Value) Text() string {
 }
 
 // Seconds renders d as seconds with microseconds, as tshark does.
-func Seconds(d time.Duration) string {
-	neg := d < 0
-	if neg {
+func Seconds(d time.Duration) string { return string(AppendSeconds(nil, d)) }
+
+// AppendSeconds appends Seconds(d) to b.
+func AppendSeconds(b []byte, d time.Duration) []byte {
+	if d < 0 {
+		b = append(b, '-')
 		d = -d
 	}
 	us := d.Microseconds()
-	s := strconv.FormatInt(us/1e6, 10) + "." + pad(us%1e6, 6)
-	if neg {
-		s = "-" + s
+	b = strconv.AppendInt(b, us/1e6, 10)
+	b = append(b, '.')
+	frac := us % 1e6
+	for div := int64(1e5); div > 0; div /= 10 {
+		b = append(b, byte('0'+frac/div%10))
 	}
-	return s
+	return b
 }
 
 // pad writes n in decimal with leading zeros to width digits.
