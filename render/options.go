@@ -125,6 +125,15 @@ type Prerenderer interface {
 	Renderer() func(dst []byte, r *record.Record) []byte
 }
 
+// RenderAhead is w's Renderer when w can render records ahead with its
+// options, else nil: what a pipeline's Options.Render takes.
+func RenderAhead(w Writer) func() func([]byte, *record.Record) []byte {
+	if p, ok := w.(Prerenderer); ok && p.Renderer() != nil {
+		return p.Renderer
+	}
+	return nil
+}
+
 // New returns the writer for a view.
 func New(f Format, w io.Writer, opts Options) (Writer, error) {
 	if opts.Time == "" {

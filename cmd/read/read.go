@@ -174,8 +174,8 @@ func readRun(o *ReadOptions) error {
 	popts.Parallel = !live
 	// JSON and the piped table render records ahead on every core; the
 	// callback only writes them, in order.
-	if pr, ok := w.(render.Prerenderer); ok && popts.Async && pr.Renderer() != nil {
-		popts.Render = pr.Renderer
+	if popts.Async {
+		popts.Render = render.RenderAhead(w)
 	}
 	// A progress bar for large files, unless the rows go to the same
 	// terminal.

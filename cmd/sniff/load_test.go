@@ -120,11 +120,8 @@ func loadStep(t *testing.T, rate, conns int, dur time.Duration, open [2][]byte, 
 			return
 		}
 		w, _ := render.New(render.FormatTable, io.Discard, render.Options{Live: true})
-		popts := pipeline.Options{Ports: []uint16{port}, NoHeuristics: true, Recycle: true, Parallel: true, Async: true, MaxDelay: 5 * time.Millisecond} // as sniff runs it
-		if pr, ok := w.(render.Prerenderer); ok && pr.Renderer() != nil {
-			popts.Render = pr.Renderer
-		}
-		p := pipeline.New(popts)
+		p := pipeline.New(pipeline.Options{Ports: []uint16{port}, NoHeuristics: true, Recycle: true, Parallel: true, Async: true, MaxDelay: 5 * time.Millisecond,
+			Render: render.RenderAhead(w)}) // as sniff runs it
 		readDone <- p.Read(live, func(r *pipeline.Record) error {
 			if r.Msg != nil {
 				decoded.Add(1)

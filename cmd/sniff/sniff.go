@@ -207,9 +207,7 @@ func sniffRun(o *SniffOptions) error {
 			return err
 		}
 		out, closeOut = w.Write, w.Close
-		if pr, ok := w.(render.Prerenderer); ok && pr.Renderer() != nil {
-			renderAhead = pr.Renderer
-		}
+		renderAhead = render.RenderAhead(w)
 	} else {
 		out, closeOut = func(*pipeline.Record) error { return nil }, func() error { return nil }
 	}
