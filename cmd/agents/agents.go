@@ -67,7 +67,7 @@ func agentsRun(o *AgentsOptions) error {
 	at := analyze.NewAgents()
 	at.Select = o.Input.Match
 	at.Max = o.Max
-	return report.RunNoFindings(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { at.Add(r) }, func(reassembly.Stats) error {
+	return report.RunMessagesOnly(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { at.Add(r) }, func(reassembly.Stats) error {
 		return writeAgents(o, at)
 	})
 }

@@ -105,7 +105,7 @@ func callsRun(o *CallsOptions) error {
 	cs.Select = o.Input.Match
 	cs.Max = o.MaxCalls
 	cs.NoVars = o.Format != "json" // only JSON lists the variables
-	return report.RunNoFindings(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { cs.Add(r) }, func(reassembly.Stats) error {
+	return report.RunMessagesOnly(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { cs.Add(r) }, func(reassembly.Stats) error {
 		return writeCalls(o, cs)
 	})
 }

@@ -51,13 +51,15 @@ func Run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add f
 	return run(ios, in, files, add, nil, write, true)
 }
 
-// RunNoFindings is Run for a report that reads no expert items (calls,
-// agents): the doctor's rules, whose findings are expert items, are then
-// not evaluated at all, unless a display filter is given, which may test
-// them (cti.diag.*, cti.expert). The report's bytes are the same either
-// way; the rules were a tenth of these commands' CPU, on the reading
-// goroutine.
-func RunNoFindings(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), write func(packets reassembly.Stats) error) error {
+// RunMessagesOnly is Run for a report that reads of its records only the
+// messages, their calls and their sessions (calls, agents): no expert
+// items, so the doctor's rules (whose findings are expert items) are not
+// evaluated, and no request's verdict (Response, Unanswered), so records
+// are not held for their answers. A display filter may test either
+// (cti.diag.*, cti.expert, cti.response_time), so with -Y both stay on.
+// The report's bytes are the same either way; the rules alone were a
+// tenth of these commands' CPU, on the reading goroutine.
+func RunMessagesOnly(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), write func(packets reassembly.Stats) error) error {
 	return run(ios, in, files, add, nil, write, in.Match != nil)
 }
 
@@ -68,12 +70,13 @@ func RunVerdicts(ios *iostreams.IOStreams, in *inputflags.Options, files []strin
 	return run(ios, in, files, add, verdict, write, true)
 }
 
-// run is RunVerdicts; findings false turns the doctor's rules off.
-func run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), verdict func(record.Verdict), write func(packets reassembly.Stats) error, findings bool) error {
+// run is RunVerdicts; full false turns the doctor's rules and the
+// look-ahead off (RunMessagesOnly).
+func run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), verdict func(record.Verdict), write func(packets reassembly.Stats) error, full bool) error {
 	in.PrintHints(ios.ErrOut)
 	opts := in.Pipeline()
-	opts.Filter, opts.Lookahead, opts.OnVerdict = nil, true, verdict
-	if !findings {
+	opts.Filter, opts.Lookahead, opts.OnVerdict = nil, full, verdict
+	if !full {
 		opts.NoDiag = true
 	}
 	// The reports keep counts, strings and record-level data, never a

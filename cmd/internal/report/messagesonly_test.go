@@ -13,10 +13,11 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// A report that reads no expert items runs without the doctor's rules
-// unless -Y is given, which may test their findings; Run keeps them.
-// Counted on a capture with every fault scenario, which breaks the rules.
-func TestRunNoFindingsSkipsRulesUnlessFiltered(t *testing.T) {
+// A report that reads only messages runs without the doctor's rules and
+// without holding requests for their answers, unless -Y is given, which
+// may test either; Run keeps both. Counted on a capture with every fault
+// scenario, which breaks the rules and leaves requests unanswered.
+func TestRunMessagesOnlySkipsRulesUnlessFiltered(t *testing.T) {
 	cfg := gen.DefaultConfig()
 	cfg.Faults = []string{"all"}
 	path, _, _ := testutil.Capture(t, cfg)
@@ -37,6 +38,9 @@ func TestRunNoFindingsSkipsRulesUnlessFiltered(t *testing.T) {
 			if r.Msg == nil {
 				return
 			}
+			if r.Response != nil || r.Unanswered {
+				n++ // a verdict is a finding of the look-ahead's
+			}
 			for _, e := range r.Msg.Expert {
 				if strings.HasPrefix(e.Code, "cti.diag.") {
 					n++
@@ -50,12 +54,12 @@ func TestRunNoFindingsSkipsRulesUnlessFiltered(t *testing.T) {
 	}
 	all := findings(Run)
 	if all == 0 {
-		t.Fatal("Run: no findings on a capture of every fault")
+		t.Fatal("Run: no findings or verdicts on a capture of every fault")
 	}
-	if n := findings(RunNoFindings); n != 0 {
-		t.Fatalf("RunNoFindings without -Y: %d findings, want the rules off", n)
+	if n := findings(RunMessagesOnly); n != 0 {
+		t.Fatalf("RunMessagesOnly without -Y: %d findings and verdicts, want the rules and the look-ahead off", n)
 	}
-	if n := findings(RunNoFindings, "-Y", "cti.expert"); n != all {
-		t.Fatalf("RunNoFindings with -Y: %d findings, want the %d of Run", n, all)
+	if n := findings(RunMessagesOnly, "-Y", "cti.expert"); n != all {
+		t.Fatalf("RunMessagesOnly with -Y: %d findings and verdicts, want the %d of Run", n, all)
 	}
 }
