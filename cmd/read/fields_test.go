@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/ctishark/ctishark/cmd/internal/testutil"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/ctishark/ctishark/cmd/gen"
+	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/diag"
 )
 
 // sampleCapture generates the default capture and returns its file and
@@ -236,5 +239,49 @@ func TestFieldsOldSpellings(t *testing.T) {
 	}
 	if now.err != "" {
 		t.Errorf("new names: stderr %q", now.err)
+	}
+}
+
+// -T fields evaluates the doctor's rules only for the columns that can
+// show their findings (cti.expert, cti.expert.severity, cti.info) or a -Y
+// that may test them. The findings must still be there in those columns,
+// the same as without -T fields, on a capture that breaks every rule.
+func TestFieldsShowFindingsOnlyWhereAsked(t *testing.T) {
+	cfg := gen.DefaultConfig()
+	cfg.Faults = []string{"all"}
+	var buf bytes.Buffer
+	if _, err := gen.Generate(&buf, cfg); err != nil {
+		t.Fatal(err)
+	}
+	capture := writeCapture(t, buf.Bytes())
+	count := func(args ...string) int {
+		t.Helper()
+		r := run(t, false, nil, append([]string{"-T", "fields"}, append(args, capture)...)...)
+		if r.e != nil {
+			t.Fatalf("%v %s", r.e, r.err)
+		}
+		return strings.Count(r.out, "cti.diag.")
+	}
+	jsonl := run(t, false, nil, "-T", "jsonl", capture)
+	want := strings.Count(jsonl.out, `"cti.diag.`)
+	if want == 0 {
+		t.Fatal("no findings in the JSON of a capture of every fault")
+	}
+	if got := count("-e", "cti.num", "-e", "cti.expert"); got != want {
+		t.Errorf("-e cti.expert: %d findings, the JSON has %d", got, want)
+	}
+	if got := count("-Y", "cti.expert contains \"cti.diag.\"", "-e", "cti.expert"); got != want {
+		t.Errorf("-Y on findings: %d findings, the JSON has %d", got, want)
+	}
+	// Info names a message's errors and warnings by their summaries.
+	info := run(t, false, nil, "-T", "fields", "-e", "cti.info", capture)
+	named := 0
+	for _, code := range regexp.MustCompile(`cti\.diag\.[a-z_]+`).FindAllString(jsonl.out, -1) {
+		if ru := diag.Lookup(code); ru != nil && ru.Severity >= dissect.SeverityWarning && strings.Contains(info.out, ru.Summary) {
+			named++
+		}
+	}
+	if named == 0 {
+		t.Error("-e cti.info: no finding named in any Info")
 	}
 }

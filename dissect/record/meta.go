@@ -161,6 +161,14 @@ var metaByName = func() map[string]*MetaField {
 // MetaFields lists the metadata fields, in a stable order.
 func MetaFields() []MetaField { return metaFields }
 
+// ReadsExpert reports whether the field's values come from the message's
+// expert items (cti.expert, cti.expert.severity, and cti.info, which
+// names the errors and warnings): the only fields that show the doctor's
+// findings, so a view showing none of them need not evaluate its rules.
+func (f *MetaField) ReadsExpert() bool {
+	return f.id == metaExpert || f.id == metaSeverity || f.id == metaInfo
+}
+
 // LookupMeta returns the metadata field called name, or nil.
 func LookupMeta(name string) *MetaField { return metaByName[name] }
 
