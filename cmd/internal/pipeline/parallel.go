@@ -79,19 +79,42 @@ type decoders struct {
 	spare []*chunk
 }
 
-// run takes one work item: decoded and handed on at once, or queued for
-// the decoding goroutines.
-func (p *Pipeline) run(w work) error {
-	w.now = p.now
+// newWork returns the work item to fill for the next item of the
+// capture: the next one of the chunk being filled when decoding runs on
+// other goroutines, else the pipeline's own. Filling it in place, instead
+// of building an item and copying it into the chunk, keeps the reading
+// goroutine from writing every item twice (measured: the copies were
+// 2.4% of stats' CPU, on the reading goroutine, the critical path).
+// The item is zero but for what the caller sets.
+func (p *Pipeline) newWork() *work {
 	if !p.opts.Parallel || p.opts.Count > 0 {
-		decode(&w)
-		return p.process(&w)
+		p.one = work{}
+		return &p.one
 	}
 	d := &p.par
 	if d.cur == nil {
 		d.cur = d.chunk()
 	}
-	d.cur.items = append(d.cur.items, w)
+	// Chunks have room for chunkLen items (sent when full) and reuse
+	// clears them.
+	n := len(d.cur.items)
+	if n < cap(d.cur.items) {
+		d.cur.items = d.cur.items[:n+1]
+	} else {
+		d.cur.items = append(d.cur.items, work{})
+	}
+	return &d.cur.items[n]
+}
+
+// run takes the work item newWork gave out, filled: decoded and handed on
+// at once, or left in its chunk for the decoding goroutines.
+func (p *Pipeline) run(w *work) error {
+	w.now = p.now
+	if !p.opts.Parallel || p.opts.Count > 0 {
+		decode(w)
+		return p.process(w)
+	}
+	d := &p.par
 	d.bytes += len(w.data)
 	if p.caughtUp() {
 		return p.flushDecoders() // no reason to wait for more

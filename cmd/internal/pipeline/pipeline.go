@@ -130,6 +130,7 @@ type Pipeline struct {
 	freeRecs   []*Record          // their records, to fill anew (at most as many)
 	async      async
 	par        decoders // decoding on other goroutines (Options.Parallel)
+	one        work     // the work item when decoding is not on other goroutines
 	shards     int      // connections given a session so far (connState.shard)
 }
 
@@ -261,7 +262,9 @@ func (p *Pipeline) item(it *reassembly.Item) error {
 			// done with, and must not stay for every connection ever seen.
 			e.Conn.Context = nil
 		}
-		return p.run(work{kind: workClosed, cs: cs})
+		w := p.newWork()
+		w.kind, w.cs = workClosed, cs
+		return p.run(w)
 	default:
 		return nil // opened connections are not worth a row
 	}
@@ -272,7 +275,9 @@ func (p *Pipeline) item(it *reassembly.Item) error {
 	if e.Pkt > 0 {
 		r.Frame.Pkts = []int{e.Pkt}
 	}
-	return p.run(work{kind: workEvent, rec: r})
+	w := p.newWork()
+	w.kind, w.rec = workEvent, r
+	return p.run(w)
 }
 
 // frame numbers a frame and copies its bytes out of the reassembler's
@@ -285,20 +290,20 @@ func (p *Pipeline) frame(f *reassembly.Frame) error {
 		f.Conn.Context = cs
 	}
 	p.num++
-	var pkts []int
 	r := p.takeRecord()
 	if r == nil {
 		r = &Record{}
 	} else {
-		pkts = r.Frame.Pkts[:0]
+		pkts := r.Frame.Pkts[:0]
+		*r = Record{} // cleared, then filled in place: no record built aside and copied
+		r.Frame.Pkts = pkts
 	}
-	*r = Record{
-		Num:   p.num,
-		Frame: p.frameInfo(f.Conn, f.Dir, f.LastPkt, f.Time),
-	}
-	r.Frame.Pkts = append(pkts, f.Pkts...)
+	r.Num = p.num
+	p.setFrame(&r.Frame, f.Conn, f.Dir, f.LastPkt, f.Time)
+	r.Frame.Pkts = append(r.Frame.Pkts, f.Pkts...)
 	r.Frame.Truncated = f.Truncated
-	w := work{kind: workFrame, rec: r, cs: cs}
+	w := p.newWork()
+	w.kind, w.rec, w.cs = workFrame, r, cs
 	w.into, w.data = p.buffer(f.Data)
 	return p.run(w)
 }
@@ -517,13 +522,20 @@ func (p *Pipeline) hand(r *Record, bytes int) error {
 }
 
 func (p *Pipeline) frameInfo(c *reassembly.Conn, dir reassembly.Direction, pkt int, t time.Time) record.Frame {
-	fr := record.Frame{File: p.file, FileIndex: p.files - 1, Pkt: pkt, Time: t, Start: p.start, Stream: p.streamBase + c.Index, Dir: direction(dir)}
+	var fr record.Frame
+	p.setFrame(&fr, c, dir, pkt, t)
+	return fr
+}
+
+// setFrame fills fr, whose packet list it leaves as it is, for a message
+// or event of connection c.
+func (p *Pipeline) setFrame(fr *record.Frame, c *reassembly.Conn, dir reassembly.Direction, pkt int, t time.Time) {
+	fr.File, fr.FileIndex, fr.Pkt, fr.Time, fr.Start, fr.Stream, fr.Dir = p.file, p.files-1, pkt, t, p.start, p.streamBase+c.Index, direction(dir)
 	if dir == reassembly.ClientToServer {
 		fr.Src, fr.Dst = c.Client, c.Server
 	} else {
 		fr.Src, fr.Dst = c.Server, c.Client
 	}
-	return fr
 }
 
 // direction is the reassembler's direction in the record model.
