@@ -285,3 +285,42 @@ func TestFieldsShowFindingsOnlyWhereAsked(t *testing.T) {
 		t.Error("-e cti.info: no finding named in any Info")
 	}
 }
+
+// A -T fields view holds requests for their answers only when a column
+// shows a verdict (or a finding, whose rules read verdicts): the verdict
+// columns without -Y must still match the JSON's on a capture with
+// unanswered requests.
+func TestFieldsVerdictColumnsWithoutFilter(t *testing.T) {
+	cfg := gen.DefaultConfig()
+	cfg.Faults = []string{"all"}
+	var buf bytes.Buffer
+	if _, err := gen.Generate(&buf, cfg); err != nil {
+		t.Fatal(err)
+	}
+	capture := writeCapture(t, buf.Bytes())
+	jsonl := run(t, false, nil, "-T", "jsonl", capture)
+	answered, unanswered := strings.Count(jsonl.out, `"response_in"`), strings.Count(jsonl.out, `"unanswered"`)
+	if answered == 0 || unanswered == 0 {
+		t.Fatalf("capture of every fault: %d answered and %d unanswered requests in the JSON", answered, unanswered)
+	}
+	r := run(t, false, nil, "-T", "fields", "-e", "cti.num", "-e", "cti.response_in", "-e", "cti.unanswered", capture)
+	if r.e != nil {
+		t.Fatalf("%v %s", r.e, r.err)
+	}
+	gotAnswered, gotUnanswered := 0, 0
+	for _, line := range strings.Split(strings.TrimSuffix(r.out, "\n"), "\n") {
+		cols := strings.Split(line, "\t")
+		if len(cols) != 3 {
+			t.Fatalf("line %q: want 3 columns", line)
+		}
+		if cols[1] != "" {
+			gotAnswered++
+		}
+		if cols[2] != "" {
+			gotUnanswered++
+		}
+	}
+	if gotAnswered != answered || gotUnanswered != unanswered {
+		t.Errorf("-T fields: %d answered, %d unanswered; the JSON has %d and %d", gotAnswered, gotUnanswered, answered, unanswered)
+	}
+}

@@ -158,8 +158,9 @@ func readRun(o *ReadOptions) error {
 	}
 	popts := o.View.Pipeline()
 	// From a file, hold each request until its answer so it can name it
-	// (response_in); from a pipe, show messages as they come instead.
-	popts.Lookahead = !live
+	// (response_in); from a pipe, show messages as they come instead. A
+	// -T fields view without such a column has nothing to wait for.
+	popts.Lookahead = !live && o.View.NeedsVerdicts()
 	// Requests the look-ahead had to release before their answer were
 	// printed without a verdict; say at the end how they ended, so read
 	// agrees with stats and check.

@@ -169,6 +169,15 @@ func (f *MetaField) ReadsExpert() bool {
 	return f.id == metaExpert || f.id == metaSeverity || f.id == metaInfo
 }
 
+// ReadsVerdict reports whether the field's values on a request come from
+// its verdict (Record.Response, Record.Unanswered), which only a pipeline
+// that looks ahead gives: cti.response_time, cti.response_in,
+// cti.unanswered. (cti.request_in and a confirm's response time come from
+// the confirm's own Record.Request.)
+func (f *MetaField) ReadsVerdict() bool {
+	return f.id == metaRespTime || f.id == metaRespIn || f.id == metaUnanswered
+}
+
 // LookupMeta returns the metadata field called name, or nil.
 func LookupMeta(name string) *MetaField { return metaByName[name] }
 

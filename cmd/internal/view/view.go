@@ -120,8 +120,24 @@ func (o *Options) Pipeline() pipeline.Options {
 // items: a metadata field that reads them; a protocol field's values are
 // its decoded fields', which the rules never touch.
 func (o *Options) fieldsReadExpert() bool {
+	return o.fieldsRead((*record.MetaField).ReadsExpert)
+}
+
+// NeedsVerdicts reports whether the view can show a request's verdict
+// (response_in, its response time, unanswered), or a finding of the
+// doctor's (whose rules read verdicts), or -Y may test one: only then need
+// a capture file's requests be held for their answers. Every view but -T
+// fields without such a column shows them.
+func (o *Options) NeedsVerdicts() bool {
+	return o.View != render.FormatFields || o.Options.Match != nil ||
+		o.fieldsRead((*record.MetaField).ReadsVerdict) || o.fieldsReadExpert()
+}
+
+// fieldsRead reports whether a -T fields column is a metadata field that
+// reads what reads says.
+func (o *Options) fieldsRead(reads func(*record.MetaField) bool) bool {
 	for _, name := range o.FieldsView.Fields {
-		if mf := record.LookupMeta(name); mf != nil && mf.ReadsExpert() {
+		if mf := record.LookupMeta(name); mf != nil && reads(mf) {
 			return true
 		}
 	}
