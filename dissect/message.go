@@ -125,6 +125,13 @@ func (m *Message) Get(name string) *Field {
 	return nil
 }
 
+// DecodedFixed is how many of the first fields are the definition's
+// first fixed fields as the decoder read them (same definition, name and
+// filter, in order): a view that resolved a name to its place in the
+// definition reads those by index and looks at the rest, Fields[n:], as
+// it comes. 0 for a message built by hand or with no fixed part decoded.
+func (m *Message) DecodedFixed() int { return m.nFixed }
+
 // FixedField returns the field decoded (or built) as the definition's
 // fixed field i, nil when the message's fixed part does not reach it: a
 // view that resolved a name to its place in the definition once reads

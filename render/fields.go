@@ -47,7 +47,8 @@ type fieldsWriter struct {
 	fo     FieldsOptions
 	header bool
 	line   []byte
-	vals   []string
+	set    *record.FieldSet // the names resolved once, shared by the renderers
+	vals   [][]string       // scratch: each column's values
 }
 
 // NewFields returns the fields view writer.
@@ -58,7 +59,7 @@ func NewFields(w io.Writer, opts Options, fo FieldsOptions) Writer {
 	if fo.Aggregator == "" {
 		fo.Aggregator = ","
 	}
-	var wr Writer = &fieldsWriter{bw: bufio.NewWriterSize(w, 64<<10), opts: opts, fo: fo, header: fo.Header}
+	var wr Writer = &fieldsWriter{bw: bufio.NewWriterSize(w, 64<<10), opts: opts, fo: fo, header: fo.Header, set: record.NewFieldSet(fo.Fields)}
 	if opts.Live {
 		wr = liveWriter{wr}
 	}
@@ -83,12 +84,12 @@ func (f *fieldsWriter) Write(r *record.Record) error {
 
 // appendLine appends a record's line (its scratch room is f.vals).
 func (f *fieldsWriter) appendLine(b []byte, r *record.Record) []byte {
-	for i, name := range f.fo.Fields {
+	f.vals = f.set.Values(f.vals, r, f.fo.Display, f.opts.ShowSecrets)
+	for i, vals := range f.vals {
 		if i > 0 {
 			b = append(b, f.fo.Separator...)
 		}
-		f.vals = record.FieldValues(f.vals[:0], r, name, f.fo.Display, f.opts.ShowSecrets)
-		b = f.appendCell(b, strings.Join(f.fo.occurrence(f.vals), f.fo.Aggregator))
+		b = f.appendCell(b, strings.Join(f.fo.occurrence(vals), f.fo.Aggregator))
 	}
 	return append(b, '\n')
 }
@@ -96,7 +97,7 @@ func (f *fieldsWriter) appendLine(b []byte, r *record.Record) []byte {
 // Renderer renders lines ahead (Prerenderer): a line is a function of its
 // record; the header stays with Write. Each goroutine has its own room.
 func (f *fieldsWriter) Renderer() func([]byte, *record.Record) []byte {
-	own := &fieldsWriter{opts: f.opts, fo: f.fo}
+	own := &fieldsWriter{opts: f.opts, fo: f.fo, set: f.set}
 	return own.appendLine
 }
 

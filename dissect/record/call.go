@@ -96,7 +96,9 @@ func CallIDsOf(m *dissect.Message) CallIDs {
 			n = c.add(sl.role, uint32(f.Value.Num), n)
 		}
 	}
-	for i := range m.Fields {
+	// The fields the decoder read as fixed ones are not floating: the
+	// look for a floating CallID starts after them.
+	for i := m.DecodedFixed(); i < len(m.Fields); i++ {
 		if f := &m.Fields[i]; f.Tag >= 0 && f.Name == "CallID" && f.Value.Type.IsInteger() {
 			n = c.add(callMain, uint32(f.Value.Num), n)
 		}

@@ -24,18 +24,24 @@ func appendTreeValues(dst []string, fs []dissect.Field, name string, display, sh
 	for i := range fs {
 		f := &fs[i]
 		if f.Filter == name {
-			switch {
-			case IsSecret(f) && !showSecrets:
-				dst = append(dst, Secret)
-			case display && f.Display() != "":
-				dst = append(dst, f.Display())
-			default:
-				dst = append(dst, f.Value.Text())
-			}
+			dst = append(dst, fieldText(f, display, showSecrets))
 		}
 		if len(f.Children) > 0 {
 			dst = appendTreeValues(dst, f.Children, name, display, showSecrets)
 		}
 	}
 	return dst
+}
+
+// fieldText is a message field's value as -e prints it.
+func fieldText(f *dissect.Field, display, showSecrets bool) string {
+	switch {
+	case IsSecret(f) && !showSecrets:
+		return Secret
+	case display:
+		if d := f.Display(); d != "" {
+			return d
+		}
+	}
+	return f.Value.Text()
 }

@@ -3,6 +3,7 @@ package analyze
 import (
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ctishark/ctishark/dissect"
 )
@@ -20,6 +21,48 @@ func callVar(f *dissect.Field) (name, val string, ok bool) {
 		}
 	}
 	return "", "", false
+}
+
+// varsFrom is where the fields that can be call variables begin in m:
+// after those the decoder read as the definition's fixed fields, up to
+// the first that can hold one (callVar needs a string or named variable;
+// a fixed number decodes as a number or bytes). Every event is looked
+// at, and its fixed part is most of its fields.
+func varsFrom(m *dissect.Message) int {
+	first, ok := firstFixedVar()[m.Def]
+	if !ok {
+		return 0 // a definition from outside the catalogs
+	}
+	return min(m.DecodedFixed(), first)
+}
+
+// firstFixedVar is, for every catalog message, the index of its first
+// fixed field that can be a call variable (len(Fixed) when none), made
+// once.
+var firstFixedVar = sync.OnceValue(func() map[*dissect.MessageDef]int {
+	firsts := map[*dissect.MessageDef]int{}
+	for _, cat := range dissect.Catalogs() {
+		for _, d := range cat.Messages() {
+			i := 0
+			for i < len(d.Fixed) && !mayBeVar(&d.Fixed[i]) {
+				i++
+			}
+			firsts[d] = i
+		}
+	}
+	return firsts
+})
+
+// mayBeVar reports whether a decoded field of definition fd can be a call
+// variable (callVar): a named variable or array, or a CallVariable string.
+func mayBeVar(fd *dissect.FieldDef) bool {
+	switch fd.Type {
+	case dissect.TypeNAMEDVAR, dissect.TypeNAMEDARRAY:
+		return true
+	case dissect.TypeSTRING:
+		return strings.HasPrefix(fd.Name, "CallVariable")
+	}
+	return false
 }
 
 // cause is the EventCause name of a message, "" when absent or CEC_NONE.

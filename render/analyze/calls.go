@@ -125,7 +125,7 @@ type Calls struct {
 	files     map[string]bool
 	done      bitset // call numbers summarised: stragglers naming them are ignored
 	last      time.Time
-	swept     time.Time
+	nextSweep time.Time // a sweep callDone after the last (Before costs less than Sub on every record)
 }
 
 // callDone is how long after its end a call still takes stragglers (the
@@ -164,6 +164,7 @@ func NewCalls() *Calls {
 		tl:        make(map[int]bool),
 		files:     make(map[string]bool),
 		rows:      &callStore{},
+		nextSweep: time.Time{}.Add(callDone), // as a last sweep at the zero time
 	}
 }
 
@@ -179,20 +180,25 @@ func (cs *Calls) Add(r *record.Record) {
 	sel := cs.Select == nil || cs.Select(r)
 	if m.Def.ID == dissect.MsgAgentStateEvent {
 		if ext, id := str(m, "AgentExtension"), str(m, "AgentID"); ext != "" && id != "" {
-			if _, ok := cs.extAgent[ext]; ok || len(cs.extAgent) < MaxExtensions {
-				cs.extAgent[ext] = id
-			} else {
-				cs.noExt++
+			// Agents repeat their state: a login already known costs one
+			// lookup, not a lookup and a store.
+			if old, ok := cs.extAgent[ext]; !ok || old != id {
+				if ok || len(cs.extAgent) < MaxExtensions {
+					cs.extAgent[ext] = id
+				} else {
+					cs.noExt++
+				}
 			}
 		}
 	}
-	ids := record.CallIDsOf(m)
 	if l := r.Link; l != nil {
 		cs.link(r, l)
 	}
 	var changed []Var
 	var main *Call
-	if m.Def.Kind == dissect.KindEvent && ids.Main != 0 && len(r.Calls) > 0 {
+	// The call references are read only of an event that names a call
+	// (the rest do not update one).
+	if m.Def.Kind == dissect.KindEvent && len(r.Calls) > 0 && record.CallIDsOf(m).Main != 0 {
 		main = cs.call(r, r.Calls[0])
 		changed = cs.event(r, main)
 	}
@@ -291,17 +297,19 @@ func (cs *Calls) event(r *record.Record, c *Call) []Var {
 	if c.Dialed == "" {
 		c.Dialed = str(m, "DialedNumber")
 	}
-	csq := "CSQID"
-	if m.Def.Dialect == dissect.DialectUCCE {
-		csq = "SkillGroupNumber" // UCCE queues calls to skill groups
-	}
-	if id, ok := m.Uint(csq); ok && id != 0 && c.CSQID == 0 {
-		c.CSQID = uint32(id)
+	if c.CSQID == 0 { // the first one stays: no look-up once it is known
+		csq := "CSQID"
+		if m.Def.Dialect == dissect.DialectUCCE {
+			csq = "SkillGroupNumber" // UCCE queues calls to skill groups
+		}
+		if id, ok := m.Uint(csq); ok && id != 0 {
+			c.CSQID = uint32(id)
+		}
 	}
 	switch m.Def.ID {
 	case dissect.MsgCallQueuedEvent:
-		if q := str(m, "QueueDeviceID"); q != "" && c.Queue == "" {
-			c.Queue = q
+		if c.Queue == "" {
+			c.Queue = str(m, "QueueDeviceID")
 		}
 	case dissect.MsgCallDeliveredEvent:
 		if a := str(m, "AlertingDeviceID"); a != "" && len(c.alerting) < 64 {
@@ -377,7 +385,7 @@ func (c *Call) link(l Link, dropped *int) {
 // does better than a map.
 func (c *Call) setVars(m *dissect.Message, report bool, dropped *int) []Var {
 	var changed []Var
-	for i := range m.Fields {
+	for i := varsFrom(m); i < len(m.Fields); i++ {
 		name, val, ok := callVar(&m.Fields[i])
 		if !ok {
 			continue
@@ -407,10 +415,10 @@ func (c *Call) setVars(m *dissect.Message, report bool, dropped *int) []Var {
 // sweep summarises, once a minute of capture time, the calls that ended
 // callDone ago: they leave the working set (only their row stays).
 func (cs *Calls) sweep(t time.Time) {
-	if t.Sub(cs.swept) < callDone {
+	if t.Before(cs.nextSweep) {
 		return
 	}
-	cs.swept = t
+	cs.nextSweep = t.Add(callDone)
 	for n, c := range cs.calls {
 		// END_CALL_EVENT alone ends only the session that got it: a
 		// call with no other end waits longer.
