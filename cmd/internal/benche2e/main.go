@@ -68,7 +68,8 @@ func jobs(self, bin string, withTshark bool) []job {
 
 type result struct {
 	best time.Duration
-	rss  int64 // KiB
+	cpu  time.Duration // user + system time of the best run
+	rss  int64         // KiB
 	err  string
 }
 
@@ -135,21 +136,23 @@ func measure(self, bin, base, capture string, rounds int, filter *regexp.Regexp,
 			if i > 0 && filter != nil && !filter.MatchString(j.name) {
 				continue
 			}
-			d, rss, err := run(bin, j, capture)
+			d, cpu, rss, err := run(bin, j, capture)
 			r := &res[i]
 			if err != "" {
 				r.err = err
 				continue
 			}
 			if r.best == 0 || d < r.best {
-				r.best = d
+				r.best, r.cpu = d, cpu
 			}
 			r.rss = max(r.rss, rss)
 		}
 	}
 	fmt.Printf("### %s: %.0f MB, %d CTI messages\n\n", filepath.Base(capture), mb, msgs)
-	fmt.Println("| command | MB/s | messages/s | ÷ floor | peak RSS |")
-	fmt.Println("|---|---:|---:|---:|---:|")
+	// cores: CPU time over wall time of the best run, how much of the
+	// machine the command kept busy (2.0 is both cores of this one).
+	fmt.Println("| command | MB/s | messages/s | ÷ floor | cores | peak RSS |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|")
 	floorRate := 0.0
 	if base != "" {
 		defer fmt.Printf("(base) rows: %s, each run right after the row above it.\n\n", version(base))
@@ -158,7 +161,7 @@ func measure(self, bin, base, capture string, rounds int, filter *regexp.Regexp,
 		r := res[i]
 		switch {
 		case r.err != "":
-			fmt.Printf("| %s | failed: %s | | | |\n", j.name, r.err)
+			fmt.Printf("| %s | failed: %s | | | | |\n", j.name, r.err)
 			continue
 		case r.best == 0:
 			continue
@@ -167,14 +170,14 @@ func measure(self, bin, base, capture string, rounds int, filter *regexp.Regexp,
 		if i == 0 {
 			floorRate = rate
 		}
-		fmt.Printf("| %s | %.1f | %.0f | %.3f | %.0f MB |\n", j.name, rate, float64(msgs)/r.best.Seconds(), rate/floorRate, float64(r.rss)/1024)
+		fmt.Printf("| %s | %.1f | %.0f | %.3f | %.2f | %.0f MB |\n", j.name, rate, float64(msgs)/r.best.Seconds(), rate/floorRate, r.cpu.Seconds()/r.best.Seconds(), float64(r.rss)/1024)
 	}
 	fmt.Println()
 }
 
-// run executes one job with its output discarded and returns its wall time
-// and peak RSS in KiB.
-func run(bin string, j job, capture string) (time.Duration, int64, string) {
+// run executes one job with its output discarded and returns its wall time,
+// its CPU time (user and system) and its peak RSS in KiB.
+func run(bin string, j job, capture string) (time.Duration, time.Duration, int64, string) {
 	args := make([]string, len(j.args))
 	for i, a := range j.args {
 		args[i] = strings.ReplaceAll(a, "{}", capture)
@@ -197,14 +200,14 @@ func run(bin string, j job, capture string) (time.Duration, int64, string) {
 	d := time.Since(start)
 	if err != nil {
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() > 1 { // doctor exits 1 on findings
-			return 0, 0, strings.TrimSpace(firstLine(stderr.String()) + " " + err.Error())
+			return 0, 0, 0, strings.TrimSpace(firstLine(stderr.String()) + " " + err.Error())
 		}
 	}
 	var rss int64
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		rss = ru.Maxrss
 	}
-	return d, rss, ""
+	return d, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), rss, ""
 }
 
 func countMessages(bin, capture string) int64 {
