@@ -139,6 +139,12 @@ func (m *Message) FixedField(i int) *Field {
 	return nil
 }
 
+// PastFixed is the message's fields but those known to be its
+// definition's fixed fields as decoded (all of them when that is not
+// known: a message built by hand): where a view scanning for floating
+// fields can start.
+func (m *Message) PastFixed() []Field { return m.Fields[min(m.nFixed, len(m.Fields)):] }
+
 // Uint returns the number held by the first field with that name.
 func (m *Message) Uint(name string) (uint64, bool) {
 	if f := m.Get(name); f != nil && (f.Value.Type.IsInteger() || f.Value.Type == TypeBOOL) {

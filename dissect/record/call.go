@@ -83,10 +83,10 @@ func CallIDsOf(m *dissect.Message) CallIDs {
 	if m == nil {
 		return c
 	}
-	plan := callPlans()[m.Def]
-	if plan == nil {
+	if m.Def == nil || m.Def.Slot() < 0 {
 		return callIDsByName(m)
 	}
+	plan := &callPlans()[m.Def.Slot()]
 	// The fixed call fields, by their place in the definition (when the
 	// message has them), then any floating CallID, in wire order as
 	// callIDsByName reads them.
@@ -96,8 +96,9 @@ func CallIDsOf(m *dissect.Message) CallIDs {
 			n = c.add(sl.role, uint32(f.Value.Num), n)
 		}
 	}
-	for i := range m.Fields {
-		if f := &m.Fields[i]; f.Tag >= 0 && f.Name == "CallID" && f.Value.Type.IsInteger() {
+	rest := m.PastFixed() // the fixed fields before it are not floating
+	for i := range rest {
+		if f := &rest[i]; f.Tag >= 0 && f.Name == "CallID" && f.Value.Type.IsInteger() {
 			n = c.add(callMain, uint32(f.Value.Num), n)
 		}
 	}
@@ -179,18 +180,18 @@ type callSlot struct {
 	role  callRole
 }
 
-// callPlans is the plan of every catalog message, made once.
-var callPlans = sync.OnceValue(func() map[*dissect.MessageDef]*callPlan {
-	plans := map[*dissect.MessageDef]*callPlan{}
+// callPlans is the plan of every catalog message by its slot
+// (MessageDef.Slot: no pointer to hash per message), made once.
+var callPlans = sync.OnceValue(func() []callPlan {
+	plans := make([]callPlan, dissect.Slots())
 	for _, cat := range dissect.Catalogs() {
 		for _, d := range cat.Messages() {
-			p := &callPlan{}
+			p := &plans[d.Slot()]
 			for i := range d.Fixed {
 				if role := roleOf(d.Fixed[i].Name); role != callNone {
 					p.fixed = append(p.fixed, callSlot{i, role})
 				}
 			}
-			plans[d] = p
 		}
 	}
 	return plans

@@ -24,7 +24,7 @@ func callVar(f *dissect.Field) (name, val string, ok bool) {
 
 // cause is the EventCause name of a message, "" when absent or CEC_NONE.
 func cause(m *dissect.Message) string {
-	d := display(m.Get("EventCause"))
+	d := display(m.Field(fEventCause))
 	if d == "CEC_NONE" {
 		return ""
 	}
