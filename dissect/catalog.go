@@ -131,6 +131,7 @@ type MessageDef struct {
 	// Message.Get (views ask for fields by name several times a message).
 	fixedIdx map[string]int
 	required uint64
+	slot     int // 1 + place in catalogSlots; 0 for a definition made by hand
 }
 
 // FixedIndex is the index of the first fixed field called name, -1 when
@@ -322,6 +323,7 @@ func init() {
 			panic("dissect: inconsistent " + c.Dialect.String() + " catalog: " + err.Error())
 		}
 	}
+	numberSlots()
 }
 
 // maxTypeID bounds the type IDs a catalog may define (both stop below 300).

@@ -23,13 +23,18 @@ const (
 // Engine evaluates the rule table over the records of one read, in
 // capture order. The zero value is not usable: call New.
 type Engine struct {
-	byType  [][]*Rule // rules by message type ID
-	every   []*Rule   // rules that look at every message
-	conns   map[int]*conn
-	clients map[string]*client
-	agents  map[string]int // AgentID -> stream of the agent-mode session controlling it
-	lat     map[uint32]*mean
-	entries int // calls and requests remembered, all connections
+	byType [][]*Rule // rules by message type ID
+	every  []*Rule   // rules that look at every message
+	conns  map[int]*conn
+	// The connection of the previous record, its stream: consecutive
+	// records are of one connection half the time (messages sharing a
+	// segment), which spares the map lookup.
+	lastConn   *conn
+	lastStream int
+	clients    map[string]*client
+	agents     map[string]int // AgentID -> stream of the agent-mode session controlling it
+	lat        map[uint32]*mean
+	entries    int // calls and requests remembered, all connections
 }
 
 // New returns an engine running the rules keep accepts (nil = every rule).
@@ -134,6 +139,9 @@ func run(e *Engine, ru *Rule, r *record.Record, c *conn) {
 }
 
 func (e *Engine) conn(r *record.Record) *conn {
+	if c := e.lastConn; c != nil && e.lastStream == r.Frame.Stream {
+		return c
+	}
 	c := e.conns[r.Frame.Stream]
 	if c == nil {
 		if len(e.conns) >= maxConns {
@@ -143,6 +151,7 @@ func (e *Engine) conn(r *record.Record) *conn {
 		c = &conn{server: r.Frame.Server()}
 		e.conns[r.Frame.Stream] = c
 	}
+	e.lastConn, e.lastStream = c, r.Frame.Stream
 	return c
 }
 
@@ -172,7 +181,7 @@ func (e *Engine) track(r *record.Record, c *conn) {
 	var invoke uint64
 	var hasInvoke bool
 	if m.Def.Kind != dissect.KindEvent { // events carry no InvokeID: spare the field scan
-		invoke, hasInvoke = m.Uint("InvokeID")
+		invoke, hasInvoke = m.UintField(fInvokeID)
 	}
 	switch m.Def.ID {
 	case dissect.MsgOpenReq:
@@ -216,7 +225,7 @@ func (e *Engine) track(r *record.Record, c *conn) {
 	case dissect.MsgCloseReq:
 		c.closing = true
 	case dissect.MsgSetAgentStateReq:
-		if s, ok := m.Uint("AgentState"); ok && s == agentLogout {
+		if s, ok := m.UintField(fAgentState); ok && s == agentLogout {
 			c.logoutAsked = t
 		}
 	}
@@ -342,7 +351,7 @@ func callEvent(m *dissect.Message, f uint8) uint8 {
 }
 
 func rtpBit(m *dissect.Message) uint8 {
-	if d, _ := m.Uint("Direction"); d != 0 {
+	if d, _ := m.UintField(fDirection); d != 0 {
 		return callRTP1
 	}
 	return callRTP0

@@ -26,6 +26,16 @@ const (
 	slowSamples = 10
 )
 
+// The fields the rules read of most messages, resolved once.
+var (
+	fInvokeID        = dissect.NewFieldName("InvokeID")
+	fCallID          = dissect.NewFieldName("CallID")
+	fDirection       = dissect.NewFieldName("Direction")
+	fEventReasonCode = dissect.NewFieldName("EventReasonCode")
+	fAgentState      = dissect.NewFieldName("AgentState")
+	fStatus          = dissect.NewFieldName("Status")
+)
+
 func evalVersion(_ *Engine, r *record.Record, _ *conn) (string, bool) {
 	v, ok := r.Msg.Uint("VersionNumber")
 	if !ok || v >= minVersion {
@@ -94,7 +104,7 @@ func evalServices(_ *Engine, r *record.Record, c *conn) (string, bool) {
 
 // answers reports whether a failure answers the connection's OPEN_REQ.
 func answersOpen(m *dissect.Message, c *conn) bool {
-	v, ok := m.Uint("InvokeID")
+	v, ok := m.UintField(fInvokeID)
 	return ok && c.openPending && uint32(v) == c.openInvoke
 }
 
@@ -166,7 +176,7 @@ func evalHeartbeatMissed(_ *Engine, r *record.Record, c *conn) (string, bool) {
 		return "", false
 	}
 	c.hbMissRun++
-	inv, _ := r.Msg.Uint("InvokeID")
+	inv, _ := r.Msg.UintField(fInvokeID)
 	d := fmt.Sprintf("InvokeID %d", inv)
 	if c.hbMissRun > 1 {
 		d += fmt.Sprintf(", %d in a row", c.hbMissRun)
@@ -197,7 +207,7 @@ func evalSessionIdle(_ *Engine, r *record.Record, c *conn) (string, bool) {
 }
 
 func evalReason(_ *Engine, r *record.Record, _ *conn) (string, bool) {
-	code, ok := r.Msg.Uint("EventReasonCode")
+	code, ok := r.Msg.UintField(fEventReasonCode)
 	if !ok {
 		return "", false
 	}
@@ -210,7 +220,7 @@ func evalReason(_ *Engine, r *record.Record, _ *conn) (string, bool) {
 
 func evalForeignLogout(_ *Engine, r *record.Record, c *conn) (string, bool) {
 	m := r.Msg
-	s, ok := m.Uint("AgentState")
+	s, ok := m.UintField(fAgentState)
 	if !ok || s != agentLogout || !c.agentMode || c.agent == "" {
 		return "", false
 	}
@@ -250,7 +260,7 @@ func evalTwoSessions(e *Engine, r *record.Record, c *conn) (string, bool) {
 
 // failedType is the type of the request a failure answers (0 = unknown).
 func failedType(m *dissect.Message, c *conn) uint32 {
-	v, ok := m.Uint("InvokeID")
+	v, ok := m.UintField(fInvokeID)
 	if !ok {
 		return 0
 	}
@@ -284,7 +294,7 @@ func evalUnanswered(_ *Engine, r *record.Record, _ *conn) (string, bool) {
 	if !r.Unanswered || r.Msg.Def.ID == dissect.MsgHeartbeatReq {
 		return "", false
 	}
-	inv, _ := r.Msg.Uint("InvokeID")
+	inv, _ := r.Msg.UintField(fInvokeID)
 	return fmt.Sprintf("%s InvokeID %d", r.Msg.Def.Name, inv), true
 }
 
@@ -292,7 +302,7 @@ func evalSlow(e *Engine, r *record.Record, c *conn) (string, bool) {
 	if r.Request == nil {
 		return "", false
 	}
-	inv, ok := r.Msg.Uint("InvokeID")
+	inv, ok := r.Msg.UintField(fInvokeID)
 	if !ok {
 		return "", false
 	}
@@ -335,7 +345,7 @@ func callFlags(r *record.Record, c *conn) (uint8, uint32, bool) {
 	if !c.opened || !c.agentMode || c.callsLost {
 		return 0, 0, false
 	}
-	v, ok := r.Msg.Uint("CallID")
+	v, ok := r.Msg.UintField(fCallID)
 	if !ok {
 		return 0, 0, false
 	}
@@ -343,7 +353,7 @@ func callFlags(r *record.Record, c *conn) (uint8, uint32, bool) {
 }
 
 func evalReuse(_ *Engine, r *record.Record, c *conn) (string, bool) {
-	v, ok := r.Msg.Uint("CallID")
+	v, ok := r.Msg.UintField(fCallID)
 	if !ok || c.callsLost || c.calls[uint32(v)]&callBegun == 0 {
 		return "", false
 	}
@@ -351,12 +361,12 @@ func evalReuse(_ *Engine, r *record.Record, c *conn) (string, bool) {
 }
 
 func evalRTP(_ *Engine, r *record.Record, c *conn) (string, bool) {
-	v, ok := r.Msg.Uint("CallID")
+	v, ok := r.Msg.UintField(fCallID)
 	if !ok || c.callsLost {
 		return "", false
 	}
 	on := c.calls[uint32(v)]&rtpBit(r.Msg) != 0
-	dir, _ := r.Msg.Uint("Direction")
+	dir, _ := r.Msg.UintField(fDirection)
 	switch {
 	case r.Msg.Def.ID == dissect.MsgRtpStartedEvent && on:
 		return fmt.Sprintf("second RTP_STARTED for CallID %d direction %d", v, dir), true
@@ -367,7 +377,7 @@ func evalRTP(_ *Engine, r *record.Record, c *conn) (string, bool) {
 }
 
 func evalConsult(_ *Engine, r *record.Record, c *conn) (string, bool) {
-	v, ok := r.Msg.Uint("CallID")
+	v, ok := r.Msg.UintField(fCallID)
 	if !ok || c.calls[uint32(v)]&callConsult == 0 {
 		return "", false
 	}
@@ -377,7 +387,7 @@ func evalConsult(_ *Engine, r *record.Record, c *conn) (string, bool) {
 // --- helpers ---
 
 func statusOf(m *dissect.Message) uint64 {
-	v, _ := m.Uint("Status")
+	v, _ := m.UintField(fStatus)
 	return v
 }
 
@@ -391,7 +401,7 @@ func agentOf(r *record.Record) string {
 }
 
 func stateOf(m *dissect.Message) string {
-	if f := m.Get("AgentState"); f != nil {
+	if f := m.Field(fAgentState); f != nil {
 		if d := f.Display(); d != "" {
 			return d
 		}
@@ -401,7 +411,7 @@ func stateOf(m *dissect.Message) string {
 }
 
 func reasonName(m *dissect.Message) string {
-	if f := m.Get("EventReasonCode"); f != nil {
+	if f := m.Field(fEventReasonCode); f != nil {
 		return f.Text()
 	}
 	return "?"

@@ -83,10 +83,10 @@ func CallIDsOf(m *dissect.Message) CallIDs {
 	if m == nil {
 		return c
 	}
-	plan := callPlans()[m.Def]
-	if plan == nil {
+	if m.Def == nil || m.Def.Slot() < 0 {
 		return callIDsByName(m)
 	}
+	plan := &callPlans()[m.Def.Slot()]
 	// The fixed call fields, by their place in the definition (when the
 	// message has them), then any floating CallID, in wire order as
 	// callIDsByName reads them.
@@ -181,18 +181,18 @@ type callSlot struct {
 	role  callRole
 }
 
-// callPlans is the plan of every catalog message, made once.
-var callPlans = sync.OnceValue(func() map[*dissect.MessageDef]*callPlan {
-	plans := map[*dissect.MessageDef]*callPlan{}
+// callPlans is the plan of every catalog message by its slot
+// (MessageDef.Slot: no pointer to hash per message), made once.
+var callPlans = sync.OnceValue(func() []callPlan {
+	plans := make([]callPlan, dissect.Slots())
 	for _, cat := range dissect.Catalogs() {
 		for _, d := range cat.Messages() {
-			p := &callPlan{}
+			p := &plans[d.Slot()]
 			for i := range d.Fixed {
 				if role := roleOf(d.Fixed[i].Name); role != callNone {
 					p.fixed = append(p.fixed, callSlot{i, role})
 				}
 			}
-			plans[d] = p
 		}
 	}
 	return plans

@@ -445,7 +445,7 @@ func genericInfo(m *dissect.Message, showSecrets bool) string {
 		parts = append(parts, f.Name+"="+shortValue(f, showSecrets))
 	}
 	if nonInvoke == 0 {
-		if id, ok := m.Uint("InvokeID"); ok {
+		if id, ok := m.UintField(fInvokeID); ok {
 			return "invoke " + strconv.FormatUint(id, 10)
 		}
 	}
@@ -532,17 +532,26 @@ const (
 
 // labelCallNames are the fields a call's ID column is taken from, in
 // order of preference.
-var labelCallNames = [...]string{"CallID", "PrimaryCallID", "ActiveCallID", "HeldCallID", "ConnectionCallID"}
+var labelCallNames = [...]*dissect.FieldName{
+	dissect.NewFieldName("CallID"), dissect.NewFieldName("PrimaryCallID"), dissect.NewFieldName("ActiveCallID"),
+	dissect.NewFieldName("HeldCallID"), dissect.NewFieldName("ConnectionCallID"),
+}
+
+// The fields most messages are asked for, resolved once.
+var (
+	fInvokeID = dissect.NewFieldName("InvokeID")
+	fAgentID  = dissect.NewFieldName("AgentID")
+)
 
 // LabelID is LabelledID without its strings: what the ID column shows and
 // the number, for views that append the text themselves.
 func LabelID(m *dissect.Message) (IDKind, uint64) {
-	if f := m.Get("InvokeID"); f != nil && f.Value.Type.IsInteger() {
+	if f := m.Field(fInvokeID); f != nil && f.Value.Type.IsInteger() {
 		return IDInvoke, f.Value.Num
 	}
 	for _, name := range labelCallNames {
-		if f := m.Get(name); f != nil && f.Value.Type.IsInteger() {
-			if name == "HeldCallID" {
+		if f := m.Field(name); f != nil && f.Value.Type.IsInteger() {
+			if name.Name() == "HeldCallID" {
 				return IDHeld, f.Value.Num
 			}
 			return IDCall, f.Value.Num

@@ -156,7 +156,7 @@ type Session struct {
 // agent logged in on its connection; "" when neither.
 func (r *Record) Agent() string {
 	if r.Msg != nil {
-		if s, ok := r.Msg.String("AgentID"); ok && s != "" {
+		if s, ok := r.Msg.StringField(fAgentID); ok && s != "" {
 			return s
 		}
 	}
@@ -215,6 +215,6 @@ func IsRequest(m *dissect.Message) bool {
 	if m == nil || m.Def == nil || m.Def.Kind != dissect.KindRequest {
 		return false
 	}
-	_, ok := m.Uint("InvokeID")
+	_, ok := m.UintField(fInvokeID)
 	return ok
 }

@@ -119,7 +119,7 @@ func (a *Agents) Add(r *record.Record) {
 	if m == nil || m.Def == nil || m.Def.ID != dissect.MsgAgentStateEvent {
 		return
 	}
-	id := str(m, "AgentID")
+	id := str(m, fAgentID)
 	if id == "" {
 		return
 	}
@@ -145,7 +145,7 @@ func (a *Agents) Add(r *record.Record) {
 			return // a copy of a change already followed elsewhere
 		}
 	}
-	if ext := str(m, "AgentExtension"); ext != "" && ext != t.ext {
+	if ext := str(m, fAgentExtension); ext != "" && ext != t.ext {
 		t.ext = ext
 	}
 	t.ucceVersion, t.why = 0, 0
@@ -154,7 +154,7 @@ func (a *Agents) Add(r *record.Record) {
 	}
 	now := r.Frame.Time
 	sp := span{sec: now.Unix(), nsec: uint32(now.Nanosecond()),
-		state: a.name(display(m.Get("AgentState"))), reason: a.name(display(m.Get("EventReasonCode")))}
+		state: a.name(display(m.Field(fAgentState))), reason: a.name(display(m.Field(fEventReasonCode)))}
 	if a.Select == nil || a.Select(r) {
 		sp.nsec |= shownBit
 	}

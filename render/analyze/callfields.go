@@ -67,7 +67,7 @@ func mayBeVar(fd *dissect.FieldDef) bool {
 
 // cause is the EventCause name of a message, "" when absent or CEC_NONE.
 func cause(m *dissect.Message) string {
-	d := display(m.Get("EventCause"))
+	d := display(m.Field(fEventCause))
 	if d == "CEC_NONE" {
 		return ""
 	}

@@ -179,7 +179,7 @@ func (cs *Calls) Add(r *record.Record) {
 	}
 	sel := cs.Select == nil || cs.Select(r)
 	if m.Def.ID == dissect.MsgAgentStateEvent {
-		if ext, id := str(m, "AgentExtension"), str(m, "AgentID"); ext != "" && id != "" {
+		if ext, id := str(m, fAgentExtension), str(m, fAgentID); ext != "" && id != "" {
 			// Agents repeat their state: a login already known costs one
 			// lookup, not a lookup and a store.
 			if old, ok := cs.extAgent[ext]; !ok || old != id {
@@ -235,7 +235,7 @@ func (cs *Calls) timeline(r *record.Record, changed []Var, main *Call, sel bool)
 	m := r.Msg
 	cs.events = append(cs.events, CallEvent{
 		Num: r.Num, CallID: in.CallID, Time: r.Frame.Time, Stream: r.Frame.Stream, Mode: r.Session.Mode.String(),
-		Type: m.Def.Name, State: display(m.Get("LocalConnectionState")), Cause: cause(m),
+		Type: m.Def.Name, State: display(m.Field(fLocalConnectionState)), Cause: cause(m),
 		Parties: parties(m), Changed: changed,
 	})
 }
@@ -289,36 +289,36 @@ func (cs *Calls) event(r *record.Record, c *Call) []Var {
 		c.UCCE, c.Version = true, r.Session.Version
 	}
 	if c.ANI == "" {
-		c.ANI = str(m, "ANI")
+		c.ANI = str(m, fANI)
 	}
 	if c.DNIS == "" {
-		c.DNIS = str(m, "DNIS")
+		c.DNIS = str(m, fDNIS)
 	}
 	if c.Dialed == "" {
-		c.Dialed = str(m, "DialedNumber")
+		c.Dialed = str(m, fDialedNumber)
 	}
 	if c.CSQID == 0 { // the first one stays: no look-up once it is known
-		csq := "CSQID"
+		csq := fCSQID
 		if m.Def.Dialect == dissect.DialectUCCE {
-			csq = "SkillGroupNumber" // UCCE queues calls to skill groups
+			csq = fSkillGroupNumber // UCCE queues calls to skill groups
 		}
-		if id, ok := m.Uint(csq); ok && id != 0 {
+		if id, ok := m.UintField(csq); ok && id != 0 {
 			c.CSQID = uint32(id)
 		}
 	}
 	switch m.Def.ID {
 	case dissect.MsgCallQueuedEvent:
 		if c.Queue == "" {
-			c.Queue = str(m, "QueueDeviceID")
+			c.Queue = str(m, fQueueDeviceID)
 		}
 	case dissect.MsgCallDeliveredEvent:
-		if a := str(m, "AlertingDeviceID"); a != "" && len(c.alerting) < 64 {
+		if a := str(m, fAlertingDeviceID); a != "" && len(c.alerting) < 64 {
 			c.alerting = append(c.alerting, a)
 		}
 	case dissect.MsgCallEstablishedEvent:
 		if c.Answered.IsZero() {
 			c.Answered = t
-			c.Extension = str(m, "AnsweringDeviceID")
+			c.Extension = str(m, fAnsweringDeviceID)
 		}
 	case dissect.MsgEndCallEvent:
 		// Sent to each client as it leaves the call (a transferring

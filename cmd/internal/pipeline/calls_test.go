@@ -101,8 +101,8 @@ func TestCallNumbersBounded(t *testing.T) {
 		r.Msg, r.Calls, r.Frame.Time = &m, nil, t0
 		cs.assignRecord(r)
 	}
-	if len(cs.live) > maxCalls {
-		t.Errorf("%d calls remembered, bound %d", len(cs.live), maxCalls)
+	if n := cs.count(); cs.nLive > maxCalls || n != cs.nLive {
+		t.Errorf("%d calls remembered (counted %d), bound %d", n, cs.nLive, maxCalls)
 	}
 	if cs.next != maxCalls+100 {
 		t.Errorf("%d calls numbered", cs.next)
@@ -115,7 +115,16 @@ func TestCallNumbersBounded(t *testing.T) {
 		ended.assignRecord(callEvent(t, "CALL_CLEARED_EVENT", uint64(i+1), 0, 0, server, at))
 	}
 	ended.assignRecord(callEvent(t, "BEGIN_CALL_EVENT", 1000, 0, 0, server, t0.Add(100*time.Second+2*callLinger)))
-	if len(ended.live) != 1 {
-		t.Errorf("%d calls remembered after the others ended", len(ended.live))
+	if n := ended.count(); ended.nLive != 1 || n != 1 || len(ended.servers) != 1 {
+		t.Errorf("%d calls remembered (counted %d, %d tables) after the others ended", n, ended.nLive, len(ended.servers))
 	}
+}
+
+// count is how many calls the tables hold (nLive keeps it).
+func (cs *calls) count() int {
+	n := 0
+	for _, tb := range cs.servers {
+		n += len(tb.live)
+	}
+	return n
 }

@@ -348,9 +348,12 @@ func decode(w *work) {
 		r.Session.Notes = sess.Notes[cs.notes:n:n]
 		cs.notes = n
 	}
-	id, ok := m.Uint("InvokeID")
+	id, ok := m.UintField(fInvokeID)
 	w.facts = facts{bytes: recordBytes(r), ids: record.CallIDsOf(m), invoke: uint32(id), hasInvoke: ok}
 }
+
+// fInvokeID is the field pairing reads of every message, resolved once.
+var fInvokeID = dissect.NewFieldName("InvokeID")
 
 // process hands a decoded work item on, in capture order: a message or an
 // event is paired and queued (emit); a closed connection lets its waiting
