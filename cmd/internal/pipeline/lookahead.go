@@ -47,9 +47,12 @@ var fieldBytes = int(unsafe.Sizeof(dissect.Field{}))
 // its fields (the room they were given, not only what they use: a list
 // grown by appending holds up to twice its length) and their children,
 // and the record itself.
-func recordBytes(r *Record) int {
+func recordBytes(r *Record) int { return messageBytes(r.Msg) }
+
+// messageBytes is recordBytes of a record holding m (nil for an event).
+func messageBytes(m *dissect.Message) int {
 	n := 256
-	if m := r.Msg; m != nil {
+	if m != nil {
 		n += cap(m.Frame) + (len(m.Header)+cap(m.Fields))*fieldBytes
 		for i := range m.Fields {
 			n += cap(m.Fields[i].Children) * fieldBytes

@@ -48,6 +48,9 @@ type work struct {
 	into *dissect.Message // recycled message to decode into, or nil
 	data []byte           // the frame's bytes, copied
 	now  time.Time        // capture time of the latest packet when the item was read
+	// Set by decode, for process to put in rec.
+	msg  *dissect.Message
+	sess record.Session
 	facts
 }
 
