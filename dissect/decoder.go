@@ -197,7 +197,11 @@ func (m *Message) reset(frame []byte, version int) *Message {
 	if m == nil {
 		return &Message{Frame: frame, Version: version}
 	}
-	*m = Message{Frame: frame, Version: version, slab: m.slab, kidRoom: m.kidRoom}
+	// Cleared, then the kept rooms put back: a literal reading m's own
+	// members is built aside and copied over m, every byte twice.
+	slab, kids := m.slab, m.kidRoom
+	*m = Message{}
+	m.Frame, m.Version, m.slab, m.kidRoom = frame, version, slab, kids
 	return m
 }
 
