@@ -26,6 +26,20 @@ func sampleCapture(t *testing.T) (string, gen.Result) {
 	return writeCapture(t, buf.Bytes()), res
 }
 
+// faultCapture generates the default capture with every fault scenario
+// (which break the doctor's rules and leave requests unanswered) and
+// returns its file.
+func faultCapture(t *testing.T) string {
+	t.Helper()
+	cfg := gen.DefaultConfig()
+	cfg.Faults = []string{"all"}
+	var buf bytes.Buffer
+	if _, err := gen.Generate(&buf, cfg); err != nil {
+		t.Fatal(err)
+	}
+	return writeCapture(t, buf.Bytes())
+}
+
 // TestFieldsAgentStates prints the agent state events as fields and
 // compares them with gen's list of state changes (agent, state,
 // capture frame) on the agents' own connections.
@@ -247,13 +261,7 @@ func TestFieldsOldSpellings(t *testing.T) {
 // that may test them. The findings must still be there in those columns,
 // the same as without -T fields, on a capture that breaks every rule.
 func TestFieldsShowFindingsOnlyWhereAsked(t *testing.T) {
-	cfg := gen.DefaultConfig()
-	cfg.Faults = []string{"all"}
-	var buf bytes.Buffer
-	if _, err := gen.Generate(&buf, cfg); err != nil {
-		t.Fatal(err)
-	}
-	capture := writeCapture(t, buf.Bytes())
+	capture := faultCapture(t)
 	count := func(args ...string) int {
 		t.Helper()
 		r := run(t, false, nil, append([]string{"-T", "fields"}, append(args, capture)...)...)
@@ -291,13 +299,7 @@ func TestFieldsShowFindingsOnlyWhereAsked(t *testing.T) {
 // columns without -Y must still match the JSON's on a capture with
 // unanswered requests.
 func TestFieldsVerdictColumnsWithoutFilter(t *testing.T) {
-	cfg := gen.DefaultConfig()
-	cfg.Faults = []string{"all"}
-	var buf bytes.Buffer
-	if _, err := gen.Generate(&buf, cfg); err != nil {
-		t.Fatal(err)
-	}
-	capture := writeCapture(t, buf.Bytes())
+	capture := faultCapture(t)
 	jsonl := run(t, false, nil, "-T", "jsonl", capture)
 	answered, unanswered := strings.Count(jsonl.out, `"response_in"`), strings.Count(jsonl.out, `"unanswered"`)
 	if answered == 0 || unanswered == 0 {
