@@ -87,6 +87,10 @@ type FieldDef struct {
 	countFloat int         // index of CountField in the floating part, -1 when none/fixed
 	sub        *subFilters // child filter names, for types that have children
 	tagUnique  bool        // floating: no other floating field of the message has this tag
+	// notDevice: the catalog found the name is no device ID's (IsDeviceID),
+	// so the decoder need not test it on every string; false for a
+	// definition built by hand, which is tested.
+	notDevice bool
 }
 
 // Reserved reports whether the field is a reserved one.
@@ -426,6 +430,12 @@ func (c *Catalog) link() error {
 			top = max(top, int(m.Floating[i].Tag))
 		}
 		m.fixedIdx = make(map[string]int, len(m.Fixed))
+		for i := range m.Fixed {
+			m.Fixed[i].notDevice = !IsDeviceID(m.Fixed[i].Name)
+		}
+		for i := range m.Floating {
+			m.Floating[i].notDevice = !IsDeviceID(m.Floating[i].Name)
+		}
 		for i := range m.Fixed {
 			if _, dup := m.fixedIdx[m.Fixed[i].Name]; !dup {
 				m.fixedIdx[m.Fixed[i].Name] = i

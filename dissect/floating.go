@@ -142,7 +142,7 @@ func (c *Catalog) linkForeign() {
 	for i := range c.tags {
 		t := &c.tags[i]
 		fd := &FieldDef{Name: t.Name, Filter: t.Filter, Type: t.Type, Max: t.Max, Tag: t.Tag, Floating: true,
-			Secret: secret[t.Tag], countFixed: -1, countFloat: -1}
+			Secret: secret[t.Tag], countFixed: -1, countFloat: -1, notDevice: !IsDeviceID(t.Name)}
 		if needsSubFilters(fd) {
 			fd.sub = newSubFilters(fd.Filter)
 		}
