@@ -298,7 +298,7 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style) []byte
 func appendEndpoint(b []byte, a netip.AddrPort) []byte {
 	b = append(b, '"')
 	start := len(b)
-	return quoteAppended(appendAddrPort(b, a), start)
+	return quoteAppended(a.AppendTo(b), start)
 }
 
 func closeObj(b []byte, st style) []byte {

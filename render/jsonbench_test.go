@@ -31,24 +31,22 @@ func benchRecords(b testing.TB) []*record.Record {
 	return recs
 }
 
+// BenchmarkAppendJSON appends the records in the jsonl (compact) and the
+// JSON (pretty) style.
 func BenchmarkAppendJSON(b *testing.B) {
 	recs := benchRecords(b)
-	var buf []byte
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, r := range recs {
-			buf = AppendJSON(buf[:0], r, false)
-		}
-	}
-}
-
-func BenchmarkAppendJSONPretty(b *testing.B) {
-	recs := benchRecords(b)
-	var buf []byte
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, r := range recs {
-			buf = appendRecord(buf[:0], r, false, prettyStyle)
-		}
+	for _, c := range []struct {
+		name string
+		st   style
+	}{{"compact", compactStyle}, {"pretty", prettyStyle}} {
+		b.Run(c.name, func(b *testing.B) {
+			var buf []byte
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, r := range recs {
+					buf = appendRecord(buf[:0], r, false, c.st)
+				}
+			}
+		})
 	}
 }

@@ -22,10 +22,10 @@ func (t *tableWriter) appendPlainRow(b []byte, r *record.Record) []byte {
 	b = append(b, ' ')
 	b = t.appendTime(b, &r.Frame)
 	b = append(b, ' ')
-	t.num = appendAddrPort(t.num[:0], r.Frame.Src)
+	t.num = r.Frame.Src.AppendTo(t.num[:0])
 	b = padLeftBytes(b, t.num, 21)
 	b = append(b, " → "...)
-	t.num = appendAddrPort(t.num[:0], r.Frame.Dst)
+	t.num = r.Frame.Dst.AppendTo(t.num[:0])
 	b = padRightBytes(b, t.num, 21)
 	b = append(b, ' ')
 	b = padRight(b, m.Name(), 29)
@@ -37,30 +37,11 @@ func (t *tableWriter) appendPlainRow(b []byte, r *record.Record) []byte {
 }
 
 // labelID is the ID column's text and how Info names the same ID (dup,
-// which the Info cell leaves out), as record.LabelledID gives them, made
-// in t's room.
+// which the Info cell leaves out), record.AppendLabelledID made in t's
+// room.
 func (t *tableWriter) labelID(m *dissect.Message) (id, dup []byte) {
-	kind, n := record.LabelID(m)
-	dup = t.dup[:0]
-	switch kind {
-	case record.IDInvoke:
-		dup = append(dup, "invoke "...)
-	case record.IDHeld:
-		dup = append(dup, "held call "...)
-	case record.IDCall:
-		dup = append(dup, "call "...)
-	}
-	if kind != record.IDNone {
-		dup = strconv.AppendUint(dup, n, 10)
-	}
-	t.dup = dup
-	switch kind {
-	case record.IDInvoke:
-		return dup[len("invoke "):], dup
-	case record.IDHeld:
-		return dup[len("held "):], dup
-	}
-	return dup, dup
+	t.dup, id, dup = record.AppendLabelledID(t.dup[:0], m)
+	return id, dup
 }
 
 // appendInfoCell appends the Info cell of r, a message: its text without
@@ -69,7 +50,7 @@ func (t *tableWriter) labelID(m *dissect.Message) (id, dup []byte) {
 func (t *tableWriter) appendInfoCell(b []byte, r *record.Record, dup []byte) []byte {
 	start := len(b)
 	t.info = record.AppendInfo(t.info[:0], r.Msg, t.opts.ShowSecrets)
-	b = termtext.AppendEscape(b, string(dropLead(t.info, dup)))
+	b = termtext.AppendEscape(b, dropLead(t.info, dup))
 	switch {
 	case r.Request != nil:
 		b = appendPairNote(b, "request", r.Request.Num, r.Request.Latency)

@@ -506,18 +506,34 @@ func MessageID(m *dissect.Message) string {
 // the same ID ("invoke 3", "call N"): the table leaves that out of Info
 // rather than show it twice.
 func LabelledID(m *dissect.Message) (id, dup string) {
-	switch kind, n := LabelID(m); kind {
+	_, i, d := AppendLabelledID(nil, m)
+	return string(i), string(d)
+}
+
+// AppendLabelledID is LabelledID appended to dst: it returns dst grown
+// and id and dup, both slices of what it appended.
+func AppendLabelledID(dst []byte, m *dissect.Message) (out, id, dup []byte) {
+	kind, n := LabelID(m)
+	start := len(dst)
+	switch kind {
+	case IDNone:
+		return dst, nil, nil
 	case IDInvoke:
-		s := strconv.FormatUint(n, 10)
-		return s, "invoke " + s
-	case IDCall, IDHeld:
-		c := "call " + strconv.FormatUint(n, 10)
-		if kind == IDHeld {
-			return c, "held " + c
-		}
-		return c, c
+		dst = append(dst, "invoke "...)
+	case IDHeld:
+		dst = append(dst, "held call "...)
+	case IDCall:
+		dst = append(dst, "call "...)
 	}
-	return "", ""
+	dst = strconv.AppendUint(dst, n, 10)
+	dup = dst[start:]
+	switch kind {
+	case IDInvoke:
+		return dst, dup[len("invoke "):], dup
+	case IDHeld:
+		return dst, dup[len("held "):], dup
+	}
+	return dst, dup, dup
 }
 
 // IDKind says what the table's ID column shows (LabelID).

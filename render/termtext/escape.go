@@ -32,8 +32,10 @@ func Escape(s string) string {
 	return s
 }
 
-// AppendEscape appends the escaped form of s to b (see Escape).
-func AppendEscape(b []byte, s string) []byte {
+// AppendEscape appends the escaped form of s, text or bytes, to b (see
+// Escape): a view escaping text it built in a buffer need not make a
+// string of it first.
+func AppendEscape[S ~string | ~[]byte](b []byte, s S) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < 0x80 {
@@ -50,7 +52,8 @@ func AppendEscape(b []byte, s string) []byte {
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
+		// A rune is at most 4 bytes: converting them copies on the stack.
+		r, n := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
 		switch {
 		case r == utf8.RuneError && n <= 1:
 			b = append(b, '\\', 'x', hexDigit[c>>4], hexDigit[c&0xf])
