@@ -48,6 +48,17 @@ func (m *MessageDef) Slot() int { return m.slot - 1 }
 // Slots is the number of catalog definitions, both catalogs together.
 func Slots() int { return len(catalogSlots) }
 
+// BySlot makes, for every catalog definition, what per returns for it,
+// in a slice indexed by Slot: the one way the views keep something per
+// message type without hashing the definition for every message.
+func BySlot[T any](per func(*MessageDef) T) []T {
+	out := make([]T, len(catalogSlots))
+	for s, d := range catalogSlots {
+		out[s] = per(d)
+	}
+	return out
+}
+
 // fixedIndex is n's fixed index in d (-1 none).
 func (n *FieldName) fixedIndex(d *MessageDef) int {
 	if s := d.slot - 1; s >= 0 && s < len(n.fixed) {
@@ -59,20 +70,11 @@ func (n *FieldName) fixedIndex(d *MessageDef) int {
 // Field is Get(n.Name()): the first field (fixed or floating) with that
 // name.
 func (m *Message) Field(n *FieldName) *Field {
-	from := 0
+	fixed := -1
 	if m.nFixed > 0 {
-		// As in Get: the first nFixed fields are the definition's.
-		if i := n.fixedIndex(m.Def); i >= 0 && i < m.nFixed {
-			return &m.Fields[i]
-		}
-		from = m.nFixed
+		fixed = n.fixedIndex(m.Def)
 	}
-	for i := from; i < len(m.Fields); i++ {
-		if m.Fields[i].Name == n.name {
-			return &m.Fields[i]
-		}
-	}
-	return nil
+	return m.find(fixed, n.name)
 }
 
 // UintField is Uint(n.Name()).

@@ -107,13 +107,24 @@ func (m *Message) Name() string {
 
 // Get returns the first field (fixed or floating) with the given name.
 func (m *Message) Get(name string) *Field {
+	fixed := -1
+	if m.nFixed > 0 {
+		if i, ok := m.Def.fixedIdx[name]; ok {
+			fixed = i
+		}
+	}
+	return m.find(fixed, name)
+}
+
+// find is Get of name, whose first fixed field in the definition is
+// fixed (-1: none, or not known): the first nFixed fields are the
+// definition's first fixed fields, in order, so a fixed name is found by
+// its index and any other name can only come after them.
+func (m *Message) find(fixed int, name string) *Field {
 	from := 0
 	if m.nFixed > 0 {
-		// The first nFixed fields are the definition's first fixed fields,
-		// in order: a fixed name is found by its index, and any other name
-		// can only come after them.
-		if i, ok := m.Def.fixedIdx[name]; ok && i < m.nFixed {
-			return &m.Fields[i]
+		if fixed >= 0 && fixed < m.nFixed {
+			return &m.Fields[fixed]
 		}
 		from = m.nFixed
 	}
@@ -208,7 +219,7 @@ func appendExpert(out []Expert, fs []Field) []Expert {
 // none). It walks the tree without collecting the items (no allocation).
 func (m *Message) Worst() Severity {
 	w := worstOf(0, m.Expert)
-	if m.counted && m.fieldExperts == 0 {
+	if !m.MayHaveFieldExpert() {
 		return w
 	}
 	w = worstField(w, m.Header)
