@@ -184,18 +184,15 @@ type callSlot struct {
 // callPlans is the plan of every catalog message by its slot
 // (MessageDef.Slot: no pointer to hash per message), made once.
 var callPlans = sync.OnceValue(func() []callPlan {
-	plans := make([]callPlan, dissect.Slots())
-	for _, cat := range dissect.Catalogs() {
-		for _, d := range cat.Messages() {
-			p := &plans[d.Slot()]
-			for i := range d.Fixed {
-				if role := roleOf(d.Fixed[i].Name); role != callNone {
-					p.fixed = append(p.fixed, callSlot{i, role})
-				}
+	return dissect.BySlot(func(d *dissect.MessageDef) callPlan {
+		var p callPlan
+		for i := range d.Fixed {
+			if role := roleOf(d.Fixed[i].Name); role != callNone {
+				p.fixed = append(p.fixed, callSlot{i, role})
 			}
 		}
-	}
-	return plans
+		return p
+	})
 })
 
 // Names reports whether the record names call n (any of its references).

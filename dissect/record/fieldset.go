@@ -16,9 +16,9 @@ import (
 // number of goroutines may use one, each with its own vals.
 type FieldSet struct {
 	names []string
-	meta  []*MetaField // by column; nil for a message field
-	tree  []int        // the columns of message fields
-	plans map[*dissect.MessageDef][]fixedSlot
+	meta  []*MetaField  // by column; nil for a message field
+	tree  []int         // the columns of message fields
+	plans [][]fixedSlot // by MessageDef.Slot
 }
 
 // fixedSlot is a fixed field of a definition whose value, or a child's,
@@ -38,20 +38,17 @@ func NewFieldSet(names []string) *FieldSet {
 	if len(s.tree) == 0 {
 		return s
 	}
-	s.plans = map[*dissect.MessageDef][]fixedSlot{}
-	for _, cat := range dissect.Catalogs() {
-		for _, d := range cat.Messages() {
-			var plan []fixedSlot
-			for i := range d.Fixed {
-				for _, c := range s.tree {
-					if mayHold(&d.Fixed[i], names[c]) {
-						plan = append(plan, fixedSlot{i, c})
-					}
+	s.plans = dissect.BySlot(func(d *dissect.MessageDef) []fixedSlot {
+		var plan []fixedSlot
+		for i := range d.Fixed {
+			for _, c := range s.tree {
+				if mayHold(&d.Fixed[i], names[c]) {
+					plan = append(plan, fixedSlot{i, c})
 				}
 			}
-			s.plans[d] = plan
 		}
-	}
+		return plan
+	})
 	return s
 }
 
@@ -82,10 +79,10 @@ func (s *FieldSet) Values(vals [][]string, r *Record, display, showSecrets bool)
 		return vals
 	}
 	w := treeWalk{s: s, vals: vals, display: display, showSecrets: showSecrets}
-	plan, ok := s.plans[m.Def]
-	n := m.DecodedFixed()
-	if !ok {
-		n = 0 // a definition from outside the catalogs: every field is looked at
+	var plan []fixedSlot
+	n := 0 // a definition from outside the catalogs: every field is looked at
+	if m.Def != nil && m.Def.Slot() >= 0 {
+		plan, n = s.plans[m.Def.Slot()], m.DecodedFixed()
 	}
 	w.walk(m.Header)
 	// Fields[:n] are the definition's fixed fields: only those a name can

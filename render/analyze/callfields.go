@@ -29,28 +29,23 @@ func callVar(f *dissect.Field) (name, val string, ok bool) {
 // a fixed number decodes as a number or bytes). Every event is looked
 // at, and its fixed part is most of its fields.
 func varsFrom(m *dissect.Message) int {
-	first, ok := firstFixedVar()[m.Def]
-	if !ok {
+	if m.Def == nil || m.Def.Slot() < 0 {
 		return 0 // a definition from outside the catalogs
 	}
-	return min(m.DecodedFixed(), first)
+	return min(m.DecodedFixed(), firstFixedVar()[m.Def.Slot()])
 }
 
-// firstFixedVar is, for every catalog message, the index of its first
+// firstFixedVar is, by MessageDef.Slot, the index of its first
 // fixed field that can be a call variable (len(Fixed) when none), made
 // once.
-var firstFixedVar = sync.OnceValue(func() map[*dissect.MessageDef]int {
-	firsts := map[*dissect.MessageDef]int{}
-	for _, cat := range dissect.Catalogs() {
-		for _, d := range cat.Messages() {
-			i := 0
-			for i < len(d.Fixed) && !mayBeVar(&d.Fixed[i]) {
-				i++
-			}
-			firsts[d] = i
+var firstFixedVar = sync.OnceValue(func() []int {
+	return dissect.BySlot(func(d *dissect.MessageDef) int {
+		i := 0
+		for i < len(d.Fixed) && !mayBeVar(&d.Fixed[i]) {
+			i++
 		}
-	}
-	return firsts
+		return i
+	})
 })
 
 // mayBeVar reports whether a decoded field of definition fd can be a call
