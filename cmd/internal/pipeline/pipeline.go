@@ -268,10 +268,8 @@ func (p *Pipeline) item(it *reassembly.Item) error {
 	default:
 		return nil // opened connections are not worth a row
 	}
-	r := &Record{
-		Frame: p.frameInfo(e.Conn, e.Dir, e.Pkt, e.Time),
-		Event: &record.Event{Kind: eventKind(e.Kind), Bytes: e.Bytes, Offset: e.Offset, Text: e.Text},
-	}
+	r := &Record{Event: &record.Event{Kind: eventKind(e.Kind), Bytes: e.Bytes, Offset: e.Offset, Text: e.Text}}
+	p.setFrame(&r.Frame, e.Conn, e.Dir, e.Pkt, e.Time)
 	if e.Pkt > 0 {
 		r.Frame.Pkts = []int{e.Pkt}
 	}
@@ -527,12 +525,6 @@ func (p *Pipeline) hand(r *Record, bytes int) error {
 		return errCount
 	}
 	return nil
-}
-
-func (p *Pipeline) frameInfo(c *reassembly.Conn, dir reassembly.Direction, pkt int, t time.Time) record.Frame {
-	var fr record.Frame
-	p.setFrame(&fr, c, dir, pkt, t)
-	return fr
 }
 
 // setFrame fills fr, whose packet list it leaves as it is, for a message
