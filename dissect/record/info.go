@@ -65,42 +65,26 @@ type defSpec struct {
 }
 
 var (
-	parsedSpecs = map[string][]segment{}
 	// The lookups AppendInfo makes per message, built once at init (so
-	// views may build Info texts from several goroutines): by type ID
-	// then definition for the catalogs' messages (an index and a pointer
-	// compare or two, where a map would hash), by name for a definition
-	// built elsewhere.
-	specByID   [][]idSpec
+	// views may build Info texts from several goroutines): by slot for
+	// the catalogs' messages (resolved for each, nil for none), by name
+	// for a definition built elsewhere.
+	specBySlot []*defSpec
 	specByName = map[string]*defSpec{}
 )
-
-// idSpec is a catalog definition's resolved spec. Both catalogs' meanings
-// of a type ID share its specByID entry.
-type idSpec struct {
-	def *dissect.MessageDef
-	ds  *defSpec
-}
 
 func init() {
 	for name, segs := range infoSpecs {
 		sp := &spec{segs: parseSegments(segs)}
 		sp.resolveSlots()
-		parsedSpecs[name] = sp.segs
 		specByName[name] = &defSpec{spec: sp}
 	}
-	for _, c := range dissect.Catalogs() {
-		for _, def := range c.Messages() {
-			ds, ok := specByName[def.Name]
-			if !ok {
-				continue
-			}
-			for uint32(len(specByID)) <= def.ID {
-				specByID = append(specByID, nil)
-			}
-			specByID[def.ID] = append(specByID[def.ID], idSpec{def, ds.resolve(def)})
+	specBySlot = dissect.BySlot(func(def *dissect.MessageDef) *defSpec {
+		if ds, ok := specByName[def.Name]; ok {
+			return ds.resolve(def)
 		}
-	}
+		return nil
+	})
 }
 
 // resolveSlots numbers the field names the spec's placeholders read.
@@ -139,12 +123,8 @@ func (ds *defSpec) resolve(def *dissect.MessageDef) *defSpec {
 
 // specFor returns the Info spec of def, nil when the table has none.
 func specFor(def *dissect.MessageDef) *defSpec {
-	if def.ID < uint32(len(specByID)) {
-		for _, e := range specByID[def.ID] {
-			if e.def == def {
-				return e.ds
-			}
-		}
+	if s := def.Slot(); s >= 0 {
+		return specBySlot[s]
 	}
 	return specByName[def.Name]
 }

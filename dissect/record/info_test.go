@@ -13,7 +13,8 @@ import (
 // modifier one the renderer knows.
 func TestInfoSpecsMatchCatalog(t *testing.T) {
 	known := map[string]bool{"nz": true, "state": true, "mode": true, "q": true, "online": true, "list": true, "rec": true, "count": true}
-	for name, segs := range parsedSpecs {
+	for name, ds := range specByName {
+		segs := ds.spec.segs
 		def := dissect.LookupName(name)
 		if def == nil {
 			t.Errorf("Info spec for unknown message %s", name)
