@@ -43,6 +43,8 @@ type decoder struct {
 	decoded                            []gopacket.LayerType
 
 	frags fragTable // IP datagrams being reassembled
+
+	tcpHdr []byte // the last TCP segment's header, as decoded (Inspector)
 }
 
 func newDecoder() *decoder {
@@ -108,6 +110,15 @@ func (d *decoder) parser(lt LinkType, data []byte) *gopacket.DecodingLayerParser
 // err is set when a header was malformed or the link type is unsupported.
 // now is the capture time, for the fragment table.
 func (d *decoder) decode(p *Packet, seg *segment, now int64) (isTCP bool, err error) {
+	if d.fastIPv4TCP(p, seg) {
+		return true, nil
+	}
+	return d.decodeParser(p, seg, now)
+}
+
+// decodeParser is decode by gopacket's layer parsers, for every packet the
+// fast path leaves.
+func (d *decoder) decodeParser(p *Packet, seg *segment, now int64) (isTCP bool, err error) {
 	parser := d.parser(p.LinkType, p.Data)
 	if parser == nil {
 		return false, errUnsupportedLink
@@ -270,6 +281,7 @@ func (d *decoder) fillTCP(seg *segment) {
 	}
 	seg.payload = tcp.Payload
 	seg.missing = 0
+	d.tcpHdr = tcp.Contents
 }
 
 func (d *decoder) fillIP(seg *segment, is4 bool) {

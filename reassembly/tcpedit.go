@@ -32,11 +32,11 @@ func (in *Inspector) Inspect(p *Packet) (TCPInfo, bool) {
 	d := in.d
 	isTCP, err := d.decode(p, &seg, p.Time.UnixNano())
 	d.frags.flush() // nothing is reassembled here: a fragment stays as it is
-	if err != nil || !isTCP || len(d.tcp.Contents) < 20 {
+	if err != nil || !isTCP || len(d.tcpHdr) < 20 {
 		return TCPInfo{}, false
 	}
-	off := cap(p.Data) - cap(d.tcp.Contents)
-	if off < 0 || off+len(d.tcp.Contents) > len(p.Data) || &p.Data[off] != &d.tcp.Contents[0] {
+	off := cap(p.Data) - cap(d.tcpHdr)
+	if off < 0 || off+len(d.tcpHdr) > len(p.Data) || &p.Data[off] != &d.tcpHdr[0] {
 		return TCPInfo{}, false
 	}
 	return TCPInfo{
