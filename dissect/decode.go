@@ -164,7 +164,7 @@ func decodeBody(m *Message, hdr *[2]Field, def *MessageDef, frame []byte, ctx Co
 	// catalog's fixed fields plus the records the shape scan counted in the
 	// bytes present (capped, so a pathological frame grows the list as it is
 	// read instead), and the children those fields will have.
-	d := decoder{m: m, frame: frame}
+	d := decoder{m: m, frame: frame, keep: ctx.Keep.of(def)}
 	nFields := sh.nFixed + sh.extra + min(sh.records, maxPresize)
 	if m.slab == nil {
 		d.kids = m.setHeader(hdr, nFields, kidsBound(def, body, sh, m.Version))
@@ -190,12 +190,23 @@ func decodeBody(m *Message, hdr *[2]Field, def *MessageDef, frame []byte, ctx Co
 			m.FixedSize = len(body)
 			return
 		}
+		if d.keep != nil && !d.keep.fixed[i] {
+			// Left out (Keep): Fields no longer start with Def.Fixed, so
+			// fixed fields are found through the Keep's places.
+			m.kept, m.partial, m.nFixed = d.keep, true, 0
+			m.fixedRead = i + 1
+			pos += fd.Size
+			continue
+		}
 		f := m.nextField()
 		f.init(fd, fd.Name, fd.Filter, -1, HeaderLen+pos, fd.Size)
 		f.Secret = fd.Secret
 		d.value(f, fd.Type, body[pos:pos+fd.Size])
 		pos += fd.Size
-		m.nFixed = i + 1
+		m.fixedRead = i + 1
+		if m.kept == nil {
+			m.nFixed = i + 1
+		}
 	}
 	for i, xd := 0, &extraUINT; i < sh.extra; i++ {
 		f := m.nextField()

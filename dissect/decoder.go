@@ -16,6 +16,8 @@ type decoder struct {
 	str     string
 	strBase int
 
+	keep *keepRow // the fields to build (Keep.of); nil: all
+
 	kids []Field // free room the fields' children are cut from
 	grew bool    // kids is an allocation of children() (not the field slab's tail)
 }

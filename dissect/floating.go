@@ -28,6 +28,16 @@ func (d *decoder) floating(def *MessageDef, b []byte, base int, l Layout) {
 			n, cut = len(b)-start, true
 		}
 		idx := pickDef(def, tag, m.Version, &tagSeen)
+		if idx >= 0 && d.keep != nil && !d.keep.floating[idx] && !cut {
+			// Left out (Keep): counted, so the fields kept after it have
+			// their occurrence numbers and the required check its counts.
+			// A cut field stays: its expert item tells the secret mask
+			// that the floating part was not read whole.
+			seen[idx]++
+			m.partial = true
+			pos = start + n
+			continue
+		}
 		// Decoded in place, in the list's room reserved by the shape scan.
 		f := m.nextField()
 		f.init(nil, "", "", int(tag), base+start, n)

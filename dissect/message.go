@@ -88,6 +88,9 @@ type Message struct {
 	slab      []Field  // the allocation Header, Fields and children were cut from, kept for DecodeInto
 	kidRoom   []Field  // a reused message's room for children, apart from slab (see decodeBody)
 	nFixed    int      // Fields[:nFixed] are Def.Fixed[:nFixed], as decoded (for Get); 0 when unknown
+	partial   bool     // fields were left out (Keep)
+	kept      *keepRow // set when fixed fields were left out: where the others are (FixedField)
+	fixedRead int      // Def.Fixed[:fixedRead] were read (kept or left out)
 
 	// Set by the decoder: how many expert items its fields carry (its
 	// header's included; children never carry any, see countTopExpert). Expert items added after decoding go on
@@ -122,7 +125,11 @@ func (m *Message) Get(name string) *Field {
 // its index and any other name can only come after them.
 func (m *Message) find(fixed int, name string) *Field {
 	from := 0
-	if m.nFixed > 0 {
+	if m.kept != nil {
+		if f := m.keptFixed(fixed); f != nil {
+			return f
+		}
+	} else if m.nFixed > 0 {
 		if fixed >= 0 && fixed < m.nFixed {
 			return &m.Fields[fixed]
 		}
@@ -149,6 +156,8 @@ func (m *Message) DecodedFixed() int { return m.nFixed }
 // the field without comparing names.
 func (m *Message) FixedField(i int) *Field {
 	switch {
+	case m.kept != nil:
+		return m.keptFixed(i)
 	case m.Def == nil || i < 0 || i >= len(m.Fields) || i >= len(m.Def.Fixed):
 		return nil
 	case i < m.nFixed || m.Fields[i].Def == &m.Def.Fixed[i]:

@@ -54,6 +54,9 @@ type Context struct {
 	// Dialect is the session's settled (or forced) dialect; unknown lets
 	// each message's type and bytes pick its catalog.
 	Dialect Dialect
+	// Keep, when set, leaves out the floating fields it does not keep
+	// (a Partial message); nil decodes every field.
+	Keep *Keep
 }
 
 // Options force what a capture cannot tell.
@@ -61,6 +64,7 @@ type Options struct {
 	Version int     // force the protocol version (0 = from OPEN_REQ)
 	Layout  Layout  // force the floating header layout (LayoutUnknown = from version, else detect)
 	Dialect Dialect // force the dialect (DialectUnknown = decide per connection from the traffic)
+	Keep    *Keep   // build only these floating fields (nil = all): see Keep
 }
 
 // A Note is an assumption a session made about its connection, or a fact it
@@ -162,7 +166,7 @@ func (s *Session) versionLayout(v int) {
 
 // Context is the decode context the session gives its next message.
 func (s *Session) Context() Context {
-	return Context{Version: s.Version, Layout: s.Layout, Source: s.LayoutSource, Lean: s.Lean, OpenReqExtra: s.OpenReqExtra, Dialect: s.Dialect}
+	return Context{Version: s.Version, Layout: s.Layout, Source: s.LayoutSource, Lean: s.Lean, OpenReqExtra: s.OpenReqExtra, Dialect: s.Dialect, Keep: s.opts.Keep}
 }
 
 // Decode decodes one frame of this session and learns from it.

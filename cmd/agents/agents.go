@@ -12,6 +12,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/report"
 	"github.com/ctishark/ctishark/cmd/internal/view"
 	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/reassembly"
 	"github.com/ctishark/ctishark/render/analyze"
 	"github.com/spf13/cobra"
@@ -25,6 +26,8 @@ type AgentsOptions struct {
 	Format string
 	Agent  string // --agent: only this AgentID
 	Max    int    // --max-agents: the agents itemised
+
+	wholeDecode bool // tests: decode every field, as -Y does, to compare with the partial decode
 }
 
 // NewCmdAgents returns the agents command; runF replaces agentsRun in tests.
@@ -63,11 +66,20 @@ marked open. Timelines are built from every state change of the capture;
 	return cmd
 }
 
+// reads is what the view reads of each message, for the pipeline to decode
+// only that (report.RunMessagesOnly); nil decodes everything.
+func (o *AgentsOptions) reads() func(*dissect.FieldDef) bool {
+	if o.wholeDecode {
+		return nil
+	}
+	return analyze.AgentsReads
+}
+
 func agentsRun(o *AgentsOptions) error {
 	at := analyze.NewAgents()
 	at.Select = o.Input.Match
 	at.Max = o.Max
-	return report.RunMessagesOnly(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { at.Add(r) }, func(reassembly.Stats) error {
+	return report.RunMessagesOnly(o.IO, &o.Input, o.Files, o.reads(), func(r *pipeline.Record) { at.Add(r) }, func(reassembly.Stats) error {
 		return writeAgents(o, at)
 	})
 }

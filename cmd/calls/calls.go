@@ -12,6 +12,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/report"
 	"github.com/ctishark/ctishark/cmd/internal/view"
 	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/reassembly"
 	"github.com/ctishark/ctishark/render/analyze"
 	"github.com/spf13/cobra"
@@ -28,6 +29,8 @@ type CallsOptions struct {
 	MaxCalls int    // --max-calls: the calls itemised
 
 	callID uint32
+
+	wholeDecode bool // tests: decode every field, as -Y does, to compare with the partial decode
 }
 
 // NewCmdCalls returns the calls command; runF replaces callsRun in tests.
@@ -99,13 +102,22 @@ connection state, cause, the devices it names and the call variables
 	return cmd
 }
 
+// reads is what the view reads of each message, for the pipeline to decode
+// only that (report.RunMessagesOnly); nil decodes everything.
+func (o *CallsOptions) reads() func(*dissect.FieldDef) bool {
+	if o.wholeDecode {
+		return nil
+	}
+	return analyze.CallsReads
+}
+
 func callsRun(o *CallsOptions) error {
 	cs := analyze.NewCalls()
 	cs.Timeline, cs.NoLinked = o.callID, o.NoLinked
 	cs.Select = o.Input.Match
 	cs.Max = o.MaxCalls
 	cs.NoVars = o.Format != "json" // only JSON lists the variables
-	return report.RunMessagesOnly(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { cs.Add(r) }, func(reassembly.Stats) error {
+	return report.RunMessagesOnly(o.IO, &o.Input, o.Files, o.reads(), func(r *pipeline.Record) { cs.Add(r) }, func(reassembly.Stats) error {
 		return writeCalls(o, cs)
 	})
 }

@@ -137,6 +137,10 @@ const (
 )
 
 // roleOf is the role of a call field of this name.
+// ReadsCallID reports whether CallIDsOf reads fields of definition fd:
+// for a dissect.Keep of a view that numbers calls.
+func ReadsCallID(fd *dissect.FieldDef) bool { return roleOf(fd.Name) != callNone }
+
 func roleOf(name string) callRole {
 	switch name {
 	case "CallID", "PrimaryCallID", "ConnectionCallID": // ConnectionCallID: UCCE's name

@@ -70,6 +70,13 @@ type Options struct {
 	NoDiag    bool
 	DiagRules func(code string) bool
 
+	// Reads, when set with NoDiag and without Filter, names every
+	// floating field the callback reads: the others are read past, not
+	// decoded (dissect.Keep; the fixed fields always are), besides those
+	// the pipeline reads itself (pairing, call numbering). The callback
+	// then sees partial messages.
+	Reads func(*dissect.FieldDef) bool
+
 	// Recycle says the record callback keeps neither a record nor
 	// anything it points to once it returns (no *Record, *Message, Field
 	// or frame slice; strings are fine): the pipeline then decodes later
@@ -110,13 +117,14 @@ type Options struct {
 // streams across them.
 type Pipeline struct {
 	opts       Options
-	num        int       // messages decoded so far
-	out        int       // records handed out so far
-	streamBase int       // connections of the captures already read
-	start      time.Time // first packet of the first capture
-	now        time.Time // capture time of the latest packet read
-	seen       time.Time // capture time of the latest packet when the record being handed on was read
-	prev       time.Time // capture time of the last record handed to the filter (-t d)
+	keep       *dissect.Keep // the fields to decode (Options.Reads); nil: all
+	num        int           // messages decoded so far
+	out        int           // records handed out so far
+	streamBase int           // connections of the captures already read
+	start      time.Time     // first packet of the first capture
+	now        time.Time     // capture time of the latest packet read
+	seen       time.Time     // capture time of the latest packet when the record being handed on was read
+	prev       time.Time     // capture time of the last record handed to the filter (-t d)
 	done       bool
 	file       string // name of the capture being read (Frame.File)
 	files      int    // captures started so far
@@ -139,6 +147,9 @@ func New(opts Options) *Pipeline {
 	p := &Pipeline{opts: opts}
 	if !opts.NoDiag {
 		p.diag = diag.New(opts.DiagRules)
+	}
+	if opts.Reads != nil && opts.NoDiag && opts.Filter == nil {
+		p.keep = dissect.NewKeep(func(fd *dissect.FieldDef) bool { return opts.Reads(fd) || pipelineReads(fd) })
 	}
 	return p
 }
@@ -283,7 +294,7 @@ func (p *Pipeline) item(it *reassembly.Item) error {
 func (p *Pipeline) frame(f *reassembly.Frame) error {
 	cs, _ := f.Conn.Context.(*connState)
 	if cs == nil {
-		cs = &connState{sess: dissect.NewSession(dissect.Options{Version: p.opts.Version, Layout: p.opts.Layout, Dialect: p.opts.Dialect}), verdict: p.verdict, shard: p.shards}
+		cs = &connState{sess: dissect.NewSession(dissect.Options{Version: p.opts.Version, Layout: p.opts.Layout, Dialect: p.opts.Dialect, Keep: p.keep}), verdict: p.verdict, shard: p.shards}
 		p.shards++
 		f.Conn.Context = cs
 	}
@@ -351,6 +362,16 @@ func decode(w *work) {
 	}
 	id, ok := m.UintField(fInvokeID)
 	w.facts = facts{bytes: messageBytes(m), ids: record.CallIDsOf(m), invoke: uint32(id), hasInvoke: ok}
+}
+
+// pipelineReads reports whether the pipeline reads fields of definition
+// fd itself (decode, pairing, call numbering and links), for its Keep.
+func pipelineReads(fd *dissect.FieldDef) bool {
+	switch fd.Name {
+	case "InvokeID", "AgentID", "ActiveCallID", "NewCallID":
+		return true
+	}
+	return record.ReadsCallID(fd)
 }
 
 // fInvokeID is the field pairing reads of every message, resolved once.

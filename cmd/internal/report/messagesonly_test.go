@@ -9,6 +9,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/testutil"
 	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/reassembly"
 	"github.com/spf13/pflag"
 )
@@ -56,10 +57,56 @@ func TestRunMessagesOnlySkipsRulesUnlessFiltered(t *testing.T) {
 	if all == 0 {
 		t.Fatal("Run: no findings or verdicts on a capture of every fault")
 	}
-	if n := findings(RunMessagesOnly); n != 0 {
+	messagesOnly := func(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), write func(reassembly.Stats) error) error {
+		return RunMessagesOnly(ios, in, files, nil, add, write)
+	}
+	if n := findings(messagesOnly); n != 0 {
 		t.Fatalf("RunMessagesOnly without -Y: %d findings and verdicts, want the rules and the look-ahead off", n)
 	}
-	if n := findings(RunMessagesOnly, "-Y", "cti.expert"); n != all {
+	if n := findings(messagesOnly, "-Y", "cti.expert"); n != all {
 		t.Fatalf("RunMessagesOnly with -Y: %d findings and verdicts, want the %d of Run", n, all)
+	}
+}
+
+// With the fields it reads named, a report decodes only those (and the
+// fixed ones) without -Y, and every field with -Y, which may test any.
+func TestRunMessagesOnlyDecodesWhatItReads(t *testing.T) {
+	path, _, _ := testutil.Capture(t, gen.DefaultConfig())
+	reads := func(fd *dissect.FieldDef) bool { return fd.Name == "AgentState" }
+	count := func(args ...string) (partial, sigs int) {
+		t.Helper()
+		var in inputflags.Options
+		fl := pflag.NewFlagSet("x", pflag.ContinueOnError)
+		in.AddFlags(fl)
+		if err := fl.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		if err := in.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		ios, _, _, _ := iostreams.Test()
+		add := func(r *pipeline.Record) {
+			if r.Msg == nil {
+				return
+			}
+			if r.Msg.Partial() {
+				partial++
+			}
+			if r.Msg.Def != nil && r.Msg.Def.ID == dissect.MsgAgentStateEvent && r.Msg.Get("CTIClientSignature") != nil {
+				sigs++
+			}
+		}
+		if err := RunMessagesOnly(ios, &in, []string{path}, reads, add, func(reassembly.Stats) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return partial, sigs
+	}
+	partial, sigs := count()
+	if partial == 0 || sigs != 0 {
+		t.Fatalf("without -Y: %d partial messages, %d agent state events with a CTIClientSignature; want some, and none", partial, sigs)
+	}
+	partial, sigs = count("-Y", "cti.msg_type")
+	if partial != 0 || sigs == 0 {
+		t.Fatalf("with -Y: %d partial messages, %d agent state events with a CTIClientSignature; want none, and some", partial, sigs)
 	}
 }

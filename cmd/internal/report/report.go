@@ -13,6 +13,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/internal/progress"
 	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/record"
 	"github.com/ctishark/ctishark/reassembly"
 	"github.com/spf13/pflag"
@@ -48,7 +49,7 @@ func Validate(in *inputflags.Options, files []string, format string, extra ...st
 // file that could not be read in full is reported on ErrOut and, once the
 // report of what was decoded is written, makes the command exit 1.
 func Run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), write func(packets reassembly.Stats) error) error {
-	return run(ios, in, files, add, nil, write, true)
+	return run(ios, in, files, add, nil, write, true, nil)
 }
 
 // RunMessagesOnly is Run for a report that reads of its records only the
@@ -58,26 +59,29 @@ func Run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add f
 // are not held for their answers. A display filter may test either
 // (cti.diag.*, cti.expert, cti.response_time), so with -Y both stay on.
 // The report's bytes are the same either way; the rules alone were a
-// tenth of these commands' CPU, on the reading goroutine.
-func RunMessagesOnly(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), write func(packets reassembly.Stats) error) error {
-	return run(ios, in, files, add, nil, write, in.Match != nil)
+// tenth of these commands' CPU, on the reading goroutine. reads, when not
+// nil, names the floating fields add reads (pipeline.Options.Reads):
+// without -Y only those are decoded.
+func RunMessagesOnly(ios *iostreams.IOStreams, in *inputflags.Options, files []string, reads func(*dissect.FieldDef) bool, add func(*pipeline.Record), write func(packets reassembly.Stats) error) error {
+	return run(ios, in, files, add, nil, write, in.Match != nil, reads)
 }
 
 // RunVerdicts is Run for a report that counts requests: verdict hears the
 // late verdict on each request the look-ahead released before its answer
 // (pipeline.Options.OnVerdict).
 func RunVerdicts(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), verdict func(record.Verdict), write func(packets reassembly.Stats) error) error {
-	return run(ios, in, files, add, verdict, write, true)
+	return run(ios, in, files, add, verdict, write, true, nil)
 }
 
 // run is RunVerdicts; full false turns the doctor's rules and the
-// look-ahead off (RunMessagesOnly).
-func run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), verdict func(record.Verdict), write func(packets reassembly.Stats) error, full bool) error {
+// look-ahead off (RunMessagesOnly), and decodes only the floating fields
+// reads accepts, when set.
+func run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), verdict func(record.Verdict), write func(packets reassembly.Stats) error, full bool, reads func(*dissect.FieldDef) bool) error {
 	in.PrintHints(ios.ErrOut)
 	opts := in.Pipeline()
 	opts.Filter, opts.Lookahead, opts.OnVerdict = nil, full, verdict
 	if !full {
-		opts.NoDiag = true
+		opts.NoDiag, opts.Reads = true, reads
 	}
 	// The reports keep counts, strings and record-level data, never a
 	// message or its fields: later messages reuse their memory.

@@ -1,0 +1,56 @@
+package calls
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/ctishark/ctishark/cmd/factory"
+	"github.com/ctishark/ctishark/cmd/internal/testutil"
+	"github.com/spf13/cobra"
+)
+
+// wholeDecode is the calls command decoding every field of every message,
+// as with -Y, instead of the fields analyze.CallsReads names.
+func wholeDecode(f *factory.Factory, _ func(*CallsOptions) error) *cobra.Command {
+	return NewCmdCalls(f, func(o *CallsOptions) error {
+		o.wholeDecode = true
+		return callsRun(o)
+	})
+}
+
+// TestPartialDecodeShowsTheSame holds every calls view (the table, JSON,
+// CSV, timelines with and without linked legs) to the same bytes whether
+// the messages are decoded whole or only in the fields the view reads:
+// a field the view reads but CallsReads does not name shows here.
+func TestPartialDecodeShowsTheSame(t *testing.T) {
+	for _, path := range testutil.VariedCaptures(t) {
+		views := [][]string{{}, {"-T", "json"}, {"-T", "csv"}}
+		out, _, err := run(t, "-T", "json", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var calls []call
+		if err := json.Unmarshal([]byte(out), &calls); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		timelines := 0
+		for i, c := range calls {
+			// Calls with links or variables, and every fifth: eight at most.
+			if timelines < 8 && (len(c.Links) > 0 || len(c.Vars) > 0 || i%5 == 0) {
+				views = append(views, []string{"--call", itoa(c.CallID), "-T", "json"}, []string{"--call", itoa(c.CallID), "--no-linked"})
+				timelines++
+			}
+		}
+		if timelines == 0 {
+			t.Fatalf("%s: no call to follow", path)
+		}
+		for _, v := range views {
+			args := append(v, path)
+			partOut, partErr, err1 := run(t, args...)
+			wholeOut, wholeErr, err2 := testutil.Exec(t, wholeDecode, args...)
+			if partOut != wholeOut || partErr != wholeErr || (err1 == nil) != (err2 == nil) {
+				t.Fatalf("calls %v: partial decode differs from whole:\n%s\n%s\nwhole:\n%s\n%s", args, partOut, partErr, wholeOut, wholeErr)
+			}
+		}
+	}
+}

@@ -1,0 +1,97 @@
+package dissect
+
+// A Keep says which fields a decode builds, for a view that reads a few
+// named fields of each message (calls, agents) and would otherwise pay for
+// every field of every message: the fields it leaves out are read past,
+// not decoded. Such a message (Partial) has the header, the fields kept,
+// in their order and with their occurrence numbers, the expert items of
+// those fields and the message's own; it lacks the others and their
+// expert items. A floating field cut short by the frame's end is kept
+// whatever it is. Get, Field and FixedField find the fields kept as in a
+// whole decode; Encode needs a whole message. The shape scan, the layout
+// evidence and what the session learns are those of a whole decode. Keep
+// is read-only once made, so one serves every goroutine.
+type Keep struct {
+	rows []keepRow // by MessageDef.Slot
+}
+
+// keepRow is a Keep for one definition.
+type keepRow struct {
+	fixed, floating []bool // keep Fixed[i], Floating[i]
+	// fixedAt is where Fixed[i] lands in a partial message's Fields when
+	// the fixed part was read that far: the fields kept before it (the
+	// header is apart), -1 when it is left out.
+	fixedAt   []int16
+	dropFixed bool // some fixed field is left out
+}
+
+// NewKeep makes a Keep of the fields reads accepts, of those the session
+// itself reads (Session.Observe), of the secrets, which tell the secret
+// mask (SecretMask) where the passwords are, and of the counts the
+// repeat-count check reads. reads sees every definition of both catalogs
+// once, here.
+func NewKeep(reads func(*FieldDef) bool) *Keep {
+	return &Keep{rows: BySlot(func(d *MessageDef) keepRow {
+		wanted := func(fd *FieldDef) bool { return reads(fd) || sessionReads(fd) || fd.Secret }
+		r := keepRow{fixed: make([]bool, len(d.Fixed)), floating: make([]bool, len(d.Floating)), fixedAt: make([]int16, len(d.Fixed))}
+		for i := range d.Fixed {
+			r.fixed[i] = wanted(&d.Fixed[i])
+		}
+		for i := range d.Floating {
+			fd := &d.Floating[i]
+			r.floating[i] = r.floating[i] || wanted(fd)
+			switch {
+			case fd.CountField == "":
+			case fd.countFixed >= 0:
+				r.fixed[fd.countFixed] = true // the repeat-count check reads it
+			case fd.countFloat >= 0:
+				r.floating[fd.countFloat] = true
+			}
+		}
+		n := int16(0)
+		for i, k := range r.fixed {
+			r.fixedAt[i] = -1
+			if k {
+				r.fixedAt[i] = n
+				n++
+			} else {
+				r.dropFixed = true
+			}
+		}
+		return r
+	})}
+}
+
+// sessionReads reports whether Session.Observe reads fields named as fd
+// (OPEN_REQ's and OPEN_CONF's).
+func sessionReads(fd *FieldDef) bool {
+	switch fd.Name {
+	case "VersionNumber", "ServicesRequested", "ServicesGranted", "AgentID", "AgentExtension", "AgentInstrument":
+		return true
+	}
+	return false
+}
+
+// of returns the Keep of def, nil for all: a definition made outside the
+// catalogs keeps everything.
+func (k *Keep) of(def *MessageDef) *keepRow {
+	if k == nil || def.Slot() < 0 {
+		return nil
+	}
+	return &k.rows[def.Slot()]
+}
+
+// Partial reports whether the message was decoded with a Keep that left
+// fields out (Options.Keep).
+func (m *Message) Partial() bool { return m.partial }
+
+// keptFixed is FixedField for a message whose Keep left fixed fields out.
+func (m *Message) keptFixed(i int) *Field {
+	if i < 0 || i >= m.fixedRead {
+		return nil
+	}
+	if p := int(m.kept.fixedAt[i]); p >= 0 && p < len(m.Fields) {
+		return &m.Fields[p]
+	}
+	return nil
+}

@@ -1,0 +1,180 @@
+package dissect
+
+import (
+	"hash/fnv"
+	"reflect"
+	"testing"
+)
+
+// kept is what a Keep must leave of a whole decode: every field but those
+// it does not keep (a floating one cut short stays).
+func kept(whole *Message, kr *keepRow, def *MessageDef) []Field {
+	var out []Field
+	for i := range whole.Fields {
+		f := whole.Fields[i]
+		if kr != nil && f.Def != nil {
+			if idx := floatingIndex(def, f.Def); f.Floating() && idx >= 0 && !kr.floating[idx] && !hasCode(f.Expert, ExpFloatingTruncated) {
+				continue
+			}
+			if idx := fixedIndex(def, f.Def); !f.Floating() && idx >= 0 && !kr.fixed[idx] {
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func fixedIndex(def *MessageDef, fd *FieldDef) int {
+	for i := range def.Fixed {
+		if &def.Fixed[i] == fd {
+			return i
+		}
+	}
+	return -1
+}
+
+func hasCode(es []Expert, code string) bool {
+	for _, e := range es {
+		if e.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+func floatingIndex(def *MessageDef, fd *FieldDef) int {
+	for i := range def.Floating {
+		if &def.Floating[i] == fd {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestKeepLeavesOutOnlyWhatItDoesNotKeep decodes every message of both
+// catalogs, whole and cut short, with and without a Keep, and holds the
+// partial decode to the whole one less the fields left out: same header,
+// same fixed and kept floating fields (values, occurrences, children,
+// expert items), same shape and layout evidence, and the same session
+// state after each.
+func TestKeepLeavesOutOnlyWhatItDoesNotKeep(t *testing.T) {
+	// Keep about half the names, by hash, so repeated groups are split.
+	half := func(fd *FieldDef) bool {
+		h := fnv.New32a()
+		h.Write([]byte(fd.Name))
+		return h.Sum32()%2 == 0
+	}
+	for _, reads := range []func(*FieldDef) bool{half, func(*FieldDef) bool { return false }} {
+		keep := NewKeep(reads)
+		partial, checked := 0, 0
+		for _, c := range Catalogs() {
+			for _, tv := range testVersions {
+				ctx := ctxFor(tv.version)
+				ctx.Layout, ctx.Dialect = tv.layout, c.Dialect
+				for def, frame := range encodedFramesOf(t, c, tv.version, tv.layout) {
+					for _, end := range []int{len(frame), len(frame) - 3, HeaderLen + def.FixedSize() + 5} {
+						if end < HeaderLen || end > len(frame) {
+							continue
+						}
+						whole := DecodeAs(def, frame[:end], ctx)
+						kctx := ctx
+						kctx.Keep = keep
+						got := DecodeAs(def, frame[:end], kctx)
+						want := kept(whole, keep.of(def), def)
+						if !reflect.DeepEqual(got.Header, whole.Header) {
+							t.Fatalf("%s[:%d]: header differs", def.Name, end)
+						}
+						if len(got.Fields) != len(want) {
+							t.Fatalf("%s[:%d]: %d fields kept, want %d", def.Name, end, len(got.Fields), len(want))
+						}
+						for i := range want {
+							if !reflect.DeepEqual(got.Fields[i], want[i]) {
+								t.Fatalf("%s[:%d]: field %d is\n%+v\nwant\n%+v", def.Name, end, i, got.Fields[i], want[i])
+							}
+						}
+						if got.Layout != whole.Layout || got.LayoutSource != whole.LayoutSource || got.FixedSize != whole.FixedSize ||
+							got.ev != whole.ev || got.Version != whole.Version {
+							t.Fatalf("%s[:%d]: shape differs", def.Name, end)
+						}
+						if got.nFixed != whole.nFixed && (got.kept == nil || got.nFixed != 0) {
+							t.Fatalf("%s[:%d]: DecodedFixed %d, whole %d", def.Name, end, got.nFixed, whole.nFixed)
+						}
+						// Lookups find what they find in the whole decode,
+						// where it is kept.
+						for _, list := range [][]FieldDef{def.Fixed, def.Floating} {
+							for i := range list {
+								name := list[i].Name
+								var first *Field
+								for j := range want {
+									if want[j].Name == name {
+										first = &want[j]
+										break
+									}
+								}
+								g := got.Get(name)
+								if (g == nil) != (first == nil) || g != nil && !reflect.DeepEqual(*g, *first) {
+									t.Fatalf("%s[:%d]: Get(%q) = %v, want %v", def.Name, end, name, g, first)
+								}
+								if f := got.Field(NewFieldName(name)); f != g {
+									t.Fatalf("%s[:%d]: Field(%q) is not Get's", def.Name, end, name)
+								}
+							}
+						}
+						for i := range def.Fixed {
+							w, g := whole.FixedField(i), got.FixedField(i)
+							if keep.of(def).fixed[i] {
+								if (w == nil) != (g == nil) || g != nil && !reflect.DeepEqual(*g, *w) {
+									t.Fatalf("%s[:%d]: FixedField(%d) = %v, whole %v", def.Name, end, i, g, w)
+								}
+							} else if g != nil {
+								t.Fatalf("%s[:%d]: FixedField(%d) left out but found: %v", def.Name, end, i, g)
+							}
+						}
+						if got.Partial() != (len(want) < len(whole.Fields)) {
+							t.Fatalf("%s[:%d]: Partial %v with %d of %d fields", def.Name, end, got.Partial(), len(want), len(whole.Fields))
+						}
+						if got.Partial() {
+							partial++
+						}
+						if !reflect.DeepEqual(got.Expert, whole.Expert) {
+							t.Fatalf("%s[:%d]: the message's expert items are\n%v\nwant\n%v", def.Name, end, got.Expert, whole.Expert)
+						}
+						checked++
+					}
+				}
+			}
+		}
+		if checked < 500 || partial < 100 {
+			t.Fatalf("%d messages checked, %d partial", checked, partial)
+		}
+	}
+}
+
+// TestKeepSessionLearnsTheSame runs one session whole and one with a Keep
+// that keeps nothing over the same frames: what they learn is the same,
+// since the session's own fields are always kept.
+func TestKeepSessionLearnsTheSame(t *testing.T) {
+	none := NewKeep(func(*FieldDef) bool { return false })
+	for _, c := range Catalogs() {
+		for _, tv := range testVersions {
+			whole := NewSession(Options{})
+			lean := NewSession(Options{Keep: none})
+			for _, def := range []string{"OPEN_REQ", "OPEN_CONF", "AGENT_STATE_EVENT", "BEGIN_CALL_EVENT"} {
+				d := c.LookupName(def, tv.version)
+				if d == nil || !d.InVersion(tv.version) {
+					continue
+				}
+				frame, err := Encode(fullMessage(t, d, tv.version, tv.layout), tv.layout)
+				mustOK(t, err)
+				whole.Decode(frame)
+				lean.Decode(frame)
+				w, l := *whole, *lean
+				w.opts, l.opts = Options{}, Options{}
+				if !reflect.DeepEqual(w, l) {
+					t.Fatalf("%s v%d after %s: session\n%+v\nwith Keep\n%+v", c.Dialect, tv.version, def, w, l)
+				}
+			}
+		}
+	}
+}
