@@ -1,6 +1,10 @@
 package record
 
-import "github.com/ctishark/ctishark/dissect"
+import (
+	"strings"
+
+	"github.com/ctishark/ctishark/dissect"
+)
 
 // FieldValues appends the values of the named field in r to dst, one per
 // occurrence: capture and analysis fields (cti.num, cti.time_relative,
@@ -44,4 +48,21 @@ func fieldText(f *dissect.Field, display, showSecrets bool) string {
 		}
 	}
 	return f.Value.Text()
+}
+
+// FieldsRead is what columns named by filter (-e) read of a message's
+// fields, for a dissect.Keep: the definitions whose filter a column names,
+// or whose children's filters it names (a NamedVariable's .name, a device
+// ID's .primary). Metadata columns read no field, but cti.info and the
+// expert columns read more than they name (MetaField.ReadsExpert): a view
+// with one of those decodes whole.
+func FieldsRead(columns []string) func(*dissect.FieldDef) bool {
+	return func(fd *dissect.FieldDef) bool {
+		for _, c := range columns {
+			if c == fd.Filter || strings.HasPrefix(c, fd.Filter) && strings.HasPrefix(c[len(fd.Filter):], ".") {
+				return true
+			}
+		}
+		return false
+	}
 }

@@ -1,0 +1,37 @@
+package read
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ctishark/ctishark/cmd/internal/testutil"
+)
+
+// TestFieldsPartialDecodeShowsTheSame holds -T fields, which decodes only
+// the fields its columns name (record.FieldsRead) when no column reads
+// expert items and there is no -Y, to the output of a whole decode: the
+// same columns with a filter every record passes, which decodes whole.
+// The columns take children (.name, .primary), repeated fields, secrets,
+// unknown tags and header fields.
+func TestFieldsPartialDecodeShowsTheSame(t *testing.T) {
+	columns := [][]string{
+		{"-e", "cti.num", "-e", "cti.msg_type", "-e", "cti.InvokeID", "-e", "cti.AgentID", "-e", "cti.CallID"},
+		{"-e", "cti.NamedVariable", "-e", "cti.NamedVariable.name", "-e", "cti.NamedArray.value", "-e", "cti.ConnectionDeviceID.primary",
+			"-e", "cti.ServicesGranted", "-e", "cti.CSQs.CSQID", "-e", "cti.AgentPassword", "-e", "cti.CallVariable1",
+			"-e", "cti.unknown_tag", "-e", "cti.length", "-E", "occurrence=f"},
+		{"-E", "header=y", "-e", "cti.ANI", "-e", "cti.DNIS", "-e", "cti.AgentState", "-e", "cti.response_time", "--show-secrets", "-e", "cti.ClientPassword"},
+	}
+	for _, path := range testutil.VariedCaptures(t) {
+		for _, cols := range columns {
+			args := append([]string{"-T", "fields"}, cols...)
+			part, partErr, err1 := testutil.Exec(t, NewCmdRead, append(args, path)...)
+			whole, wholeErr, err2 := testutil.Exec(t, NewCmdRead, append(args, "-Y", "cti.stream >= 0", path)...)
+			if part != whole || partErr != wholeErr || (err1 == nil) != (err2 == nil) {
+				t.Fatalf("read %v %s: partial decode differs from whole:\n%.2000s\n%s\nwhole:\n%.2000s\n%s", args, path, part, partErr, whole, wholeErr)
+			}
+			if strings.Count(part, "\n") < 100 {
+				t.Fatalf("read %v %s: %d lines", args, path, strings.Count(part, "\n"))
+			}
+		}
+	}
+}
