@@ -241,7 +241,7 @@ func (m *Message) nextField() *Field {
 // init sets every member of f, whose memory may hold an earlier frame's
 // field (reused room is not cleared). Assigning the members one by one
 // writes each byte once; appending a Field literal builds it in a
-// temporary and copies all 208 bytes again, with write barriers, and
+// temporary and copies all 216 bytes again, with write barriers, and
 // that copy was the decoder's largest single cost. A member added to
 // Field must be reset here too (TestDecodeIntoMatchesDecode catches one
 // that is not).

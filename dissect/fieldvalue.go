@@ -40,7 +40,7 @@ func (d *decoder) value(f *Field, t Type, data []byte) {
 			shift := 64 - 8*uint(len(data))
 			n = uint64(int64(n<<shift) >> shift)
 		}
-		// f.Value is zero (Field.init): set the two members, not all 72 bytes.
+		// f.Value is zero (Field.init): set the two members, not all 80 bytes.
 		f.Value.Type, f.Value.Num = t, n
 		d.checkNumber(f)
 	case TypeSTRING:
@@ -58,7 +58,7 @@ func (d *decoder) value(f *Field, t Type, data []byte) {
 // checkNumber flags values outside the field's enum or mask, and expands mask
 // bits into children.
 func (d *decoder) checkNumber(f *Field) {
-	// A pointer, not a copy: copying the 72-byte Value just after its
+	// A pointer, not a copy: copying the 80-byte Value just after its
 	// number was stored stalled the load and cost more than the checks.
 	fd, v := f.Def, &f.Value
 	if fd == nil {

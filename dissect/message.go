@@ -31,7 +31,7 @@ func (f *Field) Display() string {
 	if f.Def == nil {
 		return ""
 	}
-	v := &f.Value // no copy of the 72-byte value: views call this for every field
+	v := &f.Value // no copy of the 80-byte value: views call this for every field
 	switch {
 	case f.Def.Enum != nil && v.Type.IsInteger():
 		name, _ := f.Def.Enum.Lookup(uint32(v.Num))

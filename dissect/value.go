@@ -11,15 +11,12 @@ import (
 // integers, BOOL and TIME use Num (signed types sign-extended); STRING uses
 // Str; UNSPEC uses Bytes; NAMEDVAR uses Name and Str; NAMEDARRAY uses Index,
 // Name and Str. A field whose bytes do not fit its type is kept as UNSPEC.
-//
-// Type and Index sit together so the two bytes share one word: a value is
-// 72 bytes, not 80, and every decoded field carries one.
 type Value struct {
 	Type  Type
-	Index uint8
 	Num   uint64
 	Str   string
 	Name  string
+	Index uint8
 	Bytes []byte
 }
 
