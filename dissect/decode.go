@@ -190,21 +190,30 @@ func decodeBody(m *Message, hdr *[2]Field, def *MessageDef, frame []byte, ctx Co
 			m.FixedSize = len(body)
 			return
 		}
-		if d.keep != nil && !d.keep.fixed[i] {
-			// Left out (Keep): Fields no longer start with Def.Fixed, so
-			// fixed fields are found through the Keep's places.
-			m.kept, m.partial, m.nFixed = d.keep, true, 0
+		leave := d.keep != nil && !d.keep.fixed[i]
+		var f *Field
+		switch {
+		case leave && !d.keep.checked:
+			d.leaveFixed()
 			m.fixedRead = i + 1
 			pos += fd.Size
 			continue
+		case leave:
+			f = d.scratch()
+		default:
+			f = m.nextField()
 		}
-		f := m.nextField()
 		f.init(fd, fd.Name, fd.Filter, -1, HeaderLen+pos, fd.Size)
 		f.Secret = fd.Secret
 		d.value(f, fd.Type, body[pos:pos+fd.Size])
+		if leave && !d.keepFlagged(f) {
+			d.leaveFixed()
+		} else if leave {
+			m.kept, m.fixedShifted = nil, true // kept for its expert item: not where the Keep places it
+		}
 		pos += fd.Size
 		m.fixedRead = i + 1
-		if m.kept == nil {
+		if !d.leftFixed {
 			m.nFixed = i + 1
 		}
 	}

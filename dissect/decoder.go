@@ -17,6 +17,12 @@ type decoder struct {
 	strBase int
 
 	keep *keepRow // the fields to build (Keep.of); nil: all
+	// A checked Keep's field left out is decoded in place all the same,
+	// and taken back unless it draws an expert item (keepFlagged), with
+	// the children's room as it was before it.
+	asideKids []Field
+	asideGrew bool
+	leftFixed bool // a fixed field was left out
 
 	kids []Field // free room the fields' children are cut from
 	grew bool    // kids is an allocation of children() (not the field slab's tail)
@@ -251,6 +257,37 @@ func (f *Field) init(def *FieldDef, name, filter string, tag, off, size int) {
 	f.Value = Value{}
 	f.Secret = false
 	f.Children, f.Expert = nil, nil
+}
+
+// scratch appends the field a checked Keep leaves out, to be decoded and
+// checked, noting the children's room to put back.
+func (d *decoder) scratch() *Field {
+	d.asideKids, d.asideGrew = d.kids, d.grew
+	return d.m.nextField()
+}
+
+// keepFlagged keeps f, the last field scratch appended, when it carries an
+// expert item, so a checked Keep's message has every expert item of a
+// whole decode; it reports whether it did. Otherwise f is taken off the
+// list again, and its children's room handed back.
+func (d *decoder) keepFlagged(f *Field) bool {
+	if len(f.Expert) > 0 {
+		return true
+	}
+	d.m.Fields = d.m.Fields[:len(d.m.Fields)-1]
+	d.kids, d.grew = d.asideKids, d.asideGrew
+	return false
+}
+
+// leaveFixed marks a fixed field left out: Fields no longer start with
+// Def.Fixed, so fixed fields are found through the Keep's places, unless
+// one was kept for its expert item (then by a scan).
+func (d *decoder) leaveFixed() {
+	m := d.m
+	d.leftFixed, m.partial, m.nFixed = true, true, 0
+	if !m.fixedShifted {
+		m.kept = d.keep
+	}
 }
 
 // keepKidRoom keeps the children's room children() last allocated for the

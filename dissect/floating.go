@@ -28,18 +28,25 @@ func (d *decoder) floating(def *MessageDef, b []byte, base int, l Layout) {
 			n, cut = len(b)-start, true
 		}
 		idx := pickDef(def, tag, m.Version, &tagSeen)
-		if idx >= 0 && d.keep != nil && !d.keep.floating[idx] && !cut {
-			// Left out (Keep): counted, so the fields kept after it have
-			// their occurrence numbers and the required check its counts.
-			// A cut field stays: its expert item tells the secret mask
-			// that the floating part was not read whole.
+		// A field the Keep leaves out is still counted, so the fields kept
+		// after it have their occurrence numbers and the required check
+		// its counts. A cut field stays: its expert item tells the secret
+		// mask that the floating part was not read whole.
+		leave := idx >= 0 && d.keep != nil && !d.keep.floating[idx] && !cut
+		if leave && !d.keep.checked {
 			seen[idx]++
 			m.partial = true
 			pos = start + n
 			continue
 		}
-		// Decoded in place, in the list's room reserved by the shape scan.
-		f := m.nextField()
+		// Decoded in place, in the list's room reserved by the shape scan
+		// (or aside, to be checked, when left out).
+		var f *Field
+		if leave {
+			f = d.scratch()
+		} else {
+			f = m.nextField()
+		}
 		f.init(nil, "", "", int(tag), base+start, n)
 		f.HdrOffset = base + pos
 		data := b[start : start+n]
@@ -83,6 +90,9 @@ func (d *decoder) floating(def *MessageDef, b []byte, base int, l Layout) {
 		}
 		if cut {
 			f.addExpert(SeverityError, ExpFloatingTruncated, fmt.Sprintf("FieldLength is %d but only %d bytes remain", declared, n))
+		}
+		if leave {
+			m.partial = !d.keepFlagged(f) || m.partial
 		}
 		pos = start + n
 	}

@@ -23,6 +23,7 @@ type keepRow struct {
 	// header is apart), -1 when it is left out.
 	fixedAt   []int16
 	dropFixed bool // some fixed field is left out
+	checked   bool // fields left out are decoded aside and kept when flagged (NewCheckedKeep)
 }
 
 // NewKeep makes a Keep of the fields reads accepts, of those the session
@@ -30,10 +31,19 @@ type keepRow struct {
 // mask (SecretMask) where the passwords are, and of the counts the
 // repeat-count check reads. reads sees every definition of both catalogs
 // once, here.
-func NewKeep(reads func(*FieldDef) bool) *Keep {
+func NewKeep(reads func(*FieldDef) bool) *Keep { return newKeep(reads, false) }
+
+// NewCheckedKeep is NewKeep for a view that reads every expert item (a
+// count of them, Info's labels): a field it leaves out is still decoded,
+// aside, and kept when it draws an expert item, so the message has every
+// expert item of a whole decode, in the same order. It saves less: only
+// the fields' room and the reading of it.
+func NewCheckedKeep(reads func(*FieldDef) bool) *Keep { return newKeep(reads, true) }
+
+func newKeep(reads func(*FieldDef) bool, checked bool) *Keep {
 	return &Keep{rows: BySlot(func(d *MessageDef) keepRow {
 		wanted := func(fd *FieldDef) bool { return reads(fd) || sessionReads(fd) || fd.Secret }
-		r := keepRow{fixed: make([]bool, len(d.Fixed)), floating: make([]bool, len(d.Floating)), fixedAt: make([]int16, len(d.Fixed))}
+		r := keepRow{fixed: make([]bool, len(d.Fixed)), floating: make([]bool, len(d.Floating)), fixedAt: make([]int16, len(d.Fixed)), checked: checked}
 		for i := range d.Fixed {
 			r.fixed[i] = wanted(&d.Fixed[i])
 		}
@@ -84,6 +94,21 @@ func (k *Keep) of(def *MessageDef) *keepRow {
 // Partial reports whether the message was decoded with a Keep that left
 // fields out (Options.Keep).
 func (m *Message) Partial() bool { return m.partial }
+
+// scanFixed is FixedField for a message whose fixed fields are not where
+// the Keep places them (one was kept for its expert item): rare, so a scan.
+func (m *Message) scanFixed(i int) *Field {
+	if m.Def == nil || i < 0 || i >= m.fixedRead {
+		return nil
+	}
+	want := &m.Def.Fixed[i]
+	for j := range m.Fields {
+		if m.Fields[j].Def == want {
+			return &m.Fields[j]
+		}
+	}
+	return nil
+}
 
 // keptFixed is FixedField for a message whose Keep left fixed fields out.
 func (m *Message) keptFixed(i int) *Field {

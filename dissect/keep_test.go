@@ -2,6 +2,7 @@ package dissect
 
 import (
 	"hash/fnv"
+	"math/rand"
 	"reflect"
 	"testing"
 )
@@ -12,7 +13,7 @@ func kept(whole *Message, kr *keepRow, def *MessageDef) []Field {
 	var out []Field
 	for i := range whole.Fields {
 		f := whole.Fields[i]
-		if kr != nil && f.Def != nil {
+		if kr != nil && f.Def != nil && !(kr.checked && len(f.Expert) > 0) {
 			if idx := floatingIndex(def, f.Def); f.Floating() && idx >= 0 && !kr.floating[idx] && !hasCode(f.Expert, ExpFloatingTruncated) {
 				continue
 			}
@@ -65,22 +66,43 @@ func TestKeepLeavesOutOnlyWhatItDoesNotKeep(t *testing.T) {
 		h.Write([]byte(fd.Name))
 		return h.Sum32()%2 == 0
 	}
-	for _, reads := range []func(*FieldDef) bool{half, func(*FieldDef) bool { return false }} {
-		keep := NewKeep(reads)
-		partial, checked := 0, 0
+	none := func(*FieldDef) bool { return false }
+	for _, keep := range []*Keep{NewKeep(half), NewKeep(none), NewCheckedKeep(half), NewCheckedKeep(none)} {
+		rng := rand.New(rand.NewSource(7))
+		partial, checked, flagged := 0, 0, 0
 		for _, c := range Catalogs() {
 			for _, tv := range testVersions {
 				ctx := ctxFor(tv.version)
 				ctx.Layout, ctx.Dialect = tv.layout, c.Dialect
 				for def, frame := range encodedFramesOf(t, c, tv.version, tv.layout) {
-					for _, end := range []int{len(frame), len(frame) - 3, HeaderLen + def.FixedSize() + 5} {
-						if end < HeaderLen || end > len(frame) {
+					// Whole, cut short, and with body bytes changed (out of
+					// range enums, mask bits, lengths: expert items on fields
+					// a Keep leaves out).
+					frames := [][]byte{frame, frame[:len(frame)-3], frame[:min(len(frame), HeaderLen+def.FixedSize()+5)]}
+					for range 4 {
+						if len(frame) > HeaderLen {
+							g := append([]byte(nil), frame...)
+							for range 3 {
+								g[HeaderLen+rng.Intn(len(g)-HeaderLen)] = byte(rng.Intn(256))
+							}
+							frames = append(frames, g)
+						}
+					}
+					for _, fr := range frames {
+						end := len(fr)
+						if end < HeaderLen {
 							continue
 						}
-						whole := DecodeAs(def, frame[:end], ctx)
+						whole := DecodeAs(def, fr, ctx)
 						kctx := ctx
 						kctx.Keep = keep
-						got := DecodeAs(def, frame[:end], kctx)
+						got := DecodeAs(def, fr, kctx)
+						for i := range got.Fields {
+							if f := &got.Fields[i]; len(f.Expert) > 0 && f.Def != nil && keep.of(def).checked &&
+								(!f.Floating() && !keep.of(def).fixed[max(fixedIndex(def, f.Def), 0)] || f.Floating() && floatingIndex(def, f.Def) >= 0 && !keep.of(def).floating[floatingIndex(def, f.Def)]) {
+								flagged++
+							}
+						}
 						want := kept(whole, keep.of(def), def)
 						if !reflect.DeepEqual(got.Header, whole.Header) {
 							t.Fatalf("%s[:%d]: header differs", def.Name, end)
@@ -97,7 +119,7 @@ func TestKeepLeavesOutOnlyWhatItDoesNotKeep(t *testing.T) {
 							got.ev != whole.ev || got.Version != whole.Version {
 							t.Fatalf("%s[:%d]: shape differs", def.Name, end)
 						}
-						if got.nFixed != whole.nFixed && (got.kept == nil || got.nFixed != 0) {
+						if got.nFixed != whole.nFixed && (got.kept == nil && !got.fixedShifted || got.nFixed != 0) {
 							t.Fatalf("%s[:%d]: DecodedFixed %d, whole %d", def.Name, end, got.nFixed, whole.nFixed)
 						}
 						// Lookups find what they find in the whole decode,
@@ -122,13 +144,19 @@ func TestKeepLeavesOutOnlyWhatItDoesNotKeep(t *testing.T) {
 							}
 						}
 						for i := range def.Fixed {
-							w, g := whole.FixedField(i), got.FixedField(i)
-							if keep.of(def).fixed[i] {
-								if (w == nil) != (g == nil) || g != nil && !reflect.DeepEqual(*g, *w) {
-									t.Fatalf("%s[:%d]: FixedField(%d) = %v, whole %v", def.Name, end, i, g, w)
+							var exp *Field // the kept field decoded as Fixed[i], if any
+							for j := range want {
+								if want[j].Def == &def.Fixed[i] {
+									exp = &want[j]
+									break
 								}
-							} else if g != nil {
-								t.Fatalf("%s[:%d]: FixedField(%d) left out but found: %v", def.Name, end, i, g)
+							}
+							g := got.FixedField(i)
+							if (g == nil) != (exp == nil) || g != nil && !reflect.DeepEqual(*g, *exp) {
+								t.Fatalf("%s[:%d]: FixedField(%d) = %v, want %v", def.Name, end, i, g, exp)
+							}
+							if w := whole.FixedField(i); exp != nil && (w == nil || !reflect.DeepEqual(*w, *exp)) {
+								t.Fatalf("%s[:%d]: FixedField(%d) = %v, whole %v", def.Name, end, i, g, w)
 							}
 						}
 						if got.Partial() != (len(want) < len(whole.Fields)) {
@@ -147,6 +175,9 @@ func TestKeepLeavesOutOnlyWhatItDoesNotKeep(t *testing.T) {
 		}
 		if checked < 500 || partial < 100 {
 			t.Fatalf("%d messages checked, %d partial", checked, partial)
+		}
+		if keep.rows[0].checked && flagged < 50 {
+			t.Fatalf("checked Keep: only %d fields kept for their expert items", flagged)
 		}
 	}
 }

@@ -90,7 +90,10 @@ type Message struct {
 	nFixed    int      // Fields[:nFixed] are Def.Fixed[:nFixed], as decoded (for Get); 0 when unknown
 	partial   bool     // fields were left out (Keep)
 	kept      *keepRow // set when fixed fields were left out: where the others are (FixedField)
-	fixedRead int      // Def.Fixed[:fixedRead] were read (kept or left out)
+	// fixedShifted: fixed fields were left out and one kept for its
+	// expert item, so the Keep's places are off: FixedField scans.
+	fixedShifted bool
+	fixedRead    int // Def.Fixed[:fixedRead] were read (kept or left out)
 
 	// Set by the decoder: how many expert items its fields carry (its
 	// header's included; children never carry any, see countTopExpert). Expert items added after decoding go on
@@ -158,6 +161,8 @@ func (m *Message) FixedField(i int) *Field {
 	switch {
 	case m.kept != nil:
 		return m.keptFixed(i)
+	case m.fixedShifted:
+		return m.scanFixed(i)
 	case m.Def == nil || i < 0 || i >= len(m.Fields) || i >= len(m.Def.Fixed):
 		return nil
 	case i < m.nFixed || m.Fields[i].Def == &m.Def.Fixed[i]:

@@ -12,7 +12,6 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/report"
 	"github.com/ctishark/ctishark/cmd/internal/view"
 	"github.com/ctishark/ctishark/cmd/iostreams"
-	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/reassembly"
 	"github.com/ctishark/ctishark/render/analyze"
 	"github.com/spf13/cobra"
@@ -68,11 +67,11 @@ marked open. Timelines are built from every state change of the capture;
 
 // reads is what the view reads of each message, for the pipeline to decode
 // only that (report.RunMessagesOnly); nil decodes everything.
-func (o *AgentsOptions) reads() func(*dissect.FieldDef) bool {
+func (o *AgentsOptions) reads() report.Reads {
 	if o.wholeDecode {
-		return nil
+		return report.All
 	}
-	return analyze.AgentsReads
+	return report.Reads{Fields: analyze.AgentsReads}
 }
 
 func agentsRun(o *AgentsOptions) error {

@@ -12,7 +12,6 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/report"
 	"github.com/ctishark/ctishark/cmd/internal/view"
 	"github.com/ctishark/ctishark/cmd/iostreams"
-	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/reassembly"
 	"github.com/ctishark/ctishark/render/analyze"
 	"github.com/spf13/cobra"
@@ -104,11 +103,11 @@ connection state, cause, the devices it names and the call variables
 
 // reads is what the view reads of each message, for the pipeline to decode
 // only that (report.RunMessagesOnly); nil decodes everything.
-func (o *CallsOptions) reads() func(*dissect.FieldDef) bool {
+func (o *CallsOptions) reads() report.Reads {
 	if o.wholeDecode {
-		return nil
+		return report.All
 	}
-	return analyze.CallsReads
+	return report.Reads{Fields: analyze.CallsReads}
 }
 
 func callsRun(o *CallsOptions) error {

@@ -29,6 +29,18 @@ type DoctorOptions struct {
 	List   bool     // --list-rules
 
 	rules int // rules evaluated, once resolved
+
+	wholeDecode bool // tests: decode every field, as -Y does, to compare with the partial decode
+}
+
+// reads is what the report reads of each message: its findings, which
+// are the message's own expert items, and no field (the rules' own are
+// kept by the pipeline); nil Fields decodes everything.
+func (o *DoctorOptions) reads() report.Reads {
+	if o.wholeDecode {
+		return report.All
+	}
+	return report.Reads{Fields: func(*dissect.FieldDef) bool { return false }}
 }
 
 // NewCmdDoctor returns the doctor command; runF replaces doctorRun in tests.
@@ -130,7 +142,7 @@ func selectRules(only, skip []string) (func(string) bool, int, error) {
 func doctorRun(o *DoctorOptions) error {
 	rp := diag.NewReport()
 	rp.Select = o.Input.Match
-	err := report.Run(o.IO, &o.Input, o.Files, rp.Add, func(reassembly.Stats) error {
+	err := report.Run(o.IO, &o.Input, o.Files, o.reads(), rp.Add, func(reassembly.Stats) error {
 		if o.Format == "json" {
 			return diag.WriteJSON(o.IO.Out, rp, o.rules)
 		}

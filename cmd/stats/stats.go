@@ -23,6 +23,8 @@ type StatsOptions struct {
 	Input  inputflags.Options
 	Files  []string
 	Format string
+
+	wholeDecode bool // tests: decode every field, as -Y does, to compare with the partial decode
 }
 
 // NewCmdStats returns the stats command; runF replaces statsRun in tests.
@@ -76,10 +78,19 @@ error when it is a terminal and a file is larger than 4 MB.`,
 	return cmd
 }
 
+// reads is what the report reads of each message: a few fields and every
+// expert item (its counts); nil Fields decodes everything.
+func (o *StatsOptions) reads() report.Reads {
+	if o.wholeDecode {
+		return report.All
+	}
+	return report.Reads{Fields: analyze.StatsReads, Expert: true}
+}
+
 func statsRun(o *StatsOptions) error {
 	st := analyze.NewStats()
 	st.Select = o.Input.Match
-	return report.RunVerdicts(o.IO, &o.Input, o.Files, func(r *pipeline.Record) { st.Add(r) }, st.Verdict, func(packets reassembly.Stats) error {
+	return report.RunVerdicts(o.IO, &o.Input, o.Files, o.reads(), func(r *pipeline.Record) { st.Add(r) }, st.Verdict, func(packets reassembly.Stats) error {
 		if o.Format == "json" {
 			return analyze.WriteStatsJSON(o.IO.Out, st.Result())
 		}

@@ -39,3 +39,15 @@ func named(names []*dissect.FieldName, fd *dissect.FieldDef) bool {
 	}
 	return false
 }
+
+// StatsReads reports whether Stats.Add reads fields of definition fd: a
+// failure's status, and what the session table shows of OPEN_REQ and
+// OPEN_CONF. Its expert counts read every expert item: its Keep is a
+// checked one (dissect.NewCheckedKeep).
+func StatsReads(fd *dissect.FieldDef) bool {
+	switch fd.Name {
+	case "Status", "FailureCode", "IdleTimeout", "ClientID", "ServicesRequested", "ServicesGranted":
+		return true
+	}
+	return false
+}

@@ -70,12 +70,14 @@ type Options struct {
 	NoDiag    bool
 	DiagRules func(code string) bool
 
-	// Reads, when set with NoDiag and without Filter, names every
-	// floating field the callback reads: the others are read past, not
-	// decoded (dissect.Keep; the fixed fields always are), besides those
-	// the pipeline reads itself (pairing, call numbering). The callback
-	// then sees partial messages.
-	Reads func(*dissect.FieldDef) bool
+	// Reads, when set without Filter, names every field the callback
+	// reads: the others are read past, not decoded (dissect.Keep),
+	// besides those the pipeline and the doctor's rules read themselves.
+	// The callback then sees partial messages. ReadsExpert says it reads
+	// every expert item too: fields left out are then still checked, and
+	// kept when they draw one (dissect.NewCheckedKeep).
+	Reads       func(*dissect.FieldDef) bool
+	ReadsExpert bool
 
 	// Recycle says the record callback keeps neither a record nor
 	// anything it points to once it returns (no *Record, *Message, Field
@@ -148,8 +150,14 @@ func New(opts Options) *Pipeline {
 	if !opts.NoDiag {
 		p.diag = diag.New(opts.DiagRules)
 	}
-	if opts.Reads != nil && opts.NoDiag && opts.Filter == nil {
-		p.keep = dissect.NewKeep(func(fd *dissect.FieldDef) bool { return opts.Reads(fd) || pipelineReads(fd) })
+	if opts.Reads != nil && opts.Filter == nil {
+		rules := !opts.NoDiag
+		reads := func(fd *dissect.FieldDef) bool { return opts.Reads(fd) || pipelineReads(fd) || rules && diag.Reads(fd) }
+		if opts.ReadsExpert {
+			p.keep = dissect.NewCheckedKeep(reads)
+		} else {
+			p.keep = dissect.NewKeep(reads)
+		}
 	}
 	return p
 }

@@ -53,12 +53,14 @@ func TestRunMessagesOnlySkipsRulesUnlessFiltered(t *testing.T) {
 		}
 		return n
 	}
-	all := findings(Run)
+	all := findings(func(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), write func(reassembly.Stats) error) error {
+		return Run(ios, in, files, All, add, write)
+	})
 	if all == 0 {
 		t.Fatal("Run: no findings or verdicts on a capture of every fault")
 	}
 	messagesOnly := func(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), write func(reassembly.Stats) error) error {
-		return RunMessagesOnly(ios, in, files, nil, add, write)
+		return RunMessagesOnly(ios, in, files, All, add, write)
 	}
 	if n := findings(messagesOnly); n != 0 {
 		t.Fatalf("RunMessagesOnly without -Y: %d findings and verdicts, want the rules and the look-ahead off", n)
@@ -96,7 +98,7 @@ func TestRunMessagesOnlyDecodesWhatItReads(t *testing.T) {
 				sigs++
 			}
 		}
-		if err := RunMessagesOnly(ios, &in, []string{path}, reads, add, func(reassembly.Stats) error { return nil }); err != nil {
+		if err := RunMessagesOnly(ios, &in, []string{path}, Reads{Fields: reads}, add, func(reassembly.Stats) error { return nil }); err != nil {
 			t.Fatal(err)
 		}
 		return partial, sigs

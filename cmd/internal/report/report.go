@@ -40,6 +40,18 @@ func Validate(in *inputflags.Options, files []string, format string, extra ...st
 	return nil
 }
 
+// Reads is what a report reads of each message: Fields names the fields
+// (nil: any), Expert says it reads every expert item (a count of them).
+// Without -Y only those fields are decoded (pipeline.Options.Reads);
+// with -Y, which may test any field, every field is.
+type Reads struct {
+	Fields func(*dissect.FieldDef) bool
+	Expert bool
+}
+
+// All is the Reads of a report that may read any field.
+var All = Reads{}
+
 // Run decodes every file through one pipeline (with a progress bar on a
 // terminal), hands every record to add, then calls write with the packet
 // counters of all files. Analysis comes first: the pipeline looks ahead
@@ -48,8 +60,8 @@ func Validate(in *inputflags.Options, files []string, format string, extra ...st
 // keeps no message, field or frame slice of a record (Options.Recycle). A
 // file that could not be read in full is reported on ErrOut and, once the
 // report of what was decoded is written, makes the command exit 1.
-func Run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), write func(packets reassembly.Stats) error) error {
-	return run(ios, in, files, add, nil, write, true, nil)
+func Run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, reads Reads, add func(*pipeline.Record), write func(packets reassembly.Stats) error) error {
+	return run(ios, in, files, reads, add, nil, write, true)
 }
 
 // RunMessagesOnly is Run for a report that reads of its records only the
@@ -59,29 +71,29 @@ func Run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add f
 // are not held for their answers. A display filter may test either
 // (cti.diag.*, cti.expert, cti.response_time), so with -Y both stay on.
 // The report's bytes are the same either way; the rules alone were a
-// tenth of these commands' CPU, on the reading goroutine. reads, when not
-// nil, names the floating fields add reads (pipeline.Options.Reads):
-// without -Y only those are decoded.
-func RunMessagesOnly(ios *iostreams.IOStreams, in *inputflags.Options, files []string, reads func(*dissect.FieldDef) bool, add func(*pipeline.Record), write func(packets reassembly.Stats) error) error {
-	return run(ios, in, files, add, nil, write, in.Match != nil, reads)
+// tenth of these commands' CPU, on the reading goroutine.
+func RunMessagesOnly(ios *iostreams.IOStreams, in *inputflags.Options, files []string, reads Reads, add func(*pipeline.Record), write func(packets reassembly.Stats) error) error {
+	return run(ios, in, files, reads, add, nil, write, in.Match != nil)
 }
 
 // RunVerdicts is Run for a report that counts requests: verdict hears the
 // late verdict on each request the look-ahead released before its answer
 // (pipeline.Options.OnVerdict).
-func RunVerdicts(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), verdict func(record.Verdict), write func(packets reassembly.Stats) error) error {
-	return run(ios, in, files, add, verdict, write, true, nil)
+func RunVerdicts(ios *iostreams.IOStreams, in *inputflags.Options, files []string, reads Reads, add func(*pipeline.Record), verdict func(record.Verdict), write func(packets reassembly.Stats) error) error {
+	return run(ios, in, files, reads, add, verdict, write, true)
 }
 
 // run is RunVerdicts; full false turns the doctor's rules and the
-// look-ahead off (RunMessagesOnly), and decodes only the floating fields
-// reads accepts, when set.
-func run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, add func(*pipeline.Record), verdict func(record.Verdict), write func(packets reassembly.Stats) error, full bool, reads func(*dissect.FieldDef) bool) error {
+// look-ahead off (RunMessagesOnly).
+func run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, reads Reads, add func(*pipeline.Record), verdict func(record.Verdict), write func(packets reassembly.Stats) error, full bool) error {
 	in.PrintHints(ios.ErrOut)
 	opts := in.Pipeline()
 	opts.Filter, opts.Lookahead, opts.OnVerdict = nil, full, verdict
 	if !full {
-		opts.NoDiag, opts.Reads = true, reads
+		opts.NoDiag = true
+	}
+	if in.Match == nil {
+		opts.Reads, opts.ReadsExpert = reads.Fields, reads.Expert
 	}
 	// The reports keep counts, strings and record-level data, never a
 	// message or its fields: later messages reuse their memory.
