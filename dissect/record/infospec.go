@@ -1,5 +1,11 @@
 package record
 
+import (
+	"sync"
+
+	"github.com/ctishark/ctishark/dissect"
+)
+
 // The Info column: what a person needs from each message type without the
 // guide at hand. Each message lists segments; a segment is literal text with
 // {Field} placeholders and is left out when one of its fields is absent or
@@ -133,3 +139,40 @@ func InfoSpecs() map[string][]string {
 	}
 	return out
 }
+
+// InfoReads reports whether Info reads fields of definition fd: those its
+// message's spec names (with the RecordType a rec modifier reads), or
+// every field of a message without a spec (genericInfo), for a
+// dissect.Keep. Its expert labels read every expert item: a view showing
+// Info decodes with a checked Keep.
+func InfoReads(fd *dissect.FieldDef) bool { return infoReads()[fd] }
+
+var infoReads = sync.OnceValue(func() map[*dissect.FieldDef]bool {
+	set := map[*dissect.FieldDef]bool{}
+	for _, c := range dissect.Catalogs() {
+		for _, def := range c.Messages() {
+			ds := specFor(def)
+			names := map[string]bool{}
+			if ds != nil {
+				for _, n := range ds.names {
+					names[n] = true
+				}
+				for _, seg := range ds.segs {
+					for _, p := range seg.parts {
+						if p.flags&modRec != 0 {
+							names["RecordType"] = true
+						}
+					}
+				}
+			}
+			for _, list := range [][]dissect.FieldDef{def.Fixed, def.Floating} {
+				for i := range list {
+					if ds == nil || names[list[i].Name] {
+						set[&list[i]] = true
+					}
+				}
+			}
+		}
+	}
+	return set
+})

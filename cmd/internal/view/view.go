@@ -10,6 +10,7 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/iostreams"
+	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/record"
 	"github.com/ctishark/ctishark/render"
 	"github.com/spf13/cobra"
@@ -110,11 +111,23 @@ func (o *Options) Pipeline() pipeline.Options {
 	// expert items: without one (and without -Y, which may test them) its
 	// rules are not evaluated; every column's bytes are the same (they
 	// were 8% of the benchmark's -T fields CPU, on the reading goroutine).
-	// Nor need it decode more of a message than its columns name (the
-	// pipeline adds what it reads itself).
-	if o.View == render.FormatFields && p.Filter == nil && !o.fieldsReadExpert() {
+	// Nor need a view decode more of a message than it shows (the
+	// pipeline adds what it and the rules read): -T fields what its
+	// columns name, the table what Info reads. Expert items show in the
+	// table's Info and colours and in the expert columns: those keep every
+	// one (a checked Keep). -Y may test any field, so it decodes whole, as
+	// do the tree, JSON and hex views, which show every field.
+	switch {
+	case p.Filter != nil:
+	case o.View == render.FormatFields && !o.fieldsReadExpert():
 		p.NoDiag = true
 		p.Reads = record.FieldsRead(o.FieldsView.Fields)
+	case o.View == render.FormatFields:
+		cols, info := record.FieldsRead(o.FieldsView.Fields), o.fieldsRead(func(mf *record.MetaField) bool { return mf.Name == "cti.info" })
+		p.Reads = func(fd *dissect.FieldDef) bool { return cols(fd) || info && record.InfoReads(fd) }
+		p.ReadsExpert = true
+	case o.View == render.FormatTable && !o.Hex:
+		p.Reads, p.ReadsExpert = record.InfoReads, true
 	}
 	return p
 }

@@ -7,23 +7,30 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/testutil"
 )
 
-// TestFieldsPartialDecodeShowsTheSame holds -T fields, which decodes only
-// the fields its columns name (record.FieldsRead) when no column reads
-// expert items and there is no -Y, to the output of a whole decode: the
-// same columns with a filter every record passes, which decodes whole.
-// The columns take children (.name, .primary), repeated fields, secrets,
-// unknown tags and header fields.
-func TestFieldsPartialDecodeShowsTheSame(t *testing.T) {
+// TestPartialDecodeShowsTheSame holds the views that decode only
+// what they show without -Y (-T fields its columns, record.FieldsRead,
+// and Info's fields with a cti.info column; the table Info's fields,
+// record.InfoReads; every expert item with expert columns and in the
+// table) to the output of a whole decode: the same view with a filter
+// every record passes, which decodes whole. The columns take children
+// (.name, .primary), repeated fields, secrets, unknown tags and header
+// fields; the scrambled capture has expert items on fields left out.
+func TestPartialDecodeShowsTheSame(t *testing.T) {
 	columns := [][]string{
 		{"-e", "cti.num", "-e", "cti.msg_type", "-e", "cti.InvokeID", "-e", "cti.AgentID", "-e", "cti.CallID"},
 		{"-e", "cti.NamedVariable", "-e", "cti.NamedVariable.name", "-e", "cti.NamedArray.value", "-e", "cti.ConnectionDeviceID.primary",
 			"-e", "cti.ServicesGranted", "-e", "cti.CSQs.CSQID", "-e", "cti.AgentPassword", "-e", "cti.CallVariable1",
 			"-e", "cti.unknown_tag", "-e", "cti.length", "-E", "occurrence=f"},
 		{"-E", "header=y", "-e", "cti.ANI", "-e", "cti.DNIS", "-e", "cti.AgentState", "-e", "cti.response_time", "--show-secrets", "-e", "cti.ClientPassword"},
+		{"-e", "cti.num", "-e", "cti.info", "-e", "cti.AgentID"},
+		{"-e", "cti.expert", "-e", "cti.expert.severity", "-e", "cti.CallID"},
 	}
-	for _, path := range testutil.VariedCaptures(t) {
-		for _, cols := range columns {
-			args := append([]string{"-T", "fields"}, cols...)
+	views := [][]string{{}, {"--show-secrets"}, {"-t", "ad"}}
+	for _, cols := range columns {
+		views = append(views, append([]string{"-T", "fields"}, cols...))
+	}
+	for _, path := range append(testutil.VariedCaptures(t), testutil.Scrambled(t, 400)) {
+		for _, args := range views {
 			part, partErr, err1 := testutil.Exec(t, NewCmdRead, append(args, path)...)
 			whole, wholeErr, err2 := testutil.Exec(t, NewCmdRead, append(args, "-Y", "cti.stream >= 0", path)...)
 			if part != whole || partErr != wholeErr || (err1 == nil) != (err2 == nil) {
