@@ -46,6 +46,8 @@ type LadderOptions struct {
 
 	// Resolved by validate.
 	sel ladder.Selector
+
+	wholeDecode bool // tests: decode every field, as -Y does, to compare with the partial decode
 }
 
 // NewCmdLadder returns the ladder command; runF replaces ladderRun in tests.
@@ -180,6 +182,11 @@ func (o *LadderOptions) pipelineOptions() pipeline.Options {
 	p.Recycle = !o.sel.Holds()
 	p.Async = true
 	p.Parallel = true
+	// Only what the arrows show is decoded, and every expert item; -Y may
+	// test any field.
+	if o.Input.Match == nil && !o.wholeDecode {
+		p.Reads, p.ReadsExpert = ladder.Reads, true
+	}
 	return p
 }
 
