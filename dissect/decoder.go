@@ -22,6 +22,7 @@ type decoder struct {
 	// the children's room as it was before it.
 	asideKids []Field
 	asideGrew bool
+	checking  bool // the field being decoded is scratch's
 	leftFixed bool // a fixed field was left out
 
 	kids []Field // free room the fields' children are cut from
@@ -262,7 +263,7 @@ func (f *Field) init(def *FieldDef, name, filter string, tag, off, size int) {
 // scratch appends the field a checked Keep leaves out, to be decoded and
 // checked, noting the children's room to put back.
 func (d *decoder) scratch() *Field {
-	d.asideKids, d.asideGrew = d.kids, d.grew
+	d.asideKids, d.asideGrew, d.checking = d.kids, d.grew, true
 	return d.m.nextField()
 }
 
@@ -271,6 +272,7 @@ func (d *decoder) scratch() *Field {
 // whole decode; it reports whether it did. Otherwise f is taken off the
 // list again, and its children's room handed back.
 func (d *decoder) keepFlagged(f *Field) bool {
+	d.checking = false
 	if len(f.Expert) > 0 {
 		return true
 	}

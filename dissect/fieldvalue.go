@@ -115,6 +115,12 @@ func (d *decoder) decodeString(f *Field, data []byte) {
 	if !ascii && !utf8.Valid(text) {
 		f.addExpert(SeverityNote, ExpBadUTF8, "string is not valid UTF-8")
 	}
+	if d.checking && len(f.Expert) == 0 && !(f.Def != nil && f.Def.Max > 0 && len(data) > f.Def.Max) {
+		// Checked for a Keep that leaves it out, and faultless (value
+		// adds ExpTooLong after this): it is taken back, so its text
+		// need not be made (the frame's one string copy often is not).
+		return
+	}
 	f.Value = Str(d.text(text, f.Offset))
 	if version := d.m.Version; f.Def != nil && !f.Def.notDevice && IsDeviceID(f.Def.Name) && (version == 0 || version >= 14) {
 		d.splitPrimaryActual(f)
