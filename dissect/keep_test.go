@@ -14,10 +14,10 @@ func kept(whole *Message, kr *keepRow, def *MessageDef) []Field {
 	for i := range whole.Fields {
 		f := whole.Fields[i]
 		if kr != nil && f.Def != nil && !(kr.checked && len(f.Expert) > 0) {
-			if idx := floatingIndex(def, f.Def); f.Floating() && idx >= 0 && !kr.floating[idx] && !hasCode(f.Expert, ExpFloatingTruncated) {
+			if idx := indexIn(def.Floating, f.Def); f.Floating() && idx >= 0 && !kr.floating[idx] && !hasCode(f.Expert, ExpFloatingTruncated) {
 				continue
 			}
-			if idx := fixedIndex(def, f.Def); !f.Floating() && idx >= 0 && !kr.fixed[idx] {
+			if idx := indexIn(def.Fixed, f.Def); !f.Floating() && idx >= 0 && !kr.fixed[idx] {
 				continue
 			}
 		}
@@ -26,9 +26,10 @@ func kept(whole *Message, kr *keepRow, def *MessageDef) []Field {
 	return out
 }
 
-func fixedIndex(def *MessageDef, fd *FieldDef) int {
-	for i := range def.Fixed {
-		if &def.Fixed[i] == fd {
+// indexIn is fd's place in list, -1 when it is not one of list's.
+func indexIn(list []FieldDef, fd *FieldDef) int {
+	for i := range list {
+		if &list[i] == fd {
 			return i
 		}
 	}
@@ -42,15 +43,6 @@ func hasCode(es []Expert, code string) bool {
 		}
 	}
 	return false
-}
-
-func floatingIndex(def *MessageDef, fd *FieldDef) int {
-	for i := range def.Floating {
-		if &def.Floating[i] == fd {
-			return i
-		}
-	}
-	return -1
 }
 
 // TestKeepLeavesOutOnlyWhatItDoesNotKeep decodes every message of both
@@ -99,7 +91,7 @@ func TestKeepLeavesOutOnlyWhatItDoesNotKeep(t *testing.T) {
 						got := DecodeAs(def, fr, kctx)
 						for i := range got.Fields {
 							if f := &got.Fields[i]; len(f.Expert) > 0 && f.Def != nil && keep.of(def).checked &&
-								(!f.Floating() && !keep.of(def).fixed[max(fixedIndex(def, f.Def), 0)] || f.Floating() && floatingIndex(def, f.Def) >= 0 && !keep.of(def).floating[floatingIndex(def, f.Def)]) {
+								(!f.Floating() && !keep.of(def).fixed[max(indexIn(def.Fixed, f.Def), 0)] || f.Floating() && indexIn(def.Floating, f.Def) >= 0 && !keep.of(def).floating[indexIn(def.Floating, f.Def)]) {
 								flagged++
 							}
 						}

@@ -44,13 +44,6 @@ func TestPartialDecodeShowsTheSame(t *testing.T) {
 		if timelines == 0 {
 			t.Fatalf("%s: no call to follow", path)
 		}
-		for _, v := range views {
-			args := append(v, path)
-			partOut, partErr, err1 := run(t, args...)
-			wholeOut, wholeErr, err2 := testutil.Exec(t, wholeDecode, args...)
-			if partOut != wholeOut || partErr != wholeErr || (err1 == nil) != (err2 == nil) {
-				t.Fatalf("calls %v: partial decode differs from whole:\n%s\n%s\nwhole:\n%s\n%s", args, partOut, partErr, wholeOut, wholeErr)
-			}
-		}
+		testutil.SameOutput(t, NewCmdCalls, wholeDecode, views, path)
 	}
 }

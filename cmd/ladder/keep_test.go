@@ -15,7 +15,7 @@ import (
 func TestPartialDecodeShowsTheSame(t *testing.T) {
 	views := [][]string{{}, {"-T", "json"}, {"-T", "svg"}, {"--call", "16777217", "-T", "json"}, {"--call", "16777218", "--no-linked"}, {"--agent", "mlopez", "-T", "json"}}
 	whole := func(o *LadderOptions) { o.wholeDecode = true }
-	for _, path := range append(testutil.VariedCaptures(t), testutil.Scrambled(t, 400)) {
+	for _, path := range append(testutil.VariedCaptures(t), testutil.Scrambled(t, 3)) {
 		for _, v := range views {
 			args := append(v, path)
 			partOut, partErr, err1 := run(t, nil, args...)

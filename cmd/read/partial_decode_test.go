@@ -29,7 +29,7 @@ func TestPartialDecodeShowsTheSame(t *testing.T) {
 	for _, cols := range columns {
 		views = append(views, append([]string{"-T", "fields"}, cols...))
 	}
-	for _, path := range append(testutil.VariedCaptures(t), testutil.Scrambled(t, 400)) {
+	for _, path := range append(testutil.VariedCaptures(t), testutil.Scrambled(t, 3)) {
 		for _, args := range views {
 			part, partErr, err1 := testutil.Exec(t, NewCmdRead, append(args, path)...)
 			whole, wholeErr, err2 := testutil.Exec(t, NewCmdRead, append(args, "-Y", "cti.stream >= 0", path)...)

@@ -2,18 +2,16 @@ package crosscheck
 
 import (
 	"bytes"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/ctishark/ctishark/cmd/gen"
+	"github.com/ctishark/ctishark/cmd/internal/testutil"
 	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/record/recordtest"
 	"github.com/ctishark/ctishark/reassembly/ctitest"
-	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // sample is the generated default capture (what testdata/sample.pcap
@@ -42,31 +40,7 @@ func write(t *testing.T, dir, name string, b []byte) string {
 // N` does).
 func withoutFrame(t *testing.T, capture []byte, drop int) []byte {
 	t.Helper()
-	r, err := pcapgo.NewReader(bytes.NewReader(capture))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	w, err := ctitest.NewPcapWriter(&out, uint32(r.LinkType()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for n := 1; ; n++ {
-		data, ci, err := r.ReadPacketData()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n == drop {
-			continue
-		}
-		if err := w.WritePacket(ci.Timestamp, data, ci.Length); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return out.Bytes()
+	return testutil.EditPackets(t, capture, func(n int, _ []byte) bool { return n != drop })
 }
 
 // lostConfirm is the sample without the packet of its first

@@ -24,15 +24,7 @@ func TestRunMessagesOnlySkipsRulesUnlessFiltered(t *testing.T) {
 	path, _, _ := testutil.Capture(t, cfg)
 	findings := func(run func(*iostreams.IOStreams, *inputflags.Options, []string, func(*pipeline.Record), func(reassembly.Stats) error) error, args ...string) int {
 		t.Helper()
-		var in inputflags.Options
-		fl := pflag.NewFlagSet("x", pflag.ContinueOnError)
-		in.AddFlags(fl)
-		if err := fl.Parse(args); err != nil {
-			t.Fatal(err)
-		}
-		if err := in.Validate(); err != nil {
-			t.Fatal(err)
-		}
+		in := parseInput(t, args...)
 		ios, _, _, _ := iostreams.Test()
 		n := 0
 		add := func(r *pipeline.Record) {
@@ -48,7 +40,7 @@ func TestRunMessagesOnlySkipsRulesUnlessFiltered(t *testing.T) {
 				}
 			}
 		}
-		if err := run(ios, &in, []string{path}, add, func(reassembly.Stats) error { return nil }); err != nil {
+		if err := run(ios, in, []string{path}, add, func(reassembly.Stats) error { return nil }); err != nil {
 			t.Fatal(err)
 		}
 		return n
@@ -77,15 +69,7 @@ func TestRunMessagesOnlyDecodesWhatItReads(t *testing.T) {
 	reads := func(fd *dissect.FieldDef) bool { return fd.Name == "AgentState" }
 	count := func(args ...string) (partial, sigs int) {
 		t.Helper()
-		var in inputflags.Options
-		fl := pflag.NewFlagSet("x", pflag.ContinueOnError)
-		in.AddFlags(fl)
-		if err := fl.Parse(args); err != nil {
-			t.Fatal(err)
-		}
-		if err := in.Validate(); err != nil {
-			t.Fatal(err)
-		}
+		in := parseInput(t, args...)
 		ios, _, _, _ := iostreams.Test()
 		add := func(r *pipeline.Record) {
 			if r.Msg == nil {
@@ -98,7 +82,7 @@ func TestRunMessagesOnlyDecodesWhatItReads(t *testing.T) {
 				sigs++
 			}
 		}
-		if err := RunMessagesOnly(ios, &in, []string{path}, Reads{Fields: reads}, add, func(reassembly.Stats) error { return nil }); err != nil {
+		if err := RunMessagesOnly(ios, in, []string{path}, Reads{Fields: reads}, add, func(reassembly.Stats) error { return nil }); err != nil {
 			t.Fatal(err)
 		}
 		return partial, sigs
@@ -111,4 +95,19 @@ func TestRunMessagesOnlyDecodesWhatItReads(t *testing.T) {
 	if partial != 0 || sigs == 0 {
 		t.Fatalf("with -Y: %d partial messages, %d agent state events with a CTIClientSignature; want none, and some", partial, sigs)
 	}
+}
+
+// parseInput is the input flags of a command given args.
+func parseInput(t *testing.T, args ...string) *inputflags.Options {
+	t.Helper()
+	var in inputflags.Options
+	fl := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	in.AddFlags(fl)
+	if err := fl.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	if err := in.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return &in
 }

@@ -11,19 +11,15 @@ import (
 
 	"github.com/ctishark/ctishark/cmd/gen"
 	"github.com/ctishark/ctishark/reassembly/ctitest"
-	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/pcapgo"
 )
 
-// Scrambled returns the path of the default generated capture with one
-// byte changed in the TCP payload of n of its packets (past the first 8
-// payload bytes, so mostly inside message bodies): out of range enums,
-// stray mask bits, strings without their NUL, lying lengths. The
-// TCP and IP headers stay as they were.
-func Scrambled(t testing.TB, n int) string {
+// EditPackets copies a pcap capture, handing every packet (numbered from
+// 1) to edit, which may change its bytes in place and says whether to
+// keep it (`editcap` in code).
+func EditPackets(t testing.TB, capture []byte, edit func(n int, data []byte) bool) []byte {
 	t.Helper()
-	_, data, _ := Capture(t, gen.DefaultConfig())
-	r, err := pcapgo.NewReader(bytes.NewReader(data))
+	r, err := pcapgo.NewReader(bytes.NewReader(capture))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,42 +28,48 @@ func Scrambled(t testing.TB, n int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewSource(int64(n)))
-	var pkts [][]byte
-	var cis []gopacket.CaptureInfo
-	for {
-		b, ci, err := r.ReadPacketData()
+	for n := 1; ; n++ {
+		data, ci, err := r.ReadPacketData()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		pkts = append(pkts, b)
-		cis = append(cis, ci)
-	}
-	for range n {
-		b := pkts[rng.Intn(len(pkts))]
-		if len(b) < 34 || b[12] != 0x08 || b[13] != 0 {
+		if !edit(n, data) {
 			continue
 		}
-		ihl := int(b[14]&0x0f) * 4
-		tcp := 14 + ihl
-		if len(b) < tcp+20 {
-			continue
-		}
-		payload := tcp + int(b[tcp+12]>>4)*4
-		if len(b) > payload+8 {
-			b[payload+8+rng.Intn(len(b)-payload-8)] = byte(rng.Intn(256))
-		}
-	}
-	for i, b := range pkts {
-		if err := w.WritePacket(cis[i].Timestamp, b, cis[i].Length); err != nil {
+		if err := w.WritePacket(ci.Timestamp, data, ci.Length); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return out.Bytes()
+}
+
+// Scrambled returns the path of the default generated capture with one
+// byte changed in the TCP payload of about one packet in every perOne
+// (past the first 8 payload bytes, so mostly inside message bodies): out
+// of range enums, stray mask bits, strings without their NUL, lying
+// lengths. The Ethernet, IP and TCP headers stay as they were.
+func Scrambled(t testing.TB, perOne int) string {
+	t.Helper()
+	_, data, _ := Capture(t, gen.DefaultConfig())
+	rng := rand.New(rand.NewSource(int64(perOne)))
+	out := EditPackets(t, data, func(_ int, b []byte) bool {
+		if rng.Intn(perOne) != 0 || len(b) < 34 || b[12] != 0x08 || b[13] != 0 {
+			return true
+		}
+		tcp := 14 + int(b[14]&0x0f)*4
+		if len(b) < tcp+20 {
+			return true
+		}
+		if payload := tcp + int(b[tcp+12]>>4)*4; len(b) > payload+8 {
+			b[payload+8+rng.Intn(len(b)-payload-8)] = byte(rng.Intn(256))
+		}
+		return true
+	})
 	path := filepath.Join(t.TempDir(), "scrambled.pcap")
-	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(path, out, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path

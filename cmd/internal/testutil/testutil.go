@@ -85,3 +85,21 @@ func ExitCode(err error) int {
 	}
 	return 1
 }
+
+// SameOutput runs every argument list, followed by each capture, through
+// two builds of one command (a and b) and fails the test where what they
+// write, or whether they fail, differs: for a view computed two ways (a
+// partial decode and a whole one) that must show the same bytes.
+func SameOutput[O any](t testing.TB, a, b func(*factory.Factory, func(*O) error) *cobra.Command, views [][]string, paths ...string) {
+	t.Helper()
+	for _, path := range paths {
+		for _, v := range views {
+			args := append(append([]string(nil), v...), path)
+			aOut, aErr, errA := Exec(t, a, args...)
+			bOut, bErr, errB := Exec(t, b, args...)
+			if aOut != bOut || aErr != bErr || (errA == nil) != (errB == nil) {
+				t.Fatalf("%v: the two differ:\n%.3000s\n%s\nand:\n%.3000s\n%s", args, aOut, aErr, bOut, bErr)
+			}
+		}
+	}
+}
