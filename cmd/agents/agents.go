@@ -71,7 +71,7 @@ func (o *AgentsOptions) reads() report.Reads {
 	if o.wholeDecode {
 		return report.All
 	}
-	return report.Reads{Fields: analyze.AgentsReads}
+	return report.Reads{Fields: analyze.AgentsReads, NoCalls: true} // agents name no call
 }
 
 func agentsRun(o *AgentsOptions) error {

@@ -15,7 +15,8 @@ type connState struct {
 	pending map[uint32]pending // requests waiting for their confirm, by InvokeID
 	notes   int                // session notes already handed out with a record
 	verdict func(record.Verdict)
-	shard   int // which decoding goroutine decodes the connection (Options.Parallel)
+	shard   int  // which decoding goroutine decodes the connection (Options.Parallel)
+	noCalls bool // Options.NoCalls: its messages' call references are not read
 }
 
 // pending is a request waiting for its answer. slot is set when the

@@ -79,6 +79,11 @@ type Options struct {
 	Reads       func(*dissect.FieldDef) bool
 	ReadsExpert bool
 
+	// NoCalls, with NoDiag and without Filter, leaves calls unnumbered:
+	// records carry no Calls and no Link, for a callback that reads
+	// neither (agents).
+	NoCalls bool
+
 	// Recycle says the record callback keeps neither a record nor
 	// anything it points to once it returns (no *Record, *Message, Field
 	// or frame slice; strings are fine): the pipeline then decodes later
@@ -147,6 +152,8 @@ type Pipeline struct {
 // New returns a pipeline.
 func New(opts Options) *Pipeline {
 	p := &Pipeline{opts: opts}
+	// The rules read call references, and a filter may test any record.
+	p.opts.NoCalls = opts.NoCalls && opts.NoDiag && opts.Filter == nil
 	if !opts.NoDiag {
 		p.diag = diag.New(opts.DiagRules)
 	}
@@ -302,7 +309,7 @@ func (p *Pipeline) item(it *reassembly.Item) error {
 func (p *Pipeline) frame(f *reassembly.Frame) error {
 	cs, _ := f.Conn.Context.(*connState)
 	if cs == nil {
-		cs = &connState{sess: dissect.NewSession(dissect.Options{Version: p.opts.Version, Layout: p.opts.Layout, Dialect: p.opts.Dialect, Keep: p.keep}), verdict: p.verdict, shard: p.shards}
+		cs = &connState{sess: dissect.NewSession(dissect.Options{Version: p.opts.Version, Layout: p.opts.Layout, Dialect: p.opts.Dialect, Keep: p.keep}), verdict: p.verdict, shard: p.shards, noCalls: p.opts.NoCalls}
 		p.shards++
 		f.Conn.Context = cs
 	}
@@ -369,7 +376,10 @@ func decode(w *work) {
 		cs.notes = n
 	}
 	id, ok := m.UintField(fInvokeID)
-	w.facts = facts{bytes: messageBytes(m), ids: record.CallIDsOf(m), invoke: uint32(id), hasInvoke: ok}
+	w.facts = facts{bytes: messageBytes(m), invoke: uint32(id), hasInvoke: ok}
+	if !cs.noCalls {
+		w.facts.ids = record.CallIDsOf(m)
+	}
 }
 
 // pipelineReads reports whether the pipeline reads fields of definition
@@ -444,14 +454,18 @@ func (p *Pipeline) emit(r *Record, cs *connState, f *facts) error {
 	if !p.opts.Lookahead {
 		if cs != nil {
 			cs.pair(r, nil, f.invoke, f.hasInvoke)
-			p.calls.assign(r, f.ids)
+			if !p.opts.NoCalls {
+				p.calls.assign(r, f.ids)
+			}
 		}
 		return p.hand(r, f.bytes)
 	}
 	s := &slot{rec: r, bytes: f.bytes}
 	if cs != nil {
 		s.wait = cs.pair(r, s, f.invoke, f.hasInvoke)
-		p.calls.assign(r, f.ids)
+		if !p.opts.NoCalls {
+			p.calls.assign(r, f.ids)
+		}
 	}
 	p.q.push(s)
 	p.held += s.bytes

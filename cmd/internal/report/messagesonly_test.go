@@ -111,3 +111,25 @@ func parseInput(t *testing.T, args ...string) *inputflags.Options {
 	}
 	return &in
 }
+
+// A report that reads no call reference gets none without -Y (calls are
+// not numbered), and every one with -Y, which may test any record.
+func TestRunMessagesOnlyNumbersCallsOnlyWhenRead(t *testing.T) {
+	path, _, _ := testutil.Capture(t, gen.DefaultConfig())
+	named := func(args ...string) int {
+		t.Helper()
+		ios, _, _, _ := iostreams.Test()
+		n := 0
+		add := func(r *pipeline.Record) { n += len(r.Calls) }
+		if err := RunMessagesOnly(ios, parseInput(t, args...), []string{path}, Reads{NoCalls: true}, add, func(reassembly.Stats) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := named(); n != 0 {
+		t.Fatalf("without -Y: %d call references, want none", n)
+	}
+	if n := named("-Y", "cti.msg_type"); n == 0 {
+		t.Fatal("with -Y: no call references")
+	}
+}

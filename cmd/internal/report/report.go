@@ -40,13 +40,14 @@ func Validate(in *inputflags.Options, files []string, format string, extra ...st
 	return nil
 }
 
-// Reads is what a report reads of each message: Fields names the fields
+// Reads is what a report reads of each record: Fields names the fields
 // (nil: any), Expert says it reads every expert item (a count of them).
 // Without -Y only those fields are decoded (pipeline.Options.Reads);
 // with -Y, which may test any field, every field is.
 type Reads struct {
-	Fields func(*dissect.FieldDef) bool
-	Expert bool
+	Fields  func(*dissect.FieldDef) bool
+	Expert  bool
+	NoCalls bool // it reads no call reference (Record.Calls, Link): calls are not numbered
 }
 
 // All is the Reads of a report that may read any field.
@@ -93,7 +94,7 @@ func run(ios *iostreams.IOStreams, in *inputflags.Options, files []string, reads
 		opts.NoDiag = true
 	}
 	if in.Match == nil {
-		opts.Reads, opts.ReadsExpert = reads.Fields, reads.Expert
+		opts.Reads, opts.ReadsExpert, opts.NoCalls = reads.Fields, reads.Expert, reads.NoCalls
 	}
 	// The reports keep counts, strings and record-level data, never a
 	// message or its fields: later messages reuse their memory.
