@@ -120,7 +120,8 @@ func (o *Options) Pipeline() pipeline.Options {
 	switch {
 	case p.Filter != nil:
 	case o.View == render.FormatFields && !o.fieldsReadExpert():
-		p.NoDiag = true
+		// No column reads a call reference either: calls go unnumbered.
+		p.NoDiag, p.NoCalls = true, true
 		p.Reads = record.FieldsRead(o.FieldsView.Fields)
 	case o.View == render.FormatFields:
 		cols, info := record.FieldsRead(o.FieldsView.Fields), o.fieldsRead(func(mf *record.MetaField) bool { return mf.Name == "cti.info" })
