@@ -190,30 +190,29 @@ func decodeBody(m *Message, hdr *[2]Field, def *MessageDef, frame []byte, ctx Co
 			m.FixedSize = len(body)
 			return
 		}
+		// A field the Keep leaves out is read past, or, for a checked
+		// Keep, decoded all the same and taken back unless it is flagged.
 		leave := d.keep != nil && !d.keep.fixed[i]
-		var f *Field
-		switch {
-		case leave && !d.keep.checked:
-			d.leaveFixed()
-			m.fixedRead = i + 1
-			pos += fd.Size
-			continue
-		case leave:
-			f = d.scratch()
-		default:
-			f = m.nextField()
+		flagged := false
+		if !leave || d.keep.checked {
+			f := m.nextField()
+			if leave {
+				d.aside()
+			}
+			f.init(fd, fd.Name, fd.Filter, -1, HeaderLen+pos, fd.Size)
+			f.Secret = fd.Secret
+			d.value(f, fd.Type, body[pos:pos+fd.Size])
+			flagged = leave && d.keepFlagged(f)
 		}
-		f.init(fd, fd.Name, fd.Filter, -1, HeaderLen+pos, fd.Size)
-		f.Secret = fd.Secret
-		d.value(f, fd.Type, body[pos:pos+fd.Size])
-		if leave && !d.keepFlagged(f) {
+		switch {
+		case flagged:
+			m.kept, m.fixedShifted = nil, true // not where the Keep places it: FixedField scans
+		case leave:
 			d.leaveFixed()
-		} else if leave {
-			m.kept, m.fixedShifted = nil, true // kept for its expert item: not where the Keep places it
 		}
 		pos += fd.Size
 		m.fixedRead = i + 1
-		if !d.leftFixed {
+		if !m.partial {
 			m.nFixed = i + 1
 		}
 	}

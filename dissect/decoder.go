@@ -22,8 +22,7 @@ type decoder struct {
 	// the children's room as it was before it.
 	asideKids []Field
 	asideGrew bool
-	checking  bool // the field being decoded is scratch's
-	leftFixed bool // a fixed field was left out
+	checking  bool // the field being decoded is one aside
 
 	kids []Field // free room the fields' children are cut from
 	grew bool    // kids is an allocation of children() (not the field slab's tail)
@@ -260,14 +259,14 @@ func (f *Field) init(def *FieldDef, name, filter string, tag, off, size int) {
 	f.Children, f.Expert = nil, nil
 }
 
-// scratch appends the field a checked Keep leaves out, to be decoded and
-// checked, noting the children's room to put back.
-func (d *decoder) scratch() *Field {
+// aside marks the field just appended as one a checked Keep leaves out,
+// to be decoded, checked and taken back (keepFlagged), noting the
+// children's room to put back.
+func (d *decoder) aside() {
 	d.asideKids, d.asideGrew, d.checking = d.kids, d.grew, true
-	return d.m.nextField()
 }
 
-// keepFlagged keeps f, the last field scratch appended, when it carries an
+// keepFlagged keeps f, the last field appended (aside), when it carries an
 // expert item, so a checked Keep's message has every expert item of a
 // whole decode; it reports whether it did. Otherwise f is taken off the
 // list again, and its children's room handed back.
@@ -286,7 +285,7 @@ func (d *decoder) keepFlagged(f *Field) bool {
 // one was kept for its expert item (then by a scan).
 func (d *decoder) leaveFixed() {
 	m := d.m
-	d.leftFixed, m.partial, m.nFixed = true, true, 0
+	m.partial, m.nFixed = true, 0
 	if !m.fixedShifted {
 		m.kept = d.keep
 	}

@@ -40,12 +40,10 @@ func (d *decoder) floating(def *MessageDef, b []byte, base int, l Layout) {
 			continue
 		}
 		// Decoded in place, in the list's room reserved by the shape scan
-		// (or aside, to be checked, when left out).
-		var f *Field
+		// (to be checked and taken back, when left out).
+		f := m.nextField()
 		if leave {
-			f = d.scratch()
-		} else {
-			f = m.nextField()
+			d.aside()
 		}
 		f.init(nil, "", "", int(tag), base+start, n)
 		f.HdrOffset = base + pos
@@ -91,8 +89,8 @@ func (d *decoder) floating(def *MessageDef, b []byte, base int, l Layout) {
 		if cut {
 			f.addExpert(SeverityError, ExpFloatingTruncated, fmt.Sprintf("FieldLength is %d but only %d bytes remain", declared, n))
 		}
-		if leave {
-			m.partial = !d.keepFlagged(f) || m.partial
+		if leave && !d.keepFlagged(f) {
+			m.partial = true
 		}
 		pos = start + n
 	}

@@ -21,9 +21,8 @@ type keepRow struct {
 	// fixedAt is where Fixed[i] lands in a partial message's Fields when
 	// the fixed part was read that far: the fields kept before it (the
 	// header is apart), -1 when it is left out.
-	fixedAt   []int16
-	dropFixed bool // some fixed field is left out
-	checked   bool // fields left out are decoded aside and kept when flagged (NewCheckedKeep)
+	fixedAt []int16
+	checked bool // fields left out are decoded aside and kept when flagged (NewCheckedKeep)
 }
 
 // NewKeep makes a Keep of the fields reads accepts, of those the session
@@ -64,8 +63,6 @@ func newKeep(reads func(*FieldDef) bool, checked bool) *Keep {
 			if k {
 				r.fixedAt[i] = n
 				n++
-			} else {
-				r.dropFixed = true
 			}
 		}
 		return r

@@ -54,8 +54,8 @@ type Context struct {
 	// Dialect is the session's settled (or forced) dialect; unknown lets
 	// each message's type and bytes pick its catalog.
 	Dialect Dialect
-	// Keep, when set, leaves out the floating fields it does not keep
-	// (a Partial message); nil decodes every field.
+	// Keep, when set, leaves out the fields it does not keep (a Partial
+	// message); nil decodes every field.
 	Keep *Keep
 }
 
@@ -64,7 +64,7 @@ type Options struct {
 	Version int     // force the protocol version (0 = from OPEN_REQ)
 	Layout  Layout  // force the floating header layout (LayoutUnknown = from version, else detect)
 	Dialect Dialect // force the dialect (DialectUnknown = decide per connection from the traffic)
-	Keep    *Keep   // build only these floating fields (nil = all): see Keep
+	Keep    *Keep   // build only these fields (nil = all): see Keep
 }
 
 // A Note is an assumption a session made about its connection, or a fact it
