@@ -50,14 +50,23 @@ func fieldText(f *dissect.Field, display, showSecrets bool) string {
 	return f.Value.Text()
 }
 
-// FieldsRead is what columns named by filter (-e) read of a message's
-// fields, for a dissect.Keep: the definitions whose filter a column names,
-// or whose children's filters it names (a NamedVariable's .name, a device
-// ID's .primary). Metadata columns read no field, but cti.info and the
-// expert columns read more than they name (MetaField.ReadsExpert): a view
-// with one of those decodes whole.
+// FieldsRead is what columns (-e) read of a message's fields, for a
+// dissect.Keep: the definitions whose filter a column names, or whose
+// children's filters it names (a NamedVariable's .name, a device ID's
+// .primary), and the fields Info reads for a cti.info column. The other
+// metadata columns read no field; the expert columns read every expert
+// item, which a checked Keep keeps (MetaField.ReadsExpert).
 func FieldsRead(columns []string) func(*dissect.FieldDef) bool {
+	info := false
+	for _, c := range columns {
+		if mf := LookupMeta(c); mf != nil && mf.id == metaInfo {
+			info = true
+		}
+	}
 	return func(fd *dissect.FieldDef) bool {
+		if info && InfoReads(fd) {
+			return true
+		}
 		for _, c := range columns {
 			if c == fd.Filter || strings.HasPrefix(c, fd.Filter) && strings.HasPrefix(c[len(fd.Filter):], ".") {
 				return true

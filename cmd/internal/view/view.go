@@ -10,7 +10,6 @@ import (
 	"github.com/ctishark/ctishark/cmd/internal/inputflags"
 	"github.com/ctishark/ctishark/cmd/internal/pipeline"
 	"github.com/ctishark/ctishark/cmd/iostreams"
-	"github.com/ctishark/ctishark/dissect"
 	"github.com/ctishark/ctishark/dissect/record"
 	"github.com/ctishark/ctishark/render"
 	"github.com/spf13/cobra"
@@ -119,14 +118,12 @@ func (o *Options) Pipeline() pipeline.Options {
 	// do the tree, JSON and hex views, which show every field.
 	switch {
 	case p.Filter != nil:
-	case o.View == render.FormatFields && !o.fieldsReadExpert():
-		// No column reads a call reference either: calls go unnumbered.
-		p.NoDiag, p.NoCalls = true, true
-		p.Reads = record.FieldsRead(o.FieldsView.Fields)
 	case o.View == render.FormatFields:
-		cols, info := record.FieldsRead(o.FieldsView.Fields), o.fieldsRead(func(mf *record.MetaField) bool { return mf.Name == "cti.info" })
-		p.Reads = func(fd *dissect.FieldDef) bool { return cols(fd) || info && record.InfoReads(fd) }
-		p.ReadsExpert = true
+		p.Reads, p.ReadsExpert = record.FieldsRead(o.FieldsView.Fields), o.fieldsReadExpert()
+		if !p.ReadsExpert {
+			// No column reads a call reference either: calls go unnumbered.
+			p.NoDiag, p.NoCalls = true, true
+		}
 	case o.View == render.FormatTable && !o.Hex:
 		p.Reads, p.ReadsExpert = record.InfoReads, true
 	}
