@@ -3,19 +3,12 @@ package agents
 import (
 	"testing"
 
-	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/testutil"
-	"github.com/spf13/cobra"
 )
 
-// wholeDecode is the agents command decoding every field of every
-// message, as with -Y, instead of the fields analyze.AgentsReads names.
-func wholeDecode(f *factory.Factory, _ func(*AgentsOptions) error) *cobra.Command {
-	return NewCmdAgents(f, func(o *AgentsOptions) error {
-		o.wholeDecode = true
-		return agentsRun(o)
-	})
-}
+// wholeDecode is the agents command decoding every field of every message,
+// as with -Y.
+var wholeDecode = testutil.Tweaked(NewCmdAgents, agentsRun, func(o *AgentsOptions) { o.wholeDecode = true })
 
 // TestPartialDecodeShowsTheSame holds the agents views to the same bytes
 // whether messages are decoded whole or only in the fields the view

@@ -4,19 +4,12 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/testutil"
-	"github.com/spf13/cobra"
 )
 
 // wholeDecode is the calls command decoding every field of every message,
-// as with -Y, instead of the fields analyze.CallsReads names.
-func wholeDecode(f *factory.Factory, _ func(*CallsOptions) error) *cobra.Command {
-	return NewCmdCalls(f, func(o *CallsOptions) error {
-		o.wholeDecode = true
-		return callsRun(o)
-	})
-}
+// as with -Y.
+var wholeDecode = testutil.Tweaked(NewCmdCalls, callsRun, func(o *CallsOptions) { o.wholeDecode = true })
 
 // TestPartialDecodeShowsTheSame holds every calls view (the table, JSON,
 // CSV, timelines with and without linked legs) to the same bytes whether

@@ -3,19 +3,12 @@ package doctor
 import (
 	"testing"
 
-	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/testutil"
-	"github.com/spf13/cobra"
 )
 
-// wholeDecode is the doctor decoding every field of every message, as
-// with -Y, instead of the fields its rules read (diag.Reads).
-func wholeDecode(f *factory.Factory, _ func(*DoctorOptions) error) *cobra.Command {
-	return NewCmdDoctor(f, func(o *DoctorOptions) error {
-		o.wholeDecode = true
-		return doctorRun(o)
-	})
-}
+// wholeDecode is the doctor command decoding every field of every message,
+// as with -Y.
+var wholeDecode = testutil.Tweaked(NewCmdDoctor, doctorRun, func(o *DoctorOptions) { o.wholeDecode = true })
 
 // TestPartialDecodeShowsTheSame holds the doctor's findings (table and
 // JSON, with their examples, streams, agents and calls) to the same bytes

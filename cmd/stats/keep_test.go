@@ -3,19 +3,12 @@ package stats
 import (
 	"testing"
 
-	"github.com/ctishark/ctishark/cmd/factory"
 	"github.com/ctishark/ctishark/cmd/internal/testutil"
-	"github.com/spf13/cobra"
 )
 
 // wholeDecode is the stats command decoding every field of every message,
-// as with -Y, instead of the fields its report and the rules read.
-func wholeDecode(f *factory.Factory, _ func(*StatsOptions) error) *cobra.Command {
-	return NewCmdStats(f, func(o *StatsOptions) error {
-		o.wholeDecode = true
-		return statsRun(o)
-	})
-}
+// as with -Y.
+var wholeDecode = testutil.Tweaked(NewCmdStats, statsRun, func(o *StatsOptions) { o.wholeDecode = true })
 
 // TestPartialDecodeShowsTheSame holds stats (table and JSON: counts,
 // response times, failures, sessions, expert items and findings by code)

@@ -103,3 +103,15 @@ func SameOutput[O any](t testing.TB, a, b func(*factory.Factory, func(*O) error)
 		}
 	}
 }
+
+// Tweaked is newCmd running run after tweak has changed its options: the
+// command as a test needs it (a knob no flag sets), for Exec and
+// SameOutput.
+func Tweaked[O any](newCmd func(*factory.Factory, func(*O) error) *cobra.Command, run func(*O) error, tweak func(*O)) func(*factory.Factory, func(*O) error) *cobra.Command {
+	return func(f *factory.Factory, _ func(*O) error) *cobra.Command {
+		return newCmd(f, func(o *O) error {
+			tweak(o)
+			return run(o)
+		})
+	}
+}
