@@ -153,19 +153,65 @@ func (m *Message) setHeader(hdr *[2]Field, n, nKids int) []Field {
 }
 
 // decodeBody decodes the body of frame (already cut to BodyLength) as def.
+//
+// A reused message of a session that has settled its layout is first
+// decoded as the likeliest shape (likelyShape) in one pass, checking on
+// the way what the shape scan would have checked first; only when that
+// reading is not faultless is the message decoded again after the scan.
+// Either way the result is the scan's (TestLikelyShapeMatchesScan).
 func decodeBody(m *Message, hdr *[2]Field, def *MessageDef, frame []byte, ctx Context) {
 	body := frame[HeaderLen:]
+	if m.slab != nil && decodeLikely(m, hdr, def, frame, ctx) {
+		return
+	}
 	if def.Name == "OPEN_REQ" && len(body) >= 8 && ctx.Source != SourceForced {
 		m.Version = int(binary.BigEndian.Uint32(body[4:8]))
 	}
-	sh := chooseShape(def, body, ctx)
+	decodeBodyAs(m, hdr, def, frame, ctx, chooseShape(def, body, ctx), false)
+}
+
+// decodeLikely decodes the body as likelyShape guesses it and reports
+// whether the guess held; when it did not, m is as before but for its
+// header and field room.
+func decodeLikely(m *Message, hdr *[2]Field, def *MessageDef, frame []byte, ctx Context) bool {
+	sh, ok := likelyShape(def, frame[HeaderLen:], ctx)
+	if !ok {
+		return false
+	}
+	experts := len(m.Expert)
+	if decodeBodyAs(m, hdr, def, frame, ctx, sh, true) {
+		return true
+	}
+	m.undoBody(experts)
+	return false
+}
+
+// undoBody takes back what a decodeBodyAs that gave up did to m, but for
+// the header and field room, which the next one sets again: the message
+// expert items past experts, and what the fields' decoding noted.
+func (m *Message) undoBody(experts int) {
+	m.Expert = m.Expert[:experts]
+	m.partial, m.kept, m.fixedShifted, m.fixedRead, m.nFixed, m.olderThan = false, nil, false, 0, 0, 0
+}
+
+// decodeBodyAs decodes the body of frame as def in shape sh. With likely,
+// sh is likelyShape's guess: the decoding gives up, reporting false, as
+// soon as the body proves not to read faultlessly in it (what chooseShape
+// would then have found, decodeBody finds by asking it).
+func decodeBodyAs(m *Message, hdr *[2]Field, def *MessageDef, frame []byte, ctx Context, sh shape, likely bool) bool {
+	body := frame[HeaderLen:]
 	m.Layout, m.LayoutSource, m.FixedSize, m.ev = sh.layout, sh.source, sh.size, sh.ev
 	// One allocation for the header, the field list and the children: the
 	// catalog's fixed fields plus the records the shape scan counted in the
 	// bytes present (capped, so a pathological frame grows the list as it is
-	// read instead), and the children those fields will have.
-	d := decoder{m: m, frame: frame, keep: ctx.Keep.of(def)}
+	// read instead), and the children those fields will have. A likely
+	// shape, unscanned, takes the reused room whole: running out of it
+	// gives up, and the decode after the scan makes room for all.
+	d := decoder{m: m, frame: frame, keep: ctx.Keep.of(def), likely: likely}
 	nFields := sh.nFixed + sh.extra + min(sh.records, maxPresize)
+	if likely {
+		nFields = max(nFields, cap(m.slab)-2)
+	}
 	if m.slab == nil {
 		d.kids = m.setHeader(hdr, nFields, kidsBound(def, body, sh, m.Version))
 	} else {
@@ -188,7 +234,7 @@ func decodeBody(m *Message, hdr *[2]Field, def *MessageDef, frame []byte, ctx Co
 				"body ends after %d bytes, inside the fixed part (%d bytes): %s and the fields after it are missing",
 				len(body), def.FixedSize(), fd.Name))
 			m.FixedSize = len(body)
-			return
+			return true
 		}
 		// A field the Keep leaves out is read past, or, for a checked
 		// Keep, decoded all the same and taken back unless it is flagged.
@@ -223,7 +269,7 @@ func decodeBody(m *Message, hdr *[2]Field, def *MessageDef, frame []byte, ctx Co
 		pos += 4
 	}
 	shapeNotes(m, def, sh, ctx)
-	d.floating(def, body[pos:], HeaderLen+pos, sh.layout)
+	return d.floating(def, body[pos:], HeaderLen+pos, sh.layout)
 }
 
 // shapeNotes says what the message's shape shows that the session did not

@@ -17,6 +17,9 @@ type decoder struct {
 	strBase int
 
 	keep *keepRow // the fields to build (Keep.of); nil: all
+	// likely: the shape is likelyShape's guess, and floating gives up at
+	// the first record that scanFloating would not find perfect.
+	likely bool
 	// A checked Keep's field left out is decoded in place all the same,
 	// and taken back unless it draws an expert item (keepFlagged), with
 	// the children's room as it was before it.

@@ -2,19 +2,33 @@ package dissect
 
 import (
 	"fmt"
+	"math/bits"
 	"strconv"
 )
 
-// decodeFloating reads the floating records of b (at frame offset base) and
+// floating reads the floating records of b (at frame offset base) and
 // then checks what the records say as a whole: required fields present,
-// repeat counts matching their count fields.
-func (d *decoder) floating(def *MessageDef, b []byte, base int, l Layout) {
+// repeat counts matching their count fields. With d.likely it gives up,
+// reporting false, where scanFloating would not find the reading perfect
+// or the field room runs out.
+func (d *decoder) floating(def *MessageDef, b []byte, base int, l Layout) bool {
 	m := d.m
 	var seen [maxFloatingDefs]uint16 // occurrences per floating definition
 	var tagSeen [maxFloatingDefs]uint16
+	var tags uint64 // definitions whose tag occurred, as scanFloating has them
 	h := l.HeaderLen()
 	for pos := 0; pos < len(b); {
 		tag, n, ok := l.readHeader(b[pos:])
+		if d.likely {
+			if !ok || n > len(b)-pos-h || len(m.Fields) == cap(m.Fields) {
+				return false
+			}
+			i := def.tagIndex(tag)
+			if i < 0 || !lengthFits(def.Floating[i].Type, def.Floating[i].Max, b[pos+h:pos+h+n]) {
+				return false
+			}
+			tags |= def.sameTag[i]
+		}
 		if !ok {
 			f := rawField(&rawData, b[pos:], base+pos)
 			f.addExpert(SeverityError, ExpFloatingTruncated, fmt.Sprintf(
@@ -94,8 +108,25 @@ func (d *decoder) floating(def *MessageDef, b []byte, base int, l Layout) {
 		}
 		pos = start + n
 	}
+	if d.likely && missesRequired(def, tags, m.Version) {
+		return false
+	}
 	checkRequired(m, def, &seen)
 	checkCounts(m, def, &seen)
+	return true
+}
+
+// missesRequired reports whether a floating part with the tags of the
+// definitions in tags lacks a required field of version, as scanFloating
+// judges it (a flaw).
+func missesRequired(def *MessageDef, tags uint64, version int) bool {
+	for missing := def.required &^ tags; missing != 0; missing &= missing - 1 {
+		fd := &def.Floating[bits.TrailingZeros64(missing)]
+		if fd.Version == 0 || version == 0 || fd.Version <= version {
+			return true
+		}
+	}
+	return false
 }
 
 // pickDef maps a tag to the message's floating definition. A tag a message

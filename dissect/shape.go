@@ -313,6 +313,28 @@ func chooseShape(def *MessageDef, body []byte, ctx Context) shape {
 	return sh
 }
 
+// likelyShape is the shape chooseShape picks for body when its floating
+// part reads perfectly (scanResult.perfect) under the session's settled
+// layout after the likeliest fixed part: readAs takes the first option
+// that reads so, and a settled layout that reads exactly is kept. It is
+// a guess, to be proven while decoding (decoder.likely), and only for
+// bodies where it can be: with a settled layout and a floating part
+// after the likeliest fixed part. OPEN_REQ, which states its own version,
+// is left to chooseShape.
+func likelyShape(def *MessageDef, body []byte, ctx Context) (shape, bool) {
+	if ctx.Layout == LayoutUnknown || def.Name == "OPEN_REQ" {
+		return shape{}, false
+	}
+	var optBuf [maxFixedOptions]fixedOption
+	fixedOptions(def, ctx, &optBuf)
+	o := optBuf[0]
+	size := def.sizeOf(o)
+	if size >= len(body) {
+		return shape{}, false
+	}
+	return shape{nFixed: o.n, extra: o.extra, size: size, layout: ctx.Layout, source: ctx.Source, clean: true, fits: true}, true
+}
+
 // leanFirst is Layouts with lean (if known) first, for ties; no allocation.
 func leanFirst(lean Layout) (order [nLayouts]Layout, n int) {
 	if lean != LayoutUnknown {
