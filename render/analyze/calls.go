@@ -517,18 +517,33 @@ func (cs *Calls) finish() {
 // decoded from its row into a Call reused from one call to the next
 // (copy what must outlive f); it stops at f's first error.
 func (cs *Calls) Each(f func(*Call) error) error {
-	cs.finish()
 	var c Call
-	for seq := range cs.rows.at {
-		if !cs.rows.get(seq, &c) {
+	for seq := range cs.rowSlots() {
+		if !cs.row(seq, &c) {
 			continue
 		}
-		c.AgentID = cs.extAgent[c.Extension]
 		if err := f(&c); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// rowSlots ends the tally and returns the creation indexes Each walks;
+// row reads one of them, from any number of goroutines at once.
+func (cs *Calls) rowSlots() int {
+	cs.finish()
+	return len(cs.rows.at)
+}
+
+// row decodes the call of creation index seq into c, false when it is
+// not shown (see Each).
+func (cs *Calls) row(seq int, c *Call) bool {
+	if !cs.rows.get(seq, c) {
+		return false
+	}
+	c.AgentID = cs.extAgent[c.Extension]
+	return true
 }
 
 // Result returns the calls shown, in the order they were first seen;

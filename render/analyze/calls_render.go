@@ -75,18 +75,21 @@ func WriteCallsTable(w io.Writer, c0 *Calls) error {
 	if multi {
 		head = append(head, "FILE")
 	}
-	cells := make([]string, 0, len(head))
-	err := writeAligned(w, func(emit func(...string)) error {
-		emit(head...)
-		return c0.Each(func(c *Call) error {
+	err := writeAlignedRows(w, head, c0.rowSlots(), func() rower {
+		var c Call
+		cells := make([]string, 0, len(head))
+		return func(seq int, emit func(...string)) bool {
+			if !c0.row(seq, &c) {
+				return false
+			}
 			cells = append(cells[:0], strconv.FormatUint(uint64(c.CallID), 10), ts(c.FirstSeen), ts(c.LastSeen), dash(c.ANI), dash(c.DNIS), dash(c.Dialed),
-				dash(csqText(c)), dash(agentText(c)), ts(c.Answered), dur(c.Duration(end)), endText(c), dash(linkText(c.Links)))
+				dash(csqText(&c)), dash(agentText(&c)), ts(c.Answered), dur(c.Duration(end)), endText(&c), dash(linkText(c.Links)))
 			if multi {
 				cells = append(cells, dash(c.File))
 			}
 			emit(cells...)
-			return nil
-		})
+			return true
+		}
 	})
 	if err != nil {
 		return err

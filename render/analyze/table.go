@@ -8,7 +8,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode/utf8"
 
 	"github.com/ctishark/ctishark/render/termtext"
 )
@@ -91,14 +90,7 @@ func writeJSON(w io.Writer, v any) error {
 // table of a million calls then costs its widths, not its text.
 func writeAligned(w io.Writer, rows func(emit func(cells ...string)) error) error {
 	var widths []int
-	if err := rows(func(cells ...string) {
-		for i, c := range cells[:max(len(cells)-1, 0)] {
-			if i == len(widths) {
-				widths = append(widths, 0)
-			}
-			widths[i] = max(widths[i], utf8.RuneCountInString(termtext.Escape(c)))
-		}
-	}); err != nil {
+	if err := rows(func(cells ...string) { widths = measureCells(widths, cells) }); err != nil {
 		return err
 	}
 	// Into the caller's buffer when it has one (an agent's table among
@@ -107,18 +99,10 @@ func writeAligned(w io.Writer, rows func(emit func(cells ...string)) error) erro
 	if !buffered {
 		bw = bufio.NewWriterSize(w, 64<<10)
 	}
+	var line []byte
 	err := rows(func(cells ...string) {
-		for i, c := range cells {
-			c = termtext.Escape(c)
-			bw.WriteString(c)
-			if i < len(cells)-1 {
-				pad := widths[i] + 2 - utf8.RuneCountInString(c)
-				for ; pad > 0; pad-- {
-					bw.WriteByte(' ')
-				}
-			}
-		}
-		bw.WriteByte('\n')
+		line = appendAligned(line[:0], widths, cells)
+		bw.Write(line)
 	})
 	if err != nil || buffered {
 		return err
