@@ -9,12 +9,17 @@ BENCHTIME ?= 1s
 # tool installed beforehand and every machine checks with the same rules.
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: all build test race check lint generate generate-check conformance bench bench-e2e fuzz sample memrun clean
+.PHONY: all build test race check lint generate generate-check conformance bench bench-e2e pgo fuzz sample memrun clean
 
 all: build
 
+# The binary is built with profile-guided optimization from PGO, a CPU
+# profile of the views over a generated capture (make pgo remakes it);
+# PGO= builds without. go run and go install do not read it: they
+# build the plain binary.
+PGO ?= cmd/internal/pgo/ctishark.pgo
 build:
-	$(GO) build -o $(BIN) .
+	$(GO) build $(if $(PGO),-pgo=$(PGO)) -o $(BIN) .
 
 test:
 	$(GO) test $(PKGS)
@@ -53,6 +58,24 @@ BENCHSIZES ?= 100MB,1GB
 BENCHN     ?= 3
 bench-e2e: build
 	$(GO) run ./cmd/internal/benche2e -bin $(BIN) -dir $(BENCHDIR) -sizes $(BENCHSIZES) -n $(BENCHN) $(BENCHFLAGS)
+
+# Remakes PGO: a CPU profile of each view (the table, jsonl, -T fields,
+# -Y, stats, calls, agents, ladder -T json, doctor) over a capture
+# generated for it (other connections and seed than bench-e2e's, so the
+# benchmark does not run on what the profile was taken from) and over
+# the bundled samples, merged; the profiled binary is the plain build.
+PGODIR ?= /tmp/ctishark-pgo
+pgo:
+	rm -rf $(PGODIR) && mkdir -p $(PGODIR)
+	$(GO) build -o $(PGODIR)/ctishark .
+	$(PGODIR)/ctishark gen --connections 120 --seed 11 --target-size 60MB -w $(PGODIR)/gen.pcap
+	n=0; for cap in $(PGODIR)/gen.pcap testdata/sample.pcap testdata/sample-ucce.pcap; do \
+		for view in "read" "read -T jsonl" "read -T fields -e cti.num -e cti.msg_type -e cti.CallID -e cti.info" \
+			"read -Y cti.msg_type==AGENT_STATE_EVENT -T jsonl" "stats" "calls" "agents" "ladder -T json" "doctor"; do \
+			n=$$((n+1)); CTISHARK_CPUPROFILE=$(PGODIR)/$$n.prof $(PGODIR)/ctishark $$view $$cap > /dev/null || exit 1; \
+		done; \
+	done
+	$(GO) tool pprof -proto $(PGODIR)/*.prof > $(PGO)
 
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./dissect
