@@ -2,8 +2,9 @@ package dissect
 
 import "testing"
 
-// Message.Field finds a fixed field by the definition's slot; it must
-// find what Get finds by name, for every name either catalog knows (and
+// Message.Field finds a fixed field by the definition's slot, and
+// GetUnfixed a name the definition has no fixed field of; they must find
+// what Get finds by name, for every name either catalog knows (and
 // one no message has), in every message of both catalogs: built, decoded
 // whole, cut inside the fixed part (an older version's message, or a
 // damaged one) and cut inside the floating part.
@@ -31,6 +32,11 @@ func TestFieldMatchesGet(t *testing.T) {
 			want := m.Get(n.Name())
 			if got := m.Field(n); got != want {
 				t.Fatalf("%s: Field(%q) = %p, Get %p", what, n.Name(), got, want)
+			}
+			if m.Def != nil && m.Def.FixedIndex(n.Name()) < 0 {
+				if got := m.GetUnfixed(n.Name()); got != want {
+					t.Fatalf("%s: GetUnfixed(%q) = %p, Get %p", what, n.Name(), got, want)
+				}
 			}
 			u, uok := m.Uint(n.Name())
 			if v, ok := m.UintField(n); v != u || ok != uok {

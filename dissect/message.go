@@ -122,6 +122,11 @@ func (m *Message) Get(name string) *Field {
 	return m.find(fixed, name)
 }
 
+// GetUnfixed is Get of a name that is none of the definition's fixed
+// fields (its FixedIndex is -1): a view that resolved its names against
+// the definition once skips Get's look-up of the name among them.
+func (m *Message) GetUnfixed(name string) *Field { return m.find(-1, name) }
+
 // find is Get of name, whose first fixed field in the definition is
 // fixed (-1: none, or not known): the first nFixed fields are the
 // definition's first fixed fields, in order, so a fixed name is found by

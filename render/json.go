@@ -342,7 +342,7 @@ func appendField(b []byte, f *dissect.Field, showSecrets bool, k *fieldKeys, def
 	if secret {
 		b = appendString(b, record.Secret)
 	} else {
-		b = appendValue(b, f.Value)
+		b = appendValue(b, &f.Value)
 		if fr != nil && fr.enum != nil && f.Value.Type.IsInteger() {
 			// Display's enum name, as a fragment made once.
 			b = append(b, enumDisplay(f.Def.Enum, fr.enum, uint32(f.Value.Num))...)
@@ -370,8 +370,9 @@ func appendField(b []byte, f *dissect.Field, showSecrets bool, k *fieldKeys, def
 
 // appendValue writes a value as the conformance contract says: integers as
 // numbers, BOOL as true/false, STRING as text, UNSPEC as lowercase hex, TIME
-// as seconds, NamedVariable and NamedArray as objects.
-func appendValue(b []byte, v dissect.Value) []byte {
+// as seconds, NamedVariable and NamedArray as objects. v is read in place:
+// a copy of the 80-byte value per field showed in the jsonl profile.
+func appendValue(b []byte, v *dissect.Value) []byte {
 	switch v.Type {
 	case dissect.TypeBOOL:
 		return strconv.AppendBool(b, v.Num != 0)

@@ -178,10 +178,12 @@ type finder struct {
 // get is m.Get(name) for the spec's names[slot].
 func (ff *finder) get(slot int, name string) *dissect.Field {
 	if ff.fixed != nil {
-		if k := ff.fixed[slot]; k >= 0 {
-			if f := ff.m.FixedField(k); f != nil {
-				return f
-			}
+		k := ff.fixed[slot]
+		if k < 0 {
+			return ff.m.GetUnfixed(name)
+		}
+		if f := ff.m.FixedField(k); f != nil {
+			return f
 		}
 	}
 	return ff.m.Get(name)

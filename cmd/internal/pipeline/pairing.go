@@ -17,6 +17,42 @@ type connState struct {
 	verdict func(record.Verdict)
 	shard   int  // which decoding goroutine decodes the connection (Options.Parallel)
 	noCalls bool // Options.NoCalls: its messages' call references are not read
+	answers *answerSlab
+}
+
+// answer is the two links pairing makes when an answer comes: the
+// answer's Request and the request's Response.
+type answer struct {
+	req  record.Request
+	resp record.Response
+}
+
+// answerSlab hands out answers from blocks of answerBlock, one allocation
+// per block instead of two per answered request (pairing is on the
+// reading goroutine, which every view that pairs waits on). A block lives
+// as long as any record or verdict still points into it: at most some
+// answerBlock times what a view keeps, and views keep numbers, not
+// these pointers.
+type answerSlab struct{ free []answer }
+
+const answerBlock = 64
+
+// newAnswer is room for an answer's two links, from the pipeline's slab
+// (a connState made by hand, as tests do, allocates its own).
+func (c *connState) newAnswer() *answer {
+	if c.answers == nil {
+		return &answer{}
+	}
+	return c.answers.next()
+}
+
+func (s *answerSlab) next() *answer {
+	if len(s.free) == 0 {
+		s.free = make([]answer, answerBlock)
+	}
+	a := &s.free[0]
+	s.free = s.free[1:]
+	return a
 }
 
 // pending is a request waiting for its answer. slot is set when the
@@ -72,13 +108,17 @@ func (c *connState) pair(r *record.Record, s *slot, id uint32, ok bool) (waits b
 			"the capture stamps this answer %s before its request #%d: its response time counts as 0", -lat, req.num))
 		lat = 0
 	}
-	r.Request = &record.Request{Num: req.num, Latency: lat}
-	resp := &record.Response{Num: r.Num, Latency: lat, Failure: m.IsFailure()}
+	a := c.newAnswer()
+	a.req = record.Request{Num: req.num, Latency: lat}
+	a.resp = record.Response{Num: r.Num, Latency: lat, Failure: m.IsFailure()}
+	r.Request = &a.req
+	resp := &a.resp
 	switch q := req.slot; {
 	case q == nil:
 	case q.wait:
 		q.rec.Response = resp
 		q.wait = false
+		q.reuse = true // out of pending, still queued: the queue's alone now
 	case q.released && lat > holdTime:
 		c.unanswered(q) // answered too late, as a held request would be judged
 	case q.released:

@@ -136,6 +136,8 @@ type Pipeline struct {
 	file       string // name of the capture being read (Frame.File)
 	files      int    // captures started so far
 	q          queue
+	freeSlots  []*slot // slots of records no request bookkeeping points to, popped (see newSlot)
+	answers    answerSlab
 	held       int // bytes of the records in q (recordBytes)
 	calls      calls
 	fn         func(*Record) error
@@ -309,7 +311,7 @@ func (p *Pipeline) item(it *reassembly.Item) error {
 func (p *Pipeline) frame(f *reassembly.Frame) error {
 	cs, _ := f.Conn.Context.(*connState)
 	if cs == nil {
-		cs = &connState{sess: dissect.NewSession(dissect.Options{Version: p.opts.Version, Layout: p.opts.Layout, Dialect: p.opts.Dialect, Keep: p.keep}), verdict: p.verdict, shard: p.shards, noCalls: p.opts.NoCalls}
+		cs = &connState{sess: dissect.NewSession(dissect.Options{Version: p.opts.Version, Layout: p.opts.Layout, Dialect: p.opts.Dialect, Keep: p.keep}), verdict: p.verdict, shard: p.shards, noCalls: p.opts.NoCalls, answers: &p.answers}
 		p.shards++
 		f.Conn.Context = cs
 	}
@@ -460,13 +462,17 @@ func (p *Pipeline) emit(r *Record, cs *connState, f *facts) error {
 		}
 		return p.hand(r, f.bytes)
 	}
-	s := &slot{rec: r, bytes: f.bytes}
+	s := p.newSlot(r, f.bytes)
 	if cs != nil {
 		s.wait = cs.pair(r, s, f.invoke, f.hasInvoke)
 		if !p.opts.NoCalls {
 			p.calls.assign(r, f.ids)
 		}
 	}
+	// A request pair remembers points to its slot from pending until its
+	// answer comes (pair then marks it); any other slot is the queue's
+	// alone and is reused once popped.
+	s.reuse = !s.wait
 	p.q.push(s)
 	p.held += s.bytes
 	return p.drain(false)
@@ -518,7 +524,9 @@ func (p *Pipeline) drain(final bool) error {
 			s.late = &record.Verdict{Num: r.Num, Type: r.Msg.Name(), Time: r.Frame.Time, Stream: r.Frame.Stream}
 			s.rec = nil // the record is the consumer's now
 		}
-		if err := p.hand(r, s.bytes); err != nil {
+		bytes := s.bytes
+		p.freeSlot(s)
+		if err := p.hand(r, bytes); err != nil {
 			return err
 		}
 	}
