@@ -12,9 +12,13 @@
 // Captures are made once with `ctishark gen --connections N --target-size S`
 // and kept in -dir for later runs. Every command runs in its own process
 // with its output sent to /dev/null; peak RSS is the child's maxrss. Rounds
-// interleave the commands (floor, a, b, ..., floor, a, b, ...) and the best
-// of -n rounds is kept, so a burst of load on the machine hurts one round of
-// every command rather than every round of one.
+// interleave the commands, each right after a run of the floor (floor, a,
+// floor, b, ..., then the next round), and the best of -n rounds is kept,
+// so a burst of load on the machine hurts one round of every command
+// rather than every round of one. ÷ floor is a command's best over the
+// floor's best; the median column is the middle of its per-round ratios,
+// each to the floor run just before it: the host's speed drifts within
+// minutes, and two bests can come from different phases of it.
 package main
 
 import (
@@ -28,6 +32,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -67,10 +72,20 @@ func jobs(self, bin string, withTshark bool) []job {
 }
 
 type result struct {
-	best time.Duration
-	cpu  time.Duration // user + system time of the best run
-	rss  int64         // KiB
-	err  string
+	best   time.Duration
+	cpu    time.Duration // user + system time of the best run
+	rss    int64         // KiB
+	err    string
+	ratios []float64 // per round: the floor's time just before the command over the command's time
+}
+
+// medianRatio is the middle of a command's per-round ratios to the floor.
+func (r *result) medianRatio() float64 {
+	s := slices.Sorted(slices.Values(r.ratios))
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return s[len(s)/2]
 }
 
 func main() {
@@ -131,10 +146,27 @@ func measure(self, bin, base, capture string, rounds int, filter *regexp.Regexp,
 		js = both
 	}
 	res := make([]result, len(js))
+	keep := func(r *result, d, cpu time.Duration, rss int64) {
+		if r.best == 0 || d < r.best {
+			r.best, r.cpu = d, cpu
+		}
+		r.rss = max(r.rss, rss)
+	}
 	for round := 0; round < rounds; round++ {
 		for i, j := range js {
 			if i > 0 && filter != nil && !filter.MatchString(j.name) {
 				continue
+			}
+			// The floor runs again right before each command, for the
+			// median column: this host's speed drifts by up to 2x within
+			// minutes, and a ratio of two runs seconds apart is what such
+			// drift leaves alone. Those runs do not count for the floor's
+			// best, which stays a best of -n runs like every command's.
+			var floor time.Duration
+			if i > 0 {
+				if fd, _, _, ferr := run(bin, js[0], capture); ferr == "" {
+					floor = fd
+				}
 			}
 			d, cpu, rss, err := run(bin, j, capture)
 			r := &res[i]
@@ -142,17 +174,23 @@ func measure(self, bin, base, capture string, rounds int, filter *regexp.Regexp,
 				r.err = err
 				continue
 			}
-			if r.best == 0 || d < r.best {
-				r.best, r.cpu = d, cpu
+			keep(r, d, cpu, rss)
+			if i == 0 {
+				floor = d
 			}
-			r.rss = max(r.rss, rss)
+			if floor > 0 {
+				r.ratios = append(r.ratios, floor.Seconds()/d.Seconds())
+			}
 		}
 	}
 	fmt.Printf("### %s: %.0f MB, %d CTI messages\n\n", filepath.Base(capture), mb, msgs)
 	// cores: CPU time over wall time of the best run, how much of the
 	// machine the command kept busy (2.0 is both cores of this one).
-	fmt.Println("| command | MB/s | messages/s | ÷ floor | cores | peak RSS |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|")
+	// MB/s, messages/s and ÷ floor are of the best runs (÷ floor: the
+	// command's best over the floor's best); median is the middle of the
+	// per-round ratios, each to the floor run just before the command.
+	fmt.Println("| command | MB/s | messages/s | ÷ floor | median | cores | peak RSS |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|")
 	floorRate := 0.0
 	if base != "" {
 		defer fmt.Printf("(base) rows: %s, each run right after the row above it.\n\n", version(base))
@@ -161,16 +199,17 @@ func measure(self, bin, base, capture string, rounds int, filter *regexp.Regexp,
 		r := res[i]
 		switch {
 		case r.err != "":
-			fmt.Printf("| %s | failed: %s | | | | |\n", j.name, r.err)
+			fmt.Printf("| %s | failed: %s | | | | | |\n", j.name, r.err)
 			continue
-		case r.best == 0:
+		case r.best == 0 || len(r.ratios) == 0:
 			continue
 		}
 		rate := mb / r.best.Seconds()
 		if i == 0 {
 			floorRate = rate
 		}
-		fmt.Printf("| %s | %.1f | %.0f | %.3f | %.2f | %.0f MB |\n", j.name, rate, float64(msgs)/r.best.Seconds(), rate/floorRate, r.cpu.Seconds()/r.best.Seconds(), float64(r.rss)/1024)
+		fmt.Printf("| %s | %.1f | %.0f | %.3f | %.3f | %.2f | %.0f MB |\n", j.name, rate, float64(msgs)/r.best.Seconds(),
+			rate/floorRate, r.medianRatio(), r.cpu.Seconds()/r.best.Seconds(), float64(r.rss)/1024)
 	}
 	fmt.Println()
 }
