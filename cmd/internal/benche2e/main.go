@@ -146,12 +146,6 @@ func measure(self, bin, base, capture string, rounds int, filter *regexp.Regexp,
 		js = both
 	}
 	res := make([]result, len(js))
-	keep := func(r *result, d, cpu time.Duration, rss int64) {
-		if r.best == 0 || d < r.best {
-			r.best, r.cpu = d, cpu
-		}
-		r.rss = max(r.rss, rss)
-	}
 	for round := 0; round < rounds; round++ {
 		for i, j := range js {
 			if i > 0 && filter != nil && !filter.MatchString(j.name) {
@@ -174,7 +168,10 @@ func measure(self, bin, base, capture string, rounds int, filter *regexp.Regexp,
 				r.err = err
 				continue
 			}
-			keep(r, d, cpu, rss)
+			if r.best == 0 || d < r.best {
+				r.best, r.cpu = d, cpu
+			}
+			r.rss = max(r.rss, rss)
 			if i == 0 {
 				floor = d
 			}

@@ -49,13 +49,10 @@ const maxFreeSlots = maxHeld
 // per message less on the reading goroutine, which every view that pairs
 // waits on.
 func (p *Pipeline) newSlot(r *Record, bytes int) *slot {
-	n := len(p.freeSlots)
-	if n == 0 {
-		return &slot{rec: r, bytes: bytes}
+	s := takeSpare(&p.freeSlots)
+	if s == nil {
+		s = &slot{}
 	}
-	s := p.freeSlots[n-1]
-	p.freeSlots[n-1] = nil
-	p.freeSlots = p.freeSlots[:n-1]
 	*s = slot{rec: r, bytes: bytes}
 	return s
 }

@@ -37,16 +37,12 @@ type answerSlab struct{ free []answer }
 
 const answerBlock = 64
 
-// newAnswer is room for an answer's two links, from the pipeline's slab
-// (a connState made by hand, as tests do, allocates its own).
-func (c *connState) newAnswer() *answer {
-	if c.answers == nil {
+// next is room for an answer's two links. A nil slab (a connState made by
+// hand, as tests do) allocates each on its own.
+func (s *answerSlab) next() *answer {
+	if s == nil {
 		return &answer{}
 	}
-	return c.answers.next()
-}
-
-func (s *answerSlab) next() *answer {
 	if len(s.free) == 0 {
 		s.free = make([]answer, answerBlock)
 	}
@@ -108,7 +104,7 @@ func (c *connState) pair(r *record.Record, s *slot, id uint32, ok bool) (waits b
 			"the capture stamps this answer %s before its request #%d: its response time counts as 0", -lat, req.num))
 		lat = 0
 	}
-	a := c.newAnswer()
+	a := c.answers.next()
 	a.req = record.Request{Num: req.num, Latency: lat}
 	a.resp = record.Response{Num: r.Num, Latency: lat, Failure: m.IsFailure()}
 	r.Request = &a.req

@@ -338,14 +338,25 @@ func (p *Pipeline) frame(f *reassembly.Frame) error {
 // a recycled message's frame buffer when there is one; into is that
 // message, nil when the frame gets a fresh one.
 func (p *Pipeline) buffer(data []byte) (into *dissect.Message, buf []byte) {
-	n := len(p.free)
-	if n == 0 {
+	m := takeSpare(&p.free)
+	if m == nil {
 		return nil, slices.Clone(data)
 	}
-	m := p.free[n-1]
-	p.free[n-1] = nil
-	p.free = p.free[:n-1]
 	return m, append(m.Frame[:0], data...)
+}
+
+// takeSpare takes the last of a free list, nil when it is empty; its place
+// is cleared, so the list keeps nothing alive it no longer holds.
+func takeSpare[T any](list *[]*T) *T {
+	l := *list
+	n := len(l)
+	if n == 0 {
+		return nil
+	}
+	v := l[n-1]
+	l[n-1] = nil
+	*list = l[:n-1]
+	return v
 }
 
 // decode decodes a work item's frame with its connection's session and
@@ -440,14 +451,7 @@ func (p *Pipeline) recycle(r *Record) {
 // takeRecord returns a handed-out record to fill anew, nil when there is
 // none.
 func (p *Pipeline) takeRecord() *Record {
-	n := len(p.freeRecs)
-	if n == 0 {
-		return nil
-	}
-	r := p.freeRecs[n-1]
-	p.freeRecs[n-1] = nil
-	p.freeRecs = p.freeRecs[:n-1]
-	return r
+	return takeSpare(&p.freeRecs)
 }
 
 // emit pairs a record, names its calls, and queues it (looking ahead) or hands it out.
