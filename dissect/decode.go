@@ -237,10 +237,11 @@ func decodeBodyAs(m *Message, hdr *[2]Field, def *MessageDef, frame []byte, ctx 
 			return true
 		}
 		// A field the Keep leaves out is read past, or, for a checked
-		// Keep, decoded all the same and taken back unless it is flagged.
+		// Keep, when quiet does not vouch for it, decoded all the same and
+		// taken back unless it is flagged.
 		leave := d.keep != nil && !d.keep.fixed[i]
 		flagged := false
-		if !leave || d.keep.checked {
+		if !leave || d.keep.checked && !d.keep.silent[i] && !quiet(fd, fd.Type, body[pos:pos+fd.Size]) {
 			f := m.nextField()
 			if leave {
 				d.aside()

@@ -55,6 +55,50 @@ func (d *decoder) value(f *Field, t Type, data []byte) {
 	}
 }
 
+// quiet reports whether value would give a field of fd, read as t from
+// data, no expert item. A checked Keep (NewCheckedKeep) asks it first of
+// a field it leaves out, and reads past one that is quiet instead of
+// decoding it aside only to take it back: most fields are. It may say
+// false of a quiet field (a NamedVariable's checks are left to value),
+// never true of a flagged one; TestQuietMeansNoExpert holds it to value.
+func quiet(fd *FieldDef, t Type, data []byte) bool {
+	if fd.Max > 0 && len(data) > fd.Max {
+		return false
+	}
+	switch t {
+	case TypeUCHAR, TypeCHAR, TypeUSHORT, TypeSHORT, TypeUINT, TypeINT, TypeBOOL, TypeTIME:
+		if len(data) != typeSize(t) && !(fd.Max == len(data) && len(data) <= 8 && len(data) > 0) {
+			return false
+		}
+		n := bigEndian(data)
+		if t.Signed() {
+			shift := 64 - 8*uint(len(data))
+			n = uint64(int64(n<<shift) >> shift)
+		}
+		if t == TypeBOOL && n > 1 {
+			return false
+		}
+		if fd.Enum != nil && len(fd.Enum.Values) > 0 {
+			if _, ok := fd.Enum.Lookup(uint32(n)); !ok {
+				return false
+			}
+		}
+		if fd.Mask != nil {
+			for _, b := range fd.Mask.Values {
+				n &^= uint64(b.Value)
+			}
+			return n == 0
+		}
+		return true
+	case TypeSTRING:
+		nul, ascii := scanString(data)
+		return nul >= 0 && nul == len(data)-1 && (ascii || utf8.Valid(data[:nul]))
+	case TypeNAMEDVAR, TypeNAMEDARRAY:
+		return false
+	}
+	return true
+}
+
 // checkNumber flags values outside the field's enum or mask, and expands mask
 // bits into children.
 func (d *decoder) checkNumber(f *Field) {

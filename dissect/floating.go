@@ -47,7 +47,7 @@ func (d *decoder) floating(def *MessageDef, b []byte, base int, l Layout) bool {
 		// its counts. A cut field stays: its expert item tells the secret
 		// mask that the floating part was not read whole.
 		leave := idx >= 0 && d.keep != nil && !d.keep.floating[idx] && !cut
-		if leave && !d.keep.checked {
+		if leave && (!d.keep.checked || quietFloating(&def.Floating[idx], m.Version, b[start:start+n])) {
 			seen[idx]++
 			m.partial = true
 			pos = start + n
@@ -114,6 +114,15 @@ func (d *decoder) floating(def *MessageDef, b []byte, base int, l Layout) bool {
 	checkRequired(m, def, &seen)
 	checkCounts(m, def, &seen)
 	return true
+}
+
+// quietFloating is quiet for a floating field of fd in a message of
+// version: neither its version nor its value draws an expert item.
+func quietFloating(fd *FieldDef, version int, data []byte) bool {
+	if version > 0 && (fd.Version > version || fd.MaxVersion > 0 && version > fd.MaxVersion) {
+		return false
+	}
+	return quiet(fd, fd.Type, data)
 }
 
 // missesRequired reports whether a floating part with the tags of the

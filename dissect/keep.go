@@ -23,6 +23,10 @@ type keepRow struct {
 	// header is apart), -1 when it is left out.
 	fixedAt []int16
 	checked bool // fields left out are decoded aside and kept when flagged (NewCheckedKeep)
+	// silent marks the fixed fields that no value can flag (numbers of
+	// their type's size with neither table nor mask): a checked Keep
+	// reads past them as a plain one does, without reading their bytes.
+	silent []bool
 }
 
 // NewKeep makes a Keep of the fields reads accepts, of those the session
@@ -46,6 +50,12 @@ func newKeep(reads func(*FieldDef) bool, checked bool) *Keep {
 		for i := range d.Fixed {
 			r.fixed[i] = wanted(&d.Fixed[i])
 		}
+		if checked {
+			r.silent = make([]bool, len(d.Fixed))
+			for i := range d.Fixed {
+				r.silent[i] = silentFixed(&d.Fixed[i])
+			}
+		}
 		for i := range d.Floating {
 			fd := &d.Floating[i]
 			r.floating[i] = r.floating[i] || wanted(fd)
@@ -67,6 +77,18 @@ func newKeep(reads func(*FieldDef) bool, checked bool) *Keep {
 		}
 		return r
 	})}
+}
+
+// silentFixed reports whether no bytes of a fixed field of fd can draw an
+// expert item from value: a number of its type's size, not a BOOL, with
+// no value table or mask, within its maximum.
+func silentFixed(fd *FieldDef) bool {
+	switch fd.Type {
+	case TypeUCHAR, TypeCHAR, TypeUSHORT, TypeSHORT, TypeUINT, TypeINT, TypeTIME:
+		return fd.Size == typeSize(fd.Type) && (fd.Max == 0 || fd.Size <= fd.Max) &&
+			(fd.Enum == nil || len(fd.Enum.Values) == 0) && fd.Mask == nil
+	}
+	return false
 }
 
 // sessionReads reports whether Session.Observe reads fields named as fd

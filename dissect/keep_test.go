@@ -80,7 +80,19 @@ func TestKeepLeavesOutOnlyWhatItDoesNotKeep(t *testing.T) {
 							frames = append(frames, g)
 						}
 					}
-					for _, fr := range frames {
+					// A checked Keep also reads the frames as a session of
+					// another version would, whose fields out of its version
+					// draw notes (the ones quietFloating must see).
+					ctxs := []Context{ctx}
+					if keep.rows[0].checked {
+						for _, v := range []int{13, 24} {
+							other := ctx
+							other.Version = v
+							ctxs = append(ctxs, other)
+						}
+					}
+					for k := range len(frames) * len(ctxs) {
+						fr, ctx := frames[k/len(ctxs)], ctxs[k%len(ctxs)]
 						end := len(fr)
 						if end < HeaderLen {
 							continue
