@@ -69,7 +69,7 @@ func svgX(i int) float64 { return svgMarginX + svgGutter + float64(i)*svgColW }
 // WriteSVG renders a whole ladder as one standalone SVG document. Every
 // string from the wire goes through the XML escaper.
 func WriteSVG(w io.Writer, d *Diagram) error {
-	bw := bufio.NewWriter(w)
+	bw := bufio.NewWriterSize(w, writeBuf)
 	n := len(d.Endpoints)
 	labelX := svgX(max(n-1, 0)) + svgLabelGap
 	longest := 0

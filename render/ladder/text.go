@@ -60,7 +60,7 @@ type TextWriter struct {
 
 // NewText returns a streaming text ladder writer.
 func NewText(w io.Writer, opts TextOptions) *TextWriter {
-	t := &TextWriter{w: bufio.NewWriter(w), opts: opts, g: asciiGlyphs}
+	t := &TextWriter{w: bufio.NewWriterSize(w, writeBuf), opts: opts, g: asciiGlyphs}
 	if opts.Unicode {
 		t.g = unicodeGlyphs
 	}
