@@ -42,3 +42,35 @@ func TestPartialDecodeShowsTheSame(t *testing.T) {
 		}
 	}
 }
+
+// TestTypeFilterDecodesTheSame: a -Y that tests only the message type
+// decodes the messages of other types with only what the pipeline and
+// the rules read (pipeline.FilterReads); every view shows the same bytes
+// as with a filter that makes the messages decode whole (the same test
+// and a field's).
+func TestTypeFilterDecodesTheSame(t *testing.T) {
+	filters := []string{
+		"cti.msg_type == AGENT_STATE_EVENT",
+		"cti.msg_type != HEARTBEAT_REQ",
+		`cti.msg_type contains "CALL"`,
+		"cti.msg_type == 39",
+		"!(cti.msg_type in {CALL_DELIVERED_EVENT BEGIN_CALL_EVENT OPEN_REQ})",
+	}
+	views := [][]string{{"-T", "jsonl"}, {}, {"-V"}, {"-T", "fields", "-e", "cti.num", "-e", "cti.info", "-e", "cti.expert", "-e", "cti.response_time"}}
+	for _, path := range append(testutil.VariedCaptures(t), testutil.Scrambled(t, 3)) {
+		lines := 0
+		for _, y := range filters {
+			for _, args := range views {
+				part, partErr, err1 := testutil.Exec(t, NewCmdRead, append(args, "-Y", y, path)...)
+				whole, wholeErr, err2 := testutil.Exec(t, NewCmdRead, append(args, "-Y", "("+y+") && cti.stream >= 0", path)...)
+				if part != whole || partErr != wholeErr || (err1 == nil) != (err2 == nil) {
+					t.Fatalf("read -Y %q %v %s: differs from the whole decode:\n%.2000s\n%s\nwhole:\n%.2000s\n%s", y, args, path, part, partErr, whole, wholeErr)
+				}
+				lines += strings.Count(part, "\n")
+			}
+		}
+		if lines < 500 {
+			t.Fatalf("%s: only %d lines in all", path, lines)
+		}
+	}
+}

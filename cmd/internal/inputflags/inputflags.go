@@ -48,6 +48,10 @@ type Options struct {
 	Layout   dissect.Layout
 	Dialect  dissect.Dialect             // DialectUnknown = auto
 	Match    func(*pipeline.Record) bool // nil = keep every record
+	// MatchReads, with Match, names every field a message must keep for
+	// Match and the view to see it as whole (pipeline.FilterReads); nil:
+	// decode whole.
+	MatchReads func(*dissect.FieldDef) bool
 	// FilterHints are notes on -Y for the user (an old spelling of a
 	// field name, with its new one); PrintHints writes them.
 	FilterHints []string
@@ -91,7 +95,7 @@ func (o *Options) Validate() error {
 	if o.Dialect, err = dissect.ParseDialect(o.DialectName); err != nil {
 		return &factory.UsageError{Err: err}
 	}
-	if o.Match, o.FilterHints, err = compileFilter(o.Filter); err != nil {
+	if o.Match, o.MatchReads, o.FilterHints, err = compileFilter(o.Filter); err != nil {
 		return err
 	}
 	for _, l := range []struct {
@@ -180,6 +184,7 @@ func (o *Options) Pipeline() pipeline.Options {
 		Layout:       o.Layout,
 		Dialect:      o.Dialect,
 		Filter:       o.Match,
+		FilterReads:  o.MatchReads,
 		Limits:       o.Limits,
 		DiagRules:    o.DiagRules,
 	}
@@ -238,20 +243,22 @@ const filterUsage = "display `FILTER`: only messages matching it (Wireshark synt
 // everything). A bad filter is a usage error whose text points at the
 // offending position.
 func CompileFilter(expr string) (func(*pipeline.Record) bool, error) {
-	m, _, err := compileFilter(expr)
+	m, _, _, err := compileFilter(expr)
 	return m, err
 }
 
-// compileFilter is CompileFilter that also returns the filter's hints.
-func compileFilter(expr string) (func(*pipeline.Record) bool, []string, error) {
+// compileFilter is CompileFilter that also returns the fields a message
+// the filter may let through keeps (pipeline.FilterReads) and the
+// filter's hints.
+func compileFilter(expr string) (func(*pipeline.Record) bool, func(*dissect.FieldDef) bool, []string, error) {
 	if expr == "" {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	f, err := filter.Compile(expr)
 	if err != nil {
-		return nil, nil, factory.Usagef("-Y: %w", err)
+		return nil, nil, nil, factory.Usagef("-Y: %w", err)
 	}
-	return pipeline.Matcher(f), f.Hints(), nil
+	return pipeline.Matcher(f), pipeline.FilterReads(f), f.Hints(), nil
 }
 
 // PrintHints writes the -Y hints to w (standard error), one a line.

@@ -179,3 +179,48 @@ func BenchmarkMatcher(b *testing.B) {
 		})
 	}
 }
+
+// TestFilterReadsOnlyForTypeFilters: a filter that tests only the
+// message type keeps every field of the types it lets through and of
+// those whose ID the guide lost (their messages carry the wire's ID),
+// nothing of the others; any other filter gets nil (decode whole).
+func TestFilterReadsOnlyForTypeFilters(t *testing.T) {
+	for _, expr := range []string{`cti.AgentID == "1001"`, "cti.msg_type == AGENT_STATE_EVENT && cti.stream == 0", "cti.expert", "cti.msg_type == AGENT_STATE_EVENT || cti.InvokeID == 3"} {
+		f, err := filter.Compile(expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if FilterReads(f) != nil {
+			t.Errorf("%s: FilterReads is not nil", expr)
+		}
+	}
+	f, err := filter.Compile("cti.msg_type == AGENT_STATE_EVENT || cti.msg_type == 3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads := FilterReads(f)
+	if reads == nil {
+		t.Fatal("a type filter gets no FilterReads")
+	}
+	lost, through := 0, 0
+	dissect.BySlot(func(d *dissect.MessageDef) int {
+		want := d.Name == "AGENT_STATE_EVENT" || d.ID == 3 || !d.IDKnown
+		if !d.IDKnown {
+			lost++
+		}
+		if want {
+			through++
+		}
+		for _, list := range [][]dissect.FieldDef{d.Fixed, d.Floating} {
+			for i := range list {
+				if reads(&list[i]) != want {
+					t.Errorf("%s.%s: kept %v, want %v", d.Name, list[i].Name, !want, want)
+				}
+			}
+		}
+		return 0
+	})
+	if lost == 0 || through <= lost {
+		t.Fatalf("%d types let through, %d of them with a lost ID", through, lost)
+	}
+}

@@ -78,6 +78,11 @@ type Options struct {
 	// kept when they draw one (dissect.NewCheckedKeep).
 	Reads       func(*dissect.FieldDef) bool
 	ReadsExpert bool
+	// FilterReads, with Filter, names every field of the messages Filter
+	// may let through (FilterReads of the display filter): the others are
+	// decoded with only what the pipeline and the rules read, since no
+	// view sees them. With Reads too, both are kept.
+	FilterReads func(*dissect.FieldDef) bool
 
 	// NoCalls, with NoDiag and without Filter, leaves calls unnumbered:
 	// records carry no Calls and no Link, for a callback that reads
@@ -159,9 +164,19 @@ func New(opts Options) *Pipeline {
 	if !opts.NoDiag {
 		p.diag = diag.New(opts.DiagRules)
 	}
-	if opts.Reads != nil && opts.Filter == nil {
+	view := opts.Reads
+	switch {
+	case opts.Filter == nil:
+	case opts.FilterReads == nil:
+		view = nil // the filter may test any field: decode whole
+	case view != nil:
+		view = func(fd *dissect.FieldDef) bool { return opts.Reads(fd) || opts.FilterReads(fd) }
+	default:
+		view = opts.FilterReads
+	}
+	if view != nil {
 		rules := !opts.NoDiag
-		reads := func(fd *dissect.FieldDef) bool { return opts.Reads(fd) || pipelineReads(fd) || rules && diag.Reads(fd) }
+		reads := func(fd *dissect.FieldDef) bool { return view(fd) || pipelineReads(fd) || rules && diag.Reads(fd) }
 		if opts.ReadsExpert {
 			p.keep = dissect.NewCheckedKeep(reads)
 		} else {

@@ -115,7 +115,10 @@ func (o *Options) Pipeline() pipeline.Options {
 	// columns name, the table what Info reads. Expert items show in the
 	// table's Info and colours and in the expert columns: those keep every
 	// one (a checked Keep). -Y may test any field, so it decodes whole, as
-	// do the tree, JSON and hex views, which show every field.
+	// do the tree, JSON and hex views, which show every field; only a -Y
+	// that tests the message type alone decodes the types it turns down
+	// with what the pipeline and the rules read (p.FilterReads, from the
+	// flags).
 	switch {
 	case p.Filter != nil:
 	case o.View == render.FormatFields:
