@@ -3,7 +3,6 @@
 package stats
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 
@@ -95,16 +94,10 @@ func statsRun(o *StatsOptions) error {
 		if o.Format == "json" {
 			return analyze.WriteStatsJSON(o.IO.Out, st.Result())
 		}
-		// The tables write cell by cell: buffered, a report is a few
-		// writes, not one per cell (10,391 for 300 sessions).
-		bw := bufio.NewWriterSize(o.IO.Out, 64<<10)
-		if err := analyze.WriteStatsTable(bw, st.Result()); err != nil {
+		if err := analyze.WriteStatsTable(o.IO.Out, st.Result()); err != nil {
 			return err
 		}
-		if err := writeUndecoded(bw, &packets); err != nil {
-			return err
-		}
-		return bw.Flush()
+		return writeUndecoded(o.IO.Out, &packets)
 	})
 }
 

@@ -28,9 +28,12 @@ func FilterReads(f *filter.Filter) func(*dissect.FieldDef) bool {
 		}
 	}
 	kept := map[*dissect.FieldDef]bool{}
-	dissect.BySlot(func(d *dissect.MessageDef) struct{} {
-		probe := &Record{Msg: &dissect.Message{Def: d, TypeID: d.ID, Header: make([]dissect.Field, 2)}}
-		if !d.IDKnown || f.Match(probe) {
+	for _, c := range dissect.Catalogs() {
+		for _, d := range c.Messages() {
+			probe := &Record{Msg: &dissect.Message{Def: d, TypeID: d.ID, Header: make([]dissect.Field, 2)}}
+			if d.IDKnown && !f.Match(probe) {
+				continue
+			}
 			for i := range d.Fixed {
 				kept[&d.Fixed[i]] = true
 			}
@@ -38,7 +41,6 @@ func FilterReads(f *filter.Filter) func(*dissect.FieldDef) bool {
 				kept[&d.Floating[i]] = true
 			}
 		}
-		return struct{}{}
-	})
+	}
 	return func(fd *dissect.FieldDef) bool { return kept[fd] }
 }
