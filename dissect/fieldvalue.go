@@ -27,18 +27,11 @@ func (d *decoder) value(f *Field, t Type, data []byte) {
 	fd := f.Def
 	switch t {
 	case TypeUCHAR, TypeCHAR, TypeUSHORT, TypeSHORT, TypeUINT, TypeINT, TypeBOOL, TypeTIME:
-		want := typeSize(t)
-		// A few fields are wider than their type says (AutoWork: BOOL in 4
-		// bytes); trust the stated maximum when the length matches it.
-		if len(data) != want && !(fd != nil && fd.Max == len(data) && len(data) <= 8 && len(data) > 0) {
+		n, ok := readNumber(fd, t, data)
+		if !ok {
 			f.Value = Bytes(data)
-			f.addExpert(SeverityWarning, ExpFieldSize, fmt.Sprintf("%s needs %d bytes, the field has %d", t, want, len(data)))
+			f.addExpert(SeverityWarning, ExpFieldSize, fmt.Sprintf("%s needs %d bytes, the field has %d", t, typeSize(t), len(data)))
 			return
-		}
-		n := bigEndian(data)
-		if t.Signed() {
-			shift := 64 - 8*uint(len(data))
-			n = uint64(int64(n<<shift) >> shift)
 		}
 		// f.Value is zero (Field.init): set the two members, not all 80 bytes.
 		f.Value.Type, f.Value.Num = t, n
@@ -55,6 +48,22 @@ func (d *decoder) value(f *Field, t Type, data []byte) {
 	}
 }
 
+// readNumber reads data as the number type t, sign-extended, when it has
+// the type's size or, for the few fields wider than their type says
+// (AutoWork: BOOL in 4 bytes), the field's stated maximum; ok is false
+// for any other length.
+func readNumber(fd *FieldDef, t Type, data []byte) (n uint64, ok bool) {
+	if len(data) != typeSize(t) && !(fd != nil && fd.Max == len(data) && len(data) <= 8 && len(data) > 0) {
+		return 0, false
+	}
+	n = bigEndian(data)
+	if t.Signed() {
+		shift := 64 - 8*uint(len(data))
+		n = uint64(int64(n<<shift) >> shift)
+	}
+	return n, true
+}
+
 // quiet reports whether value would give a field of fd, read as t from
 // data, no expert item. A checked Keep (NewCheckedKeep) asks it first of
 // a field it leaves out, and reads past one that is quiet instead of
@@ -67,13 +76,9 @@ func quiet(fd *FieldDef, t Type, data []byte) bool {
 	}
 	switch t {
 	case TypeUCHAR, TypeCHAR, TypeUSHORT, TypeSHORT, TypeUINT, TypeINT, TypeBOOL, TypeTIME:
-		if len(data) != typeSize(t) && !(fd.Max == len(data) && len(data) <= 8 && len(data) > 0) {
+		n, ok := readNumber(fd, t, data)
+		if !ok {
 			return false
-		}
-		n := bigEndian(data)
-		if t.Signed() {
-			shift := 64 - 8*uint(len(data))
-			n = uint64(int64(n<<shift) >> shift)
 		}
 		if t == TypeBOOL && n > 1 {
 			return false
