@@ -67,9 +67,9 @@ func readNumber(fd *FieldDef, t Type, data []byte) (n uint64, ok bool) {
 // quiet reports whether value would give a field of fd, read as t from
 // data, no expert item. A checked Keep (NewCheckedKeep) asks it first of
 // a field it leaves out, and reads past one that is quiet instead of
-// decoding it aside only to take it back: most fields are. It may say
-// false of a quiet field (a NamedVariable's checks are left to value),
-// never true of a flagged one; TestQuietMeansNoExpert holds it to value.
+// decoding it aside only to take it back: most fields are. It must never
+// say true of a flagged field, and says false of none it could vouch
+// for; TestQuietMeansNoExpert holds it to value both ways.
 func quiet(fd *FieldDef, t Type, data []byte) bool {
 	if fd.Max > 0 && len(data) > fd.Max {
 		return false
@@ -99,9 +99,28 @@ func quiet(fd *FieldDef, t Type, data []byte) bool {
 		nul, ascii := scanString(data)
 		return nul >= 0 && nul == len(data)-1 && (ascii || utf8.Valid(data[:nul]))
 	case TypeNAMEDVAR, TypeNAMEDARRAY:
-		return false
+		return quietNamed(t, data)
 	}
 	return true
+}
+
+// quietNamed is quiet for a NamedVariable or NamedArray: decodeNamed
+// flags a missing index byte, a name or value without its NUL, bytes
+// after the value's NUL, and a name or value longer than the guide's.
+func quietNamed(t Type, data []byte) bool {
+	if t == TypeNAMEDARRAY {
+		if len(data) == 0 {
+			return false
+		}
+		data = data[1:]
+	}
+	i := bytes.IndexByte(data, 0)
+	if i < 0 || i > maxVarName {
+		return false
+	}
+	value := data[i+1:]
+	j := bytes.IndexByte(value, 0)
+	return j >= 0 && j == len(value)-1 && j <= maxVarValue
 }
 
 // checkNumber flags values outside the field's enum or mask, and expands mask
@@ -252,6 +271,14 @@ func (d *decoder) splitPrimaryActual(f *Field) {
 	f.Children = kids
 }
 
+// The guide's bounds on a NamedVariable's or NamedArray's name and value,
+// without their NULs (33 and 211 bytes with them; ccx-cti.json, sources
+// namedvariable-data-format and namedarray-data-format).
+const (
+	maxVarName  = 32
+	maxVarValue = 210
+)
+
 // decodeNamed reads NamedVariable (name\0value\0) and NamedArray
 // (index name\0value\0) data.
 func (d *decoder) decodeNamed(f *Field, t Type, data []byte) {
@@ -296,11 +323,11 @@ func (d *decoder) decodeNamed(f *Field, t Type, data []byte) {
 	kids[k].Value.Type, kids[k].Value.Str = TypeSTRING, nameStr
 	kids[k+1].init(nil, "value", subFilter(f, subValue), f.Tag, valueOff, len(value))
 	kids[k+1].Value.Type, kids[k+1].Value.Str = TypeSTRING, valueStr
-	if len(name) > 32 {
-		f.addExpert(SeverityWarning, ExpTooLong, fmt.Sprintf("name has %d bytes, more than 32", len(name)))
+	if len(name) > maxVarName {
+		f.addExpert(SeverityWarning, ExpTooLong, fmt.Sprintf("name has %d bytes, more than %d", len(name), maxVarName))
 	}
-	if len(value) > 210 {
-		f.addExpert(SeverityWarning, ExpTooLong, fmt.Sprintf("value has %d bytes, more than 210", len(value)))
+	if len(value) > maxVarValue {
+		f.addExpert(SeverityWarning, ExpTooLong, fmt.Sprintf("value has %d bytes, more than %d", len(value), maxVarValue))
 	}
 	f.Value = Value{Type: t, Index: index, Name: nameStr, Str: valueStr}
 	f.Children = kids
