@@ -28,7 +28,7 @@ type Packet struct {
 // gzip-compressed. It is not safe for concurrent use.
 type Source struct {
 	closer io.Closer
-	pcap   *pcapgo.Reader
+	pcap   *pcapRecords // classic pcap, after pcapgo read the file header
 	ng     *pcapgo.NgReader
 	lt     LinkType // file-wide link type (pcap only)
 	format string
@@ -135,13 +135,12 @@ func OpenReader(r io.Reader) (*Source, error) {
 		// The header's link type field is 32 bits; the upper ones hold FCS
 		// information, and pcapgo keeps the 16 bits of the type.
 		s.lt = LinkType(pr.LinkType())
-		// The header's snaplen sizes pcapgo's packet buffer and bounds each
-		// record (pcapgo never bounds them below 256 KiB, libpcap's
-		// MAXIMUM_SNAPLEN, as tshark does): a corrupt one must not make us
-		// allocate gigabytes, and writers that put 0 or a too small value
-		// there should not make every record an error.
-		pr.SetSnaplen(min(max(pr.Snaplen(), minSnap), maxPacket))
-		s.pcap = pr
+		// The header's snaplen bounds each record (never below 256 KiB,
+		// libpcap's MAXIMUM_SNAPLEN, as pcapgo and tshark do): a corrupt
+		// one must not make us allocate gigabytes, and writers that put 0
+		// or a too small value there should not make every record an
+		// error. Records are read by pcapRecords, not pcapgo.
+		s.pcap = newPcapRecords(br, m, min(max(pr.Snaplen(), minSnap), maxPacket))
 		s.format = "pcap" + s.format
 	default:
 		return nil, fmt.Errorf("%w: magic %08x", ErrUnknownFormat, m)
@@ -200,14 +199,11 @@ func (s *Source) read() (p Packet, err error) {
 		}
 	}()
 	if s.pcap != nil {
-		data, ci, err := s.pcap.ZeroCopyReadPacketData()
+		data, t, length, err := s.pcap.next()
 		if err != nil {
-			if err == io.EOF && len(data) == 0 && ci.CaptureLength > 0 {
-				err = io.ErrUnexpectedEOF
-			}
 			return p, err
 		}
-		return Packet{Data: data, Time: ci.Timestamp, Length: ci.Length, LinkType: s.lt}, nil
+		return Packet{Data: data, Time: t, Length: length, LinkType: s.lt}, nil
 	}
 	data, ci, err := s.ng.ZeroCopyReadPacketData()
 	if err != nil {
