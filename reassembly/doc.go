@@ -4,7 +4,9 @@
 // # Model
 //
 // A [Source] reads pcap or pcapng (optionally gzip-compressed) with gopacket's
-// pure-Go pcapgo readers and hands out link-layer packets. A [Reassembler]
+// pure-Go pcapgo readers (a classic pcap's records with a reader of our own,
+// held to pcapgo's by a test, that hands them out of its read buffer
+// uncopied) and hands out link-layer packets. A [Reassembler]
 // decodes each packet down to TCP with a gopacket DecodingLayerParser, finds
 // the connection it belongs to and feeds the payload into that connection's
 // per-direction stream:

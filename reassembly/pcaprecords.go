@@ -94,7 +94,7 @@ func (r *pcapRecords) next() (data []byte, t time.Time, length int, err error) {
 		r.skip = n
 		return b[pcapRecordHeader:], t, length, nil
 	}
-	r.br.Discard(pcapRecordHeader)
+	r.br.Discard(pcapRecordHeader) // peeked above: cannot fail
 	data, err = r.readLarge(capLen)
 	return data, t, length, err
 }
