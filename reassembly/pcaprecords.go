@@ -59,18 +59,15 @@ func (r *pcapRecords) u32(b []byte) uint32 {
 // time and its original length. At the end of the file it returns
 // io.EOF; a record cut short returns io.ErrUnexpectedEOF.
 func (r *pcapRecords) next() (data []byte, t time.Time, length int, err error) {
-	if r.skip > 0 {
-		if _, err = r.br.Discard(r.skip); err != nil {
-			return nil, t, 0, err // cannot happen: the bytes were peeked
-		}
-		r.skip = 0
-	}
+	// Discarding bytes already peeked cannot fail.
+	r.br.Discard(r.skip)
+	r.skip = 0
 	h, err := r.br.Peek(pcapRecordHeader)
 	if err != nil {
-		if err == io.EOF && len(h) > 0 {
-			err = io.ErrUnexpectedEOF
+		if len(h) == 0 {
+			return nil, t, 0, err // the end, or the reader's own error
 		}
-		return nil, t, 0, err
+		return nil, t, 0, cutShort(err)
 	}
 	// pcapgo multiplies in 32 bits; so do we, for the same time from a
 	// corrupt fraction.
@@ -86,15 +83,12 @@ func (r *pcapRecords) next() (data []byte, t time.Time, length int, err error) {
 	if n <= r.br.Size() {
 		b, err := r.br.Peek(n)
 		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			return nil, t, 0, err
+			return nil, t, 0, cutShort(err)
 		}
 		r.skip = n
 		return b[pcapRecordHeader:], t, length, nil
 	}
-	r.br.Discard(pcapRecordHeader) // peeked above: cannot fail
+	r.br.Discard(pcapRecordHeader)
 	data, err = r.readLarge(capLen)
 	return data, t, length, err
 }
@@ -110,13 +104,19 @@ func (r *pcapRecords) readLarge(n int) ([]byte, error) {
 		m, err := io.ReadFull(r.br, buf[len(buf):len(buf)+k])
 		buf = buf[:len(buf)+m]
 		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
 			r.large = buf[:0]
-			return nil, err
+			return nil, cutShort(err)
 		}
 	}
 	r.large = buf[:0]
 	return buf, nil
+}
+
+// cutShort is the error of a record the file ends inside of: the end of
+// the file there is a truncation, not the capture's end.
+func cutShort(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
 }

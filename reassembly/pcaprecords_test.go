@@ -40,7 +40,7 @@ func pcapFile(magic uint32, big bool, snap uint32, recs [][]byte, frac uint32) [
 	return b.Bytes()
 }
 
-// readAll reads every record of file with pcapRecords, as the Source
+// sameAsPcapgo reads every record of file with pcapRecords, as the Source
 // does, and with pcapgo, and fails on the first difference in bytes,
 // time, original length or error.
 func sameAsPcapgo(t *testing.T, name string, file []byte) {
