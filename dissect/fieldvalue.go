@@ -108,19 +108,9 @@ func quiet(fd *FieldDef, t Type, data []byte) bool {
 // flags a missing index byte, a name or value without its NUL, bytes
 // after the value's NUL, and a name or value longer than the guide's.
 func quietNamed(t Type, data []byte) bool {
-	if t == TypeNAMEDARRAY {
-		if len(data) == 0 {
-			return false
-		}
-		data = data[1:]
-	}
-	i := bytes.IndexByte(data, 0)
-	if i < 0 || i > maxVarName {
-		return false
-	}
-	value := data[i+1:]
-	j := bytes.IndexByte(value, 0)
-	return j >= 0 && j == len(value)-1 && j <= maxVarValue
+	var v namedParts
+	return splitNamed(t, data, &v) && v.nameNUL && v.valueNUL && len(v.after) == 0 &&
+		len(v.name) <= maxVarName && len(v.value) <= maxVarValue
 }
 
 // checkNumber flags values outside the field's enum or mask, and expands mask
@@ -282,55 +272,80 @@ const (
 // decodeNamed reads NamedVariable (name\0value\0) and NamedArray
 // (index name\0value\0) data.
 func (d *decoder) decodeNamed(f *Field, t Type, data []byte) {
-	rest, off := data, f.Offset
-	var index uint8
-	nKids := 2
+	var v namedParts
+	if !splitNamed(t, data, &v) {
+		f.Value = Bytes(data)
+		f.addExpert(SeverityWarning, ExpNamedVar, "NamedArray has no index byte")
+		return
+	}
+	switch {
+	case !v.nameNUL:
+		f.addExpert(SeverityWarning, ExpNamedVar, "name is not terminated by a NUL and no value follows")
+	case !v.valueNUL:
+		f.addExpert(SeverityWarning, ExpNamedVar, "value is not terminated by a NUL")
+	case len(v.after) > 0:
+		afterNUL(f, v.after, "value")
+	}
+	nameOff, valueOff := f.Offset+v.nameAt, f.Offset+v.valueAt
+	nameStr, valueStr := d.text(v.name, nameOff), d.text(v.value, valueOff)
+	nKids, k := 2, 0
 	if t == TypeNAMEDARRAY {
-		if len(rest) < 1 {
-			f.Value = Bytes(data)
-			f.addExpert(SeverityWarning, ExpNamedVar, "NamedArray has no index byte")
-			return
-		}
-		index = rest[0]
-		rest, off = rest[1:], off+1
 		nKids = 3
 	}
-	name, value := rest, []byte(nil)
-	valueOff := off + len(rest) // no NUL: the (empty) value starts after the name
-	i := bytes.IndexByte(rest, 0)
-	if i < 0 {
-		f.addExpert(SeverityWarning, ExpNamedVar, "name is not terminated by a NUL and no value follows")
-	} else {
-		name, value, valueOff = rest[:i], rest[i+1:], off+i+1
-		if j := bytes.IndexByte(value, 0); j < 0 {
-			f.addExpert(SeverityWarning, ExpNamedVar, "value is not terminated by a NUL")
-		} else {
-			if j < len(value)-1 {
-				afterNUL(f, value[j+1:], "value")
-			}
-			value = value[:j]
-		}
-	}
-	nameStr, valueStr := d.text(name, off), d.text(value, valueOff)
 	kids := d.children(nKids)
-	k := 0
 	if t == TypeNAMEDARRAY {
 		kids[0].init(nil, "index", subFilter(f, subIndex), f.Tag, f.Offset, 1)
-		kids[0].Value.Type, kids[0].Value.Num = TypeUCHAR, uint64(index)
+		kids[0].Value.Type, kids[0].Value.Num = TypeUCHAR, uint64(v.index)
 		k = 1
 	}
-	kids[k].init(nil, "name", subFilter(f, subName), f.Tag, off, len(name))
+	kids[k].init(nil, "name", subFilter(f, subName), f.Tag, nameOff, len(v.name))
 	kids[k].Value.Type, kids[k].Value.Str = TypeSTRING, nameStr
-	kids[k+1].init(nil, "value", subFilter(f, subValue), f.Tag, valueOff, len(value))
+	kids[k+1].init(nil, "value", subFilter(f, subValue), f.Tag, valueOff, len(v.value))
 	kids[k+1].Value.Type, kids[k+1].Value.Str = TypeSTRING, valueStr
-	if len(name) > maxVarName {
-		f.addExpert(SeverityWarning, ExpTooLong, fmt.Sprintf("name has %d bytes, more than %d", len(name), maxVarName))
+	if len(v.name) > maxVarName {
+		f.addExpert(SeverityWarning, ExpTooLong, fmt.Sprintf("name has %d bytes, more than %d", len(v.name), maxVarName))
 	}
-	if len(value) > maxVarValue {
-		f.addExpert(SeverityWarning, ExpTooLong, fmt.Sprintf("value has %d bytes, more than %d", len(value), maxVarValue))
+	if len(v.value) > maxVarValue {
+		f.addExpert(SeverityWarning, ExpTooLong, fmt.Sprintf("value has %d bytes, more than %d", len(v.value), maxVarValue))
 	}
-	f.Value = Value{Type: t, Index: index, Name: nameStr, Str: valueStr}
+	f.Value = Value{Type: t, Index: v.index, Name: nameStr, Str: valueStr}
 	f.Children = kids
+}
+
+// namedParts is NamedVariable data (name\0value\0) or NamedArray data
+// (index name\0value\0) cut as the guide lays it out, for decodeNamed
+// and quietNamed to read alike.
+type namedParts struct {
+	index           uint8
+	name, value     []byte // without their NULs
+	nameAt, valueAt int    // their offsets in the data
+	nameNUL         bool   // the name ends in a NUL (else no value follows)
+	valueNUL        bool   // the value ends in a NUL
+	after           []byte // what follows the value's NUL
+}
+
+// splitNamed cuts data of type t (NAMEDVAR or NAMEDARRAY) into v, which
+// is zero; it reports false for a NamedArray without its index byte.
+func splitNamed(t Type, data []byte, v *namedParts) bool {
+	rest := data
+	if t == TypeNAMEDARRAY {
+		if len(rest) == 0 {
+			return false
+		}
+		v.index, rest, v.nameAt = rest[0], rest[1:], 1
+	}
+	i := bytes.IndexByte(rest, 0)
+	if i < 0 {
+		// The (empty) value starts after the name.
+		v.name, v.valueAt = rest, v.nameAt+len(rest)
+		return true
+	}
+	v.name, v.nameNUL, v.valueAt = rest[:i], true, v.nameAt+i+1
+	v.value = rest[i+1:]
+	if j := bytes.IndexByte(v.value, 0); j >= 0 {
+		v.value, v.after, v.valueNUL = v.value[:j], v.value[j+1:], true
+	}
+	return true
 }
 
 // guessText shows data of an unknown tag as text when it reads as text.
