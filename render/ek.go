@@ -20,6 +20,7 @@ type ekWriter struct {
 	bw   *bufio.Writer
 	opts Options
 	buf  []byte
+	memo jsonMemo // the documents are jsonl's objects: the same memo applies
 }
 
 func newEK(w io.Writer, opts Options) *ekWriter {
@@ -39,7 +40,7 @@ func (e *ekWriter) Write(r *record.Record) error {
 		b = strconv.AppendInt(b, t.UnixMilli(), 10)
 	}
 	b = append(b, `","layers":{"cti":`...)
-	b = AppendJSON(b, r, e.opts.ShowSecrets)
+	b = appendRecord(b, r, e.opts.ShowSecrets, compactStyle, &e.memo)
 	b = append(b, "}}\n"...)
 	e.buf = b
 	_, err := e.bw.Write(b)

@@ -23,6 +23,7 @@ type jsonWriter struct {
 	array bool
 	n     int
 	buf   []byte
+	memo  jsonMemo // Write's own, for the records not rendered ahead
 }
 
 func newJSON(w io.Writer, opts Options, array bool) *jsonWriter {
@@ -42,23 +43,27 @@ func (j *jsonWriter) Write(r *record.Record) error {
 		_, err := j.bw.Write(r.Rendered)
 		return err
 	}
-	j.buf = j.render(j.buf[:0], r)
+	j.buf = j.render(j.buf[:0], r, &j.memo)
 	_, err := j.bw.Write(j.buf)
 	return err
 }
 
 // render appends a record's object (a line of its own in jsonl); the
-// array's separators are Write's.
-func (j *jsonWriter) render(b []byte, r *record.Record) []byte {
+// array's separators are Write's. memo is the calling goroutine's.
+func (j *jsonWriter) render(b []byte, r *record.Record, memo *jsonMemo) []byte {
 	if j.array {
-		return appendRecord(b, r, j.opts.ShowSecrets, prettyStyle)
+		return appendRecord(b, r, j.opts.ShowSecrets, prettyStyle, memo)
 	}
-	return append(appendRecord(b, r, j.opts.ShowSecrets, compactStyle), '\n')
+	return append(appendRecord(b, r, j.opts.ShowSecrets, compactStyle, memo), '\n')
 }
 
 // Renderer renders records ahead (Prerenderer): JSON has no state
-// between records but the array's separators.
-func (j *jsonWriter) Renderer() func([]byte, *record.Record) []byte { return j.render }
+// between records but the array's separators, and each rendering
+// goroutine's memo of the fields it wrote.
+func (j *jsonWriter) Renderer() func([]byte, *record.Record) []byte {
+	memo := new(jsonMemo)
+	return func(b []byte, r *record.Record) []byte { return j.render(b, r, memo) }
+}
 
 func (j *jsonWriter) Close() error {
 	if j.array {
@@ -126,10 +131,10 @@ func withFieldKeys(st style) style {
 // AppendJSON appends the compact JSON object of a record to b (the jsonl
 // form).
 func AppendJSON(b []byte, r *record.Record, showSecrets bool) []byte {
-	return appendRecord(b, r, showSecrets, compactStyle)
+	return appendRecord(b, r, showSecrets, compactStyle, nil)
 }
 
-func appendRecord(b []byte, r *record.Record, showSecrets bool, st style) []byte {
+func appendRecord(b []byte, r *record.Record, showSecrets bool, st style, memo *jsonMemo) []byte {
 	fr := &r.Frame
 	rk := st.rk
 	key := func(b []byte, k string, first bool) []byte {
@@ -180,17 +185,28 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style) []byte
 		b = append(b, "null"...)
 	} else {
 		b = append(b, '"')
-		b = appendUTCNano(b, fr.Time)
+		if memo != nil {
+			b = memo.appendTime(b, fr.Time)
+		} else {
+			b = appendUTCNano(b, fr.Time)
+		}
 		b = append(b, '"')
 	}
 	b = append(b, rk.stream...)
 	b = appendInt(b, int64(fr.Stream))
-	b = append(b, rk.src...)
-	b = appendEndpoint(b, fr.Src)
-	b = append(b, rk.dst...)
-	b = appendEndpoint(b, fr.Dst)
-	b = append(b, rk.dir...)
-	b = appendString(b, fr.Dir.String())
+	ss := memo.stream(fr.Stream, fr.Dir)
+	if ss != nil && ss.endsMade && ss.src == fr.Src && ss.dst == fr.Dst && ss.dir == fr.Dir {
+		b = append(b, ss.ends...)
+	} else {
+		at := len(b)
+		b = append(b, rk.src...)
+		b = appendEndpoint(b, fr.Src)
+		b = append(b, rk.dst...)
+		b = appendEndpoint(b, fr.Dst)
+		b = append(b, rk.dir...)
+		b = appendString(b, fr.Dir.String())
+		ss.takeEnds(fr, b[at:])
+	}
 	if e := r.Event; e != nil {
 		b = append(b, rk.bytes...)
 		b = strconv.AppendInt(b, e.Bytes, 10)
@@ -216,37 +232,14 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style) []byte
 		b = append(b, rk.msgTypeID...)
 	}
 	b = appendUint(b, uint64(m.TypeID))
-	b = append(b, rk.session...)
-	b = append(b, '{')
-	b = mem(b, "version", true)
-	b = appendInt(b, int64(r.Session.Version))
-	b = append(b, rk.layout...)
-	b = appendString(b, r.Session.Layout.String())
-	b = append(b, rk.layoutSource...)
-	b = appendString(b, r.Session.LayoutSource.String())
-	b = append(b, rk.mode...)
-	b = appendString(b, r.Session.Mode.String())
-	if r.Session.Dialect == dissect.DialectUCCE {
-		b = append(b, rk.dialect...)
-		b = appendString(b, r.Session.Dialect.String())
+	sess := &r.Session
+	if ss != nil && ss.sessMade && len(sess.Notes) == 0 && ss.sess == sessionKeyOf(sess) {
+		b = append(b, ss.sessJSON...)
+	} else {
+		at := len(b)
+		b = appendSession(b, sess, st)
+		ss.takeSession(sess, b[at:])
 	}
-	if len(r.Session.Notes) > 0 {
-		b = append(b, rk.notes...)
-		b = append(b, '[')
-		for i, n := range r.Session.Notes {
-			if i > 0 {
-				b = append(b, st.member...)
-			}
-			b = append(b, '{')
-			b = mem(b, "code", true)
-			b = appendString(b, n.Code)
-			b = append(b, rk.text...)
-			b = appendString(b, n.Text)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
-	}
-	b = append(b, '}')
 	b = append(b, rk.info...)
 	// Info's text is appended in place, then escaped only if it must be:
 	// no string is made of it.
@@ -263,7 +256,14 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style) []byte
 			if i > 0 {
 				b = append(b, st.elem...)
 			}
-			b = appendField(b, &m.Fields[i], showSecrets, st.fk, &defs)
+			f := &m.Fields[i]
+			if memo != nil && defs.fix == i {
+				if json := memo.fixedHit(&defs, f, m.Frame, showSecrets); json != nil {
+					b = append(b, json...)
+					continue
+				}
+			}
+			b = appendField(b, f, m.Frame, showSecrets, st.fk, &defs, memo)
 		}
 		b = append(b, st.close...)
 	}
@@ -293,6 +293,44 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style) []byte
 	return closeObj(b, st)
 }
 
+// appendSession writes the session key and object of a record.
+func appendSession(b []byte, sess *record.Session, st style) []byte {
+	rk := st.rk
+	b = append(b, rk.session...)
+	b = append(b, '{')
+	b = append(b, `"version"`...)
+	b = append(b, st.colon...)
+	b = appendInt(b, int64(sess.Version))
+	b = append(b, rk.layout...)
+	b = appendString(b, sess.Layout.String())
+	b = append(b, rk.layoutSource...)
+	b = appendString(b, sess.LayoutSource.String())
+	b = append(b, rk.mode...)
+	b = appendString(b, sess.Mode.String())
+	if sess.Dialect == dissect.DialectUCCE {
+		b = append(b, rk.dialect...)
+		b = appendString(b, sess.Dialect.String())
+	}
+	if len(sess.Notes) > 0 {
+		b = append(b, rk.notes...)
+		b = append(b, '[')
+		for i, n := range sess.Notes {
+			if i > 0 {
+				b = append(b, st.member...)
+			}
+			b = append(b, '{')
+			b = append(b, `"code"`...)
+			b = append(b, st.colon...)
+			b = appendString(b, n.Code)
+			b = append(b, rk.text...)
+			b = appendString(b, n.Text)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
 // appendEndpoint writes an address and port as a JSON string, "" when
 // unset (what endpoint gives), without making a string of it.
 func appendEndpoint(b []byte, a netip.AddrPort) []byte {
@@ -308,15 +346,39 @@ func closeObj(b []byte, st style) []byte {
 	return append(b, '}')
 }
 
-func appendField(b []byte, f *dissect.Field, showSecrets bool, k *fieldKeys, defs *fragCursor) []byte {
+func appendField(b []byte, f *dissect.Field, frame []byte, showSecrets bool, k *fieldKeys, defs *fragCursor, memo *jsonMemo) []byte {
 	// A field named as its definition is (nearly all) takes the
-	// definition's fragments; the rest are written key by key.
+	// definition's fragments, or the memo's copy of its whole object;
+	// the rest are written key by key.
 	var fr *defFrags
 	if d := f.Def; d != nil {
 		if fr = defs.find(d); fr != nil && (fr.tag != f.Tag || f.Name != d.Name || f.Filter != d.Filter) {
 			fr = nil
 		}
 	}
+	secret := record.IsSecret(f) && !showSecrets
+	if fr == nil || memo == nil {
+		return appendFieldObject(b, f, secret, k, fr)
+	}
+	var s *fieldShot
+	if memoable(f, frame) {
+		s = memo.shot(fr, defs.defs)
+	}
+	if s == nil {
+		return appendFieldObject(b, f, secret, k, fr)
+	}
+	if s.same(f, frame, secret) {
+		return append(b, s.json...)
+	}
+	start := len(b)
+	b = appendFieldObject(b, f, secret, k, fr)
+	s.take(f, frame, secret, b[start:])
+	return b
+}
+
+// appendFieldObject writes a field's object, with its definition's
+// fragments when fr is not nil.
+func appendFieldObject(b []byte, f *dissect.Field, secret bool, k *fieldKeys, fr *defFrags) []byte {
 	switch {
 	case fr != nil && f.Occurrence == 0:
 		b = append(b, fr.headValue...)
@@ -338,7 +400,6 @@ func appendField(b []byte, f *dissect.Field, showSecrets bool, k *fieldKeys, def
 		}
 		b = append(b, k.value...)
 	}
-	secret := record.IsSecret(f) && !showSecrets
 	if secret {
 		b = appendString(b, record.Secret)
 	} else {

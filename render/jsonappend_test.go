@@ -72,8 +72,11 @@ func TestFieldFragmentsMatchKeyByKey(t *testing.T) {
 	}
 	hits := 0
 	for _, st := range []style{compactStyle, prettyStyle} {
+		// One memo per style, as a renderer has: each record twice, so
+		// the second rendering of each field is the memo's copy.
+		memo := new(jsonMemo)
 		for _, sec := range []bool{false, true} {
-			for _, r := range recs {
+			for _, r := range append(recs, recs...) {
 				cur := st.fk.defs().cursor(r.Msg)
 				for i := range r.Msg.Fields {
 					f := &r.Msg.Fields[i]
@@ -81,8 +84,8 @@ func TestFieldFragmentsMatchKeyByKey(t *testing.T) {
 					if probe.find(f.Def) != nil {
 						hits++
 					}
-					got := string(appendField(nil, f, sec, st.fk, &cur))
-					want := string(appendField(nil, f, sec, st.fk, &fragCursor{}))
+					got := string(appendField(nil, f, r.Msg.Frame, sec, st.fk, &cur, memo))
+					want := string(appendField(nil, f, r.Msg.Frame, sec, st.fk, &fragCursor{}, nil))
 					if got != want {
 						t.Errorf("%s %s: fragments\n%s\nkey by key\n%s", r.Msg.Name(), f.Name, got, want)
 					}
@@ -164,8 +167,9 @@ func TestAppendJSONConcurrent(t *testing.T) {
 	for range 4 {
 		go func() {
 			var b []byte
+			memo := new(jsonMemo)
 			for _, r := range recs {
-				b = appendRecord(b[:0], r, false, prettyStyle)
+				b = appendRecord(b[:0], r, false, prettyStyle, memo)
 			}
 			done <- string(AppendJSON(nil, recs[0], false))
 		}()

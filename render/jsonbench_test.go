@@ -41,10 +41,11 @@ func BenchmarkAppendJSON(b *testing.B) {
 	}{{"compact", compactStyle}, {"pretty", prettyStyle}} {
 		b.Run(c.name, func(b *testing.B) {
 			var buf []byte
+			memo := new(jsonMemo)
 			b.ReportAllocs()
 			for b.Loop() {
 				for _, r := range recs {
-					buf = appendRecord(buf[:0], r, false, c.st)
+					buf = appendRecord(buf[:0], r, false, c.st, memo)
 				}
 			}
 		})

@@ -14,6 +14,7 @@ import (
 // name and filter unchanged, and appending two constants beats escaping the
 // same strings again for each of the millions of fields a capture has.
 type defFrags struct {
+	id        int        // the definition's place in a jsonMemo, unique over the catalogs
 	tag       int        // the Field.Tag the fragments hold: the FieldDataID, or -1 for a fixed field
 	head      string     // {"name":"X" and, when floating, ,"tag":N
 	headValue string     // head then the value key: a field that is no repeat
@@ -34,6 +35,7 @@ type defCache struct {
 	rk    *recordKeys
 	msgs  map[*dissect.MessageDef]*msgFrags
 	enums map[*dissect.Table]*enumFrags
+	defs  int // field definitions of the catalogs' messages: the ids given out
 }
 
 // msgFrags are the fragments of a message definition's fields, in the
@@ -41,6 +43,7 @@ type defCache struct {
 type msgFrags struct {
 	once            sync.Once
 	def             *dissect.MessageDef
+	base            int    // the id of the first fixed field; the floating ones follow
 	msgType         string // the msg_type key, the name, and the msg_type_id key
 	fixed, floating []defFrags
 }
@@ -65,7 +68,8 @@ func buildDefCache(k *fieldKeys, rk *recordKeys) *defCache {
 	c := &defCache{k: k, rk: rk, msgs: map[*dissect.MessageDef]*msgFrags{}, enums: map[*dissect.Table]*enumFrags{}}
 	for _, cat := range dissect.Catalogs() {
 		for _, m := range cat.Messages() {
-			c.msgs[m] = &msgFrags{def: m}
+			c.msgs[m] = &msgFrags{def: m, base: c.defs}
+			c.defs += len(m.Fixed) + len(m.Floating)
 			for _, list := range [][]dissect.FieldDef{m.Fixed, m.Floating} {
 				for i := range list {
 					if t := list[i].Enum; t != nil && c.enums[t] == nil {
@@ -90,10 +94,12 @@ func (c *defCache) message(def *dissect.MessageDef) *msgFrags {
 		mf.fixed = make([]defFrags, len(def.Fixed))
 		for i := range def.Fixed {
 			mf.fixed[i] = c.field(&def.Fixed[i])
+			mf.fixed[i].id = mf.base + i
 		}
 		mf.floating = make([]defFrags, len(def.Floating))
 		for i := range def.Floating {
 			mf.floating[i] = c.field(&def.Floating[i])
+			mf.floating[i].id = mf.base + len(def.Fixed) + i
 		}
 	})
 	return mf
@@ -148,10 +154,11 @@ func (c *defCache) field(d *dissect.FieldDef) defFrags {
 type fragCursor struct {
 	mf       *msgFrags
 	fix, flo int
+	defs     int // defCache.defs, for a jsonMemo made on first use
 }
 
 func (c *defCache) cursor(m *dissect.Message) fragCursor {
-	return fragCursor{mf: c.message(m.Def)}
+	return fragCursor{mf: c.message(m.Def), defs: c.defs}
 }
 
 // find is the fragments of definition d, nil when it has none.
