@@ -132,6 +132,15 @@ func TestAppendIntMatchesStrconv(t *testing.T) {
 			t.Fatalf("%d: %s", v, got)
 		}
 	}
+	// The long way: every digit count, both sides of each power of ten,
+	// and numbers whose pairs hold zeros.
+	for p, i := uint64(1), 0; i < 20; p, i = p*10, i+1 {
+		for _, v := range []uint64{p - 1, p, p + 1, p * 9, p*10 - 1, p*10 + 1, p*7 + 3, 1<<64 - 1} {
+			if got, want := string(appendUint([]byte("x"), v)), "x"+strconv.FormatUint(v, 10); got != want {
+				t.Fatalf("%d: %s", v, got)
+			}
+		}
+	}
 }
 
 // appendEndpoint writes what appendString(endpoint(a)) writes.
