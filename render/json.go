@@ -185,17 +185,13 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style, memo *
 		b = append(b, "null"...)
 	} else {
 		b = append(b, '"')
-		if memo != nil {
-			b = memo.appendTime(b, fr.Time)
-		} else {
-			b = appendUTCNano(b, fr.Time)
-		}
+		b = memo.appendTime(b, fr.Time)
 		b = append(b, '"')
 	}
 	b = append(b, rk.stream...)
 	b = appendInt(b, int64(fr.Stream))
 	ss := memo.stream(fr.Stream, fr.Dir)
-	if ss != nil && ss.endsMade && ss.src == fr.Src && ss.dst == fr.Dst && ss.dir == fr.Dir {
+	if ss.sameEnds(fr) {
 		b = append(b, ss.ends...)
 	} else {
 		at := len(b)
@@ -233,7 +229,7 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style, memo *
 	}
 	b = appendUint(b, uint64(m.TypeID))
 	sess := &r.Session
-	if ss != nil && ss.sessMade && len(sess.Notes) == 0 && ss.sess == sessionKeyOf(sess) {
+	if ss.sameSession(sess) {
 		b = append(b, ss.sessJSON...)
 	} else {
 		at := len(b)
@@ -357,13 +353,7 @@ func appendField(b []byte, f *dissect.Field, frame []byte, showSecrets bool, k *
 		}
 	}
 	secret := record.IsSecret(f) && !showSecrets
-	if fr == nil || memo == nil {
-		return appendFieldObject(b, f, secret, k, fr)
-	}
-	var s *fieldShot
-	if memoable(f, frame) {
-		s = memo.shot(fr, defs.defs)
-	}
+	s := memo.shot(fr, f, frame, defs.defs)
 	if s == nil {
 		return appendFieldObject(b, f, secret, k, fr)
 	}

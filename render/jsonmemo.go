@@ -38,15 +38,18 @@ const secLayout = "2006-01-02T15:04:05."
 // appendTime is appendUTCNano with the date and time to the second
 // taken from the last record's when they are in the same second: the
 // calendar arithmetic is then done once per second of capture, not once
-// per record.
+// per record. Without a memo (nil) it is appendUTCNano.
 func (m *jsonMemo) appendTime(b []byte, t time.Time) []byte {
-	if u := t.Unix(); m.secMade && u == m.sec {
+	if m != nil && m.secMade && t.Unix() == m.sec {
 		b = append(b, m.secPrefix[:]...)
 		b = appendDigits(b, t.Nanosecond(), 9)
 		return append(b, 'Z')
 	}
 	at := len(b)
 	b = appendUTCNano(b, t)
+	if m == nil {
+		return b
+	}
 	// Only the four-digit years have the layout's length and shape.
 	if len(b)-at == len(secLayout)+10 && b[at+len(secLayout)-1] == '.' {
 		m.sec, m.secMade = t.Unix(), true
@@ -100,6 +103,18 @@ func (m *jsonMemo) stream(n int, dir record.Direction) *streamShot {
 		i++
 	}
 	return &m.streams[i]
+}
+
+// sameEnds reports whether the shot holds the endpoints of fr (false
+// for no memo).
+func (s *streamShot) sameEnds(fr *record.Frame) bool {
+	return s != nil && s.endsMade && s.src == fr.Src && s.dst == fr.Dst && s.dir == fr.Dir
+}
+
+// sameSession reports whether the shot holds the object of sess, which
+// has no notes (false for no memo).
+func (s *streamShot) sameSession(sess *record.Session) bool {
+	return s != nil && s.sessMade && len(sess.Notes) == 0 && s.sess == sessionKeyOf(sess)
 }
 
 // takeEnds keeps json as the endpoints of fr.
@@ -166,9 +181,13 @@ func valueWord(frame []byte, off, n int) uint64 {
 	return w
 }
 
-// shot is the memo's entry for a definition's fragments; total is the
-// number of ids the cache gave out.
-func (m *jsonMemo) shot(fr *defFrags, total int) *fieldShot {
+// shot is the memo's entry for f, whose definition's fragments are fr;
+// total is the number of ids the cache gave out. nil when there is no
+// memo, no fragments or f is not memoable: f is then rendered each time.
+func (m *jsonMemo) shot(fr *defFrags, f *dissect.Field, frame []byte, total int) *fieldShot {
+	if m == nil || fr == nil || !memoable(f, frame) {
+		return nil
+	}
 	if m.shots == nil {
 		m.shots = make([]fieldShot, total)
 	}
@@ -207,28 +226,22 @@ func (s *fieldShot) take(f *dissect.Field, frame []byte, secret bool, json []byt
 }
 
 // fixedHit is the memo's object for f when f is the next fixed field of
-// its message, in its definition's place, named and filtered by the
-// very strings of its definition, of at most eight bytes that are the
-// shot's: the common case, tested without finding the fragments (the
-// cursor moves on as find would). nil sends f the long way.
+// its message, in its definition's place and named and filtered by the
+// very strings of its definition (what find and appendField check),
+// and renders as its shot did: the common case, tested without finding
+// the fragments (the cursor moves on as find would). nil sends f the
+// long way.
 func (m *jsonMemo) fixedHit(c *fragCursor, f *dissect.Field, frame []byte, showSecrets bool) []byte {
-	mf := c.mf
-	i := c.fix
-	if mf == nil || m.shots == nil || i >= len(mf.def.Fixed) || f.Def != &mf.def.Fixed[i] {
+	mf, i := c.mf, c.fix
+	if mf == nil || m.shots == nil || i >= len(mf.def.Fixed) || f.Def != &mf.def.Fixed[i] || f.Tag != -1 ||
+		!sameString(f.Name, f.Def.Name) || !sameString(f.Filter, f.Def.Filter) || !memoable(f, frame) {
 		return nil
 	}
-	d := f.Def
-	s := &m.shots[mf.base+i]
-	if !s.made || s.off != f.Offset || s.size != f.Size || s.occ != 0 || f.Size > 8 || f.Tag != -1 || f.Occurrence != 0 ||
-		uint(f.Offset) > uint(len(frame)) || uint(f.Size) > uint(len(frame)-f.Offset) ||
-		s.secret != ((f.Secret || d.Secret) && !showSecrets) ||
-		!sameString(f.Name, d.Name) || !sameString(f.Filter, d.Filter) ||
-		f.Value.Type == dissect.TypeSTRING && len(f.Children) > 0 ||
-		s.word != valueWord(frame, f.Offset, f.Size) {
-		return nil
+	if s := &m.shots[mf.base+i]; s.same(f, frame, record.IsSecret(f) && !showSecrets) {
+		c.fix++
+		return s.json
 	}
-	c.fix++
-	return s.json
+	return nil
 }
 
 // sameString reports whether a and b are the same string in memory (a
