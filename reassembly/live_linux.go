@@ -185,7 +185,7 @@ func (l *Live) ReadPacket() (Packet, error) {
 			l.st.Truncated++
 		}
 		if ts.IsZero() {
-			ts = time.Now()
+			ts = time.Now().Round(0) // a capture time: the wall clock alone (record.Elapsed)
 		}
 		l.st.Packets++
 		l.st.Bytes += uint64(capLen)

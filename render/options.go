@@ -220,7 +220,7 @@ func (c *clock) format(fr *record.Frame) string {
 		s = record.Seconds(t.Sub(time.Unix(0, 0)))
 	case TimeDelta:
 		if c.has {
-			s = record.Seconds(t.Sub(c.prev))
+			s = record.Seconds(record.Elapsed(t, c.prev))
 		} else {
 			s = record.Seconds(0)
 		}
@@ -228,7 +228,7 @@ func (c *clock) format(fr *record.Frame) string {
 		if fr.Prev.IsZero() {
 			s = record.Seconds(0)
 		} else {
-			s = record.Seconds(t.Sub(fr.Prev))
+			s = record.Seconds(record.Elapsed(t, fr.Prev))
 		}
 	default:
 		s = record.Seconds(fr.Relative())

@@ -217,7 +217,7 @@ func (e *Engine) track(r *record.Record, c *conn) {
 		}
 	case dissect.MsgHeartbeatReq:
 		if !c.hbLast.IsZero() {
-			if d := t.Sub(c.hbLast); d >= time.Second && (c.hbRef == 0 || d < c.hbRef) {
+			if d := record.Elapsed(t, c.hbLast); d >= time.Second && (c.hbRef == 0 || d < c.hbRef) {
 				c.hbRef = d
 			}
 		}

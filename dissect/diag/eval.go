@@ -62,7 +62,7 @@ func evalIdleTimeout(_ *Engine, r *record.Record, c *conn) (string, bool) {
 	if c.idleFlagged || c.idle == 0 || c.hbLast.IsZero() || c.hbRef != 0 {
 		return "", false
 	}
-	gap := r.Frame.Time.Sub(c.hbLast)
+	gap := record.Elapsed(r.Frame.Time, c.hbLast)
 	if gap < time.Second || c.idle >= 2*gap {
 		return "", false
 	}
@@ -188,7 +188,7 @@ func evalHeartbeatLate(_ *Engine, r *record.Record, c *conn) (string, bool) {
 	if c.hbRef == 0 || c.lastClient.IsZero() {
 		return "", false
 	}
-	silent := r.Frame.Time.Sub(c.lastClient)
+	silent := record.Elapsed(r.Frame.Time, c.lastClient)
 	if silent*2 <= c.hbRef*3 {
 		return "", false
 	}
@@ -199,7 +199,7 @@ func evalSessionIdle(_ *Engine, r *record.Record, c *conn) (string, bool) {
 	if r.Frame.Dir != record.ClientToServer || c.idle == 0 || c.lastClient.IsZero() {
 		return "", false
 	}
-	silent := r.Frame.Time.Sub(c.lastClient)
+	silent := record.Elapsed(r.Frame.Time, c.lastClient)
 	if silent <= c.idle {
 		return "", false
 	}
@@ -252,7 +252,7 @@ func evalTwoSessions(e *Engine, r *record.Record, c *conn) (string, bool) {
 	if live == 0 {
 		live = maxIdle * time.Second
 	}
-	if r.Frame.Time.Sub(o.lastAny) > live {
+	if record.Elapsed(r.Frame.Time, o.lastAny) > live {
 		return "", false // the other session went quiet long ago: it is gone
 	}
 	return fmt.Sprintf("agent %q already controlled by stream %d (client %q), now also by stream %d", id, s, o.clientID, r.Frame.Stream), true

@@ -94,7 +94,7 @@ func (fr *Frame) Relative() time.Duration {
 	if fr.Start.IsZero() || fr.Start.After(fr.Time) {
 		return 0
 	}
-	return fr.Time.Sub(fr.Start)
+	return Elapsed(fr.Time, fr.Start)
 }
 
 // Client and Server are the connection's two endpoints, whichever way the

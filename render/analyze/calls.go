@@ -422,7 +422,7 @@ func (cs *Calls) sweep(t time.Time) {
 	for n, c := range cs.calls {
 		// END_CALL_EVENT alone ends only the session that got it: a
 		// call with no other end waits longer.
-		quiet := t.Sub(c.LastSeen)
+		quiet := record.Elapsed(t, c.LastSeen)
 		if (c.End != "" && quiet > callDone || !c.endCall.IsZero() && quiet > 10*callDone) && !cs.tl[n] {
 			cs.retire(c)
 		}

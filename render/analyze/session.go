@@ -34,7 +34,7 @@ func (ss *sessionStats) add(r *record.Record) {
 	ss.Notes = append(ss.Notes, r.Session.Notes...)
 	if r.Frame.Dir == record.ClientToServer {
 		if !ss.lastClient.IsZero() {
-			gap := t.Sub(ss.lastClient)
+			gap := record.Elapsed(t, ss.lastClient)
 			ss.MaxClientGap = max(ss.MaxClientGap, gap)
 			if ss.IdleTimeout > 0 && gap > ss.IdleTimeout {
 				ss.IdleViolations++

@@ -186,7 +186,7 @@ func (cs *calls) assign(r *record.Record, ids record.CallIDs) {
 // a call, which makes a new one if the last with this key ended.
 func (cs *calls) resolve(k callKey, stream int, t time.Time, begin bool) record.CallRef {
 	c := cs.get(k)
-	if c == nil || c.ended && begin || t.Sub(c.last) > callIdle {
+	if c == nil || c.ended && begin || record.Elapsed(t, c.last) > callIdle {
 		if cs.nLive >= maxCalls {
 			cs.evict(t, true)
 		}
@@ -227,7 +227,7 @@ func (cs *calls) end(k callKey, stream int) {
 // sweep forgets ended and idle calls now and then (once a minute of
 // capture time).
 func (cs *calls) sweep(t time.Time) {
-	if t.Sub(cs.swept) < callLinger {
+	if record.Elapsed(t, cs.swept) < callLinger {
 		return
 	}
 	cs.swept = t
@@ -238,7 +238,8 @@ func (cs *calls) sweep(t time.Time) {
 // every ended call, then the idlest half.
 func (cs *calls) evict(t time.Time, full bool) {
 	cs.drop(func(c *liveCall) bool {
-		return c.ended && t.Sub(c.last) > callLinger || t.Sub(c.last) > callIdle || full && c.ended
+		idle := record.Elapsed(t, c.last)
+		return c.ended && idle > callLinger || idle > callIdle || full && c.ended
 	})
 	if full && cs.nLive >= maxCalls {
 		var oldest time.Time

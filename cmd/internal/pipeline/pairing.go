@@ -96,7 +96,7 @@ func (c *connState) pair(r *record.Record, s *slot, id uint32, ok bool) (waits b
 		return false
 	}
 	delete(c.pending, uint32(id))
-	lat := at.Sub(req.at)
+	lat := record.Elapsed(at, req.at)
 	if lat < 0 {
 		// Capture clocks do go backwards (merged or reordered files): one
 		// answer, one rule for every view: no negative response time.

@@ -526,7 +526,7 @@ func (p *Pipeline) maxHeldBytes() int {
 func (p *Pipeline) drain(final bool) error {
 	for s := p.q.front(); s != nil; s = p.q.front() {
 		if s.wait {
-			late := p.seen.Sub(s.rec.Frame.Time) > holdTime
+			late := record.Elapsed(p.seen, s.rec.Frame.Time) > holdTime
 			if !final && !late && p.q.len() <= maxHeld && p.held <= p.maxHeldBytes() {
 				return nil
 			}
