@@ -135,6 +135,10 @@ type MessageDef struct {
 	// Message.Get (views ask for fields by name several times a message).
 	fixedIdx map[string]int
 	required uint64
+	// countGroups are the floating definitions counted by one count
+	// field, a bit set per count field in the order of the first member
+	// (the group's leader), for the repeat-count check of every message.
+	countGroups []uint64
 	slot     int // 1 + place in catalogSlots; 0 for a definition made by hand
 }
 
@@ -460,6 +464,21 @@ func (c *Catalog) link() error {
 				}
 			}
 			f.tagUnique = m.sameTag[i]&(m.sameTag[i]-1) == 0
+		}
+		m.countGroups = nil
+		for i := range m.Floating {
+			if groupLeader(m, i) != i {
+				continue
+			}
+			var g uint64
+			for j := range m.Floating {
+				if sameCounter(&m.Floating[j], &m.Floating[i]) {
+					g |= 1 << uint(j)
+				}
+			}
+			if g != 0 {
+				m.countGroups = append(m.countGroups, g)
+			}
 		}
 	}
 	for _, m := range c.messages {

@@ -214,22 +214,24 @@ func checkRequired(m *Message, def *MessageDef, seen *[maxFloatingDefs]uint16) {
 	if m.FixedSize < def.minFixed {
 		return // already reported as truncated
 	}
-	for i := range def.Floating {
+	for req := def.required; req != 0; req &= req - 1 {
+		i := bits.TrailingZeros64(req)
 		fd := &def.Floating[i]
-		if !fd.Required || seen[i] > 0 || (fd.Version > 0 && m.Version > 0 && fd.Version > m.Version) {
+		if seen[i] > 0 || (fd.Version > 0 && m.Version > 0 && fd.Version > m.Version) {
 			continue
 		}
 		// A tag defined twice counts as present if any of its definitions is.
-		if anySeenWithTag(def, fd.Tag, seen) {
+		if anySeen(def.sameTag[i], seen) {
 			continue
 		}
 		m.addExpert(SeverityWarning, ExpRequiredMissing, fd.Filter, fmt.Sprintf("required floating field %s (tag %d) is missing", fd.Name, fd.Tag))
 	}
 }
 
-func anySeenWithTag(def *MessageDef, tag uint16, seen *[maxFloatingDefs]uint16) bool {
-	for i := range def.Floating {
-		if def.Floating[i].Tag == tag && seen[i] > 0 {
+// anySeen reports whether a floating definition of the set defs was seen.
+func anySeen(defs uint64, seen *[maxFloatingDefs]uint16) bool {
+	for ; defs != 0; defs &= defs - 1 {
+		if seen[bits.TrailingZeros64(defs)] > 0 {
 			return true
 		}
 	}
@@ -240,16 +242,11 @@ func anySeenWithTag(def *MessageDef, tag uint16, seen *[maxFloatingDefs]uint16) 
 // records of one count field are compared by the most frequent member, so an
 // optional member left out of a record does not raise a false alarm.
 func checkCounts(m *Message, def *MessageDef, seen *[maxFloatingDefs]uint16) {
-	for i := range def.Floating {
-		fd := &def.Floating[i]
-		if fd.CountField == "" || groupLeader(def, i) != i {
-			continue
-		}
+	for _, g := range def.countGroups {
+		fd := &def.Floating[bits.TrailingZeros64(g)]
 		actual := 0
-		for j := range def.Floating {
-			if sameCounter(&def.Floating[j], fd) && int(seen[j]) > actual {
-				actual = int(seen[j])
-			}
+		for ; g != 0; g &= g - 1 {
+			actual = max(actual, int(seen[bits.TrailingZeros64(g)]))
 		}
 		expected, where, ok := countValue(m, def, fd)
 		if !ok || expected == uint64(actual) {
