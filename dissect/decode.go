@@ -79,11 +79,18 @@ func decodeFields(m *Message, frame []byte, ctx Context, as *MessageDef) *Messag
 		hdrType = &def.catalog().hdrType
 	}
 	// The header fields are built here and moved into the message's field
-	// allocation once the body's shape says how big that must be.
-	hdr := [2]Field{
-		{Def: &hdrLength, Name: hdrLength.Name, Filter: hdrLength.Filter, Tag: -1, Offset: 0, Size: 4, Value: Uint(TypeUINT, uint64(m.BodyLength))},
-		{Def: hdrType, Name: hdrType.Name, Filter: hdrType.Filter, Tag: -1, Offset: 4, Size: 4, Value: Uint(TypeUINT, uint64(m.TypeID))},
+	// allocation once the body's shape says how big that must be. A
+	// reused message builds them in place, where that allocation keeps
+	// them (fieldRoom), so the move is no copy.
+	var fresh [2]Field
+	hdr := &fresh
+	if cap(m.slab) >= 2 {
+		hdr = (*[2]Field)(m.slab[:2])
 	}
+	hdr[0].init(&hdrLength, hdrLength.Name, hdrLength.Filter, -1, 0, 4)
+	hdr[0].Value.Type, hdr[0].Value.Num = TypeUINT, uint64(m.BodyLength)
+	hdr[1].init(hdrType, hdrType.Name, hdrType.Filter, -1, 4, 4)
+	hdr[1].Value.Type, hdr[1].Value.Num = TypeUINT, uint64(m.TypeID)
 	switch declared := uint64(m.BodyLength); {
 	case declared > uint64(len(body)):
 		hdr[0].addExpert(SeverityError, ExpMalformedLength,
@@ -107,7 +114,7 @@ func decodeFields(m *Message, frame []byte, ctx Context, as *MessageDef) *Messag
 			m.Def = lost
 			hdr[1].addExpert(SeverityWarning, ExpUnknownMessage, fmt.Sprintf(
 				"message type %d is not in the catalog; its body parses exactly as %s, whose type ID the guide does not give", m.TypeID, lost.Name))
-			decodeBody(m, &hdr, lost, frame[:HeaderLen+len(body)], ctx)
+			decodeBody(m, hdr, lost, frame[:HeaderLen+len(body)], ctx)
 			// A guess teaches the session nothing about the layout (nor
 			// does it Summarize, which does not guess): found by fuzzing,
 			// a truncated body of an unknown type parsed "exactly" as
@@ -116,7 +123,7 @@ func decodeFields(m *Message, frame []byte, ctx Context, as *MessageDef) *Messag
 			return m
 		}
 		hdr[1].addExpert(SeverityWarning, ExpUnknownMessage, fmt.Sprintf("message type %d is not in the catalog; body shown as raw bytes", m.TypeID))
-		m.setHeader(&hdr, 1, 0)
+		m.setHeader(hdr, 1, 0)
 		if len(body) > 0 {
 			m.Fields = append(m.Fields, rawField(&rawData, body, HeaderLen))
 		}
@@ -126,13 +133,13 @@ func decodeFields(m *Message, frame []byte, ctx Context, as *MessageDef) *Messag
 	if def.Opaque {
 		// The catalog names the message but not its layout.
 		hdr[1].addExpert(SeverityNote, ExpOpaque, fmt.Sprintf("the %s catalog does not give %s's layout; body shown as raw bytes", def.Dialect.Upper(), def.Name))
-		m.setHeader(&hdr, 1, 0)
+		m.setHeader(hdr, 1, 0)
 		if len(body) > 0 {
 			m.Fields = append(m.Fields, rawField(&rawData, body, HeaderLen))
 		}
 		return m
 	}
-	decodeBody(m, &hdr, def, frame[:HeaderLen+len(body)], ctx)
+	decodeBody(m, hdr, def, frame[:HeaderLen+len(body)], ctx)
 	if def.hasSecret {
 		maskSecretOverlaps(m)
 	}
@@ -146,7 +153,9 @@ func decodeFields(m *Message, frame []byte, ctx Context, as *MessageDef) *Messag
 // children.
 func (m *Message) setHeader(hdr *[2]Field, n, nKids int) []Field {
 	all := m.fieldRoom(2 + n + nKids)
-	copy(all, hdr[:])
+	if &all[0] != &hdr[0] { // built in place (decodeFields) unless the room grew
+		copy(all, hdr[:])
+	}
 	m.Header = all[:2:2]
 	m.Fields = all[2 : 2 : 2+n]
 	return all[2+n : 2+n]
