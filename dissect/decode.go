@@ -82,10 +82,11 @@ func decodeFields(m *Message, frame []byte, ctx Context, as *MessageDef) *Messag
 	// allocation once the body's shape says how big that must be. A
 	// reused message builds them in place, where that allocation keeps
 	// them (fieldRoom), so the move is no copy.
-	var fresh [2]Field
-	hdr := &fresh
+	var hdr *[2]Field
 	if cap(m.slab) >= 2 {
 		hdr = (*[2]Field)(m.slab[:2])
+	} else {
+		hdr = new([2]Field)
 	}
 	hdr[0].init(&hdrLength, hdrLength.Name, hdrLength.Filter, -1, 0, 4)
 	hdr[0].Value.Type, hdr[0].Value.Num = TypeUINT, uint64(m.BodyLength)
@@ -248,9 +249,13 @@ func decodeBodyAs(m *Message, hdr *[2]Field, def *MessageDef, frame []byte, ctx 
 		// A field the Keep leaves out is read past, or, for a checked
 		// Keep, when quiet does not vouch for it, decoded all the same and
 		// taken back unless it is flagged.
-		leave := d.keep != nil && !d.keep.fixed[i]
+		act := actDecode
+		if d.keep != nil {
+			act = d.keep.fixedAct[i]
+		}
+		leave := act != actDecode
 		flagged := false
-		if !leave || d.keep.checked && !d.keep.silent[i] && !quiet(fd, fd.Type, body[pos:pos+fd.Size]) {
+		if !leave || act == actCheck && !quiet(fd, fd.Type, body[pos:pos+fd.Size]) {
 			f := m.nextField()
 			if leave {
 				d.aside()

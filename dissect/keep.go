@@ -27,7 +27,19 @@ type keepRow struct {
 	// their type's size with neither table nor mask): a checked Keep
 	// reads past them as a plain one does, without reading their bytes.
 	silent []bool
+	// fixedAct is what the decoding does with Fixed[i], from fixed,
+	// checked and silent: one byte to read per field of every message.
+	fixedAct []fixedAct
 }
+
+// fixedAct is what a decode with a Keep does with a fixed field.
+type fixedAct uint8
+
+const (
+	actDecode fixedAct = iota // kept: decoded
+	actPass                   // left out: read past
+	actCheck                  // left out, but decoded aside unless quiet vouches for it
+)
 
 // NewKeep makes a Keep of the fields reads accepts, of those the session
 // itself reads (Session.Observe), of the secrets, which tell the secret
@@ -65,6 +77,16 @@ func newKeep(reads func(*FieldDef) bool, checked bool) *Keep {
 				r.fixed[fd.countFixed] = true // the repeat-count check reads it
 			case fd.countFloat >= 0:
 				r.floating[fd.countFloat] = true
+			}
+		}
+		r.fixedAct = make([]fixedAct, len(d.Fixed))
+		for i, k := range r.fixed {
+			switch {
+			case k:
+			case checked && !r.silent[i]:
+				r.fixedAct[i] = actCheck
+			default:
+				r.fixedAct[i] = actPass
 			}
 		}
 		n := int16(0)
