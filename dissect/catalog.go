@@ -139,7 +139,7 @@ type MessageDef struct {
 	// field, a bit set per count field in the order of the first member
 	// (the group's leader), for the repeat-count check of every message.
 	countGroups []uint64
-	slot     int // 1 + place in catalogSlots; 0 for a definition made by hand
+	slot        int // 1 + place in catalogSlots; 0 for a definition made by hand
 }
 
 // FixedIndex is the index of the first fixed field called name, -1 when

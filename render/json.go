@@ -205,9 +205,9 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style, memo *
 	}
 	if e := r.Event; e != nil {
 		b = append(b, rk.bytes...)
-		b = strconv.AppendInt(b, e.Bytes, 10)
+		b = appendInt(b, e.Bytes)
 		b = append(b, rk.offset...)
-		b = strconv.AppendInt(b, e.Offset, 10)
+		b = appendInt(b, e.Offset)
 		b = append(b, rk.info...)
 		b = appendString(b, record.EventInfo(e, fr.Dir))
 		return closeObj(b, st)
@@ -562,11 +562,11 @@ func appendPairing(b []byte, r *record.Record, key func([]byte, string, bool) []
 	switch {
 	case r.Request != nil:
 		b = key(b, "request_in", false)
-		b = strconv.AppendInt(b, int64(r.Request.Num), 10)
+		b = appendInt(b, int64(r.Request.Num))
 		lat = r.Request.Latency
 	case r.Response != nil:
 		b = key(b, "response_in", false)
-		b = strconv.AppendInt(b, int64(r.Response.Num), 10)
+		b = appendInt(b, int64(r.Response.Num))
 		lat = r.Response.Latency
 	case r.Unanswered:
 		b = key(b, "unanswered", false)

@@ -2,7 +2,6 @@ package render
 
 import (
 	"net/netip"
-	"strconv"
 	"testing"
 	"time"
 
@@ -116,28 +115,6 @@ func TestEnumDisplayMatchesLookup(t *testing.T) {
 						t.Fatalf("%s %d: %q, Lookup %q", tb.Name, v, got, want)
 					}
 				}
-			}
-		}
-	}
-}
-
-func TestAppendIntMatchesStrconv(t *testing.T) {
-	for _, v := range []int64{-1 << 63, -10001, -1, 0, 1, 9, 10, 99, 100, 999, 1000, 9999, 10000, 65535, 1<<63 - 1} {
-		if got, want := string(appendInt(nil, v)), strconv.FormatInt(v, 10); got != want {
-			t.Errorf("%d: %s", v, got)
-		}
-	}
-	for v := uint64(0); v < 20000; v++ {
-		if got, want := string(appendUint(nil, v)), strconv.FormatUint(v, 10); got != want {
-			t.Fatalf("%d: %s", v, got)
-		}
-	}
-	// The long way: every digit count, both sides of each power of ten,
-	// and numbers whose pairs hold zeros.
-	for p, i := uint64(1), 0; i < 20; p, i = p*10, i+1 {
-		for _, v := range []uint64{p - 1, p, p + 1, p * 9, p*10 - 1, p*10 + 1, p*7 + 3, 1<<64 - 1} {
-			if got, want := string(appendUint([]byte("x"), v)), "x"+strconv.FormatUint(v, 10); got != want {
-				t.Fatalf("%d: %s", v, got)
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/ctishark/ctishark/dissect"
+	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // defFrags are the JSON fragments of one field definition in one style,
@@ -207,35 +208,11 @@ func enumDisplay(t *dissect.Table, e *enumFrags, v uint32) string {
 	return ""
 }
 
-// digitPairs are the two digits of 0 to 99.
-const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+// appendUint and appendInt write decimals, as strconv does, the record
+// model's way (record.AppendUint): without strconv's buffer and copy.
+func appendUint(b []byte, v uint64) []byte { return record.AppendUint(b, v) }
 
-// appendUint writes v in decimal. The offsets, sizes, tags and most values
-// of a record are below 10000: their digits are stored straight, with no
-// call; the rest go to strconv.
-func appendUint(b []byte, v uint64) []byte {
-	switch {
-	case v < 10:
-		return append(b, byte('0'+v))
-	case v < 100:
-		return append(b, digitPairs[2*v], digitPairs[2*v+1])
-	case v < 1000:
-		lo := v % 100
-		return append(b, byte('0'+v/100), digitPairs[2*lo], digitPairs[2*lo+1])
-	case v < 10000:
-		hi, lo := v/100, v%100
-		return append(b, digitPairs[2*hi], digitPairs[2*hi+1], digitPairs[2*lo], digitPairs[2*lo+1])
-	}
-	return strconv.AppendUint(b, v, 10)
-}
-
-// appendInt writes v in decimal, as strconv.AppendInt does.
-func appendInt(b []byte, v int64) []byte {
-	if v >= 0 {
-		return appendUint(b, uint64(v))
-	}
-	return strconv.AppendInt(b, v, 10)
-}
+func appendInt(b []byte, v int64) []byte { return record.AppendInt(b, v) }
 
 // quoteAppended closes the JSON string whose text was appended raw to b
 // from start (just after the opening quote): text that needs no escape

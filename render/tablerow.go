@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -17,7 +16,7 @@ import (
 // them as strings first, which cost more than the row's text.
 func (t *tableWriter) appendPlainRow(b []byte, r *record.Record) []byte {
 	m := r.Msg
-	t.num = strconv.AppendInt(t.num[:0], int64(r.Num), 10)
+	t.num = record.AppendInt(t.num[:0], int64(r.Num))
 	b = padLeftBytes(b, t.num, numWidth)
 	b = append(b, ' ')
 	b = t.appendTime(b, &r.Frame)
@@ -91,7 +90,7 @@ func appendPairNote(b []byte, partner string, num int, lat time.Duration) []byte
 	b = append(b, " ["...)
 	b = append(b, partner...)
 	b = append(b, " #"...)
-	b = strconv.AppendInt(b, int64(num), 10)
+	b = record.AppendInt(b, int64(num))
 	b = append(b, ", "...)
 	b = appendMillis(b, lat)
 	return append(b, ']')
@@ -107,7 +106,7 @@ func appendMillis(b []byte, d time.Duration) []byte {
 		b = append(b, '-')
 		us = -us
 	}
-	b = strconv.AppendInt(b, us/1000, 10)
+	b = record.AppendInt(b, us/1000)
 	frac := us % 1000
 	b = append(b, '.', byte('0'+frac/100), byte('0'+frac/10%10), byte('0'+frac%10))
 	return append(b, " ms"...)

@@ -203,9 +203,9 @@ func AppendInfo(b []byte, m *dissect.Message, showSecrets bool) []byte {
 	start := len(b)
 	if m.Def == nil {
 		b = append(b, "unknown message type "...)
-		b = strconv.AppendUint(b, uint64(m.TypeID), 10)
+		b = AppendUint(b, uint64(m.TypeID))
 		b = append(b, ", "...)
-		b = strconv.AppendUint(b, uint64(m.BodyLength), 10)
+		b = AppendUint(b, uint64(m.BodyLength))
 		b = append(b, "-byte body"...)
 	} else if ds := specFor(m.Def); ds != nil {
 		ff := finder{m: m, fixed: ds.fixed}
@@ -258,7 +258,7 @@ func appendField(b []byte, ff *finder, p *part, showSecrets bool) ([]byte, bool)
 				n++
 			}
 		}
-		return strconv.AppendInt(b, int64(n), 10), n > 0
+		return AppendInt(b, int64(n)), n > 0
 	case p.flags&(modList|modRec) != 0:
 		s, ok := listField(m, name, p.flags&modRec != 0, showSecrets)
 		return append(b, s...), ok && s != ""
@@ -329,9 +329,9 @@ func appendShortValue(b []byte, f *dissect.Field, showSecrets bool) []byte {
 	case dissect.TypeSTRING:
 		return append(b, v.Str...)
 	case dissect.TypeUCHAR, dissect.TypeUSHORT, dissect.TypeUINT:
-		return strconv.AppendUint(b, v.Num, 10)
+		return AppendUint(b, v.Num)
 	case dissect.TypeCHAR, dissect.TypeSHORT, dissect.TypeINT:
-		return strconv.AppendInt(b, v.Int64(), 10)
+		return AppendInt(b, v.Int64())
 	}
 	return append(b, v.Text()...)
 }
@@ -459,7 +459,7 @@ func appendExpert(b []byte, start int, m *dissect.Message) []byte {
 	}
 	if more > 0 {
 		b = append(b, " [+"...)
-		b = strconv.AppendInt(b, int64(more), 10)
+		b = AppendInt(b, int64(more))
 		b = append(b, " more]"...)
 	}
 	return b
@@ -507,7 +507,7 @@ func AppendLabelledID(dst []byte, m *dissect.Message) (out, id, dup []byte) {
 	case IDCall:
 		dst = append(dst, "call "...)
 	}
-	dst = strconv.AppendUint(dst, n, 10)
+	dst = AppendUint(dst, n)
 	dup = dst[start:]
 	switch kind {
 	case IDInvoke:

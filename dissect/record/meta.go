@@ -68,7 +68,7 @@ func AppendSeconds(b []byte, d time.Duration) []byte {
 		d = -d
 	}
 	us := d.Microseconds()
-	b = strconv.AppendInt(b, us/1e6, 10)
+	b = AppendInt(b, us/1e6)
 	b = append(b, '.')
 	frac := us % 1e6
 	for div := int64(1e5); div > 0; div /= 10 {
