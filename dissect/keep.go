@@ -23,12 +23,11 @@ type keepRow struct {
 	// header is apart), -1 when it is left out.
 	fixedAt []int16
 	checked bool // fields left out are decoded aside and kept when flagged (NewCheckedKeep)
-	// silent marks the fixed fields that no value can flag (numbers of
-	// their type's size with neither table nor mask): a checked Keep
-	// reads past them as a plain one does, without reading their bytes.
-	silent []bool
-	// fixedAct is what the decoding does with Fixed[i], from fixed,
-	// checked and silent: one byte to read per field of every message.
+	// fixedAct is what the decoding does with Fixed[i], one byte to read
+	// per field of every message. A checked Keep reads past the fixed
+	// fields no value can flag (numbers of their type's size with neither
+	// table nor mask, silentFixed) as a plain one does, without reading
+	// their bytes.
 	fixedAct []fixedAct
 }
 
@@ -62,12 +61,6 @@ func newKeep(reads func(*FieldDef) bool, checked bool) *Keep {
 		for i := range d.Fixed {
 			r.fixed[i] = wanted(&d.Fixed[i])
 		}
-		if checked {
-			r.silent = make([]bool, len(d.Fixed))
-			for i := range d.Fixed {
-				r.silent[i] = silentFixed(&d.Fixed[i])
-			}
-		}
 		for i := range d.Floating {
 			fd := &d.Floating[i]
 			r.floating[i] = r.floating[i] || wanted(fd)
@@ -83,7 +76,7 @@ func newKeep(reads func(*FieldDef) bool, checked bool) *Keep {
 		for i, k := range r.fixed {
 			switch {
 			case k:
-			case checked && !r.silent[i]:
+			case checked && !silentFixed(&d.Fixed[i]):
 				r.fixedAct[i] = actCheck
 			default:
 				r.fixedAct[i] = actPass
