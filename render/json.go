@@ -165,10 +165,10 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style, memo *
 		b = appendString(b, r.Event.Kind.String())
 	} else {
 		b = key(b, "num", true)
-		b = appendInt(b, int64(r.Num))
+		b = record.AppendInt(b, int64(r.Num))
 	}
 	b = append(b, rk.frame...)
-	b = appendInt(b, int64(fr.Pkt))
+	b = record.AppendInt(b, int64(fr.Pkt))
 	if r.Event == nil {
 		b = append(b, rk.frames...)
 		b = append(b, '[')
@@ -176,7 +176,7 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style, memo *
 			if i > 0 {
 				b = append(b, st.member...)
 			}
-			b = appendInt(b, int64(p))
+			b = record.AppendInt(b, int64(p))
 		}
 		b = append(b, ']')
 	}
@@ -189,7 +189,7 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style, memo *
 		b = append(b, '"')
 	}
 	b = append(b, rk.stream...)
-	b = appendInt(b, int64(fr.Stream))
+	b = record.AppendInt(b, int64(fr.Stream))
 	ss := memo.stream(fr.Stream, fr.Dir)
 	if ss.sameEnds(fr) {
 		b = append(b, ss.ends...)
@@ -205,16 +205,16 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style, memo *
 	}
 	if e := r.Event; e != nil {
 		b = append(b, rk.bytes...)
-		b = appendInt(b, e.Bytes)
+		b = record.AppendInt(b, e.Bytes)
 		b = append(b, rk.offset...)
-		b = appendInt(b, e.Offset)
+		b = record.AppendInt(b, e.Offset)
 		b = append(b, rk.info...)
 		b = appendString(b, record.EventInfo(e, fr.Dir))
 		return closeObj(b, st)
 	}
 	m := r.Msg
 	b = append(b, rk.length...)
-	b = appendInt(b, int64(len(m.Frame)))
+	b = record.AppendInt(b, int64(len(m.Frame)))
 	if fr.Truncated {
 		b = append(b, rk.truncated...)
 		b = append(b, "true"...)
@@ -227,7 +227,7 @@ func appendRecord(b []byte, r *record.Record, showSecrets bool, st style, memo *
 		b = appendString(b, m.Name())
 		b = append(b, rk.msgTypeID...)
 	}
-	b = appendUint(b, uint64(m.TypeID))
+	b = record.AppendUint(b, uint64(m.TypeID))
 	sess := &r.Session
 	if ss.sameSession(sess) {
 		b = append(b, ss.sessJSON...)
@@ -296,7 +296,7 @@ func appendSession(b []byte, sess *record.Session, st style) []byte {
 	b = append(b, '{')
 	b = append(b, `"version"`...)
 	b = append(b, st.colon...)
-	b = appendInt(b, int64(sess.Version))
+	b = record.AppendInt(b, int64(sess.Version))
 	b = append(b, rk.layout...)
 	b = appendString(b, sess.Layout.String())
 	b = append(b, rk.layoutSource...)
@@ -375,18 +375,18 @@ func appendFieldObject(b []byte, f *dissect.Field, secret bool, k *fieldKeys, fr
 	case fr != nil:
 		b = append(b, fr.head...)
 		b = append(b, k.occurrence...)
-		b = appendInt(b, int64(f.Occurrence))
+		b = record.AppendInt(b, int64(f.Occurrence))
 		b = append(b, k.value...)
 	default:
 		b = append(b, k.name...)
 		b = appendString(b, f.Name)
 		if f.Floating() {
 			b = append(b, k.tag...)
-			b = appendInt(b, int64(f.Tag))
+			b = record.AppendInt(b, int64(f.Tag))
 		}
 		if f.Occurrence > 0 {
 			b = append(b, k.occurrence...)
-			b = appendInt(b, int64(f.Occurrence))
+			b = record.AppendInt(b, int64(f.Occurrence))
 		}
 		b = append(b, k.value...)
 	}
@@ -409,9 +409,9 @@ func appendFieldObject(b []byte, f *dissect.Field, secret bool, k *fieldKeys, fr
 		b = appendString(b, f.Filter)
 		b = append(b, k.offset...)
 	}
-	b = appendInt(b, int64(f.Offset))
+	b = record.AppendInt(b, int64(f.Offset))
 	b = append(b, k.size...)
-	b = appendInt(b, int64(f.Size))
+	b = record.AppendInt(b, int64(f.Size))
 	if secret {
 		b = append(b, k.secret...)
 		b = append(b, "true"...)
@@ -428,9 +428,9 @@ func appendValue(b []byte, v *dissect.Value) []byte {
 	case dissect.TypeBOOL:
 		return strconv.AppendBool(b, v.Num != 0)
 	case dissect.TypeCHAR, dissect.TypeSHORT, dissect.TypeINT:
-		return appendInt(b, v.Int64())
+		return record.AppendInt(b, v.Int64())
 	case dissect.TypeUCHAR, dissect.TypeUSHORT, dissect.TypeUINT, dissect.TypeTIME:
-		return appendUint(b, v.Num)
+		return record.AppendUint(b, v.Num)
 	case dissect.TypeSTRING:
 		return appendString(b, v.Str)
 	case dissect.TypeNAMEDVAR:
@@ -441,7 +441,7 @@ func appendValue(b []byte, v *dissect.Value) []byte {
 		return append(b, '}')
 	case dissect.TypeNAMEDARRAY:
 		b = append(b, `{"index":`...)
-		b = appendUint(b, uint64(v.Index))
+		b = record.AppendUint(b, uint64(v.Index))
 		b = append(b, `,"name":`...)
 		b = appendString(b, v.Name)
 		b = append(b, `,"value":`...)
@@ -562,11 +562,11 @@ func appendPairing(b []byte, r *record.Record, key func([]byte, string, bool) []
 	switch {
 	case r.Request != nil:
 		b = key(b, "request_in", false)
-		b = appendInt(b, int64(r.Request.Num))
+		b = record.AppendInt(b, int64(r.Request.Num))
 		lat = r.Request.Latency
 	case r.Response != nil:
 		b = key(b, "response_in", false)
-		b = appendInt(b, int64(r.Response.Num))
+		b = record.AppendInt(b, int64(r.Response.Num))
 		lat = r.Response.Latency
 	case r.Unanswered:
 		b = key(b, "unanswered", false)

@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/ctishark/ctishark/dissect"
-	"github.com/ctishark/ctishark/dissect/record"
 )
 
 // defFrags are the JSON fragments of one field definition in one style,
@@ -207,12 +206,6 @@ func enumDisplay(t *dissect.Table, e *enumFrags, v uint32) string {
 	}
 	return ""
 }
-
-// appendUint and appendInt write decimals, as strconv does, the record
-// model's way (record.AppendUint): without strconv's buffer and copy.
-func appendUint(b []byte, v uint64) []byte { return record.AppendUint(b, v) }
-
-func appendInt(b []byte, v int64) []byte { return record.AppendInt(b, v) }
 
 // quoteAppended closes the JSON string whose text was appended raw to b
 // from start (just after the opening quote): text that needs no escape
