@@ -27,13 +27,13 @@ type defFrags struct {
 // and each enum's fragments are made the first time a record needs them,
 // under their own sync.Once: renderers on several goroutines share the
 // cache without locks, and a run pays only for the messages it shows. A
-// field's definition is found from its message's (one map look-up per
-// record, not per field: a look-up per field cost more than the escaping
-// it saves).
+// field's definition is found from its message's (one look-up per record,
+// by the definition's slot, not per field: a map look-up per field cost
+// more than the escaping it saves).
 type defCache struct {
 	k     *fieldKeys
 	rk    *recordKeys
-	msgs  map[*dissect.MessageDef]*msgFrags
+	msgs  []*msgFrags // by MessageDef.Slot
 	enums map[*dissect.Table]*enumFrags
 	defs  int // field definitions of the catalogs' messages: the ids given out
 }
@@ -65,10 +65,10 @@ const maxSmallEnum = 1024
 // definition is none of its message's (a tag used where its message does
 // not define it, raw data) is written the long way.
 func buildDefCache(k *fieldKeys, rk *recordKeys) *defCache {
-	c := &defCache{k: k, rk: rk, msgs: map[*dissect.MessageDef]*msgFrags{}, enums: map[*dissect.Table]*enumFrags{}}
+	c := &defCache{k: k, rk: rk, msgs: make([]*msgFrags, dissect.Slots()), enums: map[*dissect.Table]*enumFrags{}}
 	for _, cat := range dissect.Catalogs() {
 		for _, m := range cat.Messages() {
-			c.msgs[m] = &msgFrags{def: m, base: c.defs}
+			c.msgs[m.Slot()] = &msgFrags{def: m, base: c.defs}
 			c.defs += len(m.Fixed) + len(m.Floating)
 			for _, list := range [][]dissect.FieldDef{m.Fixed, m.Floating} {
 				for i := range list {
@@ -83,11 +83,18 @@ func buildDefCache(k *fieldKeys, rk *recordKeys) *defCache {
 }
 
 // message is the fragments of def, made on first use; nil when def is
-// not the catalogs'.
+// not the catalogs' (or nil: an unknown type).
 func (c *defCache) message(def *dissect.MessageDef) *msgFrags {
-	mf := c.msgs[def]
-	if mf == nil {
+	if def == nil {
 		return nil
+	}
+	s := def.Slot()
+	if s < 0 || s >= len(c.msgs) {
+		return nil
+	}
+	mf := c.msgs[s]
+	if mf == nil || mf.def != def {
+		return nil // made by hand (a copy of a catalog's keeps its slot)
 	}
 	mf.once.Do(func() {
 		mf.msgType = string(appendString([]byte(c.rk.msgType), def.Name)) + c.rk.msgTypeID
