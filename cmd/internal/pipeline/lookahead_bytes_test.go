@@ -122,3 +122,43 @@ func TestReleasedRequestAnsweredLater(t *testing.T) {
 		t.Errorf("verdict latency %v, answer says %v", got, ans.Request.Latency)
 	}
 }
+
+// What is out for decoding is bounded in frame bytes, not only in chunks:
+// 32 KiB frames end a chunk each, and sixteen chunks of them out would be
+// 512 KiB of frames (each decoding into megabytes of fields). Whenever a
+// record is handed on, the chunks out hold at most maxOutBytes, and one
+// chunk more (the one sent before the oldest was taken back).
+func TestDecodingOutBoundedInFrameBytes(t *testing.T) {
+	capture := hugeFrames(t, 40)
+	src, err := reassembly.OpenReader(bytes.NewReader(capture))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := New(Options{Parallel: true})
+	const frame = 32700 + 8
+	most, n := 0, 0
+	err = p.Read(src, func(r *Record) error {
+		n++
+		sum := 0
+		for _, c := range p.par.out {
+			sum += c.bytes
+		}
+		if sum != p.par.outBytes {
+			t.Fatalf("record %d: chunks out hold %d frame bytes, counted %d", r.Num, sum, p.par.outBytes)
+		}
+		most = max(most, sum)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 41 {
+		t.Fatalf("%d records, want 41", n)
+	}
+	if bound := maxOutBytes + chunkBytes + frame; most > bound {
+		t.Errorf("%d frame bytes out for decoding, bound %d", most, bound)
+	}
+	if most < maxOutBytes/2 {
+		t.Errorf("at most %d frame bytes out for decoding: the test no longer fills the chunks", most)
+	}
+}
