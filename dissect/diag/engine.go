@@ -77,7 +77,7 @@ type conn struct {
 	hbMissRun   int
 	closing     bool      // CLOSE_REQ seen
 	logoutAsked time.Time // last SET_AGENT_STATE_REQ LOGOUT sent
-	reqType     map[uint32]uint32
+	reqType     reqTable
 	calls       map[uint32]uint8
 	callsLost   bool // calls were forgotten: call rules stay quiet
 }
@@ -244,22 +244,19 @@ func (e *Engine) trackRequest(r *record.Record, c *conn, invoke uint64, ok bool)
 	}
 	id := uint32(invoke)
 	if record.IsRequest(r.Msg) {
-		if c.reqType == nil {
-			c.reqType = map[uint32]uint32{}
-		}
-		if _, ok := c.reqType[id]; !ok {
-			if len(c.reqType) >= maxReqsConn || e.entries >= maxEntries {
-				e.entries -= len(c.reqType)
-				clear(c.reqType)
+		if _, ok := c.reqType.get(id); !ok {
+			if c.reqType.len() >= maxReqsConn || e.entries >= maxEntries {
+				e.entries -= c.reqType.len()
+				c.reqType.clear()
 			}
 			e.entries++
 		}
-		c.reqType[id] = r.Msg.Def.ID
+		c.reqType.set(id, r.Msg.Def.ID)
 		return
 	}
-	typ, known := c.reqType[id]
+	typ, known := c.reqType.get(id)
 	if known {
-		delete(c.reqType, id)
+		c.reqType.remove(id)
 		e.entries--
 	}
 	if known && r.Request != nil && !r.Msg.IsFailure() {

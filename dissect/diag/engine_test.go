@@ -162,7 +162,7 @@ func TestCallModelScope(t *testing.T) {
 	}
 	only(t, "table full", est(agent, 3*time.Second, 8), "established_without_delivered")
 	only(t, "after overflow", est(agent, 4*time.Second, 9))
-	if c := agent.e.conns[0]; !c.callsLost || len(c.calls) > 2 || agent.e.entries != len(c.calls)+len(c.reqType) {
+	if c := agent.e.conns[0]; !c.callsLost || len(c.calls) > 2 || agent.e.entries != len(c.calls)+c.reqType.len() {
 		t.Errorf("overflow: lost %v, %d calls, %d entries", c.callsLost, len(c.calls), agent.e.entries)
 	}
 	// The bound over all connections: another session, with the engine

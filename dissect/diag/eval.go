@@ -264,7 +264,8 @@ func failedType(m *dissect.Message, c *conn) uint32 {
 	if !ok {
 		return 0
 	}
-	return c.reqType[uint32(v)]
+	typ, _ := c.reqType.get(uint32(v))
+	return typ
 }
 
 func evalStateRejected(_ *Engine, r *record.Record, c *conn) (string, bool) {
@@ -306,7 +307,7 @@ func evalSlow(e *Engine, r *record.Record, c *conn) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	typ, ok := c.reqType[uint32(inv)]
+	typ, ok := c.reqType.get(uint32(inv))
 	mn := e.lat[typ]
 	if !ok || mn == nil || mn.n < slowSamples {
 		return "", false
