@@ -65,20 +65,19 @@ const maxSmallEnum = 1024
 // definition is none of its message's (a tag used where its message does
 // not define it, raw data) is written the long way.
 func buildDefCache(k *fieldKeys, rk *recordKeys) *defCache {
-	c := &defCache{k: k, rk: rk, msgs: make([]*msgFrags, dissect.Slots()), enums: map[*dissect.Table]*enumFrags{}}
-	for _, cat := range dissect.Catalogs() {
-		for _, m := range cat.Messages() {
-			c.msgs[m.Slot()] = &msgFrags{def: m, base: c.defs}
-			c.defs += len(m.Fixed) + len(m.Floating)
-			for _, list := range [][]dissect.FieldDef{m.Fixed, m.Floating} {
-				for i := range list {
-					if t := list[i].Enum; t != nil && c.enums[t] == nil {
-						c.enums[t] = &enumFrags{}
-					}
+	c := &defCache{k: k, rk: rk, enums: map[*dissect.Table]*enumFrags{}}
+	c.msgs = dissect.BySlot(func(m *dissect.MessageDef) *msgFrags {
+		mf := &msgFrags{def: m, base: c.defs}
+		c.defs += len(m.Fixed) + len(m.Floating)
+		for _, list := range [][]dissect.FieldDef{m.Fixed, m.Floating} {
+			for i := range list {
+				if t := list[i].Enum; t != nil && c.enums[t] == nil {
+					c.enums[t] = &enumFrags{}
 				}
 			}
 		}
-	}
+		return mf
+	})
 	return c
 }
 
@@ -89,13 +88,10 @@ func (c *defCache) message(def *dissect.MessageDef) *msgFrags {
 		return nil
 	}
 	s := def.Slot()
-	if s < 0 || s >= len(c.msgs) {
-		return nil
-	}
-	mf := c.msgs[s]
-	if mf == nil || mf.def != def {
+	if s < 0 || s >= len(c.msgs) || c.msgs[s].def != def {
 		return nil // made by hand (a copy of a catalog's keeps its slot)
 	}
+	mf := c.msgs[s]
 	mf.once.Do(func() {
 		mf.msgType = string(appendString([]byte(c.rk.msgType), def.Name)) + c.rk.msgTypeID
 		mf.fixed = make([]defFrags, len(def.Fixed))

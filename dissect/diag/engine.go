@@ -244,14 +244,15 @@ func (e *Engine) trackRequest(r *record.Record, c *conn, invoke uint64, ok bool)
 	}
 	id := uint32(invoke)
 	if record.IsRequest(r.Msg) {
-		if _, ok := c.reqType.get(id); !ok {
-			if c.reqType.len() >= maxReqsConn || e.entries >= maxEntries {
+		if c.reqType.len() >= maxReqsConn || e.entries >= maxEntries {
+			if _, ok := c.reqType.get(id); !ok { // no room for a new one
 				e.entries -= c.reqType.len()
 				c.reqType.clear()
 			}
+		}
+		if c.reqType.set(id, r.Msg.Def.ID) {
 			e.entries++
 		}
-		c.reqType.set(id, r.Msg.Def.ID)
 		return
 	}
 	typ, known := c.reqType.get(id)

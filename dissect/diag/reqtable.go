@@ -25,10 +25,7 @@ func (t *reqTable) get(id uint32) (uint32, bool) {
 			return t.types[i], true
 		}
 	}
-	if t.more == nil {
-		return 0, false
-	}
-	typ, ok := t.more[id]
+	typ, ok := t.more[id] // a nil map finds nothing
 	return typ, ok
 }
 
@@ -41,11 +38,9 @@ func (t *reqTable) set(id, typ uint32) bool {
 			return false
 		}
 	}
-	if t.more != nil {
-		if _, ok := t.more[id]; ok {
-			t.more[id] = typ
-			return false
-		}
+	if _, ok := t.more[id]; ok {
+		t.more[id] = typ
+		return false
 	}
 	if t.n < reqInline {
 		t.ids[t.n], t.types[t.n] = id, typ

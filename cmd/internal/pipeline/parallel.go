@@ -88,7 +88,6 @@ type chunk struct {
 type decoders struct {
 	in       []chan *chunk
 	cur      *chunk
-	bytes    int // frame bytes in cur
 	out      []*chunk
 	outBytes int // frame bytes of the chunks in out
 	spare    []*chunk
@@ -130,11 +129,11 @@ func (p *Pipeline) run(w *work) error {
 		return p.process(w)
 	}
 	d := &p.par
-	d.bytes += len(w.data)
+	d.cur.bytes += len(w.data)
 	if p.caughtUp() {
 		return p.flushDecoders() // no reason to wait for more
 	}
-	if len(d.cur.items) < chunkLen && d.bytes < chunkBytes {
+	if len(d.cur.items) < chunkLen && d.cur.bytes < chunkBytes {
 		return nil
 	}
 	d.send()
@@ -181,9 +180,8 @@ func (d *decoders) send() {
 	if c == nil || len(c.items) == 0 {
 		return
 	}
-	c.bytes = d.bytes
 	d.outBytes += c.bytes
-	d.cur, d.bytes = nil, 0
+	d.cur = nil
 	if d.in == nil {
 		d.start()
 	}
@@ -258,7 +256,7 @@ func (d *decoders) oldest() *chunk {
 // reuse empties a chunk handed back for the next one.
 func (d *decoders) reuse(c *chunk) {
 	clear(c.items)
-	c.items = c.items[:0]
+	c.items, c.bytes = c.items[:0], 0
 	d.spare = append(d.spare, c)
 }
 
